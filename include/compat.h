@@ -1,0 +1,26 @@
+/* compat.h: portability in one place.
+ * Everything that differs between systems is hidden behind this header. */
+#ifndef MOOT_COMPAT_H
+#define MOOT_COMPAT_H
+
+#include "config.h"
+
+#include <sys/queue.h>
+
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)                            \
+	for ((var) = TAILQ_FIRST(head);                                       \
+	     (var) && ((tvar) = TAILQ_NEXT(var, field), 1); (var) = (tvar))
+#endif
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#ifndef __printflike
+#define __printflike(a, b) __attribute__((format(printf, a, b)))
+#endif
+
+/* An anonymous file (memfd where there is one, else tmpfile). */
+int compat_anon_fd(const char *name);
+
+#endif

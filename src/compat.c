@@ -1,0 +1,27 @@
+/* compat.c: portability helpers declared in compat.h.
+ * Kept small: Linux first, with plain POSIX fallbacks. */
+#include "moot.h"
+
+#include <stdio.h>
+#include <unistd.h>
+#ifdef HAVE_MEMFD_CREATE
+#include <sys/mman.h>
+#endif
+
+int
+compat_anon_fd(const char *name)
+{
+	FILE *f;
+	int fd;
+
+#ifdef HAVE_MEMFD_CREATE
+	if ((fd = memfd_create(name, MFD_CLOEXEC)) != -1)
+		return fd;
+#endif
+	(void)name;
+	if ((f = tmpfile()) == NULL)
+		return -1;
+	fd = dup(fileno(f));
+	fclose(f);
+	return fd;
+}
