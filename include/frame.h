@@ -1,0 +1,60 @@
+/* frame.h: a frame is what one person's terminal should show.
+ * A grid of cells (text, colours, attributes) and the cursor position. */
+#ifndef MOOT_FRAME_H
+#define MOOT_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Colours in a cell are abstract: 0 is the terminal's default, 1 to
+ * MOOT_NCOLOURS are the person colours. The frontend maps them to what
+ * the terminal has (colour.c). */
+#define FRAME_DEFAULT 0
+
+#define CELL_BOLD 0x01
+#define CELL_REVERSE 0x02
+#define CELL_UNDERLINE 0x04
+#define CELL_DIM 0x08
+#define CELL_WIDE 0x40	/* first half of a two-column character */
+#define CELL_CONT 0x80	/* second half of a two-column character (ch 0) */
+
+struct cell {
+	uint32_t ch;   /* code point; ' ' for blank; 0 only with CELL_CONT */
+	uint32_t comb; /* one combining mark, or 0 */
+	uint8_t fg, bg;
+	uint8_t attr;
+};
+
+struct frame {
+	unsigned cols, rows;
+	unsigned cx, cy;   /* terminal cursor */
+	int cursor_visible;
+	struct cell *cells; /* rows * cols */
+};
+
+struct frame *frame_create(unsigned cols, unsigned rows);
+void frame_free(struct frame *);
+/* Fill with blanks, cursor at 0,0 visible. */
+void frame_clear(struct frame *);
+static inline struct cell *frame_cell(const struct frame *f, unsigned x, unsigned y)
+{
+	return &f->cells[(size_t)y * f->cols + x];
+}
+/* Set one cell (a wide ch takes two: x and x + 1; if it does not fit, a
+ * blank is put instead). Out-of-range writes are ignored. Returns columns
+ * used. */
+unsigned frame_put(struct frame *, unsigned x, unsigned y, uint32_t ch,
+    uint32_t comb, uint8_t fg, uint8_t bg, uint8_t attr);
+/* Write UTF-8 text (already inert: no control characters) from x, up to
+ * column limit (exclusive); returns the column after the last written. */
+unsigned frame_puts(struct frame *, unsigned x, unsigned y, unsigned limit,
+    const char *, uint8_t fg, uint8_t bg, uint8_t attr);
+/* Fill columns [x, limit) of row y with blanks of the given style. */
+void frame_fill(struct frame *, unsigned x, unsigned y, unsigned limit,
+    uint8_t fg, uint8_t bg, uint8_t attr);
+int frame_row_equal(const struct frame *, const struct frame *, unsigned y);
+void frame_copy(struct frame *dst, const struct frame *src); /* same size */
+/* A frame as plain text rows joined by '\n' (tests and debugging). */
+char *frame_text(const struct frame *);
+
+#endif
