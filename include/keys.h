@@ -1,0 +1,62 @@
+/* keys.h: decoding the bytes a terminal sends into key events.
+ * Runs in the frontend; pure and incremental, so it can be fuzzed. */
+#ifndef MOOT_KEYS_H
+#define MOOT_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum keyc {
+	KEYC_NONE = 0,
+	KEYC_CHAR,	/* a printable code point in cp */
+	KEYC_CTRL,	/* Ctrl + letter: cp is 'a'..'z' (also '@' '[' '\\' ']' '^' '_') */
+	KEYC_UP,
+	KEYC_DOWN,
+	KEYC_LEFT,
+	KEYC_RIGHT,
+	KEYC_HOME,
+	KEYC_END,
+	KEYC_PGUP,
+	KEYC_PGDN,
+	KEYC_INSERT,
+	KEYC_DELETE,
+	KEYC_BACKSPACE,
+	KEYC_ENTER,
+	KEYC_TAB,
+	KEYC_BTAB,	/* Shift-Tab */
+	KEYC_ESC,
+	KEYC_F,		/* function key, number in cp (1..24) */
+	KEYC_PASTE_START, /* bracketed paste begins */
+	KEYC_PASTE_END,
+	KEYC_INVALID,	/* an invalid byte where text was expected; byte in cp */
+	KEYC_UNKNOWN	/* an escape sequence we do not know (ignored) */
+};
+
+#define KEYC_MOD_SHIFT 0x01
+#define KEYC_MOD_ALT 0x02
+#define KEYC_MOD_CTRL 0x04
+
+struct key_event {
+	uint16_t code; /* enum keyc */
+	uint8_t mods;
+	uint32_t cp;
+};
+
+struct keys {
+	unsigned char pending[64];
+	size_t npending;
+};
+
+typedef void (*keys_cb)(const struct key_event *, void *);
+
+void keys_init(struct keys *);
+/* Feed bytes; complete keys are passed to cb. An incomplete sequence is
+ * kept until more bytes come or keys_flush() is called (after a short
+ * timeout: a lone ESC is the Esc key, ESC + key is Alt + key). */
+void keys_feed(struct keys *, const unsigned char *, size_t, keys_cb, void *);
+void keys_flush(struct keys *, keys_cb, void *);
+int keys_pending(const struct keys *);
+/* A short name for a key ("C-s", "Up", "S-Left", "a"), for logs and tests. */
+const char *keys_name(const struct key_event *, char *buf, size_t len);
+
+#endif
