@@ -1,0 +1,61 @@
+/* frontend.h: the per-connection frontend process and what it uses.
+ * SSH (libssh), identities and host key, drawing frames with ncurses. */
+#ifndef MOOT_FRONTEND_H
+#define MOOT_FRONTEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+/* auth.c: who may join. */
+struct authkey {
+	void *key;   /* ssh_key */
+	char *name;  /* from the comment "Name <email>", or NULL */
+	char *email; /* or NULL */
+	char *source; /* file it came from */
+};
+struct authkeys {
+	struct authkey *keys;
+	size_t n;
+};
+/* Load every key the session accepts (see docs); files that do not exist
+ * are skipped. Returns the number of keys. */
+size_t auth_load(struct authkeys *, const char *home, const char *workdir);
+void auth_free(struct authkeys *);
+const struct authkey *auth_find(const struct authkeys *, void *ssh_key);
+/* Split a key comment "Name <email>" (either part may be missing). */
+void auth_parse_comment(const char *comment, char **name, char **email);
+
+/* hostkey.c */
+void *hostkey_load(const char *statedir, char **fingerprint);
+
+/* frontend.c */
+struct frontend_args {
+	void *bind;	/* ssh_bind */
+	int sock;	/* accepted TCP connection */
+	int daemon;	/* socketpair end to the daemon */
+	const struct authkeys *keys;
+};
+__dead void frontend_main(const struct frontend_args *);
+
+/* tty.c: one ncurses SCREEN per frontend process. */
+struct tty;
+struct tty *tty_open(const char *term, unsigned cols, unsigned rows,
+    char **notice);
+void tty_close(struct tty *);
+int tty_colours(struct tty *);
+void tty_resize(struct tty *, unsigned cols, unsigned rows);
+/* Draw rows of f marked in changed (NULL: all) and the cursor. */
+void tty_draw(struct tty *, const struct frame *, const uint16_t *rows,
+    size_t nrows);
+/* Terminal output produced since the last call (escape sequences). */
+const char *tty_output(struct tty *, size_t *len);
+void tty_output_done(struct tty *);
+void tty_end(struct tty *);
+
+/* colour.c */
+int colour_for_key(const char *fingerprint, const int *taken, int ntaken);
+void colour_map(int colour, int ncolours, short *c, int *bright);
+
+#endif

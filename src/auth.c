@@ -1,0 +1,192 @@
+/* auth.c: which public keys may join, and the names they carry.
+ * Reads authorized_keys-format files; only public keys are ever accepted. */
+#include "moot.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libssh/libssh.h>
+
+#include "frontend.h"
+
+/* Split "Name <email>": either part may be missing. */
+void
+auth_parse_comment(const char *comment, char **name, char **email)
+{
+	const char *lt, *gt, *end;
+
+	*name = *email = NULL;
+	if (comment == NULL)
+		return;
+	while (isspace((unsigned char)*comment))
+		comment++;
+	lt = strchr(comment, '<');
+	gt = lt != NULL ? strchr(lt, '>') : NULL;
+	if (lt != NULL && gt != NULL && gt > lt + 1) {
+		*email = xstrndup(lt + 1, gt - lt - 1);
+		end = lt;
+	} else
+		end = comment + strlen(comment);
+	while (end > comment && isspace((unsigned char)end[-1]))
+		end--;
+	/* A bare "user@host" comment (ssh-keygen's default) is not a name. */
+	if (end > comment &&
+	    (lt != NULL || memchr(comment, '@', end - comment) == NULL))
+		*name = xstrndup(comment, end - comment);
+}
+
+static void
+auth_add(
+    struct authkeys *ak, ssh_key key, const char *comment, const char *source)
+{
+	struct authkey *k;
+
+	ak->keys = xreallocarray(ak->keys, ak->n + 1, sizeof *ak->keys);
+	k = &ak->keys[ak->n++];
+	k->key = key;
+	auth_parse_comment(comment, &k->name, &k->email);
+	k->source = xstrdup(source);
+}
+
+/* One line: [options] type base64 [comment]. Options are skipped (moot
+ * runs no commands, so none of them would mean anything here). */
+static int
+auth_is_keytype(const char *p)
+{
+	char word[64];
+	size_t len = strcspn(p, " \t");
+
+	if (len == 0 || len >= sizeof word)
+		return 0;
+	memcpy(word, p, len);
+	word[len] = '\0';
+	return ssh_key_type_from_name(word) != SSH_KEYTYPE_UNKNOWN;
+}
+
+/* One line: [options] type base64 [comment]. Options are skipped (moot
+ * runs no commands, so none of them would mean anything here). */
+static void
+auth_line(struct authkeys *ak, char *line, const char *source)
+{
+	char *p = line, *type, *b64, *comment;
+	enum ssh_keytypes_e kt;
+	ssh_key key;
+	int quoted = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return;
+	if (!auth_is_keytype(p)) {
+		/* Options run to the first blank outside double quotes. */
+		for (; *p != '\0' && (quoted || !isspace((unsigned char)*p));
+		     p++) {
+			if (*p == '"')
+				quoted = !quoted;
+		}
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	type = p;
+	p += strcspn(p, " \t");
+	if (*p != '\0')
+		*p++ = '\0';
+	if ((kt = ssh_key_type_from_name(type)) == SSH_KEYTYPE_UNKNOWN)
+		return;
+	while (isspace((unsigned char)*p))
+		p++;
+	b64 = p;
+	p += strcspn(p, " \t");
+	if (*p != '\0')
+		*p++ = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	comment = p;
+	if (ssh_pki_import_pubkey_base64(b64, kt, &key) != SSH_OK) {
+		log_warn("%s: skipping a key that does not parse", source);
+		return;
+	}
+	auth_add(ak, key, comment, source);
+}
+
+static void
+auth_file(struct authkeys *ak, const char *path)
+{
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (getline(&line, &cap, f) != -1)
+		auth_line(ak, line, path);
+	free(line);
+	fclose(f);
+}
+
+size_t
+auth_load(struct authkeys *ak, const char *home, const char *workdir)
+{
+	char *path;
+	DIR *d;
+	struct dirent *de;
+	size_t len;
+
+	ak->keys = NULL;
+	ak->n = 0;
+	if (home != NULL && *home != '\0') {
+		xasprintf(&path, "%s/.ssh/authorized_keys", home);
+		auth_file(ak, path);
+		free(path);
+		xasprintf(&path, "%s/.ssh", home);
+		d = opendir(path);
+		free(path);
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (strncmp(de->d_name, "id_", 3) != 0 || len < 4 ||
+			    strcmp(de->d_name + len - 4, ".pub") != 0)
+				continue;
+			xasprintf(&path, "%s/.ssh/%s", home, de->d_name);
+			auth_file(ak, path);
+			free(path);
+		}
+		if (d != NULL)
+			closedir(d);
+	}
+	xasprintf(&path, "%s.moot/authorized_keys", workdir);
+	auth_file(ak, path);
+	free(path);
+	return ak->n;
+}
+
+void
+auth_free(struct authkeys *ak)
+{
+	size_t i;
+
+	for (i = 0; i < ak->n; i++) {
+		ssh_key_free(ak->keys[i].key);
+		free(ak->keys[i].name);
+		free(ak->keys[i].email);
+		free(ak->keys[i].source);
+	}
+	free(ak->keys);
+	ak->keys = NULL;
+	ak->n = 0;
+}
+
+const struct authkey *
+auth_find(const struct authkeys *ak, void *key)
+{
+	size_t i;
+
+	for (i = 0; i < ak->n; i++) {
+		if (ssh_key_cmp(ak->keys[i].key, key, SSH_KEY_CMP_PUBLIC) == 0)
+			return &ak->keys[i];
+	}
+	return NULL;
+}
