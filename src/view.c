@@ -1,0 +1,219 @@
+/* view.c: one person's place in a document: cursor, goal column, scroll.
+ * Movement steps over whole display units (see layout.c). */
+#include "moot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "layout.h"
+#include "server.h"
+
+/* The bytes of line (without its newline), NUL-ended; caller frees. */
+char *
+view_line_bytes(const struct buffer *b, size_t line, size_t *len)
+{
+	size_t start = buffer_line_start(b, line);
+	size_t end = buffer_line_end(b, line);
+	char *s = xmalloc(end - start + 1);
+
+	*len = buffer_copy(b, start, end - start, s);
+	s[*len] = '\0';
+	return s;
+}
+
+void
+view_set_doc(struct view *v, struct doc *d)
+{
+	memset(v, 0, sizeof *v);
+	v->doc = d;
+}
+
+size_t
+view_line(const struct view *v)
+{
+	return buffer_line_of(v->doc->buf, v->cursor);
+}
+
+size_t
+view_col(const struct view *v)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line = buffer_line_of(b, v->cursor), len, col;
+	char *s = view_line_bytes(b, line, &len);
+
+	col = layout_col_of(s, len, v->cursor - buffer_line_start(b, line));
+	free(s);
+	return col;
+}
+
+static size_t
+view_count_newlines(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (len > 0) {
+		if (*s++ == '\n')
+			n++;
+		len--;
+	}
+	return n;
+}
+
+/* Move an offset the way an op moves the text around it. An offset at the
+ * insertion point stays before the inserted text, so two people typing at
+ * the same place each keep their own characters together. */
+static size_t
+view_shift_offset(size_t x, const struct op *op)
+{
+	if (x <= op->pos)
+		return x;
+	if (x <= op->pos + op->del_len)
+		return op->pos;
+	return x - op->del_len + op->ins_len;
+}
+
+/* Follow an op applied to v's document (after the buffer changed). */
+void
+view_shift(struct view *v, const struct op *op, int mine)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line, added, removed;
+
+	if (mine) {
+		v->cursor = op->pos + op->ins_len;
+		v->goal = view_col(v);
+	} else
+		v->cursor = view_shift_offset(v->cursor, op);
+
+	/* Keep the same text at the top when lines come or go above it. */
+	line = buffer_line_of(b, op->pos);
+	if (line < v->top) {
+		added = view_count_newlines(op->ins, op->ins_len);
+		removed = view_count_newlines(op->del, op->del_len);
+		if (added >= removed)
+			v->top += added - removed;
+		else if (v->top - line > removed - added)
+			v->top -= removed - added;
+		else
+			v->top = line;
+	}
+	if (v->top >= buffer_lines(b))
+		v->top = buffer_lines(b) - 1;
+}
+
+size_t
+view_prev_unit(const struct view *v)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line = buffer_line_of(b, v->cursor), start, len, off;
+	char *s;
+
+	start = buffer_line_start(b, line);
+	if (v->cursor == start)
+		return line > 0 ? v->cursor - 1 : v->cursor;
+	s = view_line_bytes(b, line, &len);
+	off = layout_prev(s, len, v->cursor - start);
+	free(s);
+	return start + off;
+}
+
+size_t
+view_next_unit(const struct view *v)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line = buffer_line_of(b, v->cursor), start, end, len, off;
+	char *s;
+
+	start = buffer_line_start(b, line);
+	end = buffer_line_end(b, line);
+	if (v->cursor == end)
+		return end < buffer_length(b) ? end + 1 : end;
+	s = view_line_bytes(b, line, &len);
+	off = layout_next_off(s, len, v->cursor - start);
+	free(s);
+	return start + off;
+}
+
+void
+view_move_left(struct view *v)
+{
+	v->cursor = view_prev_unit(v);
+	v->goal = view_col(v);
+}
+
+void
+view_move_right(struct view *v)
+{
+	v->cursor = view_next_unit(v);
+	v->goal = view_col(v);
+}
+
+static void
+view_goto_line(struct view *v, size_t line)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t len;
+	char *s = view_line_bytes(b, line, &len);
+
+	v->cursor = buffer_line_start(b, line) + layout_off_at(s, len, v->goal);
+	free(s);
+}
+
+void
+view_move_up(struct view *v, size_t n)
+{
+	size_t line = view_line(v);
+
+	if (line == 0) {
+		v->cursor = 0;
+		v->goal = 0;
+		return;
+	}
+	view_goto_line(v, line > n ? line - n : 0);
+}
+
+void
+view_move_down(struct view *v, size_t n)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line = view_line(v), last = buffer_lines(b) - 1;
+
+	if (line == last) {
+		v->cursor = buffer_length(b);
+		v->goal = view_col(v);
+		return;
+	}
+	view_goto_line(v, line + n < last ? line + n : last);
+}
+
+void
+view_move_home(struct view *v)
+{
+	v->cursor = buffer_line_start(v->doc->buf, view_line(v));
+	v->goal = 0;
+}
+
+void
+view_move_end(struct view *v)
+{
+	v->cursor = buffer_line_end(v->doc->buf, view_line(v));
+	v->goal = view_col(v);
+}
+
+void
+view_scroll_to_cursor(struct view *v, unsigned width, unsigned height)
+{
+	size_t line = view_line(v), col = view_col(v);
+
+	if (height == 0 || width == 0)
+		return;
+	if (line < v->top)
+		v->top = line;
+	else if (line >= v->top + height)
+		v->top = line - height + 1;
+	if (col < v->left)
+		v->left = col > width / 4 ? col - width / 4 : 0;
+	else if (col >= v->left + width)
+		v->left = col - width + width / 4 + 1;
+}
