@@ -1,0 +1,541 @@
+/* frontend.c: one process per SSH connection, forked by the daemon.
+ * libssh key exchange and public-key auth, keys up, frames down. */
+#include "moot.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "frontend.h"
+#include "keys.h"
+#include "loop.h"
+#include "proto.h"
+
+#define FRONTEND_AUTH_SECONDS 60 /* to authenticate and ask for a shell */
+#define FRONTEND_ESC_MS 40       /* a lone ESC after this long is Esc */
+
+struct frontend {
+	ssh_session session;
+	ssh_channel channel;
+	ssh_event event;
+	const struct authkeys *keys;
+	const struct authkey *who;
+	char *user;
+	char *fingerprint;
+
+	int pty;
+	int shell;
+	char *exec; /* a refused exec request */
+	int subsystem;
+	int closed;
+	char term[64];
+	unsigned cols, rows;
+	int resized;
+
+	int daemon;
+	struct bytes in;
+	int daemon_gone;
+	char *bye;
+
+	struct keys decoder;
+	struct bytes early; /* typed before the editor was ready */
+	uint64_t last_input;
+
+	struct tty *tty;
+	struct frame *frame;
+	uint16_t gen;
+};
+
+static void
+frontend_send(struct frontend *fe, const struct proto_msg *m)
+{
+	struct bytes b;
+	ssize_t n;
+
+	bytes_init(&b);
+	proto_put(&b, m);
+	while (bytes_len(&b) > 0 && !fe->daemon_gone) {
+		n = write(fe->daemon, bytes_ptr(&b), bytes_len(&b));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fe->daemon_gone = 1;
+			break;
+		}
+		bytes_drain(&b, n);
+	}
+	bytes_free(&b);
+}
+
+static int
+frontend_auth_pubkey(ssh_session session, const char *user,
+    struct ssh_key_struct *key, char signature_state, void *arg)
+{
+	struct frontend *fe = arg;
+	const struct authkey *k;
+	unsigned char *hash = NULL;
+	size_t hlen;
+	char *fp;
+
+	if ((k = auth_find(fe->keys, key)) == NULL) {
+		if (signature_state == SSH_PUBLICKEY_STATE_VALID)
+			log_info("refused an unknown key for user %s", user);
+		return SSH_AUTH_DENIED;
+	}
+	if (signature_state == SSH_PUBLICKEY_STATE_NONE)
+		return SSH_AUTH_SUCCESS; /* yes, that key would do */
+	if (signature_state != SSH_PUBLICKEY_STATE_VALID)
+		return SSH_AUTH_DENIED;
+
+	fe->who = k;
+	free(fe->user);
+	fe->user = xstrdup(user);
+	if (ssh_get_publickey_hash(
+	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0) {
+		fp = ssh_get_fingerprint_hash(
+		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+		free(fe->fingerprint);
+		fe->fingerprint = xstrdup(fp);
+		ssh_string_free_char(fp);
+		ssh_clean_pubkey_hash(&hash);
+	}
+	return SSH_AUTH_SUCCESS;
+}
+
+static int
+frontend_pty_request(ssh_session session, ssh_channel channel, const char *term,
+    int cols, int rows, int px, int py, void *arg)
+{
+	struct frontend *fe = arg;
+
+	snprintf(fe->term, sizeof fe->term, "%s", term != NULL ? term : "");
+	fe->cols = cols > 0 ? (cols > 1000 ? 1000 : cols) : 80;
+	fe->rows = rows > 0 ? (rows > 1000 ? 1000 : rows) : 24;
+	fe->pty = 1;
+	return 0;
+}
+
+static int
+frontend_window_change(ssh_session session, ssh_channel channel, int cols,
+    int rows, int px, int py, void *arg)
+{
+	struct frontend *fe = arg;
+
+	if (cols < 1 || rows < 1)
+		return 0;
+	fe->cols = cols > 1000 ? 1000 : cols;
+	fe->rows = rows > 1000 ? 1000 : rows;
+	fe->resized = 1;
+	return 0;
+}
+
+static int
+frontend_shell_request(ssh_session session, ssh_channel channel, void *arg)
+{
+	struct frontend *fe = arg;
+
+	if (fe->shell || fe->exec != NULL)
+		return 1;
+	fe->shell = 1;
+	return 0;
+}
+
+/* Accepted only so that the person is told why in words, then closed. */
+static int
+frontend_exec_request(
+    ssh_session session, ssh_channel channel, const char *command, void *arg)
+{
+	struct frontend *fe = arg;
+
+	if (fe->shell || fe->exec != NULL)
+		return 1;
+	fe->exec = xstrdup(command != NULL ? command : "");
+	return 0;
+}
+
+static int
+frontend_subsystem_request(
+    ssh_session session, ssh_channel channel, const char *subsystem, void *arg)
+{
+	struct frontend *fe = arg;
+
+	log_info("refused subsystem request '%s'", subsystem);
+	fe->subsystem = 1;
+	return 1;
+}
+
+static void
+frontend_key(const struct key_event *k, void *arg)
+{
+	struct frontend *fe = arg;
+	struct proto_msg m;
+
+	if (k->code == KEYC_UNKNOWN || k->code == KEYC_NONE)
+		return;
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_KEY;
+	m.u.key.code = k->code;
+	m.u.key.mods = k->mods;
+	m.u.key.cp = k->cp;
+	frontend_send(fe, &m);
+}
+
+static int
+frontend_data(ssh_session session, ssh_channel channel, void *data,
+    uint32_t len, int is_stderr, void *arg)
+{
+	struct frontend *fe = arg;
+
+	if (fe->tty == NULL) {
+		if (bytes_len(&fe->early) + len <= 65536)
+			bytes_add(&fe->early, data, len);
+		return len;
+	}
+	keys_feed(&fe->decoder, data, len, frontend_key, fe);
+	fe->last_input = loop_now();
+	return len;
+}
+
+static void
+frontend_channel_close(ssh_session session, ssh_channel channel, void *arg)
+{
+	struct frontend *fe = arg;
+
+	fe->closed = 1;
+}
+
+static struct ssh_channel_callbacks_struct frontend_channel_cb = {
+    .channel_data_function = frontend_data,
+    .channel_close_function = frontend_channel_close,
+    .channel_pty_request_function = frontend_pty_request,
+    .channel_shell_request_function = frontend_shell_request,
+    .channel_pty_window_change_function = frontend_window_change,
+    .channel_exec_request_function = frontend_exec_request,
+    .channel_subsystem_request_function = frontend_subsystem_request,
+};
+
+static ssh_channel
+frontend_channel_open(ssh_session session, void *arg)
+{
+	struct frontend *fe = arg;
+
+	if (fe->channel != NULL || fe->who == NULL)
+		return NULL; /* one session channel per connection */
+	fe->channel = ssh_channel_new(session);
+	frontend_channel_cb.userdata = fe;
+	ssh_callbacks_init(&frontend_channel_cb);
+	ssh_set_channel_callbacks(fe->channel, &frontend_channel_cb);
+	return fe->channel;
+}
+
+/* Everything not handled above (port forwarding, agent and X11
+ * forwarding, other channel types) gets libssh's default: refused. */
+static int
+frontend_other_message(ssh_session session, ssh_message msg, void *arg)
+{
+	int type = ssh_message_type(msg), subtype = ssh_message_subtype(msg);
+
+	switch (type) {
+	case SSH_REQUEST_AUTH:
+		/* "none" probes, passwords, keyboard-interactive. */
+		log_debug("refused authentication method %d", subtype);
+		break;
+	case SSH_REQUEST_CHANNEL_OPEN:
+		log_info("refused a channel of type %d (forwarding is off)",
+		    subtype);
+		break;
+	case SSH_REQUEST_CHANNEL:
+		log_info("refused a channel request of type %d", subtype);
+		break;
+	case SSH_REQUEST_GLOBAL:
+		log_debug("refused a global request of type %d", subtype);
+		break;
+	default:
+		log_debug("refused an SSH message of type %d", type);
+		break;
+	}
+	return 1; /* libssh sends the default reply: failure */
+}
+
+static void
+frontend_write(struct frontend *fe, const char *data, size_t len)
+{
+	int n;
+
+	while (len > 0 && !fe->closed) {
+		n = ssh_channel_write(fe->channel, data, len);
+		if (n == SSH_ERROR) {
+			fe->closed = 1;
+			return;
+		}
+		data += n;
+		len -= n;
+	}
+}
+
+static void
+frontend_flush_tty(struct frontend *fe)
+{
+	const char *out;
+	size_t len;
+
+	out = tty_output(fe->tty, &len);
+	frontend_write(fe, out, len);
+	tty_output_done(fe->tty);
+}
+
+/* End the channel with a status and words for the person. */
+static __dead void
+frontend_finish(struct frontend *fe, int status, const char *why)
+{
+	uint64_t until;
+
+	if (fe->tty != NULL) {
+		tty_end(fe->tty);
+		frontend_flush_tty(fe);
+	}
+	if (fe->channel != NULL && !fe->closed) {
+		if (why != NULL && *why != '\0') {
+			if (fe->tty != NULL) {
+				frontend_write(fe, why, strlen(why));
+				frontend_write(fe, "\r\n", 2);
+			} else {
+				ssh_channel_write_stderr(
+				    fe->channel, why, strlen(why));
+				ssh_channel_write_stderr(fe->channel, "\n", 1);
+			}
+		}
+		ssh_channel_request_send_exit_status(fe->channel, status);
+		ssh_channel_send_eof(fe->channel);
+		ssh_channel_close(fe->channel);
+		/* Let the client read it all before the connection goes. */
+		until = loop_now() + 2000;
+		while (!fe->closed && loop_now() < until &&
+		       ssh_is_connected(fe->session))
+			ssh_event_dopoll(fe->event, 100);
+	}
+	ssh_disconnect(fe->session);
+	_exit(status);
+}
+
+static void
+frontend_hello(struct frontend *fe, const char *notice)
+{
+	struct proto_msg m;
+	const char *name = fe->who->name, *email = fe->who->email;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_HELLO;
+	m.u.hello.version = PROTO_VERSION;
+	m.u.hello.cols = fe->cols;
+	m.u.hello.rows = fe->rows;
+	m.u.hello.colours = tty_colours(fe->tty);
+	m.u.hello.term = fe->term;
+	m.u.hello.notice = (char *)(notice != NULL ? notice : "");
+	m.u.hello.user = fe->user;
+	m.u.hello.name = (char *)(name != NULL ? name : fe->user);
+	m.u.hello.email = (char *)(email != NULL ? email : "");
+	m.u.hello.key = fe->fingerprint != NULL ? fe->fingerprint : "";
+	frontend_send(fe, &m);
+}
+
+static void
+frontend_resize(struct frontend *fe)
+{
+	struct proto_msg m;
+
+	fe->resized = 0;
+	tty_resize(fe->tty, fe->cols, fe->rows);
+	frame_free(fe->frame);
+	fe->frame = frame_create(fe->cols, fe->rows);
+	fe->gen++;
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_RESIZE;
+	m.u.resize.gen = fe->gen;
+	m.u.resize.cols = fe->cols;
+	m.u.resize.rows = fe->rows;
+	frontend_send(fe, &m);
+}
+
+static void
+frontend_frame(struct frontend *fe, const struct proto_frame *pf)
+{
+	struct proto_msg ack;
+
+	if (pf->gen == fe->gen && pf->cols == fe->frame->cols &&
+	    pf->rows == fe->frame->rows) {
+		proto_apply_frame(pf, fe->frame);
+		tty_draw(fe->tty, fe->frame, pf->row, pf->nrows);
+		frontend_flush_tty(fe);
+	}
+	memset(&ack, 0, sizeof ack);
+	ack.type = PROTO_ACK;
+	ack.u.ack = pf->seq;
+	frontend_send(fe, &ack);
+}
+
+static int
+frontend_daemon_cb(socket_t fd, int revents, void *arg)
+{
+	struct frontend *fe = arg;
+	uint8_t *p;
+	ssize_t n;
+
+	p = bytes_reserve(&fe->in, 65536);
+	n = read(fd, p, 65536);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		fe->daemon_gone = 1;
+		return 0;
+	}
+	bytes_commit(&fe->in, n);
+	return 0;
+}
+
+/* Handle every whole message from the daemon. */
+static void
+frontend_daemon_messages(struct frontend *fe)
+{
+	struct proto_msg m;
+	const char *err;
+	size_t used;
+	int rc;
+
+	while ((rc = proto_get(bytes_ptr(&fe->in), bytes_len(&fe->in), &m,
+	            &used, &err)) == 1) {
+		bytes_drain(&fe->in, used);
+		switch (m.type) {
+		case PROTO_WELCOME:
+			break;
+		case PROTO_FRAME:
+			frontend_frame(fe, &m.u.frame);
+			break;
+		case PROTO_BYE:
+			free(fe->bye);
+			fe->bye = xstrdup(m.u.bye);
+			break;
+		default:
+			break;
+		}
+		proto_msg_free(&m);
+		if (fe->bye != NULL)
+			return;
+	}
+	if (rc == -1) {
+		log_warn("bad message from the daemon: %s", err);
+		fe->daemon_gone = 1;
+	}
+}
+
+static void
+frontend_setup(struct frontend *fe, const struct frontend_args *a)
+{
+	static struct ssh_server_callbacks_struct cb = {
+	    .auth_pubkey_function = frontend_auth_pubkey,
+	    .channel_open_request_session_function = frontend_channel_open,
+	};
+	uint64_t deadline;
+
+	fe->session = ssh_new();
+	if (ssh_bind_accept_fd(a->bind, fe->session, a->sock) != SSH_OK)
+		fatalx("ssh accept: %s", ssh_get_error(a->bind));
+	cb.userdata = fe;
+	ssh_callbacks_init(&cb);
+	ssh_set_server_callbacks(fe->session, &cb);
+	ssh_set_message_callback(fe->session, frontend_other_message, fe);
+	if (ssh_handle_key_exchange(fe->session) != SSH_OK) {
+		log_info("key exchange failed: %s", ssh_get_error(fe->session));
+		_exit(0);
+	}
+	/* Public keys only: no password, no keyboard-interactive. */
+	ssh_set_auth_methods(fe->session, SSH_AUTH_METHOD_PUBLICKEY);
+
+	fe->event = ssh_event_new();
+	ssh_event_add_session(fe->event, fe->session);
+	deadline = loop_now() + FRONTEND_AUTH_SECONDS * 1000;
+	while (!fe->shell && fe->exec == NULL) {
+		if (ssh_event_dopoll(fe->event, 200) == SSH_ERROR ||
+		    !ssh_is_connected(fe->session) || fe->closed)
+			_exit(0);
+		if (loop_now() > deadline) {
+			log_info("no shell request in time; closing");
+			ssh_disconnect(fe->session);
+			_exit(0);
+		}
+	}
+}
+
+__dead void
+frontend_main(const struct frontend_args *a)
+{
+	struct frontend fe;
+	char *notice = NULL, *why;
+	int timeout;
+
+	log_open("moot-frontend", 0);
+	memset(&fe, 0, sizeof fe);
+	fe.keys = a->keys;
+	fe.daemon = a->daemon;
+	bytes_init(&fe.in);
+	bytes_init(&fe.early);
+	keys_init(&fe.decoder);
+
+	frontend_setup(&fe, a);
+	if (fe.exec != NULL) {
+		log_info("refused exec request from %s: %s",
+		    fe.who->name != NULL ? fe.who->name : fe.user, fe.exec);
+		frontend_finish(&fe, 1,
+		    "moot: exec requests are refused; "
+		    "this server only runs the shared editor (join with a "
+		    "plain ssh, no command)");
+	}
+	if (!fe.pty)
+		frontend_finish(&fe, 1,
+		    "moot: a terminal is needed; join "
+		    "with ssh -t");
+
+	fe.tty = tty_open(fe.term, fe.cols, fe.rows, &notice);
+	fe.frame = frame_create(fe.cols, fe.rows);
+	frontend_hello(&fe, notice);
+	free(notice);
+	keys_feed(&fe.decoder, bytes_ptr(&fe.early), bytes_len(&fe.early),
+	    frontend_key, &fe);
+	bytes_free(&fe.early);
+	ssh_event_add_fd(fe.event, fe.daemon, POLLIN, frontend_daemon_cb, &fe);
+
+	for (;;) {
+		timeout = keys_pending(&fe.decoder) ? FRONTEND_ESC_MS : 1000;
+		if (ssh_event_dopoll(fe.event, timeout) == SSH_ERROR)
+			fe.closed = 1;
+		if (keys_pending(&fe.decoder) &&
+		    loop_now() - fe.last_input >= FRONTEND_ESC_MS)
+			keys_flush(&fe.decoder, frontend_key, &fe);
+		if (fe.resized)
+			frontend_resize(&fe);
+		frontend_daemon_messages(&fe);
+
+		if (fe.bye != NULL)
+			frontend_finish(&fe, 0, fe.bye);
+		if (fe.daemon_gone)
+			frontend_finish(&fe, 1, "moot: the session has ended");
+		if (fe.closed || !ssh_is_connected(fe.session)) {
+			struct proto_msg m;
+
+			memset(&m, 0, sizeof m);
+			m.type = PROTO_BYE;
+			m.u.bye = "";
+			frontend_send(&fe, &m);
+			why = NULL;
+			frontend_finish(&fe, 0, why);
+		}
+	}
+}

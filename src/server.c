@@ -1,0 +1,462 @@
+/* server.c: the session daemon: listens, forks a frontend per connection,
+ * and runs the one event loop that owns every document and person. */
+#include "moot.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "frontend.h"
+#include "loop.h"
+#include "proto.h"
+#include "repo.h"
+#include "server.h"
+
+#define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
+
+struct server *server;
+
+static int server_signal_pipe[2] = {-1, -1};
+static ssh_bind server_bind;
+
+static void
+server_on_signal(int sig)
+{
+	unsigned char c = sig;
+	int saved = errno;
+
+	if (write(server_signal_pipe[1], &c, 1) == -1) {
+		/* nothing to do: a signal is already pending */
+	}
+	errno = saved;
+}
+
+static void
+server_set_nonblock(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("fcntl");
+}
+
+/* Parse "ADDR:PORT" (ADDR may be [v6]); listen on it. */
+static int
+server_listen(const char *spec, char **shown)
+{
+	struct addrinfo hints, *res, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+	char *copy, *host, *port, hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+	int fd = -1, one = 1, rc;
+
+	copy = xstrdup(spec);
+	if ((port = strrchr(copy, ':')) == NULL)
+		fatalx("--listen wants ADDR:PORT, not '%s'", spec);
+	*port++ = '\0';
+	host = copy;
+	if (*host == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = '\0';
+		host++;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
+		fatalx("--listen %s: %s", spec, gai_strerror(rc));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 64) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		fatal("cannot listen on %s", spec);
+	free(copy);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, sslen, hbuf, sizeof hbuf, pbuf,
+	        sizeof pbuf, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		fatal("getsockname");
+	if (ss.ss_family == AF_INET6)
+		xasprintf(shown, "[%s]:%s", hbuf, pbuf);
+	else
+		xasprintf(shown, "%s:%s", hbuf, pbuf);
+	server_set_nonblock(fd);
+	return fd;
+}
+
+static void
+server_client_cb(int fd, int events, void *arg)
+{
+	struct client *c = arg;
+
+	if (events & LOOP_READ)
+		server_client_read(c);
+	else if (events & LOOP_WRITE)
+		server_client_flush(c);
+}
+
+/* A new connection: fork its frontend. The child keeps only the TCP
+ * socket and its end of a socketpair. */
+static void
+server_accept(int fd, int events, void *arg)
+{
+	struct authkeys keys;
+	struct frontend_args fa;
+	struct client *c;
+	int sock, sp[2];
+	pid_t pid;
+
+	if ((sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("socketpair: %s", strerror(errno));
+		close(sock);
+		return;
+	}
+	/* Keys are read at each connection so new ones work at once. */
+	auth_load(&keys, getenv("HOME"), server->repo->workdir);
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		log_warn("fork: %s", strerror(errno));
+		close(sock);
+		close(sp[0]);
+		close(sp[1]);
+		auth_free(&keys);
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_IGN);
+		close(server->listen_fd);
+		close(server_signal_pipe[0]);
+		close(server_signal_pipe[1]);
+		TAILQ_FOREACH(c, &server->clients, entry)
+		close(c->fd);
+		close(sp[0]);
+		fa.bind = server_bind;
+		fa.sock = sock;
+		fa.daemon = sp[1];
+		fa.keys = &keys;
+		frontend_main(&fa);
+		/* NOTREACHED */
+	}
+	close(sock);
+	close(sp[1]);
+	auth_free(&keys);
+	server_set_nonblock(sp[0]);
+	c = server_client_create(sp[0], pid);
+	loop_add(server->loop, c->fd, LOOP_READ, server_client_cb, c);
+	log_debug("client %u: frontend pid %ld", c->id, (long)pid);
+}
+
+static void
+server_shutdown(void)
+{
+	struct client *c;
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_BYE;
+	m.u.bye = "the moot session has ended";
+	TAILQ_FOREACH(c, &server->clients, entry)
+	{
+		proto_put(&c->out, &m);
+		server_set_nonblock(c->fd);
+		server_client_flush(c);
+	}
+	loop_stop(server->loop);
+}
+
+static void
+server_signal_cb(int fd, int events, void *arg)
+{
+	unsigned char sigs[32];
+	ssize_t n, i;
+	pid_t pid;
+	int status;
+
+	n = read(fd, sigs, sizeof sigs);
+	for (i = 0; i < n; i++) {
+		switch (sigs[i]) {
+		case SIGCHLD:
+			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+				log_debug("frontend %ld exited", (long)pid);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGHUP:
+			log_info("signal %d: ending the session", sigs[i]);
+			server_shutdown();
+			break;
+		}
+	}
+}
+
+void
+server_redraw_all(void)
+{
+	struct client *c;
+
+	TAILQ_FOREACH(c, &server->clients, entry)
+	c->dirty = 1;
+}
+
+/* Everyone's presence line shows where everyone is, so any change to a
+ * document or a cursor redraws everyone; frames are only made once per
+ * loop pass and only when the frontend has drawn the previous one. */
+void
+server_redraw_doc(struct doc *d)
+{
+	(void)d;
+	server_redraw_all();
+}
+
+static void
+server_notice_expired(void *arg)
+{
+	server_redraw_all();
+}
+
+void
+server_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	free(server->notice);
+	va_start(ap, fmt);
+	xvasprintf(&server->notice, fmt, ap);
+	va_end(ap);
+	server->notice_until = loop_now() + SERVER_NOTICE_MS;
+	loop_timer(
+	    server->loop, SERVER_NOTICE_MS + 5, server_notice_expired, NULL);
+	server_redraw_all();
+}
+
+void
+server_client_notice(struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(c->notice);
+	va_start(ap, fmt);
+	xvasprintf(&c->notice, fmt, ap);
+	va_end(ap);
+	c->notice_until = loop_now() + SERVER_NOTICE_MS;
+	loop_timer(
+	    server->loop, SERVER_NOTICE_MS + 5, server_notice_expired, NULL);
+	c->dirty = 1;
+}
+
+void
+server_client_lost(struct client *c)
+{
+	int was_ready = c->ready && !c->closing; /* Ctrl-Q announced it */
+	char *name = c->name != NULL ? xstrdup(c->name) : NULL;
+
+	loop_del(server->loop, c->fd);
+	TAILQ_REMOVE(&server->clients, c, entry);
+	server_client_free(c);
+	if (was_ready && name != NULL)
+		server_notice("%s left", name);
+	free(name);
+	server_redraw_all();
+}
+
+/* Before each poll: send a frame to everyone whose screen changed and
+ * whose frontend has drawn the last one. */
+static void
+server_flush_frames(void *arg)
+{
+	struct client *c;
+	struct frame *f;
+	unsigned height;
+
+	server->now = loop_now();
+	TAILQ_FOREACH(c, &server->clients, entry)
+	{
+		if (!c->ready || c->closing || !c->dirty)
+			continue;
+		if (c->seq != c->acked) {
+			if (!c->stalled &&
+			    server->now - c->sent_at > SERVER_STALL_MS) {
+				c->stalled = 1;
+				log_info("client %u (%s): output stalled; "
+				         "holding frames until it catches up",
+				    c->id, c->name);
+			}
+			continue;
+		}
+		height = c->rows > 2 ? c->rows - 2 : 1;
+		if (c->mode == CLIENT_EDIT)
+			view_scroll_to_cursor(&c->view, c->cols, height);
+		f = frame_create(c->cols, c->rows);
+		render_client(server, c, f);
+		c->seq++;
+		proto_put_frame(&c->out, c->seq, c->gen, f, c->sent);
+		frame_free(c->sent);
+		c->sent = f;
+		c->sent_at = server->now;
+		c->dirty = 0;
+		server_client_flush(c);
+	}
+}
+
+/* A stalled client may need a poll timeout to be noticed. */
+static void
+server_tick(void *arg)
+{
+	loop_timer(server->loop, SERVER_STALL_MS, server_tick, NULL);
+}
+
+static void
+server_print_start(const char *listen, const char *fingerprint, size_t nkeys)
+{
+	const char *port = strrchr(listen, ':') + 1;
+	char *host = xstrndup(listen, port - 1 - listen);
+
+	printf("moot %s: serving %s\n", PACKAGE_VERSION, server->repo->workdir);
+	printf("Host key: %s (ed25519)\n", fingerprint);
+	printf("Listening on %s\n", listen);
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0)
+		printf("Join with:  ssh -p %s HOST\n", port);
+	else if (strcmp(port, "22") == 0)
+		printf("Join with:  ssh %s\n", host);
+	else
+		printf("Join with:  ssh -p %s %s\n", port, host);
+	if (nkeys == 0) {
+		printf("No keys can join yet. Make one with\n"
+		       "    ssh-keygen -t ed25519 -C 'Your Name "
+		       "<you@example.com>'\n"
+		       "and put the .pub line in ~/.ssh/authorized_keys or in\n"
+		       "%s.moot/authorized_keys.\n",
+		    server->repo->workdir);
+	} else
+		printf("%zu key%s may join (~/.ssh/authorized_keys, "
+		       "~/.ssh/id_*.pub, .moot/authorized_keys).\n",
+		    nkeys, nkeys == 1 ? "" : "s");
+	fflush(stdout);
+	free(host);
+}
+
+int
+server_main(const struct server_options *o)
+{
+	struct authkeys keys;
+	struct sigaction sa;
+	char *err = NULL, *dir, *fingerprint, *shown;
+	ssh_key hostkey;
+	struct client *c;
+	int process_config = 0;
+	size_t nkeys;
+
+	log_open("moot", o->verbose);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (o->demo) {
+		if ((dir = demo_create(&err)) == NULL) {
+			fprintf(stderr, "moot: %s\n", err);
+			return 1;
+		}
+		printf("Demo repository: %s\n", dir);
+	} else
+		dir = xstrdup(o->dir != NULL ? o->dir : ".");
+
+	server = xcalloc(1, sizeof *server);
+	TAILQ_INIT(&server->docs);
+	TAILQ_INIT(&server->clients);
+	if ((server->repo = repo_open(dir, &err)) == NULL) {
+		fprintf(stderr, "moot: %s\n", err);
+		free(err);
+		return 1;
+	}
+	free(dir);
+
+	ssh_init();
+	hostkey = hostkey_load(server->repo->state, &fingerprint);
+	server_bind = ssh_bind_new();
+	ssh_bind_options_set(
+	    server_bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &process_config);
+	/* The bind owns the key from here on (ssh_bind_free frees it). */
+	if (ssh_bind_options_set(
+	        server_bind, SSH_BIND_OPTIONS_IMPORT_KEY, hostkey) != SSH_OK)
+		fatalx(
+		    "cannot use the host key: %s", ssh_get_error(server_bind));
+
+	server->listen_fd = server_listen(
+	    o->listen != NULL ? o->listen : "127.0.0.1:2222", &shown);
+
+	if (pipe2(server_signal_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe2");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = server_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	server->loop = loop_create();
+	loop_add(
+	    server->loop, server->listen_fd, LOOP_READ, server_accept, NULL);
+	loop_add(server->loop, server_signal_pipe[0], LOOP_READ,
+	    server_signal_cb, NULL);
+	loop_before(server->loop, server_flush_frames, NULL);
+	server_tick(NULL);
+
+	nkeys = auth_load(&keys, getenv("HOME"), server->repo->workdir);
+	auth_free(&keys);
+	server_print_start(shown, fingerprint, nkeys);
+	free(shown);
+	free(fingerprint);
+
+	loop_run(server->loop);
+
+	/* Give frontends a moment to draw goodbye, then go. */
+	TAILQ_FOREACH(c, &server->clients, entry)
+	{
+		if (bytes_len(&c->out) > 0) {
+			fcntl(c->fd, F_SETFL,
+			    fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+			server_client_flush(c);
+		}
+		shutdown(c->fd, SHUT_WR);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	ssh_bind_free(server_bind);
+	ssh_finalize();
+	return 0;
+}
