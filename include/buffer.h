@@ -1,0 +1,35 @@
+/* buffer.h: the text of one document, as bytes.
+ * Byte offsets everywhere; lines are separated by '\n'. */
+#ifndef MOOT_BUFFER_H
+#define MOOT_BUFFER_H
+
+#include <stddef.h>
+
+struct buffer;
+
+struct buffer *buffer_create(void);
+struct buffer *buffer_from(const char *data, size_t len);
+void buffer_free(struct buffer *);
+
+size_t buffer_length(const struct buffer *);
+/* Insert len bytes at off (0 <= off <= length). */
+void buffer_insert(struct buffer *, size_t off, const char *data, size_t len);
+/* Delete len bytes at off (off + len <= length). */
+void buffer_delete(struct buffer *, size_t off, size_t len);
+/* Copy up to len bytes at off into out; returns bytes copied. */
+size_t buffer_copy(const struct buffer *, size_t off, size_t len, char *out);
+/* The byte at off (off < length). */
+unsigned char buffer_byte(const struct buffer *, size_t off);
+/* The whole text as one contiguous allocation of length bytes (caller frees). */
+char *buffer_contents(const struct buffer *, size_t *len);
+
+/* Lines: a buffer always has at least one line (newlines + 1). */
+size_t buffer_lines(const struct buffer *);
+/* Offset of the first byte of line (0-based, line < buffer_lines). */
+size_t buffer_line_start(const struct buffer *, size_t line);
+/* Offset of the '\n' ending line, or the length for the last line. */
+size_t buffer_line_end(const struct buffer *, size_t line);
+/* The line containing off (off <= length). */
+size_t buffer_line_of(const struct buffer *, size_t off);
+
+#endif
