@@ -23,6 +23,7 @@ static void
 log_vwrite(const char *level, const char *fmt, va_list ap, const char *tail)
 {
 	char line[1024];
+	unsigned char *p;
 	int n;
 
 	n = snprintf(line, sizeof line, "%s[%ld]: %s", log_prefix,
@@ -30,6 +31,12 @@ log_vwrite(const char *level, const char *fmt, va_list ap, const char *tail)
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = 0;
 	vsnprintf(line + n, sizeof line - n, fmt, ap);
+	/* Names and paths come from other people: no control bytes may
+	 * reach the host's terminal through the log. */
+	for (p = (unsigned char *)line; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
 	if (tail != NULL)
 		fprintf(stderr, "%s: %s\n", line, tail);
 	else

@@ -192,7 +192,6 @@ server_shutdown(void)
 	TAILQ_FOREACH(c, &server->clients, entry)
 	{
 		proto_put(&c->out, &m);
-		server_set_nonblock(c->fd);
 		server_client_flush(c);
 	}
 	loop_stop(server->loop);
@@ -444,14 +443,10 @@ server_main(const struct server_options *o)
 
 	loop_run(server->loop);
 
-	/* Give frontends a moment to draw goodbye, then go. */
-	TAILQ_FOREACH(c, &server->clients, entry)
-	{
-		if (bytes_len(&c->out) > 0) {
-			fcntl(c->fd, F_SETFL,
-			    fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
-			server_client_flush(c);
-		}
+	/* Frontends see the goodbye (or EOF) and end on their own; a frozen
+	 * one must not hold up the exit, so nothing here blocks. */
+	TAILQ_FOREACH(c, &server->clients, entry) {
+		server_client_flush(c);
 		shutdown(c->fd, SHUT_WR);
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
