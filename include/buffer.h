@@ -20,7 +20,8 @@ void buffer_delete(struct buffer *, size_t off, size_t len);
 size_t buffer_copy(const struct buffer *, size_t off, size_t len, char *out);
 /* The byte at off (off < length). */
 unsigned char buffer_byte(const struct buffer *, size_t off);
-/* The whole text as one contiguous allocation of length bytes (caller frees). */
+/* The whole text as one contiguous allocation of length bytes (caller frees).
+ */
 char *buffer_contents(const struct buffer *, size_t *len);
 
 /* Lines: a buffer always has at least one line (newlines + 1). */

@@ -16,13 +16,21 @@ struct bytes {
 void bytes_init(struct bytes *);
 void bytes_free(struct bytes *);
 void bytes_clear(struct bytes *);
-static inline const uint8_t *bytes_ptr(const struct bytes *b) { return b->data + b->off; }
-static inline size_t bytes_len(const struct bytes *b) { return b->len; }
+static inline const uint8_t *
+bytes_ptr(const struct bytes *b)
+{
+	return b->data + b->off;
+}
+static inline size_t
+bytes_len(const struct bytes *b)
+{
+	return b->len;
+}
 void bytes_add(struct bytes *, const void *, size_t);
 void bytes_add_u8(struct bytes *, uint8_t);
-void bytes_add_u16(struct bytes *, uint16_t); /* big-endian */
-void bytes_add_u32(struct bytes *, uint32_t); /* big-endian */
-void bytes_add_varint(struct bytes *, uint32_t); /* LEB128 */
+void bytes_add_u16(struct bytes *, uint16_t);     /* big-endian */
+void bytes_add_u32(struct bytes *, uint32_t);     /* big-endian */
+void bytes_add_varint(struct bytes *, uint32_t);  /* LEB128 */
 void bytes_add_str(struct bytes *, const char *); /* u16 length + bytes */
 /* Space for n more bytes at the end; commit with bytes_commit. */
 uint8_t *bytes_reserve(struct bytes *, size_t n);

@@ -13,7 +13,7 @@ int file_load(const char *path, char **data, size_t *len, mode_t *mode,
     int *missing, char **err);
 /* Write data to path through a temporary file in the same directory:
  * write, fsync, fchmod(mode), rename, fsync the directory. */
-int file_save(const char *path, const char *data, size_t len, mode_t mode,
-    char **err);
+int file_save(
+    const char *path, const char *data, size_t len, mode_t mode, char **err);
 
 #endif

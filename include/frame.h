@@ -15,8 +15,8 @@
 #define CELL_REVERSE 0x02
 #define CELL_UNDERLINE 0x04
 #define CELL_DIM 0x08
-#define CELL_WIDE 0x40	/* first half of a two-column character */
-#define CELL_CONT 0x80	/* second half of a two-column character (ch 0) */
+#define CELL_WIDE 0x40 /* first half of a two-column character */
+#define CELL_CONT 0x80 /* second half of a two-column character (ch 0) */
 
 struct cell {
 	uint32_t ch;   /* code point; ' ' for blank; 0 only with CELL_CONT */
@@ -27,7 +27,7 @@ struct cell {
 
 struct frame {
 	unsigned cols, rows;
-	unsigned cx, cy;   /* terminal cursor */
+	unsigned cx, cy; /* terminal cursor */
 	int cursor_visible;
 	struct cell *cells; /* rows * cols */
 };
@@ -36,7 +36,8 @@ struct frame *frame_create(unsigned cols, unsigned rows);
 void frame_free(struct frame *);
 /* Fill with blanks, cursor at 0,0 visible. */
 void frame_clear(struct frame *);
-static inline struct cell *frame_cell(const struct frame *f, unsigned x, unsigned y)
+static inline struct cell *
+frame_cell(const struct frame *f, unsigned x, unsigned y)
 {
 	return &f->cells[(size_t)y * f->cols + x];
 }

@@ -10,9 +10,9 @@
 
 /* auth.c: who may join. */
 struct authkey {
-	void *key;   /* ssh_key */
-	char *name;  /* from the comment "Name <email>", or NULL */
-	char *email; /* or NULL */
+	void *key;    /* ssh_key */
+	char *name;   /* from the comment "Name <email>", or NULL */
+	char *email;  /* or NULL */
 	char *source; /* file it came from */
 };
 struct authkeys {
@@ -32,23 +32,23 @@ void *hostkey_load(const char *statedir, char **fingerprint);
 
 /* frontend.c */
 struct frontend_args {
-	void *bind;	/* ssh_bind */
-	int sock;	/* accepted TCP connection */
-	int daemon;	/* socketpair end to the daemon */
+	void *bind; /* ssh_bind */
+	int sock;   /* accepted TCP connection */
+	int daemon; /* socketpair end to the daemon */
 	const struct authkeys *keys;
 };
 __dead void frontend_main(const struct frontend_args *);
 
 /* tty.c: one ncurses SCREEN per frontend process. */
 struct tty;
-struct tty *tty_open(const char *term, unsigned cols, unsigned rows,
-    char **notice);
+struct tty *tty_open(
+    const char *term, unsigned cols, unsigned rows, char **notice);
 void tty_close(struct tty *);
 int tty_colours(struct tty *);
 void tty_resize(struct tty *, unsigned cols, unsigned rows);
 /* Draw rows of f marked in changed (NULL: all) and the cursor. */
-void tty_draw(struct tty *, const struct frame *, const uint16_t *rows,
-    size_t nrows);
+void tty_draw(
+    struct tty *, const struct frame *, const uint16_t *rows, size_t nrows);
 /* Terminal output produced since the last call (escape sequences). */
 const char *tty_output(struct tty *, size_t *len);
 void tty_output_done(struct tty *);

@@ -8,8 +8,9 @@
 
 enum keyc {
 	KEYC_NONE = 0,
-	KEYC_CHAR,	/* a printable code point in cp */
-	KEYC_CTRL,	/* Ctrl + letter: cp is 'a'..'z' (also '@' '[' '\\' ']' '^' '_') */
+	KEYC_CHAR, /* a printable code point in cp */
+	KEYC_CTRL, /* Ctrl + letter: cp is 'a'..'z' (also '@' '[' '\\' ']' '^'
+	              '_') */
 	KEYC_UP,
 	KEYC_DOWN,
 	KEYC_LEFT,
@@ -23,13 +24,13 @@ enum keyc {
 	KEYC_BACKSPACE,
 	KEYC_ENTER,
 	KEYC_TAB,
-	KEYC_BTAB,	/* Shift-Tab */
+	KEYC_BTAB, /* Shift-Tab */
 	KEYC_ESC,
-	KEYC_F,		/* function key, number in cp (1..24) */
+	KEYC_F,           /* function key, number in cp (1..24) */
 	KEYC_PASTE_START, /* bracketed paste begins */
 	KEYC_PASTE_END,
-	KEYC_INVALID,	/* an invalid byte where text was expected; byte in cp */
-	KEYC_UNKNOWN	/* an escape sequence we do not know (ignored) */
+	KEYC_INVALID, /* an invalid byte where text was expected; byte in cp */
+	KEYC_UNKNOWN  /* an escape sequence we do not know (ignored) */
 };
 
 #define KEYC_MOD_SHIFT 0x01

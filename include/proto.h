@@ -29,12 +29,12 @@ struct proto_hello {
 	uint16_t version;
 	uint16_t cols, rows;
 	uint16_t colours; /* colours the terminal has: 8, 256, ... (0: none) */
-	char *term;	  /* TERM in use */
-	char *notice;	  /* something to tell the person ("" if nothing) */
-	char *user;	  /* SSH user name */
-	char *name;	  /* display name */
-	char *email;	  /* "" if unknown */
-	char *key;	  /* key fingerprint (SHA256:...) */
+	char *term;       /* TERM in use */
+	char *notice;     /* something to tell the person ("" if nothing) */
+	char *user;       /* SSH user name */
+	char *name;       /* display name */
+	char *email;      /* "" if unknown */
+	char *key;        /* key fingerprint (SHA256:...) */
 };
 
 struct proto_key {
@@ -54,8 +54,8 @@ struct proto_frame {
 	uint16_t cols, rows;
 	uint16_t cx, cy;
 	uint8_t cursor_visible;
-	uint16_t nrows;	    /* rows carried */
-	uint16_t *row;	    /* their indexes, ascending */
+	uint16_t nrows;     /* rows carried */
+	uint16_t *row;      /* their indexes, ascending */
 	struct cell *cells; /* nrows * cols */
 };
 
@@ -65,10 +65,11 @@ struct proto_msg {
 		struct proto_hello hello;
 		struct proto_key key;
 		struct proto_resize resize;
-		uint32_t ack; /* PROTO_ACK: seq of the frame drawn */
+		uint32_t ack;     /* PROTO_ACK: seq of the frame drawn */
 		uint16_t welcome; /* PROTO_WELCOME: daemon's version */
 		struct proto_frame frame;
-		char *bye; /* PROTO_BYE: reason shown to the person ("" if none) */
+		char *bye; /* PROTO_BYE: reason shown to the person ("" if none)
+		            */
 	} u;
 };
 

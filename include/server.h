@@ -44,16 +44,13 @@ struct op {
 /* Where one person is in one document. */
 struct view {
 	struct doc *doc;
-	size_t cursor;	/* byte offset */
-	size_t goal;	/* wanted screen column for up/down */
-	size_t top;	/* first line shown */
-	size_t left;	/* first screen column shown */
+	size_t cursor; /* byte offset */
+	size_t goal;   /* wanted screen column for up/down */
+	size_t top;    /* first line shown */
+	size_t left;   /* first screen column shown */
 };
 
-enum client_mode {
-	CLIENT_EDIT,
-	CLIENT_PICKER
-};
+enum client_mode { CLIENT_EDIT, CLIENT_PICKER };
 
 /* A Ctrl-O file list: filter as you type. */
 struct picker {
@@ -81,7 +78,7 @@ struct client {
 	char *email;
 	char *user;
 	char *key;
-	int colour; /* 1 .. MOOT_NCOLOURS */
+	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
 
 	unsigned cols, rows;
@@ -95,8 +92,8 @@ struct client {
 	uint64_t notice_until;
 
 	struct frame *sent; /* what the frontend has drawn */
-	uint32_t seq;	    /* last frame sent */
-	uint32_t acked;	    /* last frame the frontend drew */
+	uint32_t seq;       /* last frame sent */
+	uint32_t acked;     /* last frame the frontend drew */
 	uint64_t sent_at;   /* when the unacknowledged frame went out */
 	int dirty;
 	int stalled;
@@ -137,7 +134,8 @@ struct client *server_client_create(int fd, pid_t pid);
 void server_client_free(struct client *);
 void server_client_read(struct client *);
 void server_client_key(struct client *, const struct key_event *);
-void server_client_notice(struct client *, const char *, ...) __printflike(2, 3);
+void server_client_notice(struct client *, const char *, ...)
+    __printflike(2, 3);
 int server_client_flush(struct client *);
 
 /* doc.c */
@@ -165,8 +163,8 @@ size_t view_next_unit(const struct view *);
 
 /* render.c */
 char *render_inert(const char *);
-void render_client(const struct server *, const struct client *,
-    struct frame *);
+void render_client(
+    const struct server *, const struct client *, struct frame *);
 
 /* picker.c */
 void picker_open(struct picker *, char **files, size_t nfiles);

@@ -15,8 +15,7 @@ doc_find(const char *path)
 {
 	struct doc *d;
 
-	TAILQ_FOREACH(d, &server->docs, entry)
-	{
+	TAILQ_FOREACH (d, &server->docs, entry) {
 		if (strcmp(d->path, path) == 0)
 			return d;
 	}
@@ -100,8 +99,7 @@ doc_apply(struct op *op)
 		buffer_insert(d->buf, op->pos, op->ins, op->ins_len);
 	d->modified = 1;
 
-	TAILQ_FOREACH(c, &server->clients, entry)
-	{
+	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (c->view.doc == d)
 			view_shift(&c->view, op, c == op->author);
 	}

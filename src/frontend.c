@@ -20,7 +20,10 @@
 #include "proto.h"
 
 #define FRONTEND_AUTH_SECONDS 60 /* to authenticate and ask for a shell */
-#define FRONTEND_ESC_MS 40       /* a lone ESC after this long is Esc */
+/* A lone ESC after this long is the Esc key, not the start of a sequence.
+ * Longer than TCP's 40 ms delayed acknowledgement, so a key sequence split
+ * across two packets by a client that leaves Nagle on still decodes. */
+#define FRONTEND_ESC_MS 100
 
 struct frontend {
 	ssh_session session;

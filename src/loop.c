@@ -66,10 +66,10 @@ loop_free(struct loop *l)
 	struct loop_timer *t, *t1;
 	struct loop_hook *h, *h1;
 
-	TAILQ_FOREACH_SAFE(t, &l->timers, entry, t1)
-	free(t);
-	TAILQ_FOREACH_SAFE(h, &l->hooks, entry, h1)
-	free(h);
+	TAILQ_FOREACH_SAFE (t, &l->timers, entry, t1)
+		free(t);
+	TAILQ_FOREACH_SAFE (h, &l->hooks, entry, h1)
+		free(h);
 	free(l->fds);
 	free(l->pfds);
 	free(l);
@@ -135,8 +135,7 @@ loop_timer(struct loop *l, uint64_t ms, loop_cb cb, void *arg)
 	t->when = loop_now() + ms;
 	t->cb = cb;
 	t->arg = arg;
-	TAILQ_FOREACH(t1, &l->timers, entry)
-	{
+	TAILQ_FOREACH (t1, &l->timers, entry) {
 		if (t1->when > t->when) {
 			TAILQ_INSERT_BEFORE(t1, t, entry);
 			return;
@@ -196,8 +195,8 @@ loop_run(struct loop *l)
 	uint64_t now;
 
 	while (!l->stop) {
-		TAILQ_FOREACH(h, &l->hooks, entry)
-		h->cb(h->arg);
+		TAILQ_FOREACH (h, &l->hooks, entry)
+			h->cb(h->arg);
 		if (l->stop)
 			break;
 

@@ -125,9 +125,13 @@ render_other_cursor(struct frame *f, const struct client *c,
 static const char *
 render_notice(const struct server *s, const struct client *c)
 {
-	if (c->notice != NULL && c->notice_until > s->now)
+	int mine = c->notice != NULL && c->notice_until > s->now;
+	int all = s->notice != NULL && s->notice_until > s->now;
+
+	/* Both last as long, so the one that ends later is the newer. */
+	if (mine && (!all || c->notice_until >= s->notice_until))
 		return c->notice;
-	if (s->notice != NULL && s->notice_until > s->now)
+	if (all)
 		return s->notice;
 	return NULL;
 }
@@ -170,8 +174,7 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 	unsigned x = 0;
 	char where[64];
 
-	TAILQ_FOREACH(c, &s->clients, entry)
-	{
+	TAILQ_FOREACH (c, &s->clients, entry) {
 		if (!c->ready || c->closing)
 			continue;
 		if (x > 0)
@@ -259,8 +262,7 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 			render_line(f, y, text, len, v->left);
 			free(text);
 		}
-		TAILQ_FOREACH(o, &s->clients, entry)
-		{
+		TAILQ_FOREACH (o, &s->clients, entry) {
 			if (o != c && o->ready && !o->closing &&
 			    o->view.doc == v->doc)
 				render_other_cursor(f, o, v, height);

@@ -129,8 +129,7 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	c->cols = h->cols;
 	c->rows = h->rows;
 	c->colours = h->colours;
-	TAILQ_FOREACH(o, &server->clients, entry)
-	{
+	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (o->ready && ntaken < (int)(sizeof taken / sizeof taken[0]))
 			taken[ntaken++] = o->colour;
 	}
@@ -146,8 +145,11 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	log_info("client %u: %s <%s> joined (key %s, %ux%u, %s)", c->id,
 	    c->name, c->email, c->key, c->cols, c->rows, h->term);
 	server_notice("%s joined", c->name);
+	/* The others see "NAME joined"; the newcomer sees who they are. */
 	if (*h->notice != '\0')
 		server_client_notice(c, "%s", h->notice);
+	else
+		server_client_notice(c, "welcome, %s", c->name);
 }
 
 static void

@@ -161,8 +161,8 @@ server_accept(int fd, int events, void *arg)
 		close(server->listen_fd);
 		close(server_signal_pipe[0]);
 		close(server_signal_pipe[1]);
-		TAILQ_FOREACH(c, &server->clients, entry)
-		close(c->fd);
+		TAILQ_FOREACH (c, &server->clients, entry)
+			close(c->fd);
 		close(sp[0]);
 		fa.bind = server_bind;
 		fa.sock = sock;
@@ -189,8 +189,7 @@ server_shutdown(void)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_BYE;
 	m.u.bye = "the moot session has ended";
-	TAILQ_FOREACH(c, &server->clients, entry)
-	{
+	TAILQ_FOREACH (c, &server->clients, entry) {
 		proto_put(&c->out, &m);
 		server_client_flush(c);
 	}
@@ -227,8 +226,8 @@ server_redraw_all(void)
 {
 	struct client *c;
 
-	TAILQ_FOREACH(c, &server->clients, entry)
-	c->dirty = 1;
+	TAILQ_FOREACH (c, &server->clients, entry)
+		c->dirty = 1;
 }
 
 /* Everyone's presence line shows where everyone is, so any change to a
@@ -302,8 +301,7 @@ server_flush_frames(void *arg)
 	unsigned height;
 
 	server->now = loop_now();
-	TAILQ_FOREACH(c, &server->clients, entry)
-	{
+	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (!c->ready || c->closing || !c->dirty)
 			continue;
 		if (c->seq != c->acked) {
@@ -344,7 +342,8 @@ server_print_start(const char *listen, const char *fingerprint, size_t nkeys)
 	const char *port = strrchr(listen, ':') + 1;
 	char *host = xstrndup(listen, port - 1 - listen);
 
-	printf("moot %s: serving %s\n", PACKAGE_VERSION, server->repo->workdir);
+	printf("moot %s: serving %.*s\n", PACKAGE_VERSION,
+	    (int)strlen(server->repo->workdir) - 1, server->repo->workdir);
 	printf("Host key: %s (ed25519)\n", fingerprint);
 	printf("Listening on %s\n", listen);
 	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0)
@@ -445,7 +444,7 @@ server_main(const struct server_options *o)
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen
 	 * one must not hold up the exit, so nothing here blocks. */
-	TAILQ_FOREACH(c, &server->clients, entry) {
+	TAILQ_FOREACH (c, &server->clients, entry) {
 		server_client_flush(c);
 		shutdown(c->fd, SHUT_WR);
 	}

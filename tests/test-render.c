@@ -28,8 +28,8 @@ test_doc(const char *path, const char *text)
 }
 
 static struct client *
-test_client(const char *name, int colour, struct doc *d, unsigned cols,
-    unsigned rows)
+test_client(
+    const char *name, int colour, struct doc *d, unsigned cols, unsigned rows)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
@@ -58,11 +58,11 @@ teardown(void **state)
 	struct client *c, *c1;
 	struct doc *d, *d1;
 
-	TAILQ_FOREACH_SAFE(c, &server->clients, entry, c1) {
+	TAILQ_FOREACH_SAFE (c, &server->clients, entry, c1) {
 		free(c->name);
 		free(c);
 	}
-	TAILQ_FOREACH_SAFE(d, &server->docs, entry, d1) {
+	TAILQ_FOREACH_SAFE (d, &server->docs, entry, d1) {
 		buffer_free(d->buf);
 		free(d->path);
 		free(d);
@@ -155,7 +155,8 @@ test_too_small(void **state)
 static void
 test_inert_and_wide(void **state)
 {
-	struct doc *d = test_doc("u.txt", "a\x1b[31mb\xff\n\xe6\xbc\xa2\xe5\xad\x97!\n");
+	struct doc *d =
+	    test_doc("u.txt", "a\x1b[31mb\xff\n\xe6\xbc\xa2\xe5\xad\x97!\n");
 	struct client *a = test_client("Eve\x1b[2J", 3, d, 30, 6);
 	struct frame *f = frame_create(30, 6);
 
@@ -189,6 +190,20 @@ test_notice_expires(void **state)
 	row = row_text(f, 4);
 	assert_non_null(strstr(row, "saved by Bob"));
 	free(row);
+	/* A newer notice wins, whether it is mine or everyone's. */
+	a->notice = xstrdup("welcome, Alice");
+	a->notice_until = 4000;
+	render_client(server, a, f);
+	row = row_text(f, 4);
+	assert_non_null(strstr(row, "saved by Bob"));
+	free(row);
+	a->notice_until = 5500;
+	render_client(server, a, f);
+	row = row_text(f, 4);
+	assert_non_null(strstr(row, "welcome, Alice"));
+	free(row);
+	free(a->notice);
+	a->notice = NULL;
 	server->now = 6000;
 	render_client(server, a, f);
 	row = row_text(f, 4);
@@ -263,15 +278,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_text_status_presence,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_small, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_inert_and_wide, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_notice_expires, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_shift, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_text_status_presence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_too_small, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_inert_and_wide, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_notice_expires, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shift, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
