@@ -1,0 +1,161 @@
+/* harness.h: the end-to-end test harness (real daemon, real SSH clients).
+ * Git repositories, keys, a daemon, and clients read through libvterm. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct h_daemon;
+struct h_client;
+
+/* What one screen cell shows. */
+struct h_cell {
+	char text[32];  /* the cell's characters as UTF-8, "" if empty */
+	uint32_t ch;    /* first code point, 0 if empty */
+	int width;      /* 1, or 2 for a wide character */
+	int fg_default; /* the foreground is the terminal's default */
+	int bg_default; /* the background is the terminal's default */
+	int fg;         /* palette index of the foreground, -1 if default/RGB */
+	int bg;         /* palette index of the background, -1 if default/RGB */
+	int reverse;
+	int bold;
+};
+
+/*
+ * cmocka fixtures: h_setup arms a watchdog; h_teardown closes every client,
+ * stops every daemon and removes every temporary directory. A test calls
+ * h_pass() as its last statement: without it, h_teardown prints every
+ * client's screen and the tail of every daemon's log.
+ */
+int h_setup(void **);
+int h_teardown(void **);
+void h_pass(void);
+void h_cleanup(void);
+
+/* Monotonic milliseconds. */
+long long h_now_ms(void);
+
+/*
+ * Temporary git repository with the given files: pairs of path and text,
+ * ended by NULL. Committed on branch main. Returns the repository's path
+ * (removed by h_cleanup).
+ */
+char *h_repo_create(const char *, ...);
+/* An empty temporary directory (removed by h_cleanup). */
+char *h_tmpdir(const char *);
+/* Run a command (NULL-terminated argv) in a directory; its exit status. */
+int h_run(const char *, const char *, ...);
+/*
+ * Run a command (NULL-terminated argv) in a directory with HOME set to the
+ * given directory (or unchanged if NULL), capturing stdout and stderr
+ * together; killed after 10 s. Returns the exit status, -1 if killed.
+ */
+int h_run_capture(const char *, const char *, char **, const char *, ...);
+/* Write or read a file relative to a directory. */
+void h_write_file(const char *, const char *, const void *, size_t);
+char *h_read_file(const char *, const char *, size_t *);
+
+/*
+ * Keys. h_key_new makes an ed25519 key under REPO/.git (not in the working
+ * tree) and returns the private key's path (freed by h_cleanup);
+ * h_key_authorize appends its public half with a comment to
+ * REPO/.moot/authorized_keys; h_key_create does both.
+ */
+char *h_key_new(const char *);
+void h_key_authorize(const char *, const char *, const char *);
+char *h_key_create(const char *, const char *);
+
+/*
+ * The daemon: `$MOOT serve -C REPO --listen 127.0.0.1:0` with HOME set to
+ * an empty directory; returns once it prints `Listening on`. h_daemon_stop
+ * sends SIGTERM, waits (then SIGKILL) and returns the exit status (-1 if it
+ * had to be killed or died by a signal).
+ */
+struct h_daemon *h_daemon_start(const char *);
+int h_daemon_port(struct h_daemon *);
+pid_t h_daemon_pid(struct h_daemon *);
+const char *h_daemon_stdout(struct h_daemon *);
+int h_daemon_stop(struct h_daemon *);
+void h_daemon_log(struct h_daemon *, int);
+const char *h_moot_path(void);
+
+/* Resident set size of a process in kB (-1 if unknown). */
+long h_rss_kb(pid_t);
+/* Children of a process, at most the given number; their count. */
+int h_children(pid_t, pid_t *, int);
+
+/*
+ * Clients. h_client_connect uses libssh (port, private key, user, cols,
+ * rows, TERM); h_openssh_connect runs OpenSSH's ssh in a pty (port, key,
+ * cols, rows) with TERM=xterm-256color. Both fail the test if they cannot
+ * start. Whatever the server sends feeds a libvterm screen of that size.
+ */
+struct h_client *h_client_connect(
+    int, const char *, const char *, int, int, const char *);
+struct h_client *h_openssh_connect(int, const char *, int, int);
+void h_client_close(struct h_client *);
+pid_t h_client_pid(struct h_client *);
+void h_client_freeze(struct h_client *, int);
+int h_client_closed(struct h_client *);
+int h_client_exit_status(struct h_client *);
+size_t h_client_bytes(struct h_client *);
+const char *h_client_stderr(struct h_client *);
+
+/* Read whatever every live, unfrozen client has, for about ms. */
+void h_pump_all(int);
+
+/* Input. h_key takes "C-x", "Up", "Down", "Left", "Right", "Home", "End",
+ * "PageUp", "PageDown", "BSpace", "Delete", "Enter", "Tab", "Escape". */
+void h_send(struct h_client *, const char *);
+void h_send_bytes(struct h_client *, const void *, size_t);
+void h_key(struct h_client *, const char *);
+void h_resize(struct h_client *, int, int);
+
+/*
+ * The screen. h_row and h_screen return strings that stay valid for the
+ * next 15 calls of either (a small ring of buffers).
+ */
+const char *h_row(struct h_client *, int);
+const char *h_screen(struct h_client *);
+void h_cursor(struct h_client *, int *, int *);
+void h_cell(struct h_client *, int, int, struct h_cell *);
+int h_cols(struct h_client *);
+int h_rows(struct h_client *);
+void h_dump(struct h_client *);
+
+/* Pump until a predicate holds or ms pass; 1 if it held. */
+int h_until(struct h_client *, int (*)(struct h_client *, void *), void *, int);
+
+/* The same, failing the test (with the screen) on timeout. */
+void h_wait_at(struct h_client *, const char *, int, const char *, int);
+void h_wait_row_at(
+    struct h_client *, int, const char *, int, const char *, int);
+void h_wait_gone_at(struct h_client *, const char *, int, const char *, int);
+void h_wait_closed_at(struct h_client *, int, const char *, int);
+void h_wait_pred_at(struct h_client *, int (*)(struct h_client *, void *),
+    void *, const char *, int, const char *, int);
+#define h_wait(c, s, ms) h_wait_at(c, s, ms, __FILE__, __LINE__)
+#define h_wait_row(c, y, s, ms) h_wait_row_at(c, y, s, ms, __FILE__, __LINE__)
+#define h_wait_gone(c, s, ms) h_wait_gone_at(c, s, ms, __FILE__, __LINE__)
+#define h_wait_closed(c, ms) h_wait_closed_at(c, ms, __FILE__, __LINE__)
+#define h_wait_pred(c, f, a, what, ms)                                         \
+	h_wait_pred_at(c, f, a, what, ms, __FILE__, __LINE__)
+
+/*
+ * Refusals (libssh client API). h_try_key returns ssh_userauth_publickey's
+ * result. h_try_password returns ssh_userauth_password's result, the
+ * methods offered (ssh_userauth_list) and ssh_userauth_kbdint's result.
+ * h_try_exec and h_try_subsystem return -1 if the request itself was
+ * refused, else 0 with what came on stderr and the exit status.
+ */
+int h_try_key(int, const char *, const char *);
+int h_try_password(int, const char *, const char *, int *, int *);
+int h_try_exec(int, const char *, const char *, char **, int *);
+int h_try_subsystem(int, const char *, const char *, char **, int *);
+/* Ask for a direct-tcpip channel to 127.0.0.1:port: 0 if opened, else -1. */
+int h_try_forward(int, const char *);
+
+#endif
