@@ -83,6 +83,7 @@ static TAILQ_HEAD(, h_client) h_clients = TAILQ_HEAD_INITIALIZER(h_clients);
 static char *h_dirs[H_MAXDIRS];
 static int h_ndirs;
 static int h_passed;
+static int h_sanitizer_reports; /* reports seen in daemon logs */
 static char *h_ring[H_RING];
 static int h_ringnext;
 static int h_keys;
@@ -195,6 +196,10 @@ h_teardown(void **state)
 	}
 	h_cleanup();
 	alarm(0);
+	if (h_sanitizer_reports > 0) {
+		h_sanitizer_reports = 0;
+		return -1; /* cmocka reports the test as failed */
+	}
 	return 0;
 }
 
@@ -690,6 +695,30 @@ h_daemon_stdout(struct h_daemon *d)
 	return d->out != NULL ? d->out : "";
 }
 
+/*
+ * The daemon and its frontends share one stderr log: in a sanitizer build
+ * any report there (a frontend's too, which the test itself might never
+ * notice) fails the test in h_teardown.
+ */
+static void
+h_daemon_sanitizers(struct h_daemon *d)
+{
+	char *text;
+	size_t len;
+
+	text = h_read_file(d->dir, "stderr.log", &len);
+	if (text == NULL)
+		return;
+	if (strstr(text, "Sanitizer") != NULL ||
+	    strstr(text, "runtime error:") != NULL) {
+		fprintf(stderr, "harness: sanitizer report in the daemon's "
+				"log:\n%s\n",
+		    text);
+		h_sanitizer_reports++;
+	}
+	free(text);
+}
+
 int
 h_daemon_stop(struct h_daemon *d)
 {
@@ -731,6 +760,7 @@ h_daemon_stop(struct h_daemon *d)
 		close(d->outfd);
 	d->outfd = -1;
 	st = d->status;
+	h_daemon_sanitizers(d);
 	TAILQ_REMOVE(&h_daemons, d, entry);
 	free(d->out);
 	free(d->log);

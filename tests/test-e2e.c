@@ -1021,7 +1021,7 @@ test_frozen_client(void **state)
 	                           "Carol README.md:1  Dave README.md:1";
 	struct h_client *a, *b, *c, *e;
 	struct h_daemon *d;
-	char *repo, *ka, *kb, *kc, *ke, *text, *want, *top;
+	char *repo, *ka, *kb, *kc, *ke, *text, *want, *top, *presence;
 	pid_t kids[32], dpid, carolfe, davefe;
 	long d0, c0, e0, dmax = 0, cmax = 0, emax = 0;
 	long long t0, lat, worst = 0;
@@ -1055,8 +1055,13 @@ test_frozen_client(void **state)
 	n = h_children(dpid, kids, 32);
 	e = h_client_connect(port, ke, "dave", 200, 60, "xterm-256color");
 	h_wait(e, "L0001 ", LONG);
-	for (k = 0; k < 59; k++)
-		h_wait_row(e, k, h_row(b, k), SHORT);
+	for (k = 0; k < 58; k++) { /* the text rows; row 58 is the status */
+		/* h_row's buffers are reused while waiting: keep a copy. */
+		char *want = xstrdup(h_row(b, k));
+
+		h_wait_row(e, k, want, SHORT);
+		free(want);
+	}
 	h_wait_row(a, 59, all4, SHORT);
 	h_wait_row(c, 59, all4, SHORT);
 	h_wait_row(e, 59, all4, SHORT);
@@ -1145,7 +1150,9 @@ test_frozen_client(void **state)
 	    h_client_bytes(c) - cbytes, h_client_bytes(e) - ebytes,
 	    h_row(e, status_row(e)));
 	/* Dave answers again: back to the top, he sees what Bob sees. */
-	h_wait_row(e, 59, h_row(b, 59), SHORT);
+	presence = xstrdup(h_row(b, 59));
+	h_wait_row(e, 59, presence, SHORT);
+	free(presence);
 	for (k = 0; k < 30 && strstr(h_row(e, 0), "L0001 ") == NULL; k++)
 		page(e, "PageUp");
 	h_wait_pred(
