@@ -20,6 +20,9 @@
 #define __printflike(a, b) __attribute__((format(printf, a, b)))
 #endif
 
+/* Name the process for ps and top (where the system allows it). */
+void compat_set_name(const char *name);
+
 /* An anonymous file (memfd where there is one, else tmpfile). */
 int compat_anon_fd(const char *name);
 

@@ -7,6 +7,9 @@
 #ifdef HAVE_MEMFD_CREATE
 #include <sys/mman.h>
 #endif
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
 
 int
 compat_anon_fd(const char *name)
@@ -24,4 +27,14 @@ compat_anon_fd(const char *name)
 	fd = dup(fileno(f));
 	fclose(f);
 	return fd;
+}
+
+void
+compat_set_name(const char *name)
+{
+#if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_NAME)
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+	(void)name;
+#endif
 }

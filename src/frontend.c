@@ -485,6 +485,7 @@ frontend_main(const struct frontend_args *a)
 	int timeout;
 
 	log_open("moot-frontend", 0);
+	compat_set_name("moot-frontend");
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
 	fe.daemon = a->daemon;
