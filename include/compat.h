@@ -23,6 +23,9 @@
 /* Name the process for ps and top (where the system allows it). */
 void compat_set_name(const char *name);
 
+/* Close every descriptor from lowfd up. */
+void compat_closefrom(int lowfd);
+
 /* An anonymous file (memfd where there is one, else tmpfile). */
 int compat_anon_fd(const char *name);
 

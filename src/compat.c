@@ -2,6 +2,7 @@
  * Kept small: Linux first, with plain POSIX fallbacks. */
 #include "moot.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
 #ifdef HAVE_MEMFD_CREATE
@@ -37,4 +38,19 @@ compat_set_name(const char *name)
 #else
 	(void)name;
 #endif
+}
+
+void
+compat_closefrom(int lowfd)
+{
+	long max, fd;
+
+#ifdef HAVE_CLOSE_RANGE
+	if (close_range(lowfd, ~0U, 0) == 0)
+		return;
+#endif
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > 65536)
+		max = 65536;
+	for (fd = lowfd; fd < max; fd++)
+		close(fd);
 }

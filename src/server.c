@@ -127,7 +127,7 @@ server_accept(int fd, int events, void *arg)
 	struct authkeys keys;
 	struct frontend_args fa;
 	struct client *c;
-	int sock, sp[2];
+	int sock, sp[2], conn, up, null;
 	pid_t pid;
 
 	if ((sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
@@ -158,15 +158,24 @@ server_accept(int fd, int events, void *arg)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
-		close(server->listen_fd);
-		close(server_signal_pipe[0]);
-		close(server_signal_pipe[1]);
-		TAILQ_FOREACH (c, &server->clients, entry)
-			close(c->fd);
-		close(sp[0]);
+		/*
+		 * Keep standard error, the connection and this frontend's end
+		 * of the socketpair; close everything else the daemon had
+		 * open (listening socket, other people's sockets, the
+		 * repository's files). The frontend has no file access.
+		 */
+		if ((conn = fcntl(sock, F_DUPFD, 10)) == -1 ||
+		    (up = fcntl(sp[1], F_DUPFD, 10)) == -1 ||
+		    dup2(conn, 3) == -1 || dup2(up, 4) == -1)
+			fatal("dup");
+		if ((null = open("/dev/null", O_RDWR)) != -1) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		compat_closefrom(5);
 		fa.bind = server_bind;
-		fa.sock = sock;
-		fa.daemon = sp[1];
+		fa.sock = 3;
+		fa.daemon = 4;
 		fa.keys = &keys;
 		frontend_main(&fa);
 		/* NOTREACHED */
