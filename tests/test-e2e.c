@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1162,6 +1163,57 @@ test_frozen_client(void **state)
 	h_pass();
 }
 
+/* Each frontend holds its SSH connection and its socketpair to the
+ * daemon, and no other socket or file of the daemon's. */
+static void
+test_frontend_descriptors(void **state)
+{
+	struct h_client *a, *b;
+	struct h_daemon *d;
+	char *repo, *ka, *kb, path[384], target[256];
+	pid_t kids[8];
+	struct dirent *de;
+	DIR *dir;
+	ssize_t n;
+	int port, nkids, i, sockets, files;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, "Alice <alice@example.com>");
+	kb = h_key_create(repo, "Bob <bob@example.com>");
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	b = join(port, kb, "bob");
+	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
+	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
+
+	nkids = h_children(h_daemon_pid(d), kids, 8);
+	assert_int_equal(nkids, 2);
+	for (i = 0; i < nkids; i++) {
+		snprintf(path, sizeof path, "/proc/%ld/fd", (long)kids[i]);
+		assert_non_null(dir = opendir(path));
+		sockets = files = 0;
+		while ((de = readdir(dir)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "/proc/%ld/fd/%s",
+			    (long)kids[i], de->d_name);
+			n = readlink(path, target, sizeof target - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			if (strncmp(target, "socket:", 7) == 0)
+				sockets++;
+			else if (strstr(target, repo) != NULL)
+				files++;
+		}
+		closedir(dir);
+		assert_int_equal(sockets, 2);
+		assert_int_equal(files, 0);
+	}
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -1182,6 +1234,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_picker, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_banner, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_frontend_descriptors, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_split_key_sequence, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
