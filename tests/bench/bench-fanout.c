@@ -1,0 +1,955 @@
+/* bench-fanout.c: keystroke fan-out latency and memory of moot serve.
+ * A real daemon and real libssh clients on loopback; prints tables. */
+#include "moot.h"
+
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+
+#include "../harness.h"
+
+#define COLS 80
+#define ROWS 24
+#define TERM "xterm-256color"
+#define FILE_NAME "README.md"
+#define MAXCLIENTS 30 /* the largest N, and the memory phase's count */
+#define PER_LINE 26   /* keystrokes per fresh line: a to z */
+#define MAXKEYS (PER_LINE * (ROWS - 2)) /* lines must fit the text area */
+#define KEYS 200                        /* default keystrokes per run */
+#define KEY_TIMEOUT 5000   /* ms a keystroke may take to reach everyone */
+#define JOIN_TIMEOUT 15000 /* ms for a client's first frame */
+#define SETTLE 30          /* ms of pumping between keystrokes */
+#define WATCHDOG 300       /* seconds the whole benchmark may take */
+
+static const int sizes[] = {2, 10, 30};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+static const char file_text[] =
+    "# Fan-out benchmark\n"
+    "\n"
+    "Every person in this session looks at this file while one of them\n"
+    "types a to z on fresh lines at the top, one key at a time.\n"
+    "\n"
+    "The rest of the file is here so that the screen is not empty.\n";
+
+/* The results of one fan-out run. */
+struct run {
+	int n;
+	int keys;       /* keystrokes measured */
+	long long *fan; /* microseconds per (keystroke, receiver) pair */
+	size_t nfan;
+	long long *own; /* microseconds per keystroke, on the typist */
+	size_t nown;
+	double cpu_daemon;    /* ms of CPU per keystroke, utime+stime */
+	double cpu_frontends; /* the same, summed over the frontends */
+	double ns_daemon;     /* ms per keystroke from schedstat */
+	double ns_frontends;
+	double cpu_bench; /* ms per keystroke, this program (the clients) */
+	long long *all;   /* per keystroke: until every other screen has it */
+	size_t nall;
+	int failed;
+};
+
+/* What a keystroke's predicate looks for on every screen. */
+struct expect {
+	struct h_client **c;
+	int n;
+	int x, y;
+	uint32_t ch;
+	long long t0;  /* when the key was sent, us */
+	long long *at; /* when each screen showed it, us; -1 until then */
+	int left;      /* screens still to show it */
+};
+
+static pid_t daemon_pids[4]; /* daemons this program started */
+
+/* Monotonic microseconds. */
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Remember a daemon for the watchdog. */
+static void
+remember_daemon(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
+		if (daemon_pids[i] == 0) {
+			daemon_pids[i] = pid;
+			return;
+		}
+	}
+}
+
+/* Forget a daemon before it is stopped (and reaped). */
+static void
+forget_daemon(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
+		if (daemon_pids[i] == pid)
+			daemon_pids[i] = 0;
+	}
+}
+
+/* The watchdog: a hung benchmark kills its daemons and exits. */
+static void
+watchdog(int sig)
+{
+	static const char msg[] = "bench-fanout: took too long, giving up\n";
+	size_t i;
+	ssize_t n;
+
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
+		if (daemon_pids[i] > 0)
+			kill(daemon_pids[i], SIGKILL);
+	}
+	_exit(1);
+}
+
+/*
+ * A harness failure exits the program (cmocka's fail outside a test calls
+ * exit): stop the daemons and remove the temporary directories even then.
+ */
+static void
+at_exit(void)
+{
+	h_cleanup();
+}
+
+/* Start a daemon on a repository and remember it. */
+static struct h_daemon *
+start_daemon(const char *repo)
+{
+	struct h_daemon *d;
+
+	d = h_daemon_start(repo);
+	remember_daemon(h_daemon_pid(d));
+	return d;
+}
+
+/* utime + stime of a process in clock ticks, -1 if it is gone. */
+static long long
+cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after "pid (comm)": state is field 3, utime 14, stime 15. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	if (sscanf(p + 1,
+	        " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	        &st) != 2)
+		return -1;
+	return (long long)(ut + st);
+}
+
+/*
+ * Time on a CPU in nanoseconds from /proc/PID/schedstat (the scheduler's
+ * exact figure; utime and stime are in clock ticks), -1 if unknown.
+ */
+static long long
+cpu_ns(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (long long)ns : -1;
+}
+
+/* CPU use of a daemon and of its children (the frontends). */
+struct cpu {
+	long long d_ticks, d_ns;
+	long long f_ticks, f_ns;
+	int frontends;
+};
+
+static void
+measure_cpu(pid_t daemon, struct cpu *cpu)
+{
+	pid_t kids[64];
+	long long t;
+	int i;
+
+	memset(cpu, 0, sizeof *cpu);
+	cpu->d_ticks = cpu_ticks(daemon);
+	cpu->d_ns = cpu_ns(daemon);
+	cpu->frontends = h_children(daemon, kids, 64);
+	for (i = 0; i < cpu->frontends; i++) {
+		if ((t = cpu_ticks(kids[i])) > 0)
+			cpu->f_ticks += t;
+		if ((t = cpu_ns(kids[i])) > 0)
+			cpu->f_ns += t;
+	}
+}
+
+/* CPU time of this process (user + system) in milliseconds. */
+static double
+self_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
+/*
+ * Pss and private memory (Private_Clean + Private_Dirty) of a process from
+ * /proc/PID/smaps_rollup, in kB; -1 if unknown.
+ */
+static void
+rollup_kb(pid_t pid, long *pss, long *priv)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*pss = *priv = -1;
+	snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	*pss = *priv = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "Pss:", 4) == 0)
+			*pss = strtol(line + 4, NULL, 10);
+		else if (strncmp(line, "Private_Clean:", 14) == 0)
+			*priv += strtol(line + 14, NULL, 10);
+		else if (strncmp(line, "Private_Dirty:", 14) == 0)
+			*priv += strtol(line + 14, NULL, 10);
+	}
+	fclose(f);
+}
+
+/* Row y of a client contains a string. */
+struct row_text {
+	int y;
+	const char *text;
+};
+
+static int
+row_has(struct h_client *c, void *arg)
+{
+	struct row_text *rt = arg;
+
+	return strstr(h_row(c, rt->y), rt->text) != NULL;
+}
+
+static int
+row_lacks(struct h_client *c, void *arg)
+{
+	struct row_text *rt = arg;
+
+	return strstr(h_row(c, rt->y), rt->text) == NULL;
+}
+
+/* The presence row shows the typist (first in join order) on a line. */
+static int
+typist_on_line(struct h_client *c, void *arg)
+{
+	const char *row = h_row(c, ROWS - 1), *p;
+	char want[64];
+	size_t n;
+
+	snprintf(want, sizeof want, "u00 " FILE_NAME ":%d", *(int *)arg);
+	n = strlen(want);
+	if ((p = strstr(row, want)) == NULL)
+		return 0;
+	return p[n] < '0' || p[n] > '9';
+}
+
+/* The terminal cursor is at column 0 of a row. */
+static int
+cursor_at_row(struct h_client *c, void *arg)
+{
+	int x, y;
+
+	h_cursor(c, &x, &y);
+	return x == 0 && y == *(int *)arg;
+}
+
+/* Row 0 of the text area is empty. */
+static int
+row0_empty(struct h_client *c, void *arg)
+{
+	return h_row(c, 0)[0] == '\0';
+}
+
+/*
+ * The keystroke predicate: called after every pump, it stamps each screen
+ * that has just started to show the expected character in its cell.
+ */
+static int
+seen_everywhere(struct h_client *unused, void *arg)
+{
+	struct expect *e = arg;
+	struct h_cell cell;
+	long long t = now_us();
+	int i;
+
+	for (i = 0; i < e->n; i++) {
+		if (e->at[i] != -1)
+			continue;
+		h_cell(e->c[i], e->x, e->y, &cell);
+		if (cell.ch == e->ch) {
+			e->at[i] = t - e->t0;
+			e->left--;
+		}
+	}
+	return e->left == 0;
+}
+
+/* Whether a process runs, is a zombie (dead, not yet reaped) or is gone. */
+static const char *
+process_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return "gone";
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'Z')
+		return "dead (a zombie, not yet reaped)";
+	return "running";
+}
+
+/* Say what went wrong on one client, with its screen. */
+static void
+report_client(struct h_daemon *d, struct h_client *c, const char *what)
+{
+	pid_t dpid = h_daemon_pid(d);
+
+	fprintf(stderr, "bench-fanout: %s\n", what);
+	fprintf(stderr, "  daemon %ld is %s; the client's session is %s\n",
+	    (long)dpid, process_state(dpid),
+	    h_client_closed(c) ? "closed" : "open");
+	h_dump(c);
+}
+
+/* Connect client i (user uNN) and wait for its first frame; NULL if not. */
+static struct h_client *
+join(struct h_daemon *d, char **keys, int i)
+{
+	struct h_client *c;
+	struct row_text rt;
+	char user[16], *what;
+
+	snprintf(user, sizeof user, "u%02d", i);
+	c = h_client_connect(h_daemon_port(d), keys[i], user, COLS, ROWS, TERM);
+	rt.y = ROWS - 2;
+	rt.text = FILE_NAME;
+	if (!h_until(c, row_has, &rt, JOIN_TIMEOUT)) {
+		xasprintf(&what, "client %s never drew its first frame", user);
+		report_client(d, c, what);
+		free(what);
+		return NULL;
+	}
+	return c;
+}
+
+/* A repository with the file and n keys, each with its own name. */
+static char *
+make_repo(int n, char **keys)
+{
+	char *repo, comment[64];
+	int i;
+
+	repo = h_repo_create(FILE_NAME, file_text, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(
+		    comment, sizeof comment, "u%02d <u%02d@example.com>", i, i);
+		keys[i] = h_key_create(repo, comment);
+	}
+	return repo;
+}
+
+/* Wait until no screen shows a join notice any more. */
+static int
+notices_gone(struct h_client **c, int n)
+{
+	struct row_text rt;
+	int i;
+
+	rt.y = ROWS - 2;
+	rt.text = "joined";
+	for (i = 0; i < n; i++) {
+		if (!h_until(c[i], row_lacks, &rt, 10000))
+			return 0;
+	}
+	h_pump_all(200);
+	return 1;
+}
+
+/* The typist starts a fresh line: Enter, then wait until all see it. */
+static int
+new_line(struct h_daemon *d, struct h_client **c, int n, int line)
+{
+	int i, shown = line + 1;
+	char *what;
+
+	h_key(c[0], "Enter");
+	if (!h_until(c[0], cursor_at_row, &line, KEY_TIMEOUT)) {
+		xasprintf(&what,
+		    "N=%d: after Enter the typist's cursor "
+		    "never reached row %d",
+		    n, line);
+		report_client(d, c[0], what);
+		free(what);
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if (!h_until(c[i], typist_on_line, &shown, KEY_TIMEOUT)) {
+			xasprintf(&what,
+			    "N=%d: after Enter, u%02d never "
+			    "showed the typist on line %d",
+			    n, i, shown);
+			report_client(d, c[i], what);
+			free(what);
+			return 0;
+		}
+	}
+	h_pump_all(SETTLE);
+	return 1;
+}
+
+/* One fan-out run with n clients typing keys keystrokes. */
+static void
+fanout(struct run *r, int n, int keys)
+{
+	struct h_client *c[MAXCLIENTS];
+	struct h_daemon *d;
+	struct expect e;
+	char *key[MAXCLIENTS], *repo, ch, *what;
+	struct cpu cpu0, cpu1;
+	long long at[MAXCLIENTS], hz, last;
+	double b0, b1;
+	pid_t dpid;
+	int i, k, zero = 0;
+
+	memset(r, 0, sizeof *r);
+	r->n = n;
+	r->fan = xcalloc((size_t)keys * (n - 1), sizeof *r->fan);
+	r->own = xcalloc(keys, sizeof *r->own);
+	r->all = xcalloc(keys, sizeof *r->all);
+	hz = sysconf(_SC_CLK_TCK);
+
+	repo = make_repo(n, key);
+	d = start_daemon(repo);
+	dpid = h_daemon_pid(d);
+	for (i = 0; i < n; i++) {
+		if ((c[i] = join(d, key, i)) == NULL) {
+			fprintf(stderr, "bench-fanout: N=%d: join %d failed\n",
+			    n, i);
+			h_daemon_log(d, 20);
+			r->failed = 1;
+			goto out;
+		}
+	}
+	if (!notices_gone(c, n)) {
+		fprintf(stderr,
+		    "bench-fanout: N=%d: a join notice never "
+		    "went away\n",
+		    n);
+		r->failed = 1;
+		goto out;
+	}
+
+	/* A fresh empty line 1 for the typist: Enter, Up. */
+	h_key(c[0], "Enter");
+	h_key(c[0], "Up");
+	for (i = 0; i < n; i++) {
+		if (!h_until(c[i], row0_empty, NULL, KEY_TIMEOUT)) {
+			report_client(d, c[i], "row 0 never became empty");
+			r->failed = 1;
+			goto out;
+		}
+	}
+	if (!h_until(c[0], cursor_at_row, &zero, KEY_TIMEOUT)) {
+		report_client(d, c[0], "the typist never got to line 1");
+		r->failed = 1;
+		goto out;
+	}
+	h_pump_all(300);
+
+	measure_cpu(dpid, &cpu0);
+	b0 = self_cpu_ms();
+	for (k = 0; k < keys; k++) {
+		if (k > 0 && k % PER_LINE == 0 &&
+		    !new_line(d, c, n, k / PER_LINE)) {
+			r->failed = 1;
+			goto out;
+		}
+		ch = 'a' + k % PER_LINE;
+		e.c = c;
+		e.n = n;
+		e.x = k % PER_LINE;
+		e.y = k / PER_LINE;
+		e.ch = (unsigned char)ch;
+		e.at = at;
+		e.left = n;
+		for (i = 0; i < n; i++)
+			at[i] = -1;
+		e.t0 = now_us();
+		h_send_bytes(c[0], &ch, 1);
+		if (!h_until(c[0], seen_everywhere, &e, KEY_TIMEOUT)) {
+			for (i = 0; i < n; i++) {
+				if (at[i] != -1)
+					continue;
+				xasprintf(&what,
+				    "N=%d: keystroke %d ('%c', cell %d,%d) "
+				    "not on the screen of u%02d after %d ms",
+				    n, k, ch, e.x, e.y, i, KEY_TIMEOUT);
+				report_client(d, c[i], what);
+				free(what);
+			}
+			h_daemon_log(d, 20);
+			r->failed = 1;
+			goto out;
+		}
+		r->own[r->nown++] = at[0];
+		last = 0;
+		for (i = 1; i < n; i++) {
+			r->fan[r->nfan++] = at[i];
+			if (at[i] > last)
+				last = at[i];
+		}
+		r->all[r->nall++] = last;
+		r->keys++;
+		h_pump_all(SETTLE);
+	}
+	measure_cpu(dpid, &cpu1);
+	b1 = self_cpu_ms();
+	if (cpu0.d_ticks < 0 || cpu1.d_ticks < 0 || cpu0.frontends != n ||
+	    cpu1.frontends != n) {
+		fprintf(stderr,
+		    "bench-fanout: N=%d: daemon or frontends went away "
+		    "(%d then %d frontends)\n",
+		    n, cpu0.frontends, cpu1.frontends);
+		r->failed = 1;
+		goto out;
+	}
+	r->cpu_daemon = (cpu1.d_ticks - cpu0.d_ticks) * 1000.0 / hz / keys;
+	r->cpu_frontends = (cpu1.f_ticks - cpu0.f_ticks) * 1000.0 / hz / keys;
+	r->ns_daemon = r->ns_frontends = -1;
+	if (cpu0.d_ns >= 0 && cpu1.d_ns >= 0) {
+		r->ns_daemon = (cpu1.d_ns - cpu0.d_ns) / 1e6 / keys;
+		r->ns_frontends = (cpu1.f_ns - cpu0.f_ns) / 1e6 / keys;
+	}
+	r->cpu_bench = (b1 - b0) / keys;
+
+out:
+	forget_daemon(dpid);
+	if (h_daemon_stop(d) != 0) {
+		fprintf(stderr,
+		    "bench-fanout: N=%d: the daemon did not exit "
+		    "0 on SIGTERM\n",
+		    n);
+		r->failed = 1;
+	}
+	h_cleanup();
+}
+
+/* Memory of the daemon and its frontends, kB: RSS, PSS, private. */
+#define MEM_RSS 0
+#define MEM_PSS 1
+#define MEM_PRIV 2
+struct mem {
+	int frontends;
+	long daemon[3];
+	long front[3]; /* summed over the frontends */
+	int unknown;   /* some figure could not be read */
+};
+
+static void
+measure_mem(pid_t dpid, struct mem *m)
+{
+	pid_t kids[64];
+	long rss, pss, priv;
+	int i;
+
+	memset(m, 0, sizeof *m);
+	m->daemon[MEM_RSS] = h_rss_kb(dpid);
+	rollup_kb(dpid, &m->daemon[MEM_PSS], &m->daemon[MEM_PRIV]);
+	for (i = 0; i < 3; i++) {
+		if (m->daemon[i] < 0)
+			m->unknown = 1;
+	}
+	m->frontends = h_children(dpid, kids, 64);
+	for (i = 0; i < m->frontends; i++) {
+		rss = h_rss_kb(kids[i]);
+		rollup_kb(kids[i], &pss, &priv);
+		if (rss < 0 || pss < 0 || priv < 0)
+			m->unknown = 1;
+		m->front[MEM_RSS] += rss;
+		m->front[MEM_PSS] += pss;
+		m->front[MEM_PRIV] += priv;
+	}
+}
+
+/* Idle memory with 1 client, then with MAXCLIENTS; 0 on success. */
+static int
+memory(struct mem *one, struct mem *many)
+{
+	struct h_client *c[MAXCLIENTS];
+	struct h_daemon *d;
+	char *key[MAXCLIENTS], *repo;
+	pid_t dpid;
+	int i, ok = 1;
+
+	repo = make_repo(MAXCLIENTS, key);
+	d = start_daemon(repo);
+	dpid = h_daemon_pid(d);
+	if ((c[0] = join(d, key, 0)) == NULL) {
+		ok = 0;
+		goto out;
+	}
+	h_pump_all(1000);
+	measure_mem(dpid, one);
+	for (i = 1; i < MAXCLIENTS; i++) {
+		if ((c[i] = join(d, key, i)) == NULL) {
+			fprintf(stderr,
+			    "bench-fanout: memory: join %d failed\n", i);
+			ok = 0;
+			goto out;
+		}
+	}
+	if (!notices_gone(c, MAXCLIENTS)) {
+		fprintf(stderr, "bench-fanout: memory: a join notice never "
+		                "went away\n");
+		ok = 0;
+		goto out;
+	}
+	h_pump_all(1000);
+	measure_mem(dpid, many);
+	if (one->unknown || many->unknown) {
+		fprintf(stderr, "bench-fanout: memory: cannot read /proc\n");
+		ok = 0;
+	}
+	if (one->frontends != 1 || many->frontends != MAXCLIENTS) {
+		fprintf(stderr,
+		    "bench-fanout: memory: %d and %d frontends, "
+		    "expected 1 and %d\n",
+		    one->frontends, many->frontends, MAXCLIENTS);
+		ok = 0;
+	}
+out:
+	forget_daemon(dpid);
+	if (h_daemon_stop(d) != 0) {
+		fprintf(stderr, "bench-fanout: memory: the daemon did not "
+		                "exit 0 on SIGTERM\n");
+		ok = 0;
+	}
+	h_cleanup();
+	return ok ? 0 : -1;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array, in milliseconds. */
+static double
+pct(const long long *v, size_t n, int p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0;
+	rank = (n * p + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	return v[rank - 1] / 1000.0;
+}
+
+/* The load averages from /proc/loadavg: the machine may be shared. */
+static void
+print_load(const char *when)
+{
+	double l1, l5, l15;
+	FILE *f;
+
+	if ((f = fopen("/proc/loadavg", "r")) == NULL)
+		return;
+	if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		printf("%s%.2f %.2f %.2f (1, 5, 15 min)\n", when, l1, l5, l15);
+	fclose(f);
+}
+
+/* The machine, the date and the command. */
+static void
+print_header(int argc, char **argv, int keys)
+{
+	char line[512], model[256] = "unknown", date[64];
+	struct utsname u;
+	const char *moot = getenv("MOOT"), *p;
+	time_t t = time(NULL);
+	FILE *f;
+	int i;
+
+	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (strncmp(line, "model name", 10) != 0)
+				continue;
+			if ((p = strchr(line, ':')) == NULL)
+				continue;
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			snprintf(model, sizeof model, "%s", p);
+			model[strcspn(model, "\n")] = '\0';
+			break;
+		}
+		fclose(f);
+	}
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+
+	printf("moot fan-out benchmark\n");
+	printf("command:  ");
+	if (moot != NULL)
+		printf("MOOT=%s ", moot);
+	for (i = 0; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+	printf("date:     %s\n", date);
+	printf("machine:  %ld CPUs (nproc), %s\n",
+	    sysconf(_SC_NPROCESSORS_ONLN), model);
+	printf("kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("daemon:   %s\n", h_moot_path());
+	printf("clients:  libssh %s, %dx%d, TERM=%s, 127.0.0.1; "
+	       "%d keystrokes per run\n",
+	    ssh_version(0), COLS, ROWS, TERM, keys);
+	print_load("load:     ");
+	printf("\n");
+	fflush(stdout);
+}
+
+/* A schedstat figure, or n/a. */
+static const char *
+ns_text(double ms)
+{
+	static char buf[4][32];
+	static int next;
+	char *p = buf[next++ % 4];
+
+	if (ms < 0)
+		snprintf(p, 32, "n/a");
+	else
+		snprintf(p, 32, "%.3f", ms);
+	return p;
+}
+
+static void
+print_latency(struct run *runs, size_t nruns)
+{
+	struct run *r;
+	size_t i;
+	double fp50, fp99, op50, op99;
+
+	printf("1. Keystroke latency, ms: from sending a byte to the character "
+	       "in its cell\n");
+	printf("   fan-out: on each other person's screen, over all "
+	       "(keystroke, receiver) pairs;\n");
+	printf("   own: on the typist's screen (the baseline), same "
+	       "keystrokes\n\n");
+	printf("   N   pairs  fan-out p50    p99    max   own p50    p99"
+	       "    max   p50/p50 p99/p99\n");
+	for (i = 0; i < nruns; i++) {
+		r = &runs[i];
+		if (r->failed) {
+			printf(
+			    "  %2d   failed (see the messages above)\n", r->n);
+			continue;
+		}
+		qsort(r->fan, r->nfan, sizeof *r->fan, cmp_ll);
+		qsort(r->own, r->nown, sizeof *r->own, cmp_ll);
+		qsort(r->all, r->nall, sizeof *r->all, cmp_ll);
+		fp50 = pct(r->fan, r->nfan, 50);
+		fp99 = pct(r->fan, r->nfan, 99);
+		op50 = pct(r->own, r->nown, 50);
+		op99 = pct(r->own, r->nown, 99);
+		printf("  %2d  %6zu  %11.2f %6.2f %6.2f %9.2f %6.2f %6.2f"
+		       "   %7.2f %7.2f\n",
+		    r->n, r->nfan, fp50, fp99, r->fan[r->nfan - 1] / 1000.0,
+		    op50, op99, r->own[r->nown - 1] / 1000.0,
+		    op50 > 0 ? fp50 / op50 : 0, op99 > 0 ? fp99 / op99 : 0);
+	}
+
+	printf("\n   Until the last of the N-1 others has it, per keystroke, "
+	       "ms:\n\n");
+	printf("   N   keys     p50     p99     max\n");
+	for (i = 0; i < nruns; i++) {
+		r = &runs[i];
+		if (r->failed)
+			continue;
+		printf("  %2d  %5zu  %6.2f  %6.2f  %6.2f\n", r->n, r->nall,
+		    pct(r->all, r->nall, 50), pct(r->all, r->nall, 99),
+		    r->all[r->nall - 1] / 1000.0);
+	}
+
+	printf("\n   CPU per keystroke, ms: utime+stime over the typing phase "
+	       "/ keystrokes;\n");
+	printf("   (sched) the same from /proc/PID/schedstat, in ns rather "
+	       "than clock ticks\n\n");
+	printf("   N   daemon  (sched)   frontends  (sched)   bench "
+	       "clients\n");
+	for (i = 0; i < nruns; i++) {
+		r = &runs[i];
+		if (r->failed)
+			continue;
+		printf("  %2d  %7.3f  %7s   %9.3f  %7s   %13.3f\n", r->n,
+		    r->cpu_daemon, ns_text(r->ns_daemon), r->cpu_frontends,
+		    ns_text(r->ns_frontends), r->cpu_bench);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+print_memory(struct mem *one, struct mem *many)
+{
+	static const char *kinds[] = {"RSS", "PSS", "private"};
+	long v1, v30;
+	int k, w;
+
+	printf("2. Memory, kB: idle (first frame drawn, nobody typing), with "
+	       "1 client and\n   with %d; private = Private_Clean + "
+	       "Private_Dirty (USS)\n\n",
+	    MAXCLIENTS);
+	printf("   %-26s %9s %11s %17s\n", "", "1 client", "30 clients",
+	    "per added client");
+	for (k = 0; k < 3; k++) {
+		for (w = 0; w < 3; w++) {
+			if (w == 0) {
+				v1 = one->daemon[k];
+				v30 = many->daemon[k];
+			} else if (w == 1) {
+				v1 = one->front[k];
+				v30 = many->front[k];
+			} else {
+				v1 = one->daemon[k] + one->front[k];
+				v30 = many->daemon[k] + many->front[k];
+			}
+			printf("   %-7s %-18s %9ld %11ld %17.0f\n", kinds[k],
+			    w == 0   ? "daemon"
+			    : w == 1 ? "frontends (sum)"
+			             : "total",
+			    v1, v30, (v30 - v1) / (double)(MAXCLIENTS - 1));
+		}
+	}
+	printf("\n   per added client = (value with %d - value with 1) / "
+	       "%d\n\n",
+	    MAXCLIENTS, MAXCLIENTS - 1);
+	fflush(stdout);
+}
+
+static void
+usage(void)
+{
+	fprintf(
+	    stderr, "usage: bench-fanout [-k keystrokes (1 to %d)]\n", MAXKEYS);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run runs[NSIZES];
+	struct mem one, many;
+	struct sigaction sa;
+	long long start;
+	int keys = KEYS, ch, failed = 0;
+	size_t i;
+
+	while ((ch = getopt(argc, argv, "k:")) != -1) {
+		switch (ch) {
+		case 'k':
+			keys = atoi(optarg);
+			if (keys < 1 || keys > MAXKEYS)
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = watchdog;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(WATCHDOG);
+	atexit(at_exit);
+	ssh_init();
+
+	print_header(argc, argv, keys);
+	start = h_now_ms();
+
+	for (i = 0; i < NSIZES; i++) {
+		fanout(&runs[i], sizes[i], keys);
+		if (runs[i].failed)
+			failed = 1;
+	}
+	print_latency(runs, NSIZES);
+
+	if (memory(&one, &many) != 0) {
+		printf("2. Memory: failed (see the messages above)\n\n");
+		failed = 1;
+	} else
+		print_memory(&one, &many);
+
+	print_load("load at the end: ");
+	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
+	for (i = 0; i < NSIZES; i++) {
+		free(runs[i].fan);
+		free(runs[i].own);
+		free(runs[i].all);
+	}
+	ssh_finalize();
+	return failed ? 1 : 0;
+}
