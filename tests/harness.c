@@ -881,16 +881,14 @@ h_client_new(const char *label, int cols, int rows)
 	return c;
 }
 
-struct h_client *
-h_client_connect(int port, const char *keyfile, const char *user, int cols,
-    int rows, const char *term)
+/* Connect with libssh, not yet authenticated. */
+static ssh_session
+h_ssh_open(int port, const char *user)
 {
-	struct h_client *c;
 	ssh_session s;
-	ssh_key key = NULL;
 	unsigned int uport = port;
 	long timeout = H_SSH_TIMEOUT;
-	int verbosity = SSH_LOG_NOLOG, rc;
+	int verbosity = SSH_LOG_NOLOG;
 	bool no = false;
 	int yes = 1;
 
@@ -904,8 +902,20 @@ h_client_connect(int port, const char *keyfile, const char *user, int cols,
 	/* As OpenSSH does for interactive sessions: no Nagle delays. */
 	ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
 	if (ssh_connect(s) != SSH_OK)
-		fail_msg(
-		    "%s: connect to port %d: %s", user, port, ssh_get_error(s));
+		fail_msg("connect to port %d: %s", port, ssh_get_error(s));
+	return s;
+}
+
+struct h_client *
+h_client_connect(int port, const char *keyfile, const char *user, int cols,
+    int rows, const char *term)
+{
+	struct h_client *c;
+	ssh_session s;
+	ssh_key key = NULL;
+	int rc;
+
+	s = h_ssh_open(port, user);
 	/* Loopback test: the host key is not verified. */
 	if (ssh_pki_import_privkey_file(keyfile, NULL, NULL, NULL, &key) !=
 	    SSH_OK)
@@ -1538,30 +1548,6 @@ h_wait_closed_at(struct h_client *c, int ms, const char *file, int line)
 		    c->label, ms);
 }
 
-/* Connect with libssh, not yet authenticated. */
-static ssh_session
-h_ssh_open(int port, const char *user)
-{
-	ssh_session s;
-	unsigned int uport = port;
-	long timeout = H_SSH_TIMEOUT;
-	int verbosity = SSH_LOG_NOLOG;
-	bool no = false;
-	int yes = 1;
-
-	s = ssh_new();
-	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
-	ssh_options_set(s, SSH_OPTIONS_PORT, &uport);
-	ssh_options_set(s, SSH_OPTIONS_USER, user);
-	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
-	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
-	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-	/* As OpenSSH does for interactive sessions: no Nagle delays. */
-	ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
-	if (ssh_connect(s) != SSH_OK)
-		fail_msg("connect to port %d: %s", port, ssh_get_error(s));
-	return s;
-}
 
 static void
 h_ssh_close(ssh_session s)
