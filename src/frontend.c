@@ -455,6 +455,10 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	ssh_callbacks_init(&cb);
 	ssh_set_server_callbacks(fe->session, &cb);
 	ssh_set_message_callback(fe->session, frontend_other_message, fe);
+	/* A peer that stalls in the key exchange (which blocks) is cut off
+	 * by the alarm; after it, the loop below keeps the deadline. */
+	signal(SIGALRM, SIG_DFL);
+	alarm(FRONTEND_AUTH_SECONDS + 5);
 	if (ssh_handle_key_exchange(fe->session) != SSH_OK) {
 		log_info("key exchange failed: %s", ssh_get_error(fe->session));
 		_exit(0);
@@ -475,6 +479,7 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 			_exit(0);
 		}
 	}
+	alarm(0);
 }
 
 __dead void
