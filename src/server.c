@@ -362,10 +362,12 @@ server_print_start(const char *listen, const char *fingerprint, size_t nkeys)
 	else
 		printf("Join with:  ssh -p %s %s\n", port, host);
 	if (nkeys == 0) {
-		printf("No keys can join yet. Make one with\n"
+		printf("No key may join yet. Make yours (it may join at once, "
+		       "no restart needed):\n"
 		       "    ssh-keygen -t ed25519 -C 'Your Name "
 		       "<you@example.com>'\n"
-		       "and put the .pub line in ~/.ssh/authorized_keys or in\n"
+		       "Other people's public keys go in "
+		       "~/.ssh/authorized_keys or in\n"
 		       "%s.moot/authorized_keys.\n",
 		    server->repo->workdir);
 	} else
@@ -395,7 +397,7 @@ server_main(const struct server_options *o)
 			fprintf(stderr, "moot: %s\n", err);
 			return 1;
 		}
-		printf("Demo repository: %s\n", dir);
+		printf("Demo repository: %s (kept after the session)\n", dir);
 	} else
 		dir = xstrdup(o->dir != NULL ? o->dir : ".");
 
