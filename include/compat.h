@@ -23,6 +23,9 @@
 /* Name the process for ps and top (where the system allows it). */
 void compat_set_name(const char *name);
 
+/* Forbid gaining privileges through exec (where the system allows it). */
+void compat_no_new_privs(void);
+
 /* Close every descriptor from lowfd up. */
 void compat_closefrom(int lowfd);
 

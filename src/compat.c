@@ -54,3 +54,11 @@ compat_closefrom(int lowfd)
 	for (fd = lowfd; fd < max; fd++)
 		close(fd);
 }
+
+void
+compat_no_new_privs(void)
+{
+#if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_NO_NEW_PRIVS)
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+#endif
+}

@@ -2,8 +2,12 @@
  * libssh key exchange and public-key auth, keys up, frames down. */
 #include "moot.h"
 
+#include <sys/types.h>
+
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +486,31 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	alarm(0);
 }
 
+/*
+ * A frontend parses what strangers send before they are authenticated,
+ * and needs no file of the daemon's user: when the daemon runs as root,
+ * it becomes "nobody" before the key exchange. It keeps its sockets, the
+ * host key (in memory) and can still read terminfo.
+ */
+static void
+frontend_drop_privileges(void)
+{
+	struct passwd *pw;
+
+	compat_no_new_privs();
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam("nobody")) == NULL) {
+		log_warn("no user 'nobody': the frontend keeps root");
+		return;
+	}
+	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1)
+		fatal("cannot drop privileges to nobody");
+	if (setuid(0) != -1)
+		fatalx("dropped privileges but could become root again");
+}
+
 __dead void
 frontend_main(const struct frontend_args *a)
 {
@@ -491,6 +520,7 @@ frontend_main(const struct frontend_args *a)
 
 	log_open("moot-frontend", 0);
 	compat_set_name("moot-frontend");
+	frontend_drop_privileges();
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
 	fe.daemon = a->daemon;

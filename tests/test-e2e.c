@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1201,8 +1202,28 @@ test_frozen_client(void **state)
 	h_pass();
 }
 
+/* The real user id of a process, from /proc (-1 if unknown). */
+static long
+proc_uid(pid_t pid)
+{
+	char path[64], line[256];
+	long uid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "Uid: %ld", &uid) == 1)
+			break;
+	}
+	fclose(f);
+	return uid;
+}
+
 /* Each frontend holds its SSH connection and its socketpair to the
- * daemon, and no other socket or file of the daemon's. */
+ * daemon, and no other socket or file of the daemon's, and does not run
+ * as root. */
 static void
 test_frontend_descriptors(void **state)
 {
@@ -1248,6 +1269,10 @@ test_frontend_descriptors(void **state)
 		closedir(dir);
 		assert_int_equal(sockets, 2);
 		assert_int_equal(files, 0);
+		/* Run by root, a frontend is "nobody" (where that user
+		 * exists), not root. */
+		if (geteuid() == 0 && getpwnam("nobody") != NULL)
+			assert_int_not_equal(proc_uid(kids[i]), 0);
 	}
 	h_pass();
 }
