@@ -157,7 +157,7 @@ render_status(
 	if ((notice = render_notice(s, c)) == NULL)
 		return;
 	safe = render_inert(notice);
-	w = strlen(safe); /* notices are mostly ASCII; a bound is enough */
+	w = layout_width(safe, strlen(safe));
 	if (x + 2 < f->cols) {
 		x = f->cols > w + 1 && f->cols - w - 1 > x + 2 ? f->cols - w - 1
 		                                               : x + 2;

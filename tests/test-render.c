@@ -210,6 +210,14 @@ test_notice_expires(void **state)
 	assert_null(strstr(row, "saved by Bob"));
 	free(row);
 	free(server->notice);
+
+	/* Right-aligned by display width, not bytes: "Zoë" is 3 columns. */
+	server->notice = xstrdup("Zo\xc3\xab joined");
+	server->notice_until = 9000;
+	render_client(server, a, f);
+	assert_int_equal(frame_cell(f, 38, 4)->ch, 'd');
+	assert_int_equal(frame_cell(f, 29, 4)->ch, 'Z');
+	free(server->notice);
 	frame_free(f);
 }
 
