@@ -255,18 +255,25 @@ server_notice_expired(void *arg)
 	server_redraw_all();
 }
 
+/* Set a notice (everyone's or one person's) and redraw when it ends. */
+static void
+server_set_notice(char **text, uint64_t *until, const char *fmt, va_list ap)
+{
+	free(*text);
+	xvasprintf(text, fmt, ap);
+	*until = loop_now() + SERVER_NOTICE_MS;
+	loop_timer(
+	    server->loop, SERVER_NOTICE_MS + 5, server_notice_expired, NULL);
+}
+
 void
 server_notice(const char *fmt, ...)
 {
 	va_list ap;
 
-	free(server->notice);
 	va_start(ap, fmt);
-	xvasprintf(&server->notice, fmt, ap);
+	server_set_notice(&server->notice, &server->notice_until, fmt, ap);
 	va_end(ap);
-	server->notice_until = loop_now() + SERVER_NOTICE_MS;
-	loop_timer(
-	    server->loop, SERVER_NOTICE_MS + 5, server_notice_expired, NULL);
 	server_redraw_all();
 }
 
@@ -275,13 +282,9 @@ server_client_notice(struct client *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	free(c->notice);
 	va_start(ap, fmt);
-	xvasprintf(&c->notice, fmt, ap);
+	server_set_notice(&c->notice, &c->notice_until, fmt, ap);
 	va_end(ap);
-	c->notice_until = loop_now() + SERVER_NOTICE_MS;
-	loop_timer(
-	    server->loop, SERVER_NOTICE_MS + 5, server_notice_expired, NULL);
 	c->dirty = 1;
 }
 
