@@ -137,8 +137,8 @@ render_notice(const struct server *s, const struct client *c)
 }
 
 static void
-render_status(
-    const struct server *s, const struct client *c, struct frame *f, unsigned y)
+render_status(const struct server *s, const struct client *c, struct frame *f,
+    unsigned y, size_t line, size_t col)
 {
 	const struct view *v = &c->view;
 	const char *path = *v->doc->path != '\0' ? v->doc->path : "(no file)";
@@ -148,8 +148,7 @@ render_status(
 	char *safe;
 
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
-	snprintf(
-	    pos, sizeof pos, "  %zu:%zu", view_line(v) + 1, view_col(v) + 1);
+	snprintf(pos, sizeof pos, "  %zu:%zu", line + 1, col + 1);
 	xasprintf(&left, " %s%s%s", path, v->doc->modified ? " [+]" : "", pos);
 	x = render_text(f, 0, y, f->cols, left, 0, 0, CELL_REVERSE);
 	free(left);
@@ -250,15 +249,14 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		return;
 	}
 	height = f->rows - 2;
+	line = view_line(v);
+	col = view_col(v);
 
 	if (c->mode == CLIENT_PICKER)
 		render_picker(c, f, height);
 	else {
-		for (y = 0; y < height; y++) {
-			line = v->top + y;
-			if (line >= buffer_lines(b))
-				break;
-			text = view_line_bytes(b, line, &len);
+		for (y = 0; y < height && v->top + y < buffer_lines(b); y++) {
+			text = view_line_bytes(b, v->top + y, &len);
 			render_line(f, y, text, len, v->left);
 			free(text);
 		}
@@ -267,8 +265,6 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 			    o->view.doc == v->doc)
 				render_other_cursor(f, o, v, height);
 		}
-		line = view_line(v);
-		col = view_col(v);
 		if (line >= v->top && line < v->top + height &&
 		    col >= v->left && col < v->left + f->cols) {
 			f->cx = col - v->left;
@@ -276,6 +272,6 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		} else
 			f->cursor_visible = 0;
 	}
-	render_status(s, c, f, f->rows - 2);
+	render_status(s, c, f, f->rows - 2, line, col);
 	render_presence(s, f, f->rows - 1);
 }
