@@ -32,11 +32,13 @@ static const char guide[] = "# Guide\n";
 static const char all3[] =
     "Alice README.md:1  Bob README.md:1  Carol README.md:1";
 
-#define wait_status(c, y, s, ms) wait_status_at(c, y, s, ms, __FILE__, __LINE__)
+#define wait_status(c, y, s, ms)                                               \
+	wait_row_pred_at(                                                      \
+	    c, has_status, y, s, "to begin with", ms, __FILE__, __LINE__)
 #define wait_row_has(c, y, s, ms)                                              \
-	wait_row_has_at(c, y, s, ms, __FILE__, __LINE__)
+	wait_row_pred_at(c, row_has, y, s, "to contain", ms, __FILE__, __LINE__)
 #define wait_row_lacks(c, y, s, ms)                                            \
-	wait_row_lacks_at(c, y, s, ms, __FILE__, __LINE__)
+	wait_row_pred_at(c, row_lacks, y, s, "to lose", ms, __FILE__, __LINE__)
 #define wait_cursor(c, x, y, ms) wait_cursor_at(c, x, y, ms, __FILE__, __LINE__)
 #define wait_cursor_cell(c, x, y, ms)                                          \
 	wait_cursor_cell_at(c, x, y, ms, __FILE__, __LINE__)
@@ -92,24 +94,6 @@ has_status(struct h_client *c, void *arg)
 	return ok;
 }
 
-/*
- * Wait for a status row such as " README.md [+]  1:7": the file, [+] if
- * modified, then line:column. Runs of spaces count as one.
- */
-static void
-wait_status_at(struct h_client *c, int y, const char *text, int ms,
-    const char *file, int line)
-{
-	struct prefix p;
-	char *what;
-
-	p.y = y;
-	p.text = text;
-	xasprintf(&what, "status row %d to begin with \"%s\"", y, text);
-	h_wait_pred_at(c, has_status, &p, what, ms, file, line);
-	free(what);
-}
-
 /* Row y contains (or lacks) a string. */
 static int
 row_has(struct h_client *c, void *arg)
@@ -125,31 +109,24 @@ row_lacks(struct h_client *c, void *arg)
 	return !row_has(c, arg);
 }
 
+/*
+ * Wait for row y to satisfy a predicate on it and a text: has_status (a
+ * status row such as " README.md [+]  1:7" begins with the text, runs of
+ * spaces counting as one), row_has or row_lacks. The verb says what is
+ * awaited, for the failure message.
+ */
 static void
-wait_row_has_at(struct h_client *c, int y, const char *text, int ms,
-    const char *file, int line)
+wait_row_pred_at(struct h_client *c, int (*pred)(struct h_client *, void *),
+    int y, const char *text, const char *verb, int ms, const char *file,
+    int line)
 {
 	struct prefix p;
 	char *what;
 
 	p.y = y;
 	p.text = text;
-	xasprintf(&what, "row %d to contain \"%s\"", y, text);
-	h_wait_pred_at(c, row_has, &p, what, ms, file, line);
-	free(what);
-}
-
-static void
-wait_row_lacks_at(struct h_client *c, int y, const char *text, int ms,
-    const char *file, int line)
-{
-	struct prefix p;
-	char *what;
-
-	p.y = y;
-	p.text = text;
-	xasprintf(&what, "row %d to lose \"%s\"", y, text);
-	h_wait_pred_at(c, row_lacks, &p, what, ms, file, line);
+	xasprintf(&what, "row %d %s \"%s\"", y, verb, text);
+	h_wait_pred_at(c, pred, &p, what, ms, file, line);
 	free(what);
 }
 
