@@ -33,4 +33,22 @@ size_t buffer_line_end(const struct buffer *, size_t line);
 /* The line containing off (off <= length). */
 size_t buffer_line_of(const struct buffer *, size_t off);
 
+/* Code points (bytes that are not UTF-8 continuation bytes 10xxxxxx). */
+size_t buffer_chars(const struct buffer *);
+/* Byte offset of code point ch (ch <= buffer_chars; ch == chars gives the
+ * length): the offset of the ch-th byte that is not a continuation byte. */
+size_t buffer_char_offset(const struct buffer *, size_t ch);
+
+/* Contiguous bytes at off (off < length): returns a pointer into the buffer
+ * and sets *len to how many bytes follow it in the same piece (>= 1). Valid
+ * until the buffer next changes. */
+const char *buffer_span(const struct buffer *, size_t off, size_t *len);
+
+/* Find needle (nlen >= 1 bytes, exact bytes) starting at off: forward finds
+ * the first match beginning at or after off; backward the last match
+ * beginning strictly before off. Returns the match offset or BUFFER_NONE. */
+#define BUFFER_NONE ((size_t)-1)
+size_t buffer_search(const struct buffer *, size_t off, const char *needle,
+    size_t nlen, int backward);
+
 #endif

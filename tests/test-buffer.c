@@ -1,5 +1,5 @@
 /* test-buffer.c: unit tests for the document buffer (buffer.c).
- * Fixed cases, then thousands of random edits checked against a naive model. */
+ * Fixed cases, then many random edits checked against a naive model. */
 #include "moot.h"
 
 #include <sys/wait.h>
@@ -39,12 +39,16 @@ check_text(const struct buffer *b, const char *want, size_t len)
 struct model {
 	char *text;
 	size_t len;
+	size_t size; /* allocated, when more than len + 1 */
 };
 
 static void
 model_insert(struct model *m, size_t off, const char *data, size_t len)
 {
-	m->text = xrealloc(m->text, m->len + len + 1);
+	if (m->len + len + 1 > m->size) {
+		m->size = 2 * (m->len + len + 1);
+		m->text = xrealloc(m->text, m->size);
+	}
 	memmove(m->text + off + len, m->text + off, m->len - off);
 	memcpy(m->text + off, data, len);
 	m->len += len;
@@ -102,6 +106,167 @@ rng(void)
 	rng_state ^= rng_state >> 7;
 	rng_state ^= rng_state << 17;
 	return (uint32_t)(rng_state >> 16);
+}
+
+/* The code points of len bytes: bytes that are not 10xxxxxx. */
+static size_t
+naive_chars(const char *p, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)p[i] & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+static size_t
+naive_newlines(const char *p, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n')
+			n++;
+	}
+	return n;
+}
+
+/* The offset of code point ch of the model, or its length. */
+static size_t
+model_char_offset(const struct model *m, size_t ch)
+{
+	size_t i;
+
+	for (i = 0; i < m->len; i++) {
+		if (((unsigned char)m->text[i] & 0xc0) != 0x80) {
+			if (ch == 0)
+				return i;
+			ch--;
+		}
+	}
+	assert_int_equal(ch, 0);
+	return m->len;
+}
+
+/* The start of line (which must exist), by scanning for newlines. */
+static size_t
+model_line_start(const struct model *m, size_t line)
+{
+	const char *p = m->text, *end = m->text + m->len, *nl;
+
+	while (line > 0) {
+		nl = memchr(p, '\n', end - p);
+		assert_non_null(nl);
+		p = nl + 1;
+		line--;
+	}
+	return p - m->text;
+}
+
+/* The search buffer_search does, one position at a time. */
+static size_t
+naive_search(const char *text, size_t len, size_t off, const char *needle,
+    size_t nlen, int backward)
+{
+	size_t i;
+
+	if (nlen == 0 || nlen > len)
+		return BUFFER_NONE;
+	if (!backward) {
+		for (i = off; i + nlen <= len; i++) {
+			if (memcmp(text + i, needle, nlen) == 0)
+				return i;
+		}
+		return BUFFER_NONE;
+	}
+	i = off;
+	if (i > len - nlen + 1)
+		i = len - nlen + 1;
+	while (i > 0) {
+		i--;
+		if (memcmp(text + i, needle, nlen) == 0)
+			return i;
+	}
+	return BUFFER_NONE;
+}
+
+/* Walk the spans from start to end: they must put the text back together. */
+static void
+check_spans(const struct buffer *b, const char *want, size_t len)
+{
+	const char *span;
+	size_t off = 0, n;
+
+	while (off < len) {
+		span = buffer_span(b, off, &n);
+		assert_true(n >= 1);
+		assert_true(n <= len - off);
+		assert_memory_equal(span, want + off, n);
+		off += n;
+	}
+	assert_int_equal(off, len);
+}
+
+/*
+ * A check of a big buffer against the model that costs O(n log n): the
+ * bytes, the spans, every line's start and end, line_of at both ends of each
+ * line and inside it, and every code point (or every step-th).
+ */
+static void
+check_big(const struct buffer *b, const struct model *m, size_t step)
+{
+	size_t line = 0, start = 0, off, ch = 0;
+
+	check_text(b, m->text, m->len);
+	check_spans(b, m->text, m->len);
+	assert_int_equal(buffer_chars(b), naive_chars(m->text, m->len));
+
+	for (off = 0; off <= m->len; off++) {
+		if (off == m->len || m->text[off] == '\n') {
+			assert_int_equal(buffer_line_start(b, line), start);
+			assert_int_equal(buffer_line_end(b, line), off);
+			assert_int_equal(buffer_line_of(b, start), line);
+			assert_int_equal(buffer_line_of(b, off), line);
+			assert_int_equal(
+			    buffer_line_of(b, start + (off - start) / 2), line);
+			line++;
+			start = off + 1;
+		}
+		if (off == m->len ||
+		    ((unsigned char)m->text[off] & 0xc0) != 0x80) {
+			if (ch % step == 0 || off == m->len)
+				assert_int_equal(
+				    buffer_char_offset(b, ch), off);
+			ch++;
+		}
+	}
+	assert_int_equal(buffer_lines(b), line);
+	assert_int_equal(buffer_chars(b) + 1, ch);
+}
+
+/* Fill data with len random bytes: letters, newlines, CRLF and UTF-8. */
+static void
+random_text(char *data, size_t len)
+{
+	static const char *const pieces[] = {"a", "b", "c", "x", "y", " ", "\n",
+	    "\r\n", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80",
+	    "\0"};
+	size_t i = 0, n, k;
+	const char *piece;
+
+	while (i < len) {
+		k = rng() % 20;
+		piece = pieces[k < 13 ? k : k % 5];
+		n = strlen(piece);
+		if (k == 12)
+			n = 1; /* the NUL */
+		if (n > len - i)
+			n = len - i;
+		memcpy(data + i, piece, n);
+		i += n;
+	}
 }
 
 static void
@@ -331,7 +496,7 @@ test_random(void **state)
 {
 	static const char alphabet[] = "ab\n\n\r\0\xff\xe6";
 	struct buffer *b = buffer_create();
-	struct model m = {xmalloc(1), 0};
+	struct model m = {xmalloc(1), 0, 1};
 	char data[256];
 	size_t off, len, i;
 	unsigned op;
@@ -413,6 +578,671 @@ test_large(void **state)
 	free(data);
 }
 
+/* Code points: every byte that is not a continuation byte starts one. */
+static void
+test_chars(void **state)
+{
+	/* a, e-acute (2 bytes), euro (3), an emoji (4), newline. */
+	static const char text[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n";
+	struct buffer *b = buffer_from(text, 11);
+
+	assert_int_equal(buffer_chars(b), 5);
+	assert_int_equal(buffer_char_offset(b, 0), 0);
+	assert_int_equal(buffer_char_offset(b, 1), 1);
+	assert_int_equal(buffer_char_offset(b, 2), 3);
+	assert_int_equal(buffer_char_offset(b, 3), 6);
+	assert_int_equal(buffer_char_offset(b, 4), 10);
+	assert_int_equal(buffer_char_offset(b, 5), 11);
+
+	/* Deleting half a sequence leaves a stray continuation byte. */
+	buffer_delete(b, 1, 1);
+	check_text(b, "a\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n", 10);
+	assert_int_equal(buffer_chars(b), 4);
+	assert_int_equal(buffer_char_offset(b, 1), 2);
+	assert_int_equal(buffer_char_offset(b, 4), 10);
+
+	/* Continuation bytes at the very start belong to no code point. */
+	buffer_insert(b, 0, "\x80\x80", 2);
+	assert_int_equal(buffer_chars(b), 4);
+	assert_int_equal(buffer_char_offset(b, 0), 2);
+	assert_int_equal(buffer_char_offset(b, 1), 4);
+	buffer_free(b);
+
+	b = buffer_create();
+	assert_int_equal(buffer_chars(b), 0);
+	assert_int_equal(buffer_char_offset(b, 0), 0);
+	buffer_free(b);
+
+	b = buffer_from("\x80\xbf", 2);
+	assert_int_equal(buffer_chars(b), 0);
+	assert_int_equal(buffer_char_offset(b, 0), 2);
+	buffer_free(b);
+}
+
+/* A big UTF-8 text: code point offsets across many chunks. */
+static void
+test_chars_large(void **state)
+{
+	/* A repeating line of 1, 2, 3 and 4 byte characters: 16 bytes. */
+	static const char unit[] =
+	    "ab\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80xyzw\n";
+	size_t reps = 40000, len = 16 * reps, i, ch;
+	char *data = xmalloc(len);
+	struct buffer *b;
+
+	assert_int_equal(sizeof unit - 1, 16);
+	for (i = 0; i < reps; i++)
+		memcpy(data + 16 * i, unit, 16);
+	b = buffer_from(data, len);
+	assert_int_equal(buffer_chars(b), 10 * reps);
+	assert_int_equal(buffer_lines(b), reps + 1);
+
+	/* Code point 10r + k is at 16r + (0 1 2 4 7 11 12 13 14 15)[k]. */
+	for (ch = 0; ch < 10 * reps; ch += 7) {
+		static const size_t at[] = {0, 1, 2, 4, 7, 11, 12, 13, 14, 15};
+
+		assert_int_equal(
+		    buffer_char_offset(b, ch), 16 * (ch / 10) + at[ch % 10]);
+	}
+	assert_int_equal(buffer_char_offset(b, 10 * reps), len);
+	assert_int_equal(buffer_line_start(b, 1234), 16 * 1234);
+	assert_int_equal(buffer_line_end(b, 1234), 16 * 1234 + 15);
+	assert_int_equal(buffer_line_of(b, 16 * 1234 + 15), 1234);
+	assert_int_equal(buffer_line_of(b, 16 * 1234 + 16), 1235);
+	buffer_free(b);
+	free(data);
+}
+
+/* Spans point into the text and cover it exactly. */
+static void
+test_span(void **state)
+{
+	struct buffer *b = buffer_from("hello\nworld", 11);
+	const char *span;
+	size_t len, size = 300000, off, i;
+	char *data;
+
+	span = buffer_span(b, 0, &len);
+	assert_int_equal(len, 11);
+	assert_memory_equal(span, "hello\nworld", 11);
+	span = buffer_span(b, 6, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(span, "world", 5);
+	span = buffer_span(b, 10, &len);
+	assert_int_equal(len, 1);
+	assert_int_equal(*span, 'd');
+	buffer_free(b);
+
+	/* Big enough for many chunks: any offset gives the bytes there. */
+	data = xmalloc(size);
+	for (i = 0; i < size; i++)
+		data[i] = 'A' + i % 53;
+	b = buffer_from(data, size);
+	check_spans(b, data, size);
+	for (i = 0; i < 1000; i++) {
+		off = (i * 7919 + 13) % size;
+		span = buffer_span(b, off, &len);
+		assert_true(len >= 1 && len <= size - off);
+		assert_memory_equal(span, data + off, len);
+	}
+	buffer_free(b);
+	free(data);
+}
+
+/* Search: forward from off, backward before it, exact bytes. */
+static void
+test_search(void **state)
+{
+	struct buffer *b = buffer_from("abcabcab", 8);
+
+	/* Forward: the first match at or after off. */
+	assert_int_equal(buffer_search(b, 0, "abc", 3, 0), 0);
+	assert_int_equal(buffer_search(b, 1, "abc", 3, 0), 3);
+	assert_int_equal(buffer_search(b, 3, "abc", 3, 0), 3);
+	assert_int_equal(buffer_search(b, 4, "abc", 3, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 4, "ab", 2, 0), 6);
+	assert_int_equal(buffer_search(b, 7, "b", 1, 0), 7);
+	assert_int_equal(buffer_search(b, 8, "b", 1, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 0, "abd", 3, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 0, "bcab", 4, 0), 1);
+
+	/* Backward: the last match starting strictly before off. */
+	assert_int_equal(buffer_search(b, 8, "abc", 3, 1), 3);
+	assert_int_equal(buffer_search(b, 3, "abc", 3, 1), 0);
+	assert_int_equal(buffer_search(b, 4, "abc", 3, 1), 3);
+	assert_int_equal(buffer_search(b, 0, "abc", 3, 1), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 8, "ab", 2, 1), 6);
+	assert_int_equal(buffer_search(b, 1, "a", 1, 1), 0);
+	/* A match may run past off. */
+	assert_int_equal(buffer_search(b, 1, "abcabcab", 8, 1), 0);
+	assert_int_equal(buffer_search(b, 7, "cab", 3, 1), 5);
+
+	/* Nothing to find, or too long to fit. */
+	assert_int_equal(buffer_search(b, 0, "", 0, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 8, "", 0, 1), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 0, "abcabcabc", 9, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 8, "abcabcabc", 9, 1), BUFFER_NONE);
+	buffer_free(b);
+
+	/* Overlapping matches and partial matches that fall back. */
+	b = buffer_from("aaaa\0aab\naabaabaac", 18);
+	assert_int_equal(buffer_search(b, 1, "aa", 2, 0), 1);
+	assert_int_equal(buffer_search(b, 3, "aa", 2, 0), 5);
+	assert_int_equal(buffer_search(b, 4, "aa", 2, 1), 2);
+	assert_int_equal(buffer_search(b, 2, "aa", 2, 1), 1);
+	assert_int_equal(buffer_search(b, 0, "\0aab\n", 5, 0), 4);
+	assert_int_equal(buffer_search(b, 0, "aabaac", 6, 0), 12);
+	assert_int_equal(buffer_search(b, 18, "aabaa", 5, 1), 12);
+	assert_int_equal(buffer_search(b, 12, "aabaa", 5, 1), 9);
+	assert_int_equal(buffer_search(b, 18, "aaaa", 4, 1), 0);
+	buffer_free(b);
+
+	b = buffer_create();
+	assert_int_equal(buffer_search(b, 0, "a", 1, 0), BUFFER_NONE);
+	assert_int_equal(buffer_search(b, 0, "a", 1, 1), BUFFER_NONE);
+	buffer_free(b);
+}
+
+/*
+ * Search in a big text of few letters, where partial matches abound and
+ * matches cross chunk boundaries, against the naive search: short and long
+ * needles (longer than a chunk), found and not.
+ */
+static void
+test_search_large(void **state)
+{
+	size_t size = 200000, i, off, nlen, start, want;
+	char *data = xmalloc(size), *needle = xmalloc(size);
+	struct buffer *b;
+	int backward;
+
+	rng_state = 0x73656172U;
+	for (i = 0; i < size; i++)
+		data[i] = "ab"[rng() % 16 == 0];
+	b = buffer_from(data, size);
+	/* Edits, so the chunks are of all sizes. */
+	for (i = 0; i < 200; i++) {
+		off = rng() % size;
+		buffer_insert(b, off, "b", 1);
+		memmove(data + off + 1, data + off, size - off - 1);
+		data[off] = 'b';
+		buffer_delete(b, size, 1);
+	}
+	check_text(b, data, size);
+
+	for (i = 0; i < 600; i++) {
+		if (i % 100 == 99)
+			nlen = 5000 + rng() % 10000;
+		else
+			nlen = 1 + rng() % 24;
+		start = rng() % (size - nlen + 1);
+		memcpy(needle, data + start, nlen);
+		if (i % 3 == 0) /* likely not there */
+			needle[rng() % nlen] = 'c' - (rng() % 2) * 2;
+		off = rng() % (size + 1);
+		backward = rng() % 2;
+		want = naive_search(data, size, off, needle, nlen, backward);
+		assert_int_equal(
+		    buffer_search(b, off, needle, nlen, backward), want);
+	}
+	buffer_free(b);
+	free(needle);
+	free(data);
+}
+
+/*
+ * 20,000 random edits of random sizes, some of many kilobytes, with UTF-8,
+ * CRLF and NULs, on a text of up to half a megabyte (so a tree of several
+ * levels). After every edit, the totals and one random lookup are checked
+ * against the naive model; every 500 edits, everything.
+ */
+static void
+test_model(void **state)
+{
+	struct buffer *b = buffer_create();
+	struct model m = {xmalloc(1), 0, 1};
+	size_t off, len, i, want, ch, line, nl = 0, chars = 0, last = 0;
+	size_t max = 500000;
+	char *data = xmalloc(65536), *needle;
+	unsigned op, r;
+
+	rng_state = 0x6d6f64656cU;
+	for (op = 0; op < 20000; op++) {
+		r = rng() % 100;
+		if (m.len == 0 || (m.len < max && r < 60) ||
+		    (m.len >= max && r < 20)) {
+			/* Inserts: typing, pastes, and now and then a file. */
+			r = rng() % 100;
+			if (r < 60)
+				len = 1 + rng() % 8;
+			else if (r < 85)
+				len = rng() % 200;
+			else if (r < 97)
+				len = rng() % 5000;
+			else
+				len = rng() % 65536;
+			random_text(data, len);
+			/* Half the time, go on where the last edit was. */
+			if (rng() % 2 == 0 && last <= m.len)
+				off = last;
+			else
+				off = rng() % (m.len + 1);
+			buffer_insert(b, off, data, len);
+			model_insert(&m, off, data, len);
+			nl += naive_newlines(data, len);
+			chars += naive_chars(data, len);
+			last = off + len;
+		} else {
+			off = rng() % (m.len + 1);
+			r = rng() % 100;
+			if (r < 70)
+				len = 1 + rng() % 4;
+			else if (r < 95)
+				len = rng() % 3000;
+			else
+				len = rng() % 100000;
+			if (rng() % 2 == 0 && last <= m.len && last != 0) {
+				/* Backspace at the last edit. */
+				off = last - (len < last ? len : last);
+			}
+			if (len > m.len - off)
+				len = m.len - off;
+			nl -= naive_newlines(m.text + off, len);
+			chars -= naive_chars(m.text + off, len);
+			buffer_delete(b, off, len);
+			model_delete(&m, off, len);
+			last = off;
+		}
+		assert_int_equal(buffer_length(b), m.len);
+		assert_int_equal(buffer_lines(b), nl + 1);
+		assert_int_equal(buffer_chars(b), chars);
+
+		/* One lookup, so the cursor moves between edits. */
+		switch (rng() % 5) {
+		case 0:
+			ch = rng() % (chars + 1);
+			want = model_char_offset(&m, ch);
+			assert_int_equal(buffer_char_offset(b, ch), want);
+			break;
+		case 1:
+			line = rng() % (nl + 1);
+			want = model_line_start(&m, line);
+			assert_int_equal(buffer_line_start(b, line), want);
+			assert_int_equal(buffer_line_of(b, want), line);
+			break;
+		case 2:
+			off = rng() % (m.len + 1);
+			want = naive_newlines(m.text, off);
+			assert_int_equal(buffer_line_of(b, off), want);
+			break;
+		case 3:
+			if (m.len != 0) {
+				off = rng() % m.len;
+				assert_int_equal(buffer_byte(b, off),
+				    (unsigned char)m.text[off]);
+			}
+			break;
+		case 4:
+			if (m.len != 0) {
+				off = rng() % m.len;
+				len = 1 + rng() % 12;
+				if (len > m.len - off)
+					len = m.len - off;
+				needle = m.text + off;
+				off = rng() % (m.len + 1);
+				r = rng() % 2;
+				want = naive_search(
+				    m.text, m.len, off, needle, len, r);
+				assert_int_equal(
+				    buffer_search(b, off, needle, len, r),
+				    want);
+			}
+			break;
+		}
+
+		if (op % 500 == 499) {
+			check_big(b, &m, 1);
+			for (i = 0; i < 20; i++) {
+				off = rng() % (m.len + 1);
+				assert_int_equal(buffer_line_of(b, off),
+				    naive_newlines(m.text, off));
+			}
+		}
+	}
+
+	/* Delete everything, in big pieces from the middle. */
+	while (m.len > 0) {
+		off = m.len / 3;
+		len = 1 + rng() % 70000;
+		if (len > m.len - off)
+			len = m.len - off;
+		buffer_delete(b, off, len);
+		model_delete(&m, off, len);
+		check_text(b, m.text, m.len);
+	}
+	assert_int_equal(buffer_lines(b), 1);
+	assert_int_equal(buffer_chars(b), 0);
+
+	free(data);
+	free(m.text);
+	buffer_free(b);
+}
+
+/*
+ * Lookups of every kind in random order, with no edit between them, on a
+ * UTF-8 text of many chunks: each one moves the cursor, and none may trust
+ * what another left behind for a different chunk. Most land near the one
+ * before, where chunk boundaries are crossed in both directions.
+ */
+static void
+test_lookups(void **state)
+{
+	size_t size = 400000, i, at = 0, off, len, ch, line, end;
+	size_t *char_at, *char_of, *line_at, nchars = 0, nlines = 1;
+	char *text = xmalloc(size), out[300];
+	const char *span;
+	struct buffer *b;
+
+	rng_state = 0x6c6f6f6bU;
+	random_text(text, size);
+	/* Where each code point and line starts; the code point of a byte. */
+	char_at = xreallocarray(NULL, size + 1, sizeof *char_at);
+	char_of = xreallocarray(NULL, size + 1, sizeof *char_of);
+	line_at = xreallocarray(NULL, size + 1, sizeof *line_at);
+	line_at[0] = 0;
+	for (i = 0; i < size; i++) {
+		char_of[i] = nchars;
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			char_at[nchars++] = i;
+		if (text[i] == '\n')
+			line_at[nlines++] = i + 1;
+	}
+	char_at[nchars] = size;
+	char_of[size] = nchars;
+	b = buffer_from(text, size);
+	assert_int_equal(buffer_chars(b), nchars);
+	assert_int_equal(buffer_lines(b), nlines);
+
+	for (i = 0; i < 300000; i++) {
+		/* A place near the last, or now and then anywhere. */
+		if (rng() % 10 == 0)
+			at = rng() % size;
+		else {
+			at += rng() % 6001;
+			at = at < 3000 ? 0 : at - 3000;
+			if (at >= size)
+				at = size - 1;
+		}
+		switch (rng() % 7) {
+		case 0:
+			ch = char_of[at];
+			assert_int_equal(
+			    buffer_char_offset(b, ch), char_at[ch]);
+			break;
+		case 1:
+			line = buffer_line_of(b, at);
+			assert_true(line_at[line] <= at);
+			assert_true(
+			    line + 1 == nlines || line_at[line + 1] > at);
+			assert_int_equal(
+			    buffer_line_start(b, line), line_at[line]);
+			if (line + 1 < nlines) {
+				assert_int_equal(buffer_line_end(b, line),
+				    line_at[line + 1] - 1);
+			}
+			break;
+		case 2:
+			assert_int_equal(
+			    buffer_byte(b, at), (unsigned char)text[at]);
+			break;
+		case 3:
+			len = rng() % sizeof out;
+			if (len > size - at)
+				len = size - at;
+			assert_int_equal(buffer_copy(b, at, len, out), len);
+			assert_memory_equal(out, text + at, len);
+			break;
+		case 4:
+			span = buffer_span(b, at, &len);
+			assert_memory_equal(span, text + at, len);
+			break;
+		case 5:
+			/* Forward to a needle a little way on. */
+			off = at + rng() % 3000;
+			if (off > size - 6)
+				off = size - 6;
+			assert_int_equal(buffer_search(b, at, text + off, 6, 0),
+			    naive_search(text, size, at, text + off, 6, 0));
+			break;
+		case 6:
+			/* Backward to a needle a little way back. */
+			off = at < 3000 ? 0 : at - rng() % 3000;
+			if (off > size - 6)
+				off = size - 6;
+			end = off + 1 + rng() % 2000;
+			if (end > size)
+				end = size;
+			assert_int_equal(
+			    buffer_search(b, end, text + off, 6, 1),
+			    naive_search(text, size, end, text + off, 6, 1));
+			break;
+		}
+	}
+	buffer_free(b);
+	free(line_at);
+	free(char_of);
+	free(char_at);
+	free(text);
+}
+
+/* Text taken from the buffer itself can be inserted back into it. */
+#define LEAF_SPAN_MAX 100000 /* more than any chunk */
+static void
+test_insert_self(void **state)
+{
+	struct buffer *b = buffer_from("abcdef", 6);
+	struct model m = {xmalloc(1), 0, 1};
+	const char *span;
+	size_t len, i, off, n, to;
+	char *piece;
+
+	span = buffer_span(b, 1, &len);
+	buffer_insert(b, 0, span, 3);
+	check_text(b, "bcdabcdef", 9);
+	span = buffer_span(b, 0, &len);
+	buffer_insert(b, 9, span, len);
+	check_text(b, "bcdabcdefbcdabcdef", 18);
+	buffer_free(b);
+
+	/* Pieces of all sizes, from anywhere, to anywhere. */
+	b = buffer_create();
+	piece = xmalloc(LEAF_SPAN_MAX);
+	rng_state = 0x73656c66U;
+	for (i = 0; i < 3000; i++) {
+		if (m.len < 10) {
+			buffer_insert(b, 0, "0123456789\n", 11);
+			model_insert(&m, 0, "0123456789\n", 11);
+			continue;
+		}
+		if (m.len > 200000) {
+			buffer_delete(b, 0, 100000);
+			model_delete(&m, 0, 100000);
+		}
+		off = rng() % m.len;
+		span = buffer_span(b, off, &len);
+		n = 1 + rng() % len;
+		if (n > LEAF_SPAN_MAX)
+			n = LEAF_SPAN_MAX;
+		to = rng() % (m.len + 1);
+		if (rng() % 2 == 0) /* often into the same piece */
+			to = off + rng() % (len + 1);
+		memcpy(piece, span, n);
+		buffer_insert(b, to, span, n);
+		model_insert(&m, to, piece, n);
+		assert_int_equal(buffer_length(b), m.len);
+	}
+	check_big(b, &m, 1);
+	buffer_free(b);
+	free(piece);
+	free(m.text);
+}
+
+/* Typing a long text a byte at a time, then backspacing it all. */
+static void
+test_typing(void **state)
+{
+	struct buffer *b = buffer_from("[]", 2);
+	struct model m = {xmalloc(3), 0, 3};
+	size_t i, n = 150000;
+	char c;
+
+	model_insert(&m, 0, "[]", 2);
+	for (i = 0; i < n; i++) {
+		c = (i % 61 == 60) ? '\n' : 'a' + i % 26;
+		buffer_insert(b, 1 + i, &c, 1);
+		model_insert(&m, 1 + i, &c, 1);
+		if (i % 50000 == 0)
+			check_big(b, &m, 3);
+	}
+	check_big(b, &m, 1);
+	assert_int_equal(buffer_lines(b), n / 61 + 1);
+
+	/* Backspace from the end of the typing, with a lookup each time. */
+	for (i = n; i > 0; i--) {
+		buffer_delete(b, i, 1);
+		model_delete(&m, i, 1);
+		assert_int_equal(buffer_line_of(b, i), (i - 1) / 61);
+		if (i % 50000 == 0)
+			check_big(b, &m, 3);
+	}
+	check_text(b, "[]", 2);
+	free(m.text);
+	buffer_free(b);
+}
+
+/* Buffers of every size around the chunk sizes come out whole. */
+static void
+test_from_sizes(void **state)
+{
+	size_t size, i;
+	char *data = xmalloc(20000);
+	struct buffer *b;
+	struct model m;
+
+	for (i = 0; i < 20000; i++)
+		data[i] = (i % 7 == 3) ? '\n' : "xy\xc3\xa9"[i % 4];
+	for (size = 0; size <= 20000; size += 1 + size / 8) {
+		b = buffer_from(data, size);
+		m.text = data;
+		m.len = size;
+		m.size = 0;
+		check_big(b, &m, 1);
+		buffer_free(b);
+	}
+	free(data);
+}
+
+/*
+ * An 8 MB input: counts of lines and code points, exact line boundaries,
+ * then big edits (a megabyte pasted in the middle, long deletions across
+ * many chunks, nearly everything deleted) checked against the model.
+ */
+static void
+test_build_large(void **state)
+{
+	size_t size = 8 * 1024 * 1024, i, lines = 1, chars = 0, n, off, len;
+	size_t *starts, line;
+	struct model m;
+	struct buffer *b;
+	char *paste;
+
+	m.text = xmalloc(size);
+	m.len = size;
+	m.size = size;
+	starts = xreallocarray(NULL, size + 1, sizeof *starts);
+	starts[0] = 0;
+	/*
+	 * Lines end where a hash of the offset matches the length so far (so
+	 * lines of any length, most under a few hundred bytes); every 9th byte
+	 * of a line is a 2-byte character.
+	 */
+	n = 0;
+	for (i = 0; i < size; i++) {
+		if (n == (i * 2654435761U >> 7) % 121) {
+			m.text[i] = '\n';
+			starts[lines++] = i + 1;
+			n = 0;
+			chars++;
+			continue;
+		}
+		if (n % 9 == 8 && i + 1 < size) {
+			m.text[i++] = '\xc3';
+			m.text[i] = '\xa9';
+			n += 2;
+			chars++;
+			continue;
+		}
+		m.text[i] = 'a' + n % 26;
+		n++;
+		chars++;
+	}
+
+	b = buffer_from(m.text, size);
+	assert_int_equal(buffer_length(b), size);
+	assert_int_equal(buffer_lines(b), lines);
+	assert_int_equal(buffer_chars(b), chars);
+	assert_int_equal(buffer_chars(b), naive_chars(m.text, size));
+	for (line = 0; line < lines; line += 1 + line % 97) {
+		assert_int_equal(buffer_line_start(b, line), starts[line]);
+		assert_int_equal(buffer_line_of(b, starts[line]), line);
+		if (line + 1 < lines) {
+			assert_int_equal(
+			    buffer_line_end(b, line), starts[line + 1] - 1);
+		}
+	}
+	assert_int_equal(buffer_line_end(b, lines - 1), size);
+	assert_int_equal(buffer_line_of(b, size), lines - 1);
+	check_big(b, &m, 101);
+	free(starts);
+
+	/* A megabyte pasted in the middle, and at both ends. */
+	paste = xmalloc(1024 * 1024);
+	rng_state = 0x6c61726765U;
+	random_text(paste, 1024 * 1024);
+	model_insert(&m, m.len / 2, paste, 1024 * 1024);
+	buffer_insert(b, size / 2, paste, 1024 * 1024);
+	model_insert(&m, 0, paste, 12345);
+	buffer_insert(b, 0, paste, 12345);
+	model_insert(&m, m.len, paste, 777777);
+	buffer_insert(b, buffer_length(b), paste, 777777);
+	check_big(b, &m, 101);
+
+	/* Long deletions, then short ones all over. */
+	for (i = 0; i < 60; i++) {
+		off = rng() % (m.len + 1);
+		len = rng() % (i < 20 ? 600000 : 20000);
+		if (len > m.len - off)
+			len = m.len - off;
+		buffer_delete(b, off, len);
+		model_delete(&m, off, len);
+		assert_int_equal(buffer_length(b), m.len);
+	}
+	check_big(b, &m, 101);
+
+	/* Nearly everything, leaving a few bytes at each end. */
+	len = m.len - 10;
+	buffer_delete(b, 3, len);
+	model_delete(&m, 3, len);
+	check_big(b, &m, 1);
+	buffer_insert(b, 5, paste, 300000);
+	model_insert(&m, 5, paste, 300000);
+	check_big(b, &m, 7);
+
+	buffer_free(b);
+	free(paste);
+	free(m.text);
+}
+
 /* Out-of-range arguments are bugs: fatalx, exit status 1. */
 enum bad_call {
 	BAD_INSERT,
@@ -422,7 +1252,10 @@ enum bad_call {
 	BAD_BYTE,
 	BAD_LINE_START,
 	BAD_LINE_END,
-	BAD_LINE_OF
+	BAD_LINE_OF,
+	BAD_CHAR_OFFSET,
+	BAD_SPAN,
+	BAD_SEARCH
 };
 
 static void
@@ -430,6 +1263,7 @@ bad_call(enum bad_call what)
 {
 	struct buffer *b = buffer_from("ab\ncd", 5);
 	char out[8];
+	size_t len;
 
 	switch (what) {
 	case BAD_INSERT:
@@ -456,6 +1290,15 @@ bad_call(enum bad_call what)
 	case BAD_LINE_OF:
 		buffer_line_of(b, 6);
 		break;
+	case BAD_CHAR_OFFSET:
+		buffer_char_offset(b, 6);
+		break;
+	case BAD_SPAN:
+		buffer_span(b, 5, &len);
+		break;
+	case BAD_SEARCH:
+		buffer_search(b, 6, "a", 1, 0);
+		break;
 	}
 	buffer_free(b);
 }
@@ -467,7 +1310,7 @@ test_out_of_range(void **state)
 	pid_t pid;
 	int status;
 
-	for (what = BAD_INSERT; what <= BAD_LINE_OF; what++) {
+	for (what = BAD_INSERT; what <= BAD_SEARCH; what++) {
 		fflush(NULL);
 		pid = fork();
 		assert_true(pid != -1);
@@ -499,6 +1342,17 @@ main(void)
 	    cmocka_unit_test(test_binary),
 	    cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_chars),
+	    cmocka_unit_test(test_chars_large),
+	    cmocka_unit_test(test_span),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_search_large),
+	    cmocka_unit_test(test_model),
+	    cmocka_unit_test(test_lookups),
+	    cmocka_unit_test(test_insert_self),
+	    cmocka_unit_test(test_typing),
+	    cmocka_unit_test(test_from_sizes),
+	    cmocka_unit_test(test_build_large),
 	    cmocka_unit_test(test_out_of_range),
 	};
 
