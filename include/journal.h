@@ -1,0 +1,105 @@
+/* journal.h: the session journal: every op in sqlite before anyone sees it.
+ * Recovery after a crash replays it; a save compacts it. */
+#ifndef MOOT_JOURNAL_H
+#define MOOT_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOURNAL_FILE "journal.db" /* under .git/moot/ */
+
+/* What an op record stands for. */
+enum journal_kind {
+	JOURNAL_EDIT = 'e', /* an edit: pos, del, ins */
+	JOURNAL_UNDO =
+	    'u',           /* the author pressed undo (ops derived on replay) */
+	JOURNAL_REDO = 'r' /* the author pressed redo */
+};
+
+/* One record. Strings and bytes are borrowed: the journal copies them. */
+struct journal_rec {
+	int64_t seq;        /* set by the journal (replay: ascending) */
+	const char *path;   /* the document */
+	const char *author; /* key fingerprint; "" when no one (a reload) */
+	int kind;           /* enum journal_kind */
+	int boundary;       /* an edit that starts a new undo group */
+	uint64_t pos;
+	const char *del; /* bytes removed at pos (edit) */
+	size_t del_len;
+	const char *ins; /* bytes inserted at pos (edit) */
+	size_t ins_len;
+	int64_t time; /* milliseconds since the epoch */
+};
+
+struct journal;
+
+/*
+ * Open (creating, mode 0600) the journal at path: WAL mode, synchronous
+ * NORMAL, or FULL when durable. NULL with *err set when it cannot be opened
+ * or is not a moot journal or is damaged (the caller moves it aside with
+ * journal_set_aside and opens a new one).
+ */
+struct journal *journal_open(const char *path, int durable, char **err);
+void journal_close(struct journal *);
+/* Rename a damaged journal (and its -wal and -shm files) to
+ * PATH.damaged-YYYYmmdd-HHMMSS; returns the new name (caller frees) or NULL. */
+char *journal_set_aside(const char *path);
+
+/*
+ * Queueing: these only copy into memory; journal_flush writes everything
+ * queued, in order, in one transaction (group commit: the daemon flushes
+ * once per event-loop pass, before any frame is sent).
+ */
+/* A document's text as it was before its first op since the last
+ * compaction (once per document). */
+void journal_base(
+    struct journal *, const char *path, const char *text, size_t len);
+void journal_append(struct journal *, const struct journal_rec *);
+/* Where a person's cursor is (the latest one per author wins). */
+void journal_cursor(
+    struct journal *, const char *author, const char *path, uint64_t pos);
+/* Who an author is (for records and commit trailers). */
+void journal_person(
+    struct journal *, const char *author, const char *name, const char *email);
+/*
+ * Compact a document after a save (or after recovery): its text is now
+ * base, its op records go. Follow it with one journal_undo per history of
+ * that document, so undo survives the compaction.
+ */
+void journal_compact(
+    struct journal *, const char *path, const char *text, size_t len);
+/* A person's serialised undo history for a document (see undo_save). */
+void journal_undo(struct journal *, const char *path, const char *author,
+    const void *data, size_t len);
+/* Forget a document entirely (its base, ops, histories, cursors). */
+void journal_forget(struct journal *, const char *path);
+
+/* Write what is queued in one transaction. Returns 0, or -1 with *err set:
+ * then nothing of it was written and all of it stays queued for the next
+ * call (edits stay in memory; the caller tells people). */
+int journal_flush(struct journal *, char **err);
+/* Records queued and not yet written. */
+size_t journal_queued(const struct journal *);
+
+/* What recovery is told, document by document, in this order: doc, then
+ * its histories, then its ops in seq order; cursors and people last. */
+struct journal_replay {
+	void (*doc)(void *arg, const char *path, const char *base, size_t len);
+	void (*undo)(void *arg, const char *path, const char *author,
+	    const void *data, size_t len);
+	/* Return -1 when the op cannot apply: recovery of that document
+	 * stops there and the rest of its ops are reported as lost. */
+	int (*op)(void *arg, const struct journal_rec *);
+	void (*cursor)(
+	    void *arg, const char *author, const char *path, uint64_t pos);
+	void (*person)(
+	    void *arg, const char *author, const char *name, const char *email);
+	/* Something could not be recovered: a sentence for the log. */
+	void (*problem)(void *arg, const char *message);
+};
+/* Replay the whole journal. Returns 0 (problems, if any, were reported),
+ * or -1 with *err set when it cannot be read at all. */
+int journal_replay(
+    struct journal *, const struct journal_replay *, void *arg, char **err);
+
+#endif

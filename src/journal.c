@@ -1,0 +1,1317 @@
+/* journal.c: the session journal, an sqlite database in WAL mode.
+ * Records queue in memory and are written in one transaction per flush. */
+#include "moot.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "journal.h"
+
+#define JOURNAL_APPLICATION_ID 0x6d6f6f74 /* "moot" */
+#define JOURNAL_VERSION 1                 /* PRAGMA user_version */
+#define JOURNAL_BUSY_TIMEOUT 1000         /* ms to wait for another writer */
+
+/*
+ * The schema. Columns carry no NOT NULL or type constraints: replay checks
+ * every value itself, because a damaged or foreign file may hold anything.
+ */
+static const char journal_schema[] =
+    "CREATE TABLE IF NOT EXISTS docs ("
+    " path TEXT PRIMARY KEY,"
+    " base BLOB);"
+    "CREATE TABLE IF NOT EXISTS ops ("
+    " seq INTEGER PRIMARY KEY,"
+    " path TEXT,"
+    " author TEXT,"
+    " kind TEXT,"
+    " boundary INTEGER,"
+    " pos INTEGER,"
+    " del BLOB,"
+    " ins BLOB,"
+    " time INTEGER);"
+    "CREATE INDEX IF NOT EXISTS ops_path ON ops (path);"
+    "CREATE TABLE IF NOT EXISTS undo ("
+    " path TEXT,"
+    " author TEXT,"
+    " data BLOB,"
+    " PRIMARY KEY (path, author));"
+    "CREATE TABLE IF NOT EXISTS cursors ("
+    " author TEXT PRIMARY KEY,"
+    " path TEXT,"
+    " pos INTEGER);"
+    "CREATE TABLE IF NOT EXISTS people ("
+    " author TEXT PRIMARY KEY,"
+    " name TEXT,"
+    " email TEXT);";
+
+/* The prepared statements, kept for the life of the journal. */
+enum journal_stmt {
+	S_BEGIN,
+	S_BEGIN_READ,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_DOC_SET,
+	S_OP_ADD,
+	S_CURSOR_SET,
+	S_PERSON_SET,
+	S_UNDO_SET,
+	S_OPS_DELETE,
+	S_UNDO_DELETE,
+	S_DOC_DELETE,
+	S_CURSORS_DELETE,
+	S_DOCS_LIST,
+	S_UNDO_LIST,
+	S_OPS_LIST,
+	S_OPS_COUNT,
+	S_OPS_LOST,
+	S_CURSORS_LIST,
+	S_PEOPLE_LIST,
+	S_NSTMT
+};
+static const char *journal_sql[S_NSTMT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_BEGIN_READ] = "BEGIN",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_DOC_SET] = "INSERT OR REPLACE INTO docs (path, base) VALUES (?1, ?2)",
+    [S_OP_ADD] = "INSERT INTO ops (path, author, kind, boundary, pos, del, "
+                 "ins, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_CURSOR_SET] = "INSERT OR REPLACE INTO cursors (author, path, pos) "
+                     "VALUES (?1, ?2, ?3)",
+    [S_PERSON_SET] = "INSERT OR REPLACE INTO people (author, name, email) "
+                     "VALUES (?1, ?2, ?3)",
+    [S_UNDO_SET] = "INSERT OR REPLACE INTO undo (path, author, data) "
+                   "VALUES (?1, ?2, ?3)",
+    [S_OPS_DELETE] = "DELETE FROM ops WHERE path = ?1",
+    [S_UNDO_DELETE] = "DELETE FROM undo WHERE path = ?1",
+    [S_DOC_DELETE] = "DELETE FROM docs WHERE path = ?1",
+    [S_CURSORS_DELETE] = "DELETE FROM cursors WHERE path = ?1",
+    [S_DOCS_LIST] = "SELECT path, base FROM docs ORDER BY path",
+    [S_UNDO_LIST] = "SELECT author, data FROM undo WHERE path IS ?1 "
+                    "ORDER BY author",
+    [S_OPS_LIST] = "SELECT seq, author, kind, boundary, pos, del, ins, time "
+                   "FROM ops WHERE path IS ?1 ORDER BY seq",
+    [S_OPS_COUNT] = "SELECT count(*) FROM ops WHERE path IS ?1",
+    [S_OPS_LOST] = "SELECT path, count(*) FROM ops AS o WHERE NOT EXISTS "
+                   "(SELECT 1 FROM docs AS d WHERE d.path IS o.path) "
+                   "GROUP BY path ORDER BY path",
+    [S_CURSORS_LIST] = "SELECT author, path, pos FROM cursors "
+                       "ORDER BY author",
+    [S_PEOPLE_LIST] = "SELECT author, name, email FROM people "
+                      "ORDER BY author",
+};
+
+/* What a queued record does when it is written. */
+enum journal_entry_type {
+	E_BASE,
+	E_OP,
+	E_CURSOR,
+	E_PERSON,
+	E_COMPACT,
+	E_UNDO,
+	E_FORGET
+};
+
+/* One queued record, with its own copies of every string and byte. */
+struct journal_entry {
+	enum journal_entry_type type;
+	char *path;   /* all but E_PERSON */
+	char *author; /* E_OP, E_CURSOR, E_PERSON, E_UNDO */
+	char *name;   /* E_PERSON */
+	char *email;  /* E_PERSON */
+	int kind;     /* E_OP */
+	int boundary; /* E_OP */
+	uint64_t pos; /* E_OP, E_CURSOR */
+	char *data;   /* base or compact text, undo data, or the op's del */
+	size_t len;
+	char *ins; /* E_OP */
+	size_t ins_len;
+	int64_t time; /* E_OP */
+
+	TAILQ_ENTRY(journal_entry) entry;
+};
+TAILQ_HEAD(journal_entries, journal_entry);
+
+struct journal {
+	char *path;
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_NSTMT];
+	char *error; /* sqlite's message for the last failed step */
+	int modes_fixed;
+
+	struct journal_entries queue;
+	size_t queued;
+};
+
+/* A copy of a string; NULL is kept as "". */
+static char *
+journal_strdup(const char *s)
+{
+	return xstrdup(s != NULL ? s : "");
+}
+
+/* A copy of len bytes (never NULL, even for len 0). */
+static char *
+journal_memdup(const void *data, size_t len)
+{
+	char *p;
+
+	p = xmalloc(len + 1);
+	if (len != 0)
+		memcpy(p, data, len);
+	p[len] = '\0';
+	return p;
+}
+
+static void journal_error(char **, const char *, ...) __printflike(2, 3);
+static void journal_problem(const struct journal_replay *, void *, const char *,
+    ...) __printflike(3, 4);
+
+/* Set *err to a formatted message. */
+static void
+journal_error(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(err, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Give a file ours alone (0600) when it exists and is a regular file. By
+ * path, never by opening it: closing a descriptor of a file sqlite has open
+ * would drop sqlite's POSIX locks on it.
+ */
+static void
+journal_restrict(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return;
+	if ((sb.st_mode & 07777) != 0600 && chmod(path, 0600) == -1)
+		log_warn("chmod %s: %s", path, strerror(errno));
+}
+
+/* Make sure the -wal and -shm files (sqlite makes them) are 0600 too. */
+static void
+journal_fix_modes(struct journal *j)
+{
+	char *name;
+
+	xasprintf(&name, "%s-wal", j->path);
+	journal_restrict(name);
+	free(name);
+	xasprintf(&name, "%s-shm", j->path);
+	journal_restrict(name);
+	free(name);
+}
+
+/*
+ * Step a statement that returns no rows and reset it. Returns 0, or -1 with
+ * sqlite's message kept in j->error.
+ */
+static int
+journal_run(struct journal *j, enum journal_stmt s)
+{
+	sqlite3_stmt *st = j->stmt[s];
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		free(j->error);
+		j->error = xstrdup(sqlite3_errmsg(j->db));
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Remember sqlite's message for a failure seen outside journal_run. */
+static void
+journal_keep_error(struct journal *j)
+{
+	free(j->error);
+	j->error = xstrdup(sqlite3_errmsg(j->db));
+}
+
+/* Reset every statement and leave any open transaction. */
+static void
+journal_abandon(struct journal *j)
+{
+	int i;
+
+	for (i = 0; i < S_NSTMT; i++) {
+		if (j->stmt[i] != NULL)
+			sqlite3_reset(j->stmt[i]);
+	}
+	if (!sqlite3_get_autocommit(j->db) && j->stmt[S_ROLLBACK] != NULL)
+		sqlite3_step(j->stmt[S_ROLLBACK]);
+	if (j->stmt[S_ROLLBACK] != NULL)
+		sqlite3_reset(j->stmt[S_ROLLBACK]);
+}
+
+/*
+ * Run one statement of setup SQL that returns at most one row and give its
+ * first column: as an integer in *value and as text in buf. Returns the
+ * sqlite result code (SQLITE_ROW or SQLITE_DONE on success).
+ */
+static int
+journal_query(
+    sqlite3 *db, const char *sql, long long *value, char *buf, size_t size)
+{
+	sqlite3_stmt *st;
+	const unsigned char *text;
+	int rc;
+
+	if (value != NULL)
+		*value = 0;
+	if (buf != NULL && size > 0)
+		buf[0] = '\0';
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (value != NULL)
+			*value = sqlite3_column_int64(st, 0);
+		text = sqlite3_column_text(st, 0);
+		if (buf != NULL && size > 0 && text != NULL)
+			snprintf(buf, size, "%s", (const char *)text);
+	}
+	/* A statement's error shows in finalize when stepping failed. */
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		sqlite3_finalize(st);
+	else if (sqlite3_finalize(st) != SQLITE_OK)
+		rc = sqlite3_errcode(db);
+	return rc;
+}
+
+/*
+ * Make integrity_check's first complaint one line: it may start with a header
+ * naming the database and span lines.
+ */
+static const char *
+journal_tidy(char *msg)
+{
+	static const char header[] = "*** in database main ***";
+	char *p;
+
+	if (strncmp(msg, header, sizeof header - 1) == 0) {
+		msg += sizeof header - 1;
+		while (*msg == '\n' || *msg == ' ')
+			msg++;
+	}
+	for (p = msg; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	}
+	return msg;
+}
+
+/* The reason for a failure at open, in words. */
+static void
+journal_open_error(
+    const char *path, sqlite3 *db, int rc, const char *what, char **err)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		journal_error(err, "%s is not a moot journal (%s)", path,
+		    "not an sqlite database");
+		break;
+	case SQLITE_CORRUPT:
+		journal_error(
+		    err, "%s is damaged: %s", path, sqlite3_errmsg(db));
+		break;
+	default:
+		journal_error(
+		    err, "cannot %s %s: %s", what, path, sqlite3_errmsg(db));
+		break;
+	}
+}
+
+/* Write the schema and its stamps into a new, empty file. */
+static int
+journal_create(struct journal *j, char **err)
+{
+	char *sql, *msg = NULL;
+	int rc;
+
+	xasprintf(&sql,
+	    "BEGIN IMMEDIATE;%sPRAGMA application_id = %d;"
+	    "PRAGMA user_version = %d;COMMIT;",
+	    journal_schema, JOURNAL_APPLICATION_ID, JOURNAL_VERSION);
+	rc = sqlite3_exec(j->db, sql, NULL, NULL, &msg);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		journal_error(err, "cannot create %s: %s", j->path,
+		    msg != NULL ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		if (!sqlite3_get_autocommit(j->db))
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check that the file is a moot journal of a version we read, creating the
+ * schema in a new (empty) file. Returns 0, or -1 with *err set.
+ */
+static int
+journal_check(struct journal *j, int durable, char **err)
+{
+	sqlite3 *db = j->db;
+	char buf[256];
+	long long app, version, objects, tables;
+	int rc;
+
+	/*
+	 * A damaged file is reported here, before anything is written.
+	 * integrity_check, not quick_check: a damaged index can return ops
+	 * out of order or lose some while quick_check says ok. Compaction
+	 * keeps the journal small, so the full check is cheap.
+	 */
+	rc = journal_query(
+	    db, "PRAGMA integrity_check(1)", NULL, buf, sizeof buf);
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "read", err);
+		return -1;
+	}
+	if (strcmp(buf, "ok") != 0) {
+		journal_error(
+		    err, "%s is damaged: %s", j->path, journal_tidy(buf));
+		return -1;
+	}
+
+	rc = journal_query(db, "PRAGMA application_id", &app, NULL, 0);
+	if (rc == SQLITE_ROW) {
+		rc =
+		    journal_query(db, "PRAGMA user_version", &version, NULL, 0);
+	}
+	if (rc == SQLITE_ROW) {
+		rc = journal_query(db, "SELECT count(*) FROM sqlite_master",
+		    &objects, NULL, 0);
+	}
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "read", err);
+		return -1;
+	}
+	if (app != JOURNAL_APPLICATION_ID && (app != 0 || objects != 0)) {
+		journal_error(err, "%s is not a moot journal (%s %#llx)",
+		    j->path, "application id", app);
+		return -1;
+	}
+	if (app == JOURNAL_APPLICATION_ID && version > JOURNAL_VERSION) {
+		journal_error(err,
+		    "%s was written by a newer moot (journal version %lld; "
+		    "this one reads %d)",
+		    j->path, version, JOURNAL_VERSION);
+		return -1;
+	}
+	if (app == JOURNAL_APPLICATION_ID && version < 1) {
+		journal_error(err, "%s is damaged: journal version %lld",
+		    j->path, version);
+		return -1;
+	}
+
+	rc = journal_query(
+	    db, "PRAGMA journal_mode = WAL", NULL, buf, sizeof buf);
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "use", err);
+		return -1;
+	}
+	if (strcasecmp(buf, "wal") != 0) {
+		journal_error(err, "%s cannot use WAL mode (journal mode %s)",
+		    j->path, buf);
+		return -1;
+	}
+	rc = journal_query(db,
+	    durable ? "PRAGMA synchronous = FULL"
+	            : "PRAGMA synchronous = NORMAL",
+	    NULL, NULL, 0);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "use", err);
+		return -1;
+	}
+
+	if (app == 0) {
+		/* A new journal: the schema and its stamps in one go. */
+		if (journal_create(j, err) != 0)
+			return -1;
+	}
+
+	/* Views in place of tables would run arbitrary queries. */
+	rc = journal_query(db,
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name IN ('docs', 'ops', 'undo', 'cursors', 'people')",
+	    &tables, NULL, 0);
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "read", err);
+		return -1;
+	}
+	if (tables != 5) {
+		journal_error(
+		    err, "%s is not a moot journal (tables missing)", j->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepare every statement. Returns 0, or -1 with *err set. */
+static int
+journal_prepare(struct journal *j, char **err)
+{
+	int i, rc;
+
+	for (i = 0; i < S_NSTMT; i++) {
+		rc = sqlite3_prepare_v3(j->db, journal_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &j->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			journal_error(err, "%s is not a moot journal (%s)",
+			    j->path, sqlite3_errmsg(j->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct journal *
+journal_open(const char *path, int durable, char **err)
+{
+	struct journal *j;
+	int fd, rc, flags;
+
+	/* Create the file ourselves so its mode is 0600 whatever the umask. */
+	fd = open(
+	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd != -1) {
+		if (fchmod(fd, 0600) == -1) {
+			journal_error(
+			    err, "cannot chmod %s: %s", path, strerror(errno));
+			close(fd);
+			return NULL;
+		}
+		close(fd);
+	} else if (errno == EEXIST) {
+		/* It holds everyone's text: ours alone, even if it was not. */
+		journal_restrict(path);
+	} else {
+		journal_error(
+		    err, "cannot create %s: %s", path, strerror(errno));
+		return NULL;
+	}
+
+	j = xcalloc(1, sizeof *j);
+	j->path = xstrdup(path);
+	TAILQ_INIT(&j->queue);
+
+	flags = SQLITE_OPEN_READWRITE;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	rc = sqlite3_open_v2(path, &j->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (j->db == NULL)
+			journal_error(
+			    err, "cannot open %s: out of memory", path);
+		else
+			journal_open_error(path, j->db, rc, "open", err);
+		goto fail;
+	}
+	if (sqlite3_db_readonly(j->db, "main") == 1) {
+		journal_error(err, "cannot open %s: it is read-only", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(j->db, 1);
+	sqlite3_busy_timeout(j->db, JOURNAL_BUSY_TIMEOUT);
+	/* Nothing in the file may run code or rewrite the schema. */
+	sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+	sqlite3_db_config(j->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+#endif
+
+	if (journal_check(j, durable, err) != 0)
+		goto fail;
+	if (journal_prepare(j, err) != 0)
+		goto fail;
+	journal_fix_modes(j);
+	return j;
+
+fail:
+	journal_close(j);
+	return NULL;
+}
+
+/* Free one queued record. */
+static void
+journal_entry_free(struct journal_entry *e)
+{
+	free(e->path);
+	free(e->author);
+	free(e->name);
+	free(e->email);
+	free(e->data);
+	free(e->ins);
+	free(e);
+}
+
+/* Drop everything queued. */
+static void
+journal_clear(struct journal *j)
+{
+	struct journal_entry *e, *e1;
+
+	TAILQ_FOREACH_SAFE (e, &j->queue, entry, e1) {
+		TAILQ_REMOVE(&j->queue, e, entry);
+		journal_entry_free(e);
+	}
+	j->queued = 0;
+}
+
+void
+journal_close(struct journal *j)
+{
+	int i;
+
+	if (j == NULL)
+		return;
+	journal_clear(j);
+	for (i = 0; i < S_NSTMT; i++)
+		sqlite3_finalize(j->stmt[i]);
+	if (j->db != NULL && sqlite3_close(j->db) != SQLITE_OK)
+		log_warn("closing %s: %s", j->path, sqlite3_errmsg(j->db));
+	free(j->error);
+	free(j->path);
+	free(j);
+}
+
+char *
+journal_set_aside(const char *path)
+{
+	struct stat sb;
+	struct tm tm;
+	time_t now;
+	char stamp[32], *to, *from, *to_side;
+	const char *side[] = {"-wal", "-shm"};
+	size_t i;
+	int n;
+
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0)
+		return NULL;
+
+	/* Two in the same second get a number, never overwrite. */
+	xasprintf(&to, "%s.damaged-%s", path, stamp);
+	for (n = 2; lstat(to, &sb) == 0 && n < 100; n++) {
+		free(to);
+		xasprintf(&to, "%s.damaged-%s-%d", path, stamp, n);
+	}
+	if (lstat(to, &sb) == 0 || rename(path, to) == -1) {
+		free(to);
+		return NULL;
+	}
+
+	/*
+	 * The -wal belongs to the damaged file: left behind, a new journal
+	 * of the same name could take its pages.
+	 */
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		xasprintf(&from, "%s%s", path, side[i]);
+		xasprintf(&to_side, "%s%s", to, side[i]);
+		if (rename(from, to_side) == -1 && errno != ENOENT) {
+			log_warn("rename %s: %s", from, strerror(errno));
+			free(from);
+			free(to_side);
+			free(to);
+			return NULL;
+		}
+		free(from);
+		free(to_side);
+	}
+	return to;
+}
+
+/* Add a record to the end of the queue. */
+static struct journal_entry *
+journal_add(struct journal *j, enum journal_entry_type type, const char *path)
+{
+	struct journal_entry *e;
+
+	e = xcalloc(1, sizeof *e);
+	e->type = type;
+	if (path != NULL)
+		e->path = journal_strdup(path);
+	TAILQ_INSERT_TAIL(&j->queue, e, entry);
+	j->queued++;
+	return e;
+}
+
+void
+journal_base(struct journal *j, const char *path, const char *text, size_t len)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_BASE, path);
+	e->data = journal_memdup(text, len);
+	e->len = len;
+}
+
+void
+journal_append(struct journal *j, const struct journal_rec *rec)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_OP, rec->path);
+	e->author = journal_strdup(rec->author);
+	e->kind = rec->kind;
+	e->boundary = rec->boundary != 0;
+	e->pos = rec->pos;
+	e->data = journal_memdup(rec->del, rec->del_len);
+	e->len = rec->del_len;
+	e->ins = journal_memdup(rec->ins, rec->ins_len);
+	e->ins_len = rec->ins_len;
+	e->time = rec->time;
+}
+
+void
+journal_cursor(
+    struct journal *j, const char *author, const char *path, uint64_t pos)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_CURSOR, path);
+	e->author = journal_strdup(author);
+	e->pos = pos;
+}
+
+void
+journal_person(
+    struct journal *j, const char *author, const char *name, const char *email)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_PERSON, NULL);
+	e->author = journal_strdup(author);
+	e->name = journal_strdup(name);
+	e->email = journal_strdup(email);
+}
+
+void
+journal_compact(
+    struct journal *j, const char *path, const char *text, size_t len)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_COMPACT, path);
+	e->data = journal_memdup(text, len);
+	e->len = len;
+}
+
+void
+journal_undo(struct journal *j, const char *path, const char *author,
+    const void *data, size_t len)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_UNDO, path);
+	e->author = journal_strdup(author);
+	e->data = journal_memdup(data, len);
+	e->len = len;
+}
+
+void
+journal_forget(struct journal *j, const char *path)
+{
+	journal_add(j, E_FORGET, path);
+}
+
+size_t
+journal_queued(const struct journal *j)
+{
+	return j->queued;
+}
+
+/* Bind bytes as a BLOB (a zero-length BLOB, not NULL, when len is 0). */
+static int
+journal_bind_bytes(sqlite3_stmt *st, int col, const char *data, size_t len)
+{
+	if (len > INT32_MAX)
+		return SQLITE_TOOBIG;
+	return sqlite3_bind_blob(st, col, data, (int)len, SQLITE_STATIC);
+}
+
+/* Bind a string as TEXT. */
+static int
+journal_bind_str(sqlite3_stmt *st, int col, const char *s)
+{
+	return sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+}
+
+/*
+ * Bind a position. Positions past INT64_MAX cannot be stored; they cannot
+ * happen either (no document is that long), and would be read back as
+ * malformed rather than wrong.
+ */
+static int
+journal_bind_pos(sqlite3_stmt *st, int col, uint64_t pos)
+{
+	if (pos > INT64_MAX)
+		return sqlite3_bind_int64(st, col, -1);
+	return sqlite3_bind_int64(st, col, (sqlite3_int64)pos);
+}
+
+/* Run statement s with path as its only parameter. */
+static int
+journal_run_path(struct journal *j, enum journal_stmt s, const char *path)
+{
+	if (journal_bind_str(j->stmt[s], 1, path) != SQLITE_OK) {
+		journal_keep_error(j);
+		return -1;
+	}
+	return journal_run(j, s);
+}
+
+/* Write one queued record inside the flush's transaction. */
+static int
+journal_write(struct journal *j, const struct journal_entry *e)
+{
+	sqlite3_stmt *st;
+	char kind[2];
+	int rc = SQLITE_OK;
+
+	switch (e->type) {
+	case E_BASE:
+	case E_COMPACT:
+		if (e->type == E_COMPACT) {
+			if (journal_run_path(j, S_OPS_DELETE, e->path) != 0 ||
+			    journal_run_path(j, S_UNDO_DELETE, e->path) != 0)
+				return -1;
+		}
+		st = j->stmt[S_DOC_SET];
+		if ((rc = journal_bind_str(st, 1, e->path)) == SQLITE_OK)
+			rc = journal_bind_bytes(st, 2, e->data, e->len);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_DOC_SET);
+	case E_OP:
+		st = j->stmt[S_OP_ADD];
+		kind[0] = (char)e->kind;
+		kind[1] = '\0';
+		if ((rc = journal_bind_str(st, 1, e->path)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, kind);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int(st, 4, e->boundary);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_pos(st, 5, e->pos);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_bytes(st, 6, e->data, e->len);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_bytes(st, 7, e->ins, e->ins_len);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 8, e->time);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_OP_ADD);
+	case E_CURSOR:
+		st = j->stmt[S_CURSOR_SET];
+		if ((rc = journal_bind_str(st, 1, e->author)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->path);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_pos(st, 3, e->pos);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_CURSOR_SET);
+	case E_PERSON:
+		st = j->stmt[S_PERSON_SET];
+		if ((rc = journal_bind_str(st, 1, e->author)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->name);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->email);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_PERSON_SET);
+	case E_UNDO:
+		st = j->stmt[S_UNDO_SET];
+		if ((rc = journal_bind_str(st, 1, e->path)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_bytes(st, 3, e->data, e->len);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_UNDO_SET);
+	case E_FORGET:
+		if (journal_run_path(j, S_OPS_DELETE, e->path) != 0 ||
+		    journal_run_path(j, S_UNDO_DELETE, e->path) != 0 ||
+		    journal_run_path(j, S_CURSORS_DELETE, e->path) != 0)
+			return -1;
+		return journal_run_path(j, S_DOC_DELETE, e->path);
+	}
+
+	/* A bind failed (a record too big for sqlite). */
+	free(j->error);
+	j->error = xstrdup(sqlite3_errstr(rc));
+	return -1;
+}
+
+int
+journal_flush(struct journal *j, char **err)
+{
+	struct journal_entry *e;
+
+	if (TAILQ_EMPTY(&j->queue))
+		return 0;
+	if (journal_run(j, S_BEGIN) != 0)
+		goto fail;
+	TAILQ_FOREACH (e, &j->queue, entry) {
+		if (journal_write(j, e) != 0)
+			goto fail;
+	}
+	if (journal_run(j, S_COMMIT) != 0)
+		goto fail;
+	journal_clear(j);
+
+	/* The first write may have made a new -wal or -shm. */
+	if (!j->modes_fixed) {
+		journal_fix_modes(j);
+		j->modes_fixed = 1;
+	}
+	return 0;
+
+fail:
+	/* Nothing of it stays written; all of it stays queued. */
+	journal_error(err, "cannot write %s: %s", j->path,
+	    j->error != NULL ? j->error : "unknown error");
+	journal_abandon(j);
+	return -1;
+}
+
+/*
+ * Replay: every value is checked before a callback sees it.
+ */
+
+/* A column that must be a string: TEXT without NUL bytes; NULL if not. */
+static const char *
+journal_column_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s;
+	int n;
+
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return NULL;
+	s = sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (s == NULL || n < 0 || strlen((const char *)s) != (size_t)n)
+		return NULL;
+	return (const char *)s;
+}
+
+/* A column that must be bytes (a BLOB). Returns 0 if it is not. */
+static int
+journal_column_bytes(sqlite3_stmt *st, int col, const char **data, size_t *len)
+{
+	const void *p;
+	int n;
+
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return 0;
+	p = sqlite3_column_blob(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (n < 0 || (p == NULL && n != 0))
+		return 0;
+	*data = (n == 0) ? "" : p;
+	*len = (size_t)n;
+	return 1;
+}
+
+/* A column that must be an integer, at least min. Returns 0 if not. */
+static int
+journal_column_int(sqlite3_stmt *st, int col, int64_t min, int64_t *value)
+{
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+		return 0;
+	*value = sqlite3_column_int64(st, col);
+	return *value >= min;
+}
+
+/* Tell problem a formatted sentence. */
+static void
+journal_problem(const struct journal_replay *r, void *arg, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (r->problem == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	r->problem(arg, msg);
+	free(msg);
+}
+
+/* "edit" or "edits". */
+static const char *
+journal_edits(long long n)
+{
+	return n == 1 ? "edit" : "edits";
+}
+
+/*
+ * Count the ops of a document that will not be replayed (its doc row is
+ * unusable). The path is given as the docs row's own value, whatever type
+ * it has. Returns -1 if the database cannot be read.
+ */
+static long long
+journal_count_ops(struct journal *j, sqlite3_value *path)
+{
+	sqlite3_stmt *st = j->stmt[S_OPS_COUNT];
+	long long n;
+
+	if (sqlite3_bind_value(st, 1, path) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		journal_keep_error(j);
+		sqlite3_reset(st);
+		return -1;
+	}
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/*
+ * Replay a document's histories: one per author, in author order (a file
+ * whose index is damaged could give a row twice). Returns -1 if the
+ * database cannot be read.
+ */
+static int
+journal_replay_undo(struct journal *j, const struct journal_replay *r,
+    void *arg, sqlite3_value *value, const char *path)
+{
+	sqlite3_stmt *st = j->stmt[S_UNDO_LIST];
+	const char *author, *data;
+	char *last = NULL;
+	size_t len;
+	int rc;
+
+	if (sqlite3_bind_value(st, 1, value) != SQLITE_OK) {
+		journal_keep_error(j);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		author = journal_column_str(st, 0);
+		if (author == NULL ||
+		    !journal_column_bytes(st, 1, &data, &len)) {
+			journal_problem(r, arg,
+			    "%s: an undo history is malformed (skipped)", path);
+			continue;
+		}
+		if (last != NULL && strcmp(author, last) <= 0) {
+			journal_problem(r, arg,
+			    "%s: an undo history is out of order (skipped)",
+			    path);
+			continue;
+		}
+		free(last);
+		last = xstrdup(author);
+		if (r->undo != NULL)
+			r->undo(arg, path, author, data, len);
+	}
+	free(last);
+	if (rc != SQLITE_DONE) {
+		journal_keep_error(j);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Check the op row st is on and fill rec. Returns NULL, or what is wrong
+ * with it.
+ */
+static const char *
+journal_column_op(sqlite3_stmt *st, const char *path, struct journal_rec *rec)
+{
+	const char *kind;
+	int64_t value;
+
+	memset(rec, 0, sizeof *rec);
+	rec->path = path;
+	rec->seq = -1;
+	if (!journal_column_int(st, 0, INT64_MIN, &rec->seq))
+		return "bad sequence number";
+	if ((rec->author = journal_column_str(st, 1)) == NULL)
+		return "bad author";
+	kind = journal_column_str(st, 2);
+	if (kind == NULL || strlen(kind) != 1 ||
+	    (kind[0] != JOURNAL_EDIT && kind[0] != JOURNAL_UNDO &&
+	        kind[0] != JOURNAL_REDO))
+		return "unknown kind";
+	rec->kind = kind[0];
+	if (!journal_column_int(st, 3, 0, &value) || value > 1)
+		return "bad boundary";
+	rec->boundary = (int)value;
+	if (!journal_column_int(st, 4, 0, &value))
+		return "bad position";
+	rec->pos = (uint64_t)value;
+	if (!journal_column_bytes(st, 5, &rec->del, &rec->del_len))
+		return "bad deleted bytes";
+	if (!journal_column_bytes(st, 6, &rec->ins, &rec->ins_len))
+		return "bad inserted bytes";
+	if (!journal_column_int(st, 7, INT64_MIN, &rec->time))
+		return "bad time";
+	return NULL;
+}
+
+/*
+ * Replay a document's ops in seq order. The first malformed, misplaced or
+ * refused op stops the document; it and those after it are counted and
+ * reported. Returns -1 if the database cannot be read.
+ */
+static int
+journal_replay_ops(struct journal *j, const struct journal_replay *r, void *arg,
+    sqlite3_value *value, const char *path)
+{
+	sqlite3_stmt *st = j->stmt[S_OPS_LIST];
+	struct journal_rec rec;
+	const char *why;
+	char *reason = NULL;
+	long long lost = 0;
+	int64_t last = 0;
+	int have_last = 0, rc;
+
+	if (sqlite3_bind_value(st, 1, value) != SQLITE_OK) {
+		journal_keep_error(j);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (lost > 0) {
+			lost++;
+			continue;
+		}
+		why = journal_column_op(st, path, &rec);
+		/* Only a damaged index could give them out of order. */
+		if (why == NULL && have_last && rec.seq <= last)
+			why = "out of order";
+		if (why != NULL) {
+			if (rec.seq != -1) {
+				xasprintf(&reason, " (record %lld is %s: %s)",
+				    (long long)rec.seq, "malformed", why);
+			} else {
+				xasprintf(&reason, " (a record is %s: %s)",
+				    "malformed", why);
+			}
+			lost = 1;
+			continue;
+		}
+		last = rec.seq;
+		have_last = 1;
+		if (r->op != NULL && r->op(arg, &rec) == -1)
+			lost = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		journal_keep_error(j);
+		sqlite3_reset(st);
+		free(reason);
+		return -1;
+	}
+	sqlite3_reset(st);
+	if (lost > 0) {
+		journal_problem(r, arg, "%s: %lld %s could not be replayed%s",
+		    path, lost, journal_edits(lost),
+		    reason != NULL ? reason : "");
+	}
+	free(reason);
+	return 0;
+}
+
+/* Replay every document. Returns -1 if the database cannot be read. */
+static int
+journal_replay_docs(
+    struct journal *j, const struct journal_replay *r, void *arg)
+{
+	sqlite3_stmt *st = j->stmt[S_DOCS_LIST];
+	sqlite3_value *value;
+	const char *path, *base;
+	char *last = NULL;
+	size_t len;
+	long long n;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		value = sqlite3_column_value(st, 0);
+		path = journal_column_str(st, 0);
+		if (path == NULL) {
+			if ((n = journal_count_ops(j, value)) == -1)
+				goto fail;
+			journal_problem(r, arg,
+			    "a document record has a malformed name; %lld %s "
+			    "lost",
+			    n, n == 1 ? "edit was" : "edits were");
+			continue;
+		}
+		/*
+		 * The rows are sorted, so a repeated path is the one before;
+		 * one that sorts before it means a damaged index. Either way
+		 * a document is replayed once, in path order.
+		 */
+		if (last != NULL && strcmp(path, last) <= 0) {
+			journal_problem(r, arg, "%s: %s (skipped)", path,
+			    strcmp(path, last) == 0
+			        ? "a second document record"
+			        : "a document record out of order");
+			continue;
+		}
+		free(last);
+		last = xstrdup(path);
+		if (!journal_column_bytes(st, 1, &base, &len)) {
+			if ((n = journal_count_ops(j, value)) == -1)
+				goto fail;
+			journal_problem(r, arg,
+			    "%s: its base text is malformed; %lld %s lost",
+			    path, n, n == 1 ? "edit was" : "edits were");
+			continue;
+		}
+		if (r->doc != NULL)
+			r->doc(arg, path, base, len);
+		if (journal_replay_undo(j, r, arg, value, path) != 0 ||
+		    journal_replay_ops(j, r, arg, value, path) != 0)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		journal_keep_error(j);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	free(last);
+	return 0;
+
+fail:
+	sqlite3_reset(st);
+	free(last);
+	return -1;
+}
+
+/* Report ops whose document has no base text. */
+static int
+journal_replay_lost(
+    struct journal *j, const struct journal_replay *r, void *arg)
+{
+	sqlite3_stmt *st = j->stmt[S_OPS_LOST];
+	const char *path;
+	long long n;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 1);
+		if ((path = journal_column_str(st, 0)) != NULL) {
+			journal_problem(r, arg,
+			    "%s: %lld %s lost (no base text)", path, n,
+			    n == 1 ? "edit was" : "edits were");
+		} else {
+			journal_problem(r, arg,
+			    "%lld %s of a document with a malformed name %s "
+			    "lost",
+			    n, journal_edits(n), n == 1 ? "was" : "were");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		journal_keep_error(j);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Replay cursors, then people; malformed rows are skipped. */
+static int
+journal_replay_people(
+    struct journal *j, const struct journal_replay *r, void *arg)
+{
+	sqlite3_stmt *st;
+	const char *author, *a, *b;
+	int64_t pos;
+	int rc;
+
+	st = j->stmt[S_CURSORS_LIST];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		author = journal_column_str(st, 0);
+		a = journal_column_str(st, 1);
+		if (author == NULL || a == NULL ||
+		    !journal_column_int(st, 2, 0, &pos)) {
+			journal_problem(
+			    r, arg, "a cursor record is malformed (skipped)");
+			continue;
+		}
+		if (r->cursor != NULL)
+			r->cursor(arg, author, a, (uint64_t)pos);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+
+	st = j->stmt[S_PEOPLE_LIST];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		author = journal_column_str(st, 0);
+		a = journal_column_str(st, 1);
+		b = journal_column_str(st, 2);
+		if (author == NULL || a == NULL || b == NULL) {
+			journal_problem(
+			    r, arg, "a person record is malformed (skipped)");
+			continue;
+		}
+		if (r->person != NULL)
+			r->person(arg, author, a, b);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	return 0;
+
+fail:
+	journal_keep_error(j);
+	sqlite3_reset(st);
+	return -1;
+}
+
+int
+journal_replay(
+    struct journal *j, const struct journal_replay *r, void *arg, char **err)
+{
+	/* One read transaction: one consistent view of the file. */
+	if (journal_run(j, S_BEGIN_READ) != 0)
+		goto fail;
+	if (journal_replay_docs(j, r, arg) != 0 ||
+	    journal_replay_lost(j, r, arg) != 0 ||
+	    journal_replay_people(j, r, arg) != 0)
+		goto fail;
+	if (journal_run(j, S_COMMIT) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	journal_error(err, "cannot read %s: %s", j->path,
+	    j->error != NULL ? j->error : "unknown error");
+	journal_abandon(j);
+	return -1;
+}
