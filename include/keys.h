@@ -43,20 +43,44 @@ struct key_event {
 	uint32_t cp;
 };
 
+typedef void (*keys_cb)(const struct key_event *, void *);
+/* Bytes of a bracketed paste, exactly as the terminal sent them. */
+typedef void (*keys_paste_cb)(const unsigned char *, size_t, void *);
+
 struct keys {
 	unsigned char pending[64];
 	size_t npending;
-};
 
-typedef void (*keys_cb)(const struct key_event *, void *);
+	keys_paste_cb paste_cb; /* NULL: pastes are decoded as keys */
+	void *paste_arg;
+	int paste;      /* inside a bracketed paste */
+	size_t nmarker; /* bytes of a possible end marker held back */
+};
 
 void keys_init(struct keys *);
 /* Feed bytes; complete keys are passed to cb. An incomplete sequence is
  * kept until more bytes come or keys_flush() is called (after a short
  * timeout: a lone ESC is the Esc key, ESC + key is Alt + key). */
 void keys_feed(struct keys *, const unsigned char *, size_t, keys_cb, void *);
+/* Inside a paste there is no timeout: keys_flush() keeps a partial end
+ * marker held back (it may be the start of ESC[201~). */
 void keys_flush(struct keys *, keys_cb, void *);
+/* Is there an incomplete key that keys_flush() would resolve? (Never
+ * inside a paste.) */
 int keys_pending(const struct keys *);
+/*
+ * Take bracketed pastes out of the key stream. With a paste callback set,
+ * ESC[200~ is reported as KEYC_PASTE_START; every byte after it up to
+ * ESC[201~ goes to the paste callback, in pieces as it arrives (an ESC or
+ * a control byte there is text, not a key; no piece is empty); then
+ * ESC[201~ is reported as KEYC_PASTE_END. An ESC[201~ outside a paste is
+ * then KEYC_UNKNOWN, so each PASTE_END follows a PASTE_START. Without a
+ * paste callback (NULL, the default) the bytes of a paste are decoded as
+ * keys between PASTE_START and PASTE_END. Set it before the first feed,
+ * never from inside a callback; clearing it inside a paste leaves the
+ * paste, dropping any part of an end marker held back.
+ */
+void keys_set_paste(struct keys *, keys_paste_cb, void *);
 /* A short name for a key ("C-s", "Up", "S-Left", "a"), for logs and tests. */
 const char *keys_name(const struct key_event *, char *buf, size_t len);
 

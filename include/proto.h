@@ -9,8 +9,9 @@
 #include "bytes.h"
 #include "frame.h"
 
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2                   /* 2: PASTE */
 #define PROTO_MAX_MSG (16U * 1024 * 1024) /* longest message accepted */
+#define PROTO_PASTE_MAX (64U * 1024)      /* most bytes in one PASTE */
 
 enum proto_type {
 	/* frontend -> daemon */
@@ -18,6 +19,7 @@ enum proto_type {
 	PROTO_KEY = 2,
 	PROTO_RESIZE = 3,
 	PROTO_ACK = 4,
+	PROTO_PASTE = 5,
 	/* daemon -> frontend */
 	PROTO_WELCOME = 16,
 	PROTO_FRAME = 17,
@@ -43,6 +45,14 @@ struct proto_key {
 	uint32_t cp;
 };
 
+/* A piece of a bracketed paste; the bytes are exactly what the terminal
+ * sent (ESC, NUL, CR included). */
+struct proto_paste {
+	uint8_t last;  /* 1: the paste ends with this piece; 0: more follows */
+	uint32_t len;  /* at most PROTO_PASTE_MAX */
+	uint8_t *data; /* len bytes; decoded: never NULL, even if len is 0 */
+};
+
 struct proto_resize {
 	uint16_t gen; /* increases with each resize */
 	uint16_t cols, rows;
@@ -65,6 +75,7 @@ struct proto_msg {
 		struct proto_hello hello;
 		struct proto_key key;
 		struct proto_resize resize;
+		struct proto_paste paste;
 		uint32_t ack;     /* PROTO_ACK: seq of the frame drawn */
 		uint16_t welcome; /* PROTO_WELCOME: daemon's version */
 		struct proto_frame frame;

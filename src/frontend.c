@@ -179,6 +179,41 @@ frontend_subsystem_request(
 	return 1;
 }
 
+/* One PASTE message: a piece of at most PROTO_PASTE_MAX bytes. */
+static void
+frontend_paste_send(
+    struct frontend *fe, const unsigned char *data, size_t len, int last)
+{
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_PASTE;
+	m.u.paste.last = last;
+	m.u.paste.len = len;
+	m.u.paste.data = (uint8_t *)data;
+	frontend_send(fe, &m);
+}
+
+/*
+ * Bytes of a bracketed paste from the decoder, sent on as they come, in
+ * pieces the protocol accepts. Each message is written whole before the
+ * next (frontend_send blocks), and the daemon decodes each as soon as it
+ * is complete, so a paste of any size goes through in bounded memory.
+ */
+static void
+frontend_paste(const unsigned char *data, size_t len, void *arg)
+{
+	struct frontend *fe = arg;
+	size_t n;
+
+	while (len > 0 && !fe->daemon_gone) {
+		n = len > PROTO_PASTE_MAX ? PROTO_PASTE_MAX : len;
+		frontend_paste_send(fe, data, n, 0);
+		data += n;
+		len -= n;
+	}
+}
+
 static void
 frontend_key(const struct key_event *k, void *arg)
 {
@@ -187,6 +222,11 @@ frontend_key(const struct key_event *k, void *arg)
 
 	if (k->code == KEYC_UNKNOWN || k->code == KEYC_NONE)
 		return;
+	/* The end of a paste is its last PASTE message, not a key. */
+	if (k->code == KEYC_PASTE_END) {
+		frontend_paste_send(fe, NULL, 0, 1);
+		return;
+	}
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_KEY;
 	m.u.key.code = k->code;
@@ -527,6 +567,7 @@ frontend_main(const struct frontend_args *a)
 	bytes_init(&fe.in);
 	bytes_init(&fe.early);
 	keys_init(&fe.decoder);
+	keys_set_paste(&fe.decoder, frontend_paste, &fe);
 
 	frontend_setup(&fe, a);
 	if (fe.exec != NULL) {
@@ -543,6 +584,7 @@ frontend_main(const struct frontend_args *a)
 		    "with ssh -t");
 
 	fe.tty = tty_open(fe.term, fe.cols, fe.rows, &notice);
+	frontend_flush_tty(&fe); /* bracketed paste on, before any typing */
 	fe.frame = frame_create(fe.cols, fe.rows);
 	frontend_hello(&fe, notice);
 	free(notice);

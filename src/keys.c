@@ -17,10 +17,25 @@
  * when pending fills up; pending is then left full, which means "drop the
  * rest of this sequence": parameter and intermediate bytes are skipped
  * until its final byte (or any other byte, which is then parsed as usual).
+ *
+ * With a paste callback, KEYC_PASTE_START switches to paste mode: bytes
+ * are no longer parsed but scanned for the end marker ESC[201~, and runs
+ * of them are passed to the paste callback. Bytes that may be the start
+ * of the marker are held back (only their count, k->nmarker: they are
+ * always the first bytes of the marker) until the byte after them shows
+ * whether they are the marker or text. A paste has no timeout, so
+ * keys_flush leaves them held back: passing them on as text would turn a
+ * marker that arrives in two pieces, a little late, into text and never
+ * end the paste.
  */
 
 /* The parsers return the bytes a key used, or this if it is incomplete. */
 #define KEYS_MORE 0
+
+/* The end of a bracketed paste. Only its first byte is ESC, so after a
+ * mismatch the marker can only start again at an ESC. */
+static const unsigned char keys_paste_end[] = "\033[201~";
+#define KEYS_PASTE_END_LEN (sizeof keys_paste_end - 1)
 
 /* A "~" (or rxvt "^" "$" "@") sequence number and its key. */
 struct keys_tilde {
@@ -74,7 +89,20 @@ keys_init(struct keys *k)
 int
 keys_pending(const struct keys *k)
 {
+	if (k->paste)
+		return 0; /* a paste has no timeout */
 	return k->npending != 0;
+}
+
+void
+keys_set_paste(struct keys *k, keys_paste_cb cb, void *arg)
+{
+	k->paste_cb = cb;
+	k->paste_arg = arg;
+	if (cb == NULL) {
+		k->paste = 0;
+		k->nmarker = 0;
+	}
 }
 
 static void
@@ -569,8 +597,109 @@ keys_run(struct keys *k, int flush, keys_cb cb, void *arg)
 			used = k->npending; /* cannot happen */
 		k->npending -= used;
 		memmove(k->pending, k->pending + used, k->npending);
+		/* With a paste callback, an end marker outside a paste
+		 * (typed by hand, or a stray) is not a key. */
+		if (ev.code == KEYC_PASTE_END && k->paste_cb != NULL)
+			keys_set(&ev, KEYC_UNKNOWN, 0, 0);
+		if (ev.code == KEYC_PASTE_START && k->paste_cb != NULL) {
+			/* What follows is paste data, not keys. */
+			k->paste = 1;
+			k->nmarker = 0;
+			cb(&ev, arg);
+			return;
+		}
 		cb(&ev, arg);
 	}
+}
+
+/* Pass len bytes at p (if any) to the paste callback. */
+static void
+keys_paste_out(struct keys *k, const unsigned char *p, size_t len)
+{
+	if (len != 0)
+		k->paste_cb(p, len, k->paste_arg);
+}
+
+/* The end marker is complete: leave paste mode and report it. */
+static void
+keys_paste_done(struct keys *k, keys_cb cb, void *arg)
+{
+	struct key_event ev;
+
+	k->paste = 0;
+	k->nmarker = 0;
+	memset(&ev, 0, sizeof ev);
+	keys_set(&ev, KEYC_PASTE_END, 0, 0);
+	cb(&ev, arg);
+}
+
+/*
+ * Bytes inside a paste: pass them on up to the end marker. Returns how
+ * many were used: all of them, or those up to and including the marker
+ * (paste mode is then over and the rest are keys again).
+ */
+static size_t
+keys_paste_feed(
+    struct keys *k, const unsigned char *buf, size_t len, keys_cb cb, void *arg)
+{
+	size_t i = 0, start;
+
+	/* First a marker begun in an earlier feed: its bytes are not in buf
+	 * but are the start of keys_paste_end. */
+	while (k->nmarker != 0 && i < len) {
+		if (buf[i] == keys_paste_end[k->nmarker]) {
+			i++;
+			if (++k->nmarker == KEYS_PASTE_END_LEN) {
+				keys_paste_done(k, cb, arg);
+				return i;
+			}
+			continue;
+		}
+		/* Not the marker after all: text. buf[i] is looked at below. */
+		keys_paste_out(k, keys_paste_end, k->nmarker);
+		k->nmarker = 0;
+	}
+	if (i == len)
+		return len;
+
+	/* From here the bytes of any marker are in buf, ending at i. */
+	start = i;
+	for (; i < len; i++) {
+		if (buf[i] == keys_paste_end[k->nmarker]) {
+			if (++k->nmarker == KEYS_PASTE_END_LEN) {
+				keys_paste_out(k, buf + start,
+				    i + 1 - KEYS_PASTE_END_LEN - start);
+				keys_paste_done(k, cb, arg);
+				return i + 1;
+			}
+		} else if (buf[i] == keys_paste_end[0])
+			k->nmarker = 1;
+		else
+			k->nmarker = 0;
+	}
+	/* Hold back what may be the start of the marker. */
+	keys_paste_out(k, buf + start, len - k->nmarker - start);
+	return len;
+}
+
+/*
+ * After keys_run: if a paste began, nothing should be left in pending, as
+ * the '~' that ends ESC[200~ is always the last byte there (an ESC after
+ * the first byte of pending completes the key before it). If something
+ * were left, it would be the first bytes of the paste: feed them again.
+ */
+static void
+keys_paste_left(struct keys *k, keys_cb cb, void *arg)
+{
+	unsigned char left[sizeof k->pending];
+	size_t n;
+
+	if (!k->paste || k->npending == 0)
+		return;
+	n = k->npending;
+	memcpy(left, k->pending, n);
+	k->npending = 0;
+	keys_feed(k, left, n, cb, arg);
 }
 
 void
@@ -580,8 +709,13 @@ keys_feed(
 	size_t i;
 	unsigned char c;
 
-	for (i = 0; i < len; i++) {
-		c = buf[i];
+	i = 0;
+	while (i < len) {
+		if (k->paste) {
+			i += keys_paste_feed(k, buf + i, len - i, cb, arg);
+			continue;
+		}
+		c = buf[i++];
 		if (k->npending == sizeof k->pending) {
 			/* Dropping the rest of an over-long sequence. */
 			if (c >= 0x20 && c <= 0x3f)
@@ -592,17 +726,21 @@ keys_feed(
 		}
 		k->pending[k->npending++] = c;
 		keys_run(k, 0, cb, arg);
+		keys_paste_left(k, cb, arg);
 	}
 }
 
 void
 keys_flush(struct keys *k, keys_cb cb, void *arg)
 {
+	if (k->paste)
+		return; /* no timeout: a held-back marker stays held back */
 	if (k->npending == sizeof k->pending) {
 		k->npending = 0; /* already reported as unknown */
 		return;
 	}
 	keys_run(k, 1, cb, arg);
+	keys_paste_left(k, cb, arg);
 }
 
 /* The name of a key without its modifiers. */

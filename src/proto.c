@@ -317,6 +317,15 @@ proto_put(struct bytes *out, const struct proto_msg *msg)
 	case PROTO_ACK:
 		bytes_add_u32(out, msg->u.ack);
 		break;
+	case PROTO_PASTE:
+		/* The sender cuts a paste into pieces; more is a bug. */
+		if (msg->u.paste.len > PROTO_PASTE_MAX)
+			fatalx("proto_put: paste piece of %lu bytes",
+			    (unsigned long)msg->u.paste.len);
+		bytes_add_u8(out, msg->u.paste.last ? 1 : 0);
+		bytes_add_u32(out, msg->u.paste.len);
+		bytes_add(out, msg->u.paste.data, msg->u.paste.len);
+		break;
 	case PROTO_WELCOME:
 		bytes_add_u16(out, msg->u.welcome);
 		break;
@@ -405,6 +414,28 @@ proto_get_hello(struct reader *r, struct proto_hello *h)
 	return NULL;
 }
 
+/* The payload of a PASTE. */
+static const char *
+proto_get_paste(struct reader *r, struct proto_paste *pp)
+{
+	const uint8_t *p;
+
+	pp->last = reader_u8(r);
+	pp->len = reader_u32(r);
+	if (r->err)
+		return "message too short";
+	if (pp->last > 1)
+		return "bad paste flag";
+	if (pp->len > PROTO_PASTE_MAX)
+		return "paste piece too long";
+	if ((p = reader_bytes(r, pp->len)) == NULL)
+		return "message too short";
+	pp->data = xmalloc(pp->len != 0 ? pp->len : 1);
+	if (pp->len != 0)
+		memcpy(pp->data, p, pp->len);
+	return NULL;
+}
+
 /* The payload of a FRAME. */
 static const char *
 proto_get_frame(struct reader *r, struct proto_frame *pf)
@@ -457,6 +488,7 @@ proto_type_known(uint8_t type)
 	case PROTO_KEY:
 	case PROTO_RESIZE:
 	case PROTO_ACK:
+	case PROTO_PASTE:
 	case PROTO_WELCOME:
 	case PROTO_FRAME:
 	case PROTO_BYE:
@@ -523,6 +555,9 @@ proto_get(const uint8_t *in, size_t len, struct proto_msg *msg, size_t *used,
 		if (r.err)
 			why = "message too short";
 		break;
+	case PROTO_PASTE:
+		why = proto_get_paste(&r, &msg->u.paste);
+		break;
 	case PROTO_WELCOME:
 		msg->u.welcome = reader_u16(&r);
 		if (r.err)
@@ -562,6 +597,9 @@ proto_msg_free(struct proto_msg *msg)
 		free(h->name);
 		free(h->email);
 		free(h->key);
+		break;
+	case PROTO_PASTE:
+		free(msg->u.paste.data);
 		break;
 	case PROTO_FRAME:
 		free(msg->u.frame.row);

@@ -15,6 +15,10 @@
 
 #define TTY_FALLBACK "xterm"
 
+/* Bracketed paste mode on and off (xterm; other terminals ignore it). */
+#define TTY_PASTE_ON "\033[?2004h"
+#define TTY_PASTE_OFF "\033[?2004l"
+
 struct tty {
 	SCREEN *sp;
 	FILE *out; /* ncurses writes here: an anonymous file */
@@ -90,6 +94,9 @@ tty_open(const char *term, unsigned cols, unsigned rows, char **notice)
 		t->colours = COLORS;
 	}
 	clearok(curscr, TRUE);
+
+	/* Ask the terminal to mark pastes (ESC[200~ ... ESC[201~). */
+	fputs(TTY_PASTE_ON, t->out);
 	return t;
 }
 
@@ -211,11 +218,13 @@ tty_output_done(struct tty *t)
 		fatal("ftruncate");
 }
 
-/* Put the terminal back as it was (leave the alternate screen). */
+/* Put the terminal back as it was (leave the alternate screen, stop
+ * marking pastes). */
 void
 tty_end(struct tty *t)
 {
 	endwin();
+	fputs(TTY_PASTE_OFF, t->out);
 }
 
 void

@@ -485,6 +485,369 @@ test_junk(void **state)
 	}
 }
 
+/* Keys and paste data seen with a paste callback. */
+struct pasted {
+	struct seen s;
+	unsigned char *data;
+	size_t len, size;
+	unsigned pieces;
+	int in_paste; /* between PasteStart and PasteEnd */
+	int bad;      /* data outside a paste, an empty piece, ... */
+};
+
+static void
+pasted_key(const struct key_event *ev, void *arg)
+{
+	struct pasted *p = arg;
+
+	if (ev->code == KEYC_PASTE_START) {
+		if (p->in_paste)
+			p->bad = 1;
+		p->in_paste = 1;
+	} else if (ev->code == KEYC_PASTE_END) {
+		if (!p->in_paste)
+			p->bad = 1;
+		p->in_paste = 0;
+	} else if (p->in_paste)
+		p->bad = 1; /* no keys inside a paste */
+	seen_cb(ev, &p->s);
+}
+
+static void
+pasted_data(const unsigned char *data, size_t len, void *arg)
+{
+	struct pasted *p = arg;
+
+	if (!p->in_paste || len == 0)
+		p->bad = 1;
+	if (p->len + len > p->size) {
+		p->size = (p->len + len) * 2;
+		p->data = xrealloc(p->data, p->size);
+	}
+	memcpy(p->data + p->len, data, len);
+	p->len += len;
+	p->pieces++;
+}
+
+static void
+pasted_init(struct pasted *p, struct keys *k)
+{
+	memset(p, 0, sizeof *p);
+	keys_init(k);
+	keys_set_paste(k, pasted_data, p);
+}
+
+static void
+pasted_free(struct pasted *p)
+{
+	free(p->data);
+}
+
+static void
+pasted_feed(struct pasted *p, struct keys *k, const char *in, size_t len)
+{
+	keys_feed(k, (const unsigned char *)in, len, pasted_key, p);
+}
+
+/* The paste data as a string (for the tables: no NUL in them). */
+static const char *
+pasted_text(struct pasted *p)
+{
+	static char text[4096];
+
+	assert_true(p->len < sizeof text);
+	if (p->len != 0)
+		memcpy(text, p->data, p->len);
+	text[p->len] = '\0';
+	return text;
+}
+
+struct paste_seq {
+	const char *in;
+	const char *keys;
+	const char *data;
+};
+
+static const struct paste_seq paste_sequences[] = {
+    {"\033[200~\033[201~", "PasteStart PasteEnd", ""},
+    {"\033[200~abc\033[201~", "PasteStart PasteEnd", "abc"},
+    /* ESC, control bytes, CR LF and sequences are text inside. */
+    {"x\033[200~a\033b\003\r\n\t\177\033[A\033OP\033[201~y",
+        "x PasteStart PasteEnd y", "a\033b\003\r\n\t\177\033[A\033OP"},
+    /* UTF-8, and bytes that are not UTF-8, pass unchanged. */
+    {"\033[200~\303\251\344\270\255\360\237\230\200\377\300\033[201~",
+        "PasteStart PasteEnd", "\303\251\344\270\255\360\237\230\200\377\300"},
+    /* A UTF-8 character cut by the start marker is not waited for. */
+    {"\344\033[200~z\033[201~", "\\xe4 PasteStart PasteEnd", "z"},
+    /* Almost the end marker: text. */
+    {"\033[200~\033[201x\033[20~\033[2\033[\033\033[201~",
+        "PasteStart PasteEnd", "\033[201x\033[20~\033[2\033[\033"},
+    {"\033[200~\033\033[201~", "PasteStart PasteEnd", "\033"},
+    {"\033[200~\033[\033[201~", "PasteStart PasteEnd", "\033["},
+    {"\033[200~\033[201;2~\033[201~", "PasteStart PasteEnd", "\033[201;2~"},
+    /* A start marker inside is text. */
+    {"\033[200~a\033[200~b\033[201~", "PasteStart PasteEnd", "a\033[200~b"},
+    /* Two pastes, keys around them. */
+    {"\033[A\033[200~one\033[201~\033[B\033[200~two\033[201~\033[C",
+        "Up PasteStart PasteEnd Down PasteStart PasteEnd Right", "onetwo"},
+    /* Alt in front of the start marker: Escape, then the paste. */
+    {"\033\033[200~ab\033[201~", "Escape PasteStart PasteEnd", "ab"},
+    /* An end marker outside a paste is no key. */
+    {"\033[201~q", "Unknown q", ""},
+    /* A paste that has not ended yet. */
+    {"\033[200~abc", "PasteStart", "abc"},
+    {"\033[200~abc\033[201", "PasteStart", "abc"},
+};
+
+/* Feed in two pieces (cut < len) or byte by byte (cut == (size_t)-1). */
+static void
+paste_run(const struct paste_seq *ps, size_t cut, int flush)
+{
+	struct pasted p;
+	struct keys k;
+	size_t len = strlen(ps->in), i;
+
+	pasted_init(&p, &k);
+	if (cut == (size_t)-1) {
+		for (i = 0; i < len; i++)
+			pasted_feed(&p, &k, ps->in + i, 1);
+	} else if (cut < len) {
+		pasted_feed(&p, &k, ps->in, cut);
+		pasted_feed(&p, &k, ps->in + cut, len - cut);
+	} else
+		pasted_feed(&p, &k, ps->in, len);
+	if (flush)
+		keys_flush(&k, pasted_key, &p);
+	if (strcmp(p.s.text, ps->keys) != 0 ||
+	    strcmp(pasted_text(&p), ps->data) != 0 || p.bad)
+		fail_msg(
+		    "input %zu cut %zu flush %d: keys '%s' data '%s' bad %d",
+		    (size_t)(ps - paste_sequences), cut, flush, p.s.text,
+		    pasted_text(&p), p.bad);
+	pasted_free(&p);
+}
+
+static void
+test_paste(void **state)
+{
+	const struct paste_seq *ps;
+	size_t i, len, cut;
+
+	for (i = 0; i < sizeof paste_sequences / sizeof paste_sequences[0];
+	     i++) {
+		ps = &paste_sequences[i];
+		len = strlen(ps->in);
+		paste_run(ps, len, 0);
+		paste_run(ps, len, 1);
+		for (cut = 0; cut < len; cut++) {
+			paste_run(ps, cut, 0);
+			paste_run(ps, cut, 1);
+		}
+		paste_run(ps, (size_t)-1, 0);
+		paste_run(ps, (size_t)-1, 1);
+	}
+}
+
+/* Bytes with the NUL a C string cannot hold. */
+static void
+test_paste_nul(void **state)
+{
+	static const char in[] = "\033[200~a\0b\033[201~\0";
+	struct pasted p;
+	struct keys k;
+
+	pasted_init(&p, &k);
+	pasted_feed(&p, &k, in, sizeof in - 1);
+	assert_string_equal(p.s.text, "PasteStart PasteEnd C-@");
+	assert_int_equal(p.len, 3);
+	assert_memory_equal(p.data, "a\0b", 3);
+	assert_int_equal(p.pieces, 1);
+	assert_int_equal(p.bad, 0);
+	pasted_free(&p);
+}
+
+/* The end marker split at every point across two feeds; what may be the
+ * marker is held back until it is known. */
+static void
+test_paste_marker_split(void **state)
+{
+	static const char marker[] = "\033[201~";
+	struct pasted p;
+	struct keys k;
+	size_t cut;
+
+	for (cut = 0; cut <= 6; cut++) {
+		pasted_init(&p, &k);
+		pasted_feed(&p, &k, "\033[200~data", 10);
+		pasted_feed(&p, &k, marker, cut);
+		/* Only "data" so far, whatever of the marker came. */
+		assert_string_equal(pasted_text(&p), "data");
+		assert_int_equal(p.pieces, 1);
+		if (cut < 6) {
+			assert_string_equal(p.s.text, "PasteStart");
+			/* No timeout in a paste: a flush changes nothing. */
+			assert_int_equal(keys_pending(&k), 0);
+			keys_flush(&k, pasted_key, &p);
+			assert_string_equal(p.s.text, "PasteStart");
+			assert_string_equal(pasted_text(&p), "data");
+		}
+		pasted_feed(&p, &k, marker + cut, 6 - cut);
+		pasted_feed(&p, &k, "z", 1);
+		assert_string_equal(p.s.text, "PasteStart PasteEnd z");
+		assert_string_equal(pasted_text(&p), "data");
+		assert_int_equal(p.bad, 0);
+		pasted_free(&p);
+	}
+
+	/* A held-back "ESC[20" that turns out to be text. */
+	for (cut = 1; cut <= 5; cut++) {
+		pasted_init(&p, &k);
+		pasted_feed(&p, &k, "\033[200~ab", 8);
+		pasted_feed(&p, &k, marker, cut);
+		assert_string_equal(pasted_text(&p), "ab");
+		pasted_feed(&p, &k, "x", 1);
+		assert_int_equal(p.len, 2 + cut + 1);
+		assert_memory_equal(p.data, "ab", 2);
+		assert_memory_equal(p.data + 2, marker, cut);
+		assert_int_equal(p.data[2 + cut], 'x');
+		assert_string_equal(p.s.text, "PasteStart");
+		pasted_free(&p);
+	}
+
+	/* Held back, then an ESC: the first part is text, the ESC may
+	 * start the marker again. */
+	pasted_init(&p, &k);
+	pasted_feed(&p, &k, "\033[200~\033[20", 10);
+	assert_string_equal(pasted_text(&p), "");
+	assert_int_equal(p.pieces, 0);
+	pasted_feed(&p, &k, "\033", 1);
+	assert_string_equal(pasted_text(&p), "\033[20");
+	pasted_feed(&p, &k, "[201~", 5);
+	assert_string_equal(p.s.text, "PasteStart PasteEnd");
+	assert_string_equal(pasted_text(&p), "\033[20");
+	pasted_free(&p);
+
+	/* A lone ESC at the end of a feed in a paste is not the Esc key,
+	 * even after a flush. */
+	pasted_init(&p, &k);
+	pasted_feed(&p, &k, "\033[200~ab\033", 9);
+	assert_int_equal(keys_pending(&k), 0);
+	keys_flush(&k, pasted_key, &p);
+	pasted_feed(&p, &k, "x\033[201~", 7);
+	assert_string_equal(p.s.text, "PasteStart PasteEnd");
+	assert_string_equal(pasted_text(&p), "ab\033x");
+	pasted_free(&p);
+
+	/* The start marker split: an ordinary pending key, flushable. */
+	pasted_init(&p, &k);
+	pasted_feed(&p, &k, "\033[20", 4);
+	assert_int_equal(keys_pending(&k), 1);
+	pasted_feed(&p, &k, "0~", 2);
+	assert_int_equal(keys_pending(&k), 0);
+	assert_string_equal(p.s.text, "PasteStart");
+	pasted_free(&p);
+}
+
+/* A 1 MiB paste in random-sized feeds comes out exactly. */
+static void
+test_paste_large(void **state)
+{
+	const size_t size = 1024 * 1024;
+	static const char start[] = "\033[200~", end[] = "\033[201~";
+	unsigned char *in, *data;
+	struct pasted p;
+	struct keys k;
+	uint32_t x = 4242;
+	size_t i, len, off, n, feeds = 0;
+
+	/* Rich in the marker's bytes, so partial markers are common. */
+	data = xmalloc(size);
+	for (i = 0; i < size; i++) {
+		x = x * 1103515245 + 12345;
+		switch ((x >> 16) % 10) {
+		case 0:
+			data[i] = 0x1b;
+			break;
+		case 1:
+			data[i] = '[';
+			break;
+		case 2:
+			data[i] = '0' + (x >> 8) % 3;
+			break;
+		case 3:
+			data[i] = '~';
+			break;
+		default:
+			data[i] = x >> 24;
+			break;
+		}
+		/* Never the whole end marker. */
+		if (i >= 5 && memcmp(data + i - 5, end, 6) == 0)
+			data[i] = 'x';
+	}
+
+	len = 6 + size + 6 + 1;
+	in = xmalloc(len);
+	memcpy(in, start, 6);
+	memcpy(in + 6, data, size);
+	memcpy(in + 6 + size, end, 6);
+	in[len - 1] = 'q';
+
+	pasted_init(&p, &k);
+	for (off = 0; off < len; off += n) {
+		x = x * 1103515245 + 12345;
+		/* Mostly short feeds, some long. */
+		if ((x >> 28) == 0)
+			n = 1 + (x >> 8) % 70000;
+		else
+			n = 1 + (x >> 16) % 300;
+		if (n > len - off)
+			n = len - off;
+		keys_feed(&k, in + off, n, pasted_key, &p);
+		feeds++;
+	}
+	assert_string_equal(p.s.text, "PasteStart PasteEnd q");
+	assert_int_equal(p.bad, 0);
+	assert_int_equal(p.len, size);
+	assert_memory_equal(p.data, data, size);
+	/* Passed on as it came: at most a piece of each feed, and the
+	 * held-back bytes once in a while. */
+	assert_true(p.pieces <= 2 * feeds);
+	assert_true(p.pieces >= feeds / 2);
+
+	pasted_free(&p);
+	free(in);
+	free(data);
+}
+
+/* Without a paste callback, a paste is keys, as it always was. */
+static void
+test_paste_off(void **state)
+{
+	struct pasted p;
+	struct keys k;
+
+	pasted_init(&p, &k);
+	keys_set_paste(&k, NULL, NULL);
+	pasted_feed(&p, &k, "\033[200~a\033[A\033", 11);
+	assert_int_equal(keys_pending(&k), 1);
+	keys_flush(&k, pasted_key, &p);
+	pasted_feed(&p, &k, "\033[201~", 6);
+	assert_string_equal(p.s.text, "PasteStart a Up Escape PasteEnd");
+	assert_int_equal(p.len, 0);
+	pasted_free(&p);
+
+	/* Clearing it inside a paste: keys again, the held-back bytes
+	 * dropped. */
+	pasted_init(&p, &k);
+	pasted_feed(&p, &k, "\033[200~ab\033[", 10);
+	keys_set_paste(&k, NULL, NULL);
+	pasted_feed(&p, &k, "c\033[B", 4);
+	assert_string_equal(p.s.text, "PasteStart c Down");
+	assert_string_equal(pasted_text(&p), "ab");
+	pasted_free(&p);
+}
+
 static void
 test_names(void **state)
 {
@@ -553,6 +916,11 @@ main(void)
 	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_overlong),
 	    cmocka_unit_test(test_junk),
+	    cmocka_unit_test(test_paste),
+	    cmocka_unit_test(test_paste_nul),
+	    cmocka_unit_test(test_paste_marker_split),
+	    cmocka_unit_test(test_paste_large),
+	    cmocka_unit_test(test_paste_off),
 	    cmocka_unit_test(test_names),
 	};
 

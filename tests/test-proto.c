@@ -341,6 +341,85 @@ send_frame(const struct frame *now, const struct frame *prev,
 }
 
 static void
+test_paste(void **state)
+{
+	struct proto_msg in, out;
+	struct bytes b;
+	uint8_t *big;
+	size_t i;
+
+	bytes_init(&b);
+	assert_int_equal(PROTO_VERSION, 2);
+	assert_int_equal(PROTO_PASTE, 5);
+	assert_int_equal(PROTO_PASTE_MAX, 65536);
+
+	/* Bytes exactly as given: NUL, ESC, CR, invalid UTF-8. */
+	memset(&in, 0, sizeof in);
+	in.type = PROTO_PASTE;
+	in.u.paste.last = 0;
+	in.u.paste.len = 6;
+	in.u.paste.data = (uint8_t *)"a\0\033\r\n\377";
+	proto_put(&b, &in);
+	assert_int_equal(bytes_len(&b), 4 + 1 + 1 + 4 + 6);
+	assert_memory_equal(
+	    bytes_ptr(&b), "\0\0\0\014\5\0\0\0\0\6a\0\033\r\n\377", 16);
+	decode_one(&b, &out);
+	assert_int_equal(out.type, PROTO_PASTE);
+	assert_int_equal(out.u.paste.last, 0);
+	assert_int_equal(out.u.paste.len, 6);
+	assert_memory_equal(out.u.paste.data, "a\0\033\r\n\377", 6);
+	proto_msg_free(&out);
+	assert_null(out.u.paste.data);
+
+	/* The last piece, empty: data is still not NULL. */
+	bytes_clear(&b);
+	in.u.paste.last = 1;
+	in.u.paste.len = 0;
+	in.u.paste.data = NULL;
+	proto_put(&b, &in);
+	assert_memory_equal(bytes_ptr(&b), "\0\0\0\6\5\1\0\0\0\0", 10);
+	assert_int_equal(bytes_len(&b), 10);
+	decode_one(&b, &out);
+	assert_int_equal(out.u.paste.last, 1);
+	assert_int_equal(out.u.paste.len, 0);
+	assert_non_null(out.u.paste.data);
+	proto_msg_free(&out);
+
+	/* A last flag of any nonzero value is sent as 1. */
+	bytes_clear(&b);
+	in.u.paste.last = 7;
+	proto_put(&b, &in);
+	decode_one(&b, &out);
+	assert_int_equal(out.u.paste.last, 1);
+	proto_msg_free(&out);
+
+	/* The largest piece. */
+	big = xmalloc(PROTO_PASTE_MAX);
+	for (i = 0; i < PROTO_PASTE_MAX; i++)
+		big[i] = (uint8_t)(i * 7 + (i >> 8));
+	bytes_clear(&b);
+	in.u.paste.last = 0;
+	in.u.paste.len = PROTO_PASTE_MAX;
+	in.u.paste.data = big;
+	proto_put(&b, &in);
+	assert_int_equal(bytes_len(&b), 4 + 1 + 1 + 4 + PROTO_PASTE_MAX);
+	decode_one(&b, &out);
+	assert_int_equal(out.u.paste.last, 0);
+	assert_int_equal(out.u.paste.len, PROTO_PASTE_MAX);
+	assert_memory_equal(out.u.paste.data, big, PROTO_PASTE_MAX);
+	proto_msg_free(&out);
+
+	/* Every prefix of it: need more, nothing decoded. */
+	for (i = 0; i < bytes_len(&b); i += (i < 64 ? 1 : 4093)) {
+		assert_int_equal(
+		    proto_get(bytes_ptr(&b), i, &out, NULL, NULL), 0);
+		assert_int_equal(out.type, 0);
+	}
+	free(big);
+	bytes_free(&b);
+}
+
+static void
 test_frame_diff(void **state)
 {
 	struct frame *a, *b, *have, *other;
@@ -638,6 +717,15 @@ put_samples(struct bytes *b)
 	m.type = PROTO_ACK;
 	m.u.ack = 1;
 	proto_put(b, &m);
+	m.type = PROTO_PASTE;
+	m.u.paste.last = 0;
+	m.u.paste.len = 3;
+	m.u.paste.data = (uint8_t *)"a\033b";
+	proto_put(b, &m);
+	m.u.paste.last = 1;
+	m.u.paste.len = 0;
+	m.u.paste.data = NULL;
+	proto_put(b, &m);
 	m.type = PROTO_WELCOME;
 	m.u.welcome = 1;
 	proto_put(b, &m);
@@ -682,7 +770,7 @@ test_truncated(void **state)
 		len -= used;
 		n++;
 	}
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 9);
 	bytes_free(&b);
 }
 
@@ -724,7 +812,7 @@ test_corrupt(void **state)
 	assert_bad((const uint8_t *)"\0\0\0\1\0", 5, "unknown message type");
 	/* An unknown type is found before the whole message is there. */
 	assert_bad(
-	    (const uint8_t *)"\0\0\0\x50\x05", 5, "unknown message type");
+	    (const uint8_t *)"\0\0\0\x50\x06", 5, "unknown message type");
 
 	/* Too short and too long payloads. */
 	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0", 5);
@@ -748,14 +836,49 @@ test_corrupt(void **state)
 	raw_msg(&b, PROTO_KEY, "\0\1\0\0\x11\0\0", 7);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
 
+	/* Pastes. */
+	raw_msg(&b, PROTO_PASTE, "\0\0\0\0\2ab", 7);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.paste.len, 2);
+	proto_msg_free(&msg);
+	raw_msg(&b, PROTO_PASTE, "", 0);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_msg(&b, PROTO_PASTE, "\1\0\0\0", 4);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_msg(&b, PROTO_PASTE, "\0\0\0\0\3ab", 7); /* length > data */
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_msg(&b, PROTO_PASTE, "\0\0\0\0\1ab", 7); /* length < data */
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
+	raw_msg(&b, PROTO_PASTE, "\2\0\0\0\0", 5);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "paste flag");
+	raw_msg(&b, PROTO_PASTE, "\xff\0\0\0\0", 5);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "paste flag");
+	/* One byte over the limit, with all its bytes there. */
+	{
+		uint8_t *over = xcalloc(1, 5 + PROTO_PASTE_MAX + 1);
+
+		over[2] = 0x01; /* length 0x00010001 */
+		over[4] = 0x01;
+		raw_msg(&b, PROTO_PASTE, over, 5 + PROTO_PASTE_MAX + 1);
+		assert_bad(bytes_ptr(&b), bytes_len(&b), "too long");
+		/* Like any message, checked once it is all there. */
+		assert_int_equal(
+		    proto_get(bytes_ptr(&b), 4 + 1 + 5, &msg, &used, &err), 0);
+		free(over);
+	}
+	raw_msg(&b, PROTO_PASTE, "\0\xff\xff\xff\xff", 5);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too long");
+
 	/* Sizes. */
 	raw_msg(&b, PROTO_RESIZE, "\0\1\0\0\0\5", 6);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
 	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe9\0\5", 6);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	raw_msg(&b, PROTO_HELLO, "\0\1\0\x50\0\0\0\0", 8);
+	/* (HELLOs of this version, 2.) */
+	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\0\0\0", 8);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	raw_msg(&b, PROTO_HELLO, "\0\1\0\x50\0\x18\0\0\0\0", 10);
+	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\x18\0\0\0\0", 10);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "string");
 
 	/* A good frame to start from: 3 x 2, row 1 is "abc". */
@@ -834,6 +957,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bytes),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_paste),
 	    cmocka_unit_test(test_frame_diff),
 	    cmocka_unit_test(test_frame_wide),
 	    cmocka_unit_test(test_frame_put),

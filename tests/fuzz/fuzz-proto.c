@@ -71,6 +71,15 @@ check_equal(const struct proto_msg *a, const struct proto_msg *b)
 	case PROTO_ACK:
 		check(a->u.ack == b->u.ack);
 		break;
+	case PROTO_PASTE:
+		check(a->u.paste.last == b->u.paste.last);
+		check(a->u.paste.last <= 1);
+		check(a->u.paste.len == b->u.paste.len);
+		check(a->u.paste.len <= PROTO_PASTE_MAX);
+		check(a->u.paste.data != NULL && b->u.paste.data != NULL);
+		check(memcmp(a->u.paste.data, b->u.paste.data,
+		          a->u.paste.len) == 0);
+		break;
 	case PROTO_WELCOME:
 		check(a->u.welcome == b->u.welcome);
 		break;
