@@ -113,3 +113,40 @@ file_save(
 	free(copy);
 	return 0;
 }
+
+int
+file_stamp(const char *path, struct file_stamp *st)
+{
+	struct stat sb;
+
+	memset(st, 0, sizeof *st);
+	if (stat(path, &sb) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	st->exists = 1;
+	st->dev = sb.st_dev;
+	st->ino = sb.st_ino;
+	st->size = sb.st_size;
+	st->mtime = sb.st_mtim;
+	st->ctime = sb.st_ctim;
+	return 0;
+}
+
+int
+file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
+{
+	if (a->exists != b->exists)
+		return 0;
+	if (!a->exists)
+		return 1;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec &&
+	       a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+int
+file_is_binary(const char *data, size_t len)
+{
+	return memchr(data, '\0', len < 8000 ? len : 8000) != NULL;
+}

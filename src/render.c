@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "layout.h"
 #include "server.h"
+#include "utf8.h"
 
 /* Text from names, paths, chat: every control byte and invalid byte made
  * visible and harmless (^[, \xff), as in documents. Caller frees. */
@@ -98,6 +99,111 @@ render_line(struct frame *f, unsigned y, const char *s, size_t len, size_t left)
 	}
 }
 
+/*
+ * Paint the part of a selection [from, to) that lies on one visible line:
+ * row y shows the line's text (len bytes starting at document offset
+ * start; nl when a newline ends it), scrolled left columns. The cells are
+ * those of the units holding selected bytes (a tab: all its cells; a wide
+ * character: both halves), plus one cell just after the last character
+ * when the line's newline is selected, so an empty selected line shows one
+ * cell. Only this line is walked, never the document; once the selected
+ * part and the screen are both behind, the walk stops. Mine is shown in
+ * reverse video, anyone else's with their colour behind the text.
+ */
+static void
+render_select_line(struct frame *f, unsigned y, const char *s, size_t len,
+    size_t start, int nl, size_t left, size_t from, size_t to, int own,
+    uint8_t colour)
+{
+	struct layout_unit u;
+	size_t lo, hi, off = 0, col = 0, c0 = 0, c1 = 0, i;
+	int any = 0, newline;
+	struct cell *cell;
+
+	if (to <= start || from > start + len)
+		return;
+	lo = from > start ? from - start : 0;
+	hi = to - start < len ? to - start : len;
+	newline = nl && from <= start + len && to > start + len;
+	if (lo >= hi && !newline)
+		return;
+
+	while (layout_next(s, len, off, col, &u)) {
+		if (u.off >= hi && !newline)
+			break;
+		if (u.off + u.len > lo && u.off < hi) {
+			if (!any)
+				c0 = u.col;
+			c1 = u.col + u.width;
+			any = 1;
+		}
+		off += u.len;
+		col += u.width;
+		if (!newline && col >= left + f->cols)
+			break;
+	}
+	if (newline) {
+		/* col is now the width of the whole line. */
+		if (!any)
+			c0 = col;
+		c1 = col + 1;
+		any = 1;
+	}
+	if (!any)
+		return;
+
+	for (i = c0 > left ? c0 : left; i < c1 && i < left + f->cols; i++) {
+		cell = frame_cell(f, i - left, y);
+		if (own)
+			cell->attr |= CELL_REVERSE;
+		else {
+			cell->fg = FRAME_DEFAULT;
+			cell->bg = colour;
+		}
+	}
+}
+
+/* Whether c sees o in its document (o's cursor and selection). */
+static int
+render_shows(const struct client *c, const struct client *o)
+{
+	return o != c && o->ready && !o->closing && o->view.doc == c->view.doc;
+}
+
+/* The visible lines of c's document, and everyone's selections on them. */
+static void
+render_lines(const struct server *s, const struct client *c, struct frame *f,
+    unsigned height)
+{
+	const struct view *v = &c->view;
+	const struct buffer *b = v->doc->buf;
+	const struct client *o;
+	size_t nlines = buffer_lines(b), line, start, len, from, to, ofrom, oto;
+	unsigned y;
+	char *text;
+	int mine, nl;
+
+	mine = view_selection(v, &from, &to);
+	for (y = 0; y < height && v->top + y < nlines; y++) {
+		line = v->top + y;
+		text = view_line_bytes(b, line, &len);
+		start = buffer_line_start(b, line);
+		nl = line + 1 < nlines;
+		render_line(f, y, text, len, v->left);
+		TAILQ_FOREACH (o, &s->clients, entry) {
+			if (!render_shows(c, o) ||
+			    !view_selection(&o->view, &ofrom, &oto))
+				continue;
+			render_select_line(f, y, text, len, start, nl, v->left,
+			    ofrom, oto, 0, o->colour);
+		}
+		if (mine)
+			render_select_line(f, y, text, len, start, nl, v->left,
+			    from, to, 1, 0);
+		free(text);
+	}
+}
+
 /* Paint another person's cursor: their colour behind the cell. */
 static void
 render_other_cursor(struct frame *f, const struct client *c,
@@ -136,34 +242,186 @@ render_notice(const struct server *s, const struct client *c)
 	return NULL;
 }
 
+/* Text on the right of the status row after column x (notices, match
+ * counts), right-aligned when there is room. */
+static void
+render_right(
+    struct frame *f, unsigned y, unsigned x, const char *text, uint8_t attr)
+{
+	char *safe = render_inert(text);
+	unsigned w = layout_width(safe, strlen(safe));
+
+	if (x + 2 < f->cols) {
+		x = f->cols > w + 1 && f->cols - w - 1 > x + 2 ? f->cols - w - 1
+		                                               : x + 2;
+		frame_puts(f, x, y, f->cols, safe, 0, 0, attr);
+	}
+	free(safe);
+}
+
 static void
 render_status(const struct server *s, const struct client *c, struct frame *f,
     unsigned y, size_t line, size_t col)
 {
 	const struct view *v = &c->view;
-	const char *path = *v->doc->path != '\0' ? v->doc->path : "(no file)";
+	const struct doc *d = v->doc;
+	const char *path = *d->path != '\0' ? d->path : "(no file)";
 	const char *notice;
 	char pos[64], *left;
-	unsigned x, w;
-	char *safe;
+	unsigned x;
 
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 	snprintf(pos, sizeof pos, "  %zu:%zu", line + 1, col + 1);
-	xasprintf(&left, " %s%s%s", path, v->doc->modified ? " [+]" : "", pos);
+	xasprintf(&left, " %s%s%s%s%s", path, d->modified ? " [+]" : "",
+	    d->readonly ? " [RO]" : "",
+	    d->disk_changed ? " [changed on disk]" : "", pos);
 	x = render_text(f, 0, y, f->cols, left, 0, 0, CELL_REVERSE);
 	free(left);
 
-	if ((notice = render_notice(s, c)) == NULL)
+	if ((notice = render_notice(s, c)) != NULL)
+		render_right(f, y, x, notice, CELL_REVERSE | CELL_BOLD);
+}
+
+/*
+ * Counting matches for the find prompt's "N of M". A frame is rendered for
+ * every person in the find prompt after every key anyone types, and a
+ * document can be 50 MB, so the count is bounded: the document is scanned
+ * from its start in chunks, counting at most RENDER_FIND_MAX + 1 matches
+ * and considering only matches that start in the first RENDER_FIND_BYTES
+ * bytes (about a millisecond of memmem). Within those bounds the count is
+ * exact; beyond them the status says so with a "+". Matches may overlap
+ * ("aa" is found twice in "aaa"), as next and previous in the prompt step
+ * one byte on from the current match.
+ */
+#define RENDER_FIND_MAX 1000
+#define RENDER_FIND_BYTES (4 * 1024 * 1024)
+#define RENDER_FIND_CHUNK (64 * 1024)
+
+struct render_count {
+	size_t total;  /* matches counted */
+	size_t before; /* of those, starting before at */
+	int hit;       /* one starts exactly at at */
+	int partial;   /* stopped early: there may be more */
+};
+
+static void
+render_find_count(const struct buffer *b, const char *needle, size_t nlen,
+    size_t at, struct render_count *rc)
+{
+	size_t blen = buffer_length(b), limit, pos, want, got, ends, off;
+	const char *p, *q;
+	char *chunk;
+
+	memset(rc, 0, sizeof *rc);
+	if (nlen == 0 || nlen > blen)
 		return;
-	safe = render_inert(notice);
-	w = layout_width(safe, strlen(safe));
-	if (x + 2 < f->cols) {
-		x = f->cols > w + 1 && f->cols - w - 1 > x + 2 ? f->cols - w - 1
-		                                               : x + 2;
-		frame_puts(
-		    f, x, y, f->cols, safe, 0, 0, CELL_REVERSE | CELL_BOLD);
+	limit = blen < RENDER_FIND_BYTES ? blen : RENDER_FIND_BYTES;
+	chunk = xmalloc(RENDER_FIND_CHUNK + nlen);
+	for (pos = 0; pos < limit; pos += RENDER_FIND_CHUNK) {
+		/* Matches starting in [pos, pos + ends), read whole. */
+		want = RENDER_FIND_CHUNK + nlen - 1;
+		if (want > blen - pos)
+			want = blen - pos;
+		got = buffer_copy(b, pos, want, chunk);
+		ends = limit - pos < RENDER_FIND_CHUNK ? limit - pos
+		                                       : RENDER_FIND_CHUNK;
+		p = chunk;
+		while (
+		    (q = memmem(p, got - (p - chunk), needle, nlen)) != NULL &&
+		    (size_t)(q - chunk) < ends) {
+			if (rc->total == RENDER_FIND_MAX) {
+				rc->partial = 1;
+				goto out;
+			}
+			off = pos + (q - chunk);
+			if (off < at)
+				rc->before++;
+			else if (off == at)
+				rc->hit = 1;
+			rc->total++;
+			p = q + 1;
+		}
 	}
+	if (limit < blen)
+		rc->partial = 1;
+out:
+	free(chunk);
+}
+
+/* What the find prompt shows on the right: "N of M", "not found". */
+static void
+render_find_info(const struct client *c, char *out, size_t size)
+{
+	const struct view *v = &c->view;
+	const struct prompt *p = &c->prompt;
+	struct render_count rc;
+	size_t from, to, len;
+
+	*out = '\0';
+	if (p->found == 0) {
+		snprintf(out, size, "not found");
+		return;
+	}
+	if (p->found != 1 || p->len == 0)
+		return;
+	/* Which match: the one the selection starts at. */
+	if (!view_selection(v, &from, &to))
+		from = v->cursor;
+	len = p->len < sizeof p->text ? p->len : sizeof p->text - 1;
+	render_find_count(v->doc->buf, p->text, len, from, &rc);
+	if (rc.total == 0 && !rc.partial)
+		snprintf(out, size, "not found");
+	else if (rc.hit)
+		snprintf(out, size, "%zu of %zu%s", rc.before + 1, rc.total,
+		    rc.partial ? "+" : "");
+	else
+		snprintf(out, size, "%zu%s %s", rc.total, rc.partial ? "+" : "",
+		    rc.total == 1 && !rc.partial ? "match" : "matches");
+}
+
+/* The find or go-to-line prompt in place of the status, with the
+ * terminal cursor at the end of what was typed. */
+static void
+render_prompt(
+    const struct server *s, const struct client *c, struct frame *f, unsigned y)
+{
+	const struct prompt *p = &c->prompt;
+	const char *label =
+	    c->mode == CLIENT_FIND ? " Find: " : " Go to line: ";
+	const char *notice, *shown;
+	char text[sizeof p->text], info[64], *safe;
+	size_t len, room;
+	uint32_t cp;
+	unsigned x;
+
+	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
+	x = frame_puts(f, 0, y, f->cols, label, 0, 0, CELL_REVERSE | CELL_BOLD);
+
+	len = p->len < sizeof text ? p->len : sizeof text - 1;
+	memcpy(text, p->text, len);
+	text[len] = '\0';
+	safe = render_inert(text);
+	/* Too long for the row: show its end, where the typing is. */
+	room = x + 1 < f->cols ? f->cols - x - 1 : 0;
+	shown = safe;
+	while (*shown != '\0' && layout_width(shown, strlen(shown)) > room)
+		shown += utf8_decode(
+		    (const unsigned char *)shown, strlen(shown), &cp);
+	x = frame_puts(f, x, y, f->cols, shown, 0, 0, CELL_REVERSE);
 	free(safe);
+
+	f->cx = x < f->cols ? x : f->cols - 1;
+	f->cy = y;
+	f->cursor_visible = 1;
+
+	/* While finding, where the match is matters more than a notice. */
+	*info = '\0';
+	if (c->mode == CLIENT_FIND)
+		render_find_info(c, info, sizeof info);
+	if (*info != '\0')
+		render_right(f, y, x, info, CELL_REVERSE);
+	else if ((notice = render_notice(s, c)) != NULL)
+		render_right(f, y, x, notice, CELL_REVERSE | CELL_BOLD);
 }
 
 static void
@@ -237,11 +495,9 @@ void
 render_client(const struct server *s, const struct client *c, struct frame *f)
 {
 	const struct view *v = &c->view;
-	const struct buffer *b = v->doc->buf;
 	const struct client *o;
-	unsigned height, y;
-	size_t line, len, col;
-	char *text;
+	unsigned height;
+	size_t line, col;
 
 	frame_clear(f);
 	if (f->cols < SERVER_MIN_COLS || f->rows < SERVER_MIN_ROWS) {
@@ -255,14 +511,9 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	if (c->mode == CLIENT_PICKER)
 		render_picker(c, f, height);
 	else {
-		for (y = 0; y < height && v->top + y < buffer_lines(b); y++) {
-			text = view_line_bytes(b, v->top + y, &len);
-			render_line(f, y, text, len, v->left);
-			free(text);
-		}
+		render_lines(s, c, f, height);
 		TAILQ_FOREACH (o, &s->clients, entry) {
-			if (o != c && o->ready && !o->closing &&
-			    o->view.doc == v->doc)
+			if (render_shows(c, o))
 				render_other_cursor(f, o, v, height);
 		}
 		if (line >= v->top && line < v->top + height &&
@@ -272,6 +523,9 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		} else
 			f->cursor_visible = 0;
 	}
-	render_status(s, c, f, f->rows - 2, line, col);
+	if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
+		render_prompt(s, c, f, f->rows - 2);
+	else
+		render_status(s, c, f, f->rows - 2, line, col);
 	render_presence(s, f, f->rows - 1);
 }

@@ -1,4 +1,4 @@
-/* view.c: one person's place in a document: cursor, goal column, scroll.
+/* view.c: one person's place in a document: cursor, selection, scroll.
  * Movement steps over whole display units (see layout.c). */
 #include "moot.h"
 
@@ -63,7 +63,7 @@ view_count_newlines(const char *s, size_t len)
 /* Move an offset the way an op moves the text around it. An offset at the
  * insertion point stays before the inserted text, so two people typing at
  * the same place each keep their own characters together. */
-static size_t
+size_t
 view_shift_offset(size_t x, const struct op *op)
 {
 	if (x <= op->pos)
@@ -85,6 +85,14 @@ view_shift(struct view *v, const struct op *op, int mine)
 		v->goal = view_col(v);
 	} else
 		v->cursor = view_shift_offset(v->cursor, op);
+
+	/*
+	 * The anchor moves with the text around it whoever made the op. When
+	 * someone else deletes everything selected, anchor and cursor both
+	 * land at op->pos: the selection is empty but stays on, and grows
+	 * again from there with Shift + a move.
+	 */
+	v->anchor = view_shift_offset(v->anchor, op);
 
 	/* Keep the same text at the top when lines come or go above it. */
 	line = buffer_line_of(b, op->pos);
@@ -149,8 +157,9 @@ view_move_right(struct view *v)
 	v->goal = view_col(v);
 }
 
+/* Cursor to line, as near the goal column as the line allows. */
 static void
-view_goto_line(struct view *v, size_t line)
+view_goto_goal(struct view *v, size_t line)
 {
 	const struct buffer *b = v->doc->buf;
 	size_t len;
@@ -170,7 +179,7 @@ view_move_up(struct view *v, size_t n)
 		v->goal = 0;
 		return;
 	}
-	view_goto_line(v, line > n ? line - n : 0);
+	view_goto_goal(v, line > n ? line - n : 0);
 }
 
 void
@@ -184,7 +193,7 @@ view_move_down(struct view *v, size_t n)
 		v->goal = view_col(v);
 		return;
 	}
-	view_goto_line(v, line + n < last ? line + n : last);
+	view_goto_goal(v, line + n < last ? line + n : last);
 }
 
 void
@@ -216,4 +225,53 @@ view_scroll_to_cursor(struct view *v, unsigned width, unsigned height)
 		v->left = col > width / 4 ? col - width / 4 : 0;
 	else if (col >= v->left + width)
 		v->left = col - width + width / 4 + 1;
+}
+
+/* Shift + a move: the selection starts where the cursor is now, unless
+ * one is already on (then it keeps its anchor and grows). */
+void
+view_select_start(struct view *v)
+{
+	if (v->selecting)
+		return;
+	v->selecting = 1;
+	v->anchor = v->cursor;
+}
+
+void
+view_select_clear(struct view *v)
+{
+	v->selecting = 0;
+	v->anchor = v->cursor;
+}
+
+int
+view_selection(const struct view *v, size_t *from, size_t *to)
+{
+	size_t len = buffer_length(v->doc->buf), a = v->anchor, c = v->cursor;
+
+	if (!v->selecting)
+		return 0;
+	/* Never trust offsets beyond the text. */
+	if (a > len)
+		a = len;
+	if (c > len)
+		c = len;
+	if (a == c)
+		return 0;
+	*from = a < c ? a : c;
+	*to = a < c ? c : a;
+	return 1;
+}
+
+void
+view_goto_line(struct view *v, size_t line)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t last = buffer_lines(b) - 1;
+
+	if (line > last)
+		line = last;
+	v->cursor = buffer_line_start(b, line);
+	v->goal = 0;
 }
