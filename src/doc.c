@@ -1,14 +1,26 @@
 /* doc.c: documents (files being edited) and the ops that change them.
- * Every edit is an op applied in arrival order; cursors shift with it. */
+ * Every edit is an op: journaled, applied, then followed by cursors and
+ * every person's undo history. */
 #include "moot.h"
+
+#include <sys/stat.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buffer.h"
 #include "file.h"
+#include "journal.h"
 #include "repo.h"
 #include "server.h"
+#include "undo.h"
+
+/* Ops derived from a journaled undo or redo are not journaled themselves:
+ * recovery derives them again from the same record. */
+static int doc_derived;
+
+static struct doc_history *doc_history(struct doc *, const char *, int);
 
 struct doc *
 doc_find(const char *path)
@@ -30,44 +42,116 @@ doc_create(const char *path, const char *data, size_t len, mode_t mode)
 	d->path = xstrdup(path);
 	d->buf = buffer_from(data, len);
 	d->mode = mode;
+	TAILQ_INIT(&d->histories);
 	TAILQ_INSERT_TAIL(&server->docs, d, entry);
 	return d;
 }
 
+void
+doc_free(struct doc *d)
+{
+	struct doc_history *h, *h1;
+
+	TAILQ_FOREACH_SAFE (h, &d->histories, entry, h1) {
+		TAILQ_REMOVE(&d->histories, h, entry);
+		undo_free(h->undo);
+		free(h->author);
+		free(h);
+	}
+	TAILQ_REMOVE(&server->docs, d, entry);
+	buffer_free(d->buf);
+	free(d->path);
+	free(d);
+}
+
+/* Read a document's file; a file that does not exist yet is empty. */
+static int
+doc_read(const char *path, char **data, size_t *len, mode_t *mode,
+    struct file_stamp *st, char **err)
+{
+	char *abs, *why = NULL;
+	int missing;
+
+	if ((abs = repo_abspath(server->repo, path)) == NULL) {
+		xasprintf(err, "%s: outside the repository", path);
+		return -1;
+	}
+	if (file_stamp(abs, st) == -1)
+		memset(st, 0, sizeof *st);
+	if (file_load(abs, data, len, mode, &missing, &why) == -1) {
+		free(abs);
+		if (!missing) {
+			xasprintf(err, "%s: %s", path, why);
+			free(why);
+			return -1;
+		}
+		free(why);
+		*data = xstrdup("");
+		*len = 0;
+		*mode = 0644;
+		memset(st, 0, sizeof *st);
+		return 0;
+	}
+	free(abs);
+	return 0;
+}
+
 /* Open (or find) a document by its path in the working tree. A path that
  * leaves the tree is refused; a file that does not exist yet starts
- * empty. */
+ * empty; a binary file is read-only. */
 struct doc *
 doc_open(const char *path, char **err)
 {
 	struct doc *d;
-	char *abs, *data = NULL, *why = NULL;
-	size_t len = 0;
-	mode_t mode = 0644;
-	int missing;
+	struct file_stamp st;
+	char *data;
+	size_t len;
+	mode_t mode;
 
 	if ((d = doc_find(path)) != NULL)
 		return d;
-	if ((abs = repo_abspath(server->repo, path)) == NULL) {
-		xasprintf(err, "%s: outside the repository", path);
+	if (doc_read(path, &data, &len, &mode, &st, err) == -1)
 		return NULL;
-	}
-	if (file_load(abs, &data, &len, &mode, &missing, &why) == -1) {
-		if (!missing) {
-			xasprintf(err, "%s: %s", path, why);
-			free(why);
-			free(abs);
-			return NULL;
-		}
-		free(why);
-		data = NULL;
-		len = 0;
-		mode = 0644;
-	}
-	free(abs);
-	d = doc_create(path, data != NULL ? data : "", len, mode);
+	d = doc_create(path, data, len, mode);
+	d->disk = st;
+	d->readonly = file_is_binary(data, len);
 	free(data);
 	return d;
+}
+
+/* A document as the journal had it: its text is base (ops follow); the
+ * file on disk is only looked at, never written. */
+struct doc *
+doc_restore(const char *path, const char *base, size_t len)
+{
+	struct file_stamp st;
+	struct stat sb;
+	struct doc *d;
+	char *abs;
+	mode_t mode = 0644;
+
+	if ((abs = repo_abspath(server->repo, path)) == NULL)
+		return NULL;
+	if (file_stamp(abs, &st) == -1)
+		memset(&st, 0, sizeof st);
+	if (stat(abs, &sb) == 0)
+		mode = sb.st_mode & 07777;
+	free(abs);
+	d = doc_create(path, base, len, mode);
+	d->disk = st;
+	d->readonly = file_is_binary(base, len);
+	d->journaled = 1;
+	return d;
+}
+
+/* A history loaded from the journal (it replaces any the document has). */
+void
+doc_attach_history(struct doc *d, const char *key, struct undo *u)
+{
+	struct doc_history *h = doc_history(d, key, 1);
+
+	undo_free(h->undo);
+	h->undo = u;
 }
 
 /* A document for a repository without files: not saved anywhere. */
@@ -81,34 +165,244 @@ doc_scratch(void)
 	return doc_create("", "", 0, 0644);
 }
 
-/* Apply one op: the only way a document's text changes. */
+static int64_t
+doc_wallclock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether changes to d go to the journal now. */
+static int
+doc_journaling(const struct doc *d)
+{
+	return server->journal != NULL && !server->replaying &&
+	       *d->path != '\0';
+}
+
+/* Before the first record of a document since its last compaction, the
+ * journal needs its text as it is now. */
+static void
+doc_journal_base(struct doc *d)
+{
+	char *text;
+	size_t len;
+
+	if (d->journaled)
+		return;
+	text = buffer_contents(d->buf, &len);
+	journal_base(server->journal, d->path, text, len);
+	free(text);
+	d->journaled = 1;
+}
+
+static struct doc_history *
+doc_history(struct doc *d, const char *key, int create)
+{
+	struct doc_history *h;
+
+	TAILQ_FOREACH (h, &d->histories, entry) {
+		if (strcmp(h->author, key) == 0)
+			return h;
+	}
+	if (!create)
+		return NULL;
+	h = xcalloc(1, sizeof *h);
+	h->author = xstrdup(key);
+	h->undo = undo_create();
+	TAILQ_INSERT_TAIL(&d->histories, h, entry);
+	return h;
+}
+
+/* Apply one op: the only way a document's text changes. It is queued for
+ * the journal first; the journal is written before the next frames go out
+ * (see server.c), so nobody sees an edit the journal does not have. */
 void
 doc_apply(struct op *op)
 {
 	struct doc *d = op->doc;
+	const char *key = op->key != NULL ? op->key : "";
+	struct doc_history *h;
+	struct journal_rec rec;
 	struct client *c;
 
-	/*
-	 * This is where the journal records the op (issue: crash-safe
-	 * journal), before its effect reaches anyone's screen: frames are only
-	 * rendered after the loop pass that applied it.
-	 */
+	if (doc_journaling(d) && !doc_derived) {
+		doc_journal_base(d);
+		memset(&rec, 0, sizeof rec);
+		rec.path = d->path;
+		rec.author = key;
+		rec.kind = JOURNAL_EDIT;
+		rec.boundary = op->boundary;
+		rec.pos = op->pos;
+		rec.del = op->del;
+		rec.del_len = op->del_len;
+		rec.ins = op->ins;
+		rec.ins_len = op->ins_len;
+		rec.time = doc_wallclock();
+		journal_append(server->journal, &rec);
+	}
+
 	if (op->del_len > 0)
 		buffer_delete(d->buf, op->pos, op->del_len);
 	if (op->ins_len > 0)
 		buffer_insert(d->buf, op->pos, op->ins, op->ins_len);
 	d->modified = 1;
 
+	if (*key != '\0')
+		doc_history(d, key, 1);
+	TAILQ_FOREACH (h, &d->histories, entry) {
+		undo_op(h->undo, op->pos, op->del, op->del_len, op->ins,
+		    op->ins_len, strcmp(h->author, key) == 0, op->kind,
+		    op->boundary);
+	}
+
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (c->view.doc == d)
 			view_shift(&c->view, op, c == op->author);
+		/* Someone else's edit before mine does not end my group. */
+		if (c->last_edit_doc == d && c != op->author)
+			c->last_edit_end =
+			    view_shift_offset(c->last_edit_end, op);
 	}
 	server_redraw_doc(d);
 }
 
+/*
+ * Undo (or redo) the last change group of the person with key. Returns 1
+ * with *where set to the end of the last edit, 0 when others had already
+ * removed everything of that group, -1 when there is nothing to undo.
+ */
 int
-doc_save(struct doc *d, char **err)
+doc_undo(
+    struct doc *d, struct client *c, const char *key, int redo, size_t *where)
 {
+	struct doc_history *h;
+	struct undo_edit *edits;
+	struct journal_rec rec;
+	struct op op;
+	char *gone;
+	size_t i, n;
+	int rc;
+
+	if ((h = doc_history(d, key, 0)) == NULL)
+		return -1;
+	if (doc_journaling(d))
+		doc_journal_base(d);
+	if (redo)
+		rc = undo_redo(h->undo, &edits, &n);
+	else
+		rc = undo_undo(h->undo, &edits, &n);
+	if (rc == -1)
+		return -1;
+	if (doc_journaling(d)) {
+		memset(&rec, 0, sizeof rec);
+		rec.path = d->path;
+		rec.author = key;
+		rec.kind = redo ? JOURNAL_REDO : JOURNAL_UNDO;
+		rec.time = doc_wallclock();
+		journal_append(server->journal, &rec);
+	}
+	if (rc == 0)
+		return 0;
+
+	doc_derived++;
+	for (i = 0; i < n; i++) {
+		if (edits[i].pos > buffer_length(d->buf) ||
+		    edits[i].del_len > buffer_length(d->buf) - edits[i].pos) {
+			log_warn("%s: undo edit %zu out of range", d->path, i);
+			break;
+		}
+		gone = xmalloc(edits[i].del_len + 1);
+		buffer_copy(d->buf, edits[i].pos, edits[i].del_len, gone);
+		memset(&op, 0, sizeof op);
+		op.doc = d;
+		op.author = c;
+		op.key = key;
+		op.pos = edits[i].pos;
+		op.del = gone;
+		op.del_len = edits[i].del_len;
+		op.ins = edits[i].ins;
+		op.ins_len = edits[i].ins_len;
+		op.kind = redo ? UNDO_REDO : UNDO_UNDO;
+		doc_apply(&op);
+		free(gone);
+		*where = edits[i].pos + edits[i].ins_len;
+	}
+	doc_derived--;
+	undo_edits_free(edits, n);
+	return 1;
+}
+
+/* The document's text is now what the journal keeps as its base: ops go,
+ * undo histories are kept as they are now. After a save, a reload and a
+ * recovery. */
+void
+doc_compact(struct doc *d)
+{
+	struct doc_history *h;
+	struct bytes b;
+	char *text;
+	size_t len;
+
+	if (server->journal == NULL || *d->path == '\0')
+		return;
+	text = buffer_contents(d->buf, &len);
+	journal_compact(server->journal, d->path, text, len);
+	free(text);
+	TAILQ_FOREACH (h, &d->histories, entry) {
+		bytes_init(&b);
+		undo_save(h->undo, &b);
+		journal_undo(server->journal, d->path, h->author, bytes_ptr(&b),
+		    bytes_len(&b));
+		bytes_free(&b);
+	}
+	d->journaled = 1;
+}
+
+/* Whether the file on disk now holds exactly the document's text. */
+static int
+doc_same_as(const struct doc *d, const char *data, size_t len)
+{
+	const char *p;
+	size_t off = 0, n;
+
+	if (len != buffer_length(d->buf))
+		return 0;
+	while (off < len) {
+		p = buffer_span(d->buf, off, &n);
+		if (n > len - off)
+			n = len - off;
+		if (memcmp(p, data + off, n) != 0)
+			return 0;
+		off += n;
+	}
+	return 1;
+}
+
+/* Tell everyone looking at d. */
+static void
+doc_tell(struct doc *d, const char *what)
+{
+	struct client *c;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (c->ready && c->view.doc == d)
+			server_client_notice(c, "%s %s", d->path, what);
+	}
+	server_redraw_doc(d);
+}
+
+/*
+ * Save d to its file. Unless force is set, a file that changed on disk
+ * since it was loaded or saved is not overwritten: returns -2 with *err
+ * saying so. Other failures return -1.
+ */
+int
+doc_save(struct doc *d, int force, char **err)
+{
+	struct file_stamp st;
 	char *abs, *data, *why = NULL;
 	size_t len;
 	int rc;
@@ -117,19 +411,164 @@ doc_save(struct doc *d, char **err)
 		xasprintf(err, "this buffer has no file");
 		return -1;
 	}
+	if (d->readonly) {
+		xasprintf(err, "%s is read-only", d->path);
+		return -1;
+	}
 	if ((abs = repo_abspath(server->repo, d->path)) == NULL) {
 		xasprintf(err, "%s: outside the repository", d->path);
 		return -1;
 	}
+	if (!force) {
+		doc_check_disk(d);
+		if (d->disk_changed) {
+			xasprintf(err,
+			    "%s changed on disk: Ctrl-S again overwrites, "
+			    "Ctrl-R reloads",
+			    d->path);
+			free(abs);
+			return -2;
+		}
+	}
 	data = buffer_contents(d->buf, &len);
 	rc = file_save(abs, data, len, d->mode, &why);
 	free(data);
-	free(abs);
 	if (rc == -1) {
 		xasprintf(err, "cannot save %s: %s", d->path, why);
 		free(why);
+		free(abs);
 		return -1;
 	}
+	if (file_stamp(abs, &st) == 0)
+		d->disk = st;
+	free(abs);
 	d->modified = 0;
+	d->disk_changed = 0;
+	doc_compact(d);
 	return 0;
+}
+
+/* Replace the document's text with data as one op: only the part that
+ * differs, so cursors elsewhere stay where they are. */
+static void
+doc_replace(struct doc *d, struct client *c, const char *data, size_t len)
+{
+	size_t blen = buffer_length(d->buf), pre = 0, suf = 0, n, i;
+	const char *p;
+	char *gone;
+	struct op op;
+
+	while (pre < blen && pre < len) {
+		p = buffer_span(d->buf, pre, &n);
+		for (i = 0; i < n && pre + i < len && p[i] == data[pre + i];
+		     i++)
+			;
+		pre += i;
+		if (i < n)
+			break;
+	}
+	while (suf < blen - pre && suf < len - pre &&
+	       buffer_byte(d->buf, blen - suf - 1) ==
+	           (unsigned char)data[len - suf - 1])
+		suf++;
+	if (pre == blen && pre == len)
+		return;
+
+	gone = xmalloc(blen - pre - suf + 1);
+	buffer_copy(d->buf, pre, blen - pre - suf, gone);
+	memset(&op, 0, sizeof op);
+	op.doc = d;
+	op.author = c;
+	op.key = c != NULL ? c->key : "";
+	op.pos = pre;
+	op.del = gone;
+	op.del_len = blen - pre - suf;
+	op.ins = data + pre;
+	op.ins_len = len - pre - suf;
+	op.kind = UNDO_EDIT;
+	op.boundary = 1;
+	doc_apply(&op);
+	free(gone);
+}
+
+/* Load the file again, dropping the session's unsaved edits (as an op the
+ * person who asked can undo). */
+int
+doc_reload(struct doc *d, struct client *c, char **err)
+{
+	struct file_stamp st;
+	char *data;
+	size_t len;
+	mode_t mode;
+
+	if (*d->path == '\0') {
+		xasprintf(err, "this buffer has no file");
+		return -1;
+	}
+	if (doc_read(d->path, &data, &len, &mode, &st, err) == -1)
+		return -1;
+	doc_replace(d, c, data, len);
+	d->readonly = file_is_binary(data, len);
+	free(data);
+	d->mode = mode;
+	d->disk = st;
+	d->modified = 0;
+	d->disk_changed = 0;
+	doc_compact(d);
+	server_redraw_doc(d);
+	return 0;
+}
+
+/*
+ * Has the file changed behind the session's back? A document without
+ * unsaved edits follows the file; one with unsaved edits is marked and
+ * its viewers are told, once per change.
+ */
+void
+doc_check_disk(struct doc *d)
+{
+	struct file_stamp st;
+	char *abs, *data, *err = NULL;
+	size_t len;
+	mode_t mode;
+
+	if (*d->path == '\0')
+		return;
+	if ((abs = repo_abspath(server->repo, d->path)) == NULL)
+		return;
+	if (file_stamp(abs, &st) == -1 || file_stamp_equal(&st, &d->disk)) {
+		free(abs);
+		return;
+	}
+	free(abs);
+	if (!st.exists) {
+		d->disk = st;
+		d->disk_changed = 1;
+		doc_tell(d, "was deleted on disk: Ctrl-S writes it again");
+		return;
+	}
+	if (doc_read(d->path, &data, &len, &mode, &st, &err) == -1) {
+		log_warn("%s", err);
+		free(err);
+		return;
+	}
+	if (doc_same_as(d, data, len)) {
+		/* Touched, or saved elsewhere with the same text. */
+		d->disk = st;
+		d->disk_changed = 0;
+		d->modified = 0;
+	} else if (!d->modified) {
+		doc_replace(d, NULL, data, len);
+		d->readonly = file_is_binary(data, len);
+		d->disk = st;
+		d->modified = 0;
+		d->disk_changed = 0;
+		doc_compact(d);
+		doc_tell(d, "reloaded from disk");
+	} else {
+		d->disk = st;
+		d->disk_changed = 1;
+		doc_tell(d, "changed on disk: Ctrl-R reloads");
+	}
+	free(data);
 }

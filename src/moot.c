@@ -26,6 +26,8 @@ usage(FILE *f)
 	    "  --listen ADDR:PORT  where to listen (default 127.0.0.1:2222;\n"
 	    "                      port 0 picks a free one)\n"
 	    "  --demo              make a small demo repository and serve it\n"
+	    "  --durable           make each journal write survive power loss\n"
+	    "                      (slower; default: survive a crash of moot)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -37,6 +39,7 @@ moot_serve(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"listen", required_argument, NULL, 'l'},
 	    {"demo", no_argument, NULL, 'd'},
+	    {"durable", no_argument, NULL, 'D'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
@@ -55,6 +58,9 @@ moot_serve(int argc, char **argv)
 			break;
 		case 'd':
 			o.demo = 1;
+			break;
+		case 'D':
+			o.durable = 1;
 			break;
 		case 'v':
 			o.verbose = 1;

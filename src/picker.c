@@ -1,5 +1,6 @@
 /* picker.c: the Ctrl-O file list, filtered as you type.
- * A case-insensitive substring match over the repository's files. */
+ * A case-insensitive substring match over the repository's files; a path
+ * that is not there is offered as a new file (the extra last slot). */
 #include "moot.h"
 
 #include <ctype.h>
@@ -12,7 +13,8 @@ void
 picker_open(struct picker *p, char **files, size_t nfiles)
 {
 	picker_free(p);
-	p->files = files;
+	p->files = xreallocarray(files, nfiles + 1, sizeof *files);
+	p->files[nfiles] = NULL; /* "new file: FILTER" */
 	p->nfiles = nfiles;
 	p->match = xcalloc(nfiles + 1, sizeof *p->match);
 	picker_filter(p);
@@ -23,8 +25,10 @@ picker_free(struct picker *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nfiles; i++)
-		free(p->files[i]);
+	if (p->files != NULL) {
+		for (i = 0; i <= p->nfiles; i++)
+			free(p->files[i]);
+	}
 	free(p->files);
 	free(p->match);
 	memset(p, 0, sizeof *p);
@@ -54,10 +58,20 @@ picker_filter(struct picker *p)
 {
 	size_t i;
 
+	int exact = 0;
+
 	p->nmatch = 0;
 	for (i = 0; i < p->nfiles; i++) {
 		if (picker_matches(p->files[i], p->filter))
 			p->match[p->nmatch++] = i;
+		if (strcmp(p->files[i], p->filter) == 0)
+			exact = 1;
+	}
+	free(p->files[p->nfiles]);
+	p->files[p->nfiles] = NULL;
+	if (p->filter_len > 0 && !exact) {
+		xasprintf(&p->files[p->nfiles], "new file: %s", p->filter);
+		p->match[p->nmatch++] = p->nfiles;
 	}
 	p->sel = 0;
 	p->top = 0;
@@ -107,5 +121,7 @@ picker_selected(const struct picker *p)
 {
 	if (p->nmatch == 0)
 		return NULL;
+	if (p->match[p->sel] == p->nfiles)
+		return p->filter;
 	return p->files[p->match[p->sel]];
 }

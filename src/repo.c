@@ -95,20 +95,41 @@ repo_free(struct repo *r)
 	free(r);
 }
 
+static int
+repo_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Tracked files in index order, then untracked files that are not ignored,
+ * sorted. */
 char **
 repo_files(struct repo *r, size_t *n)
 {
 	git_index *index;
 	const git_index_entry *e;
+	git_status_options opts;
+	git_status_list *status;
+	const git_status_entry *se;
 	char **files = NULL;
-	size_t i, count, used = 0;
+	size_t i, count, used = 0, tracked, nstatus = 0;
 
 	*n = 0;
 	if (git_repository_index(&index, r->git) != 0)
 		return NULL;
 	git_index_read(index, 0);
 	count = git_index_entrycount(index);
-	files = xcalloc(count + 1, sizeof *files);
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	             GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (git_status_list_new(&status, r->git, &opts) != 0)
+		status = NULL;
+	else
+		nstatus = git_status_list_entrycount(status);
+
+	files = xcalloc(count + nstatus + 1, sizeof *files);
 	for (i = 0; i < count; i++) {
 		e = git_index_get_byindex(index, i);
 		if (e == NULL || GIT_INDEX_ENTRY_STAGE(e) > 1)
@@ -120,6 +141,18 @@ repo_files(struct repo *r, size_t *n)
 		files[used++] = xstrdup(e->path);
 	}
 	git_index_free(index);
+
+	tracked = used;
+	for (i = 0; i < nstatus; i++) {
+		se = git_status_byindex(status, i);
+		if (se == NULL || se->status != GIT_STATUS_WT_NEW ||
+		    se->index_to_workdir == NULL)
+			continue;
+		files[used++] = xstrdup(se->index_to_workdir->new_file.path);
+	}
+	if (status != NULL)
+		git_status_list_free(status);
+	qsort(files + tracked, used - tracked, sizeof *files, repo_cmp);
 	*n = used;
 	return files;
 }
@@ -143,36 +176,72 @@ repo_first_file(struct repo *r)
 	return first;
 }
 
+/* Whether a relative path is well formed: no empty, "." or ".."
+ * component, not absolute, not inside .git. */
+static int
+repo_path_ok(const char *rel)
+{
+	const char *p = rel, *slash;
+	size_t len;
+
+	if (*rel == '\0' || *rel == '/')
+		return 0;
+	for (;;) {
+		slash = strchr(p, '/');
+		len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (p == rel && len == 4 && strncmp(p, ".git", 4) == 0)
+			return 0; /* git's own files are not for editing */
+		if (slash == NULL)
+			return 1;
+		p = slash + 1;
+	}
+}
+
+/*
+ * The real location of a path of the working tree: symlinks followed, so
+ * that a link to a file inside the tree opens (and saves to) that file. A
+ * file that does not exist yet must have an existing directory inside.
+ */
 char *
 repo_abspath(struct repo *r, const char *rel)
 {
 	char *path, *dir, *slash, real[PATH_MAX], *out;
 	size_t wlen = strlen(r->workdir);
+	struct stat sb;
 
-	if (*rel == '\0' || *rel == '/')
+	if (!repo_path_ok(rel))
 		return NULL;
-	if (strcmp(rel, ".git") == 0 || strncmp(rel, ".git/", 5) == 0)
-		return NULL; /* git's own files are not for editing */
 	xasprintf(&path, "%s%s", r->workdir, rel);
-	if (realpath(path, real) == NULL) {
-		/* A new file: its directory must resolve inside. */
+	if (realpath(path, real) != NULL)
+		out = xstrdup(real);
+	else {
+		if (errno != ENOENT) {
+			free(path);
+			return NULL;
+		}
+		/* A new file: its directory must resolve inside, and the
+		 * name itself must not be a dangling symlink. */
 		dir = xstrdup(path);
 		slash = strrchr(dir, '/');
 		*slash = '\0';
-		if (realpath(dir, real) == NULL) {
+		if (realpath(dir, real) == NULL || lstat(path, &sb) == 0) {
 			free(dir);
 			free(path);
 			return NULL;
 		}
+		xasprintf(&out, "%s/%s", real, slash + 1);
 		free(dir);
-		strncat(real, "/", sizeof real - strlen(real) - 1);
-	} else if (strlen(real) + 1 < sizeof real)
-		strcat(real, "/");
-	/* real now ends in '/'; it must lie strictly below the work tree. */
-	if (strncmp(real, r->workdir, wlen) != 0 || strlen(real) <= wlen) {
-		free(path);
+	}
+	free(path);
+	/* It must lie strictly below the work tree, and not in its .git. */
+	if (strncmp(out, r->workdir, wlen) != 0 || strlen(out) <= wlen ||
+	    strcmp(out + wlen, ".git") == 0 ||
+	    strncmp(out + wlen, ".git/", 5) == 0) {
+		free(out);
 		return NULL;
 	}
-	out = path;
 	return out;
 }

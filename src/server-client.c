@@ -9,13 +9,18 @@
 
 #include "buffer.h"
 #include "frontend.h"
+#include "journal.h"
 #include "loop.h"
 #include "proto.h"
 #include "repo.h"
 #include "server.h"
+#include "undo.h"
 #include "utf8.h"
 
 #define CLIENT_READ_MAX (1024 * 1024) /* unread input we hold per client */
+#define CLIENT_GROUP_MS 500 /* a pause this long closes an undo group */
+#define CLIENT_PASTE_MAX (256U * 1024 * 1024) /* the largest paste taken */
+#define CLIENT_CONFIRM_MS 4000 /* a second Ctrl-S within this overwrites */
 
 struct client *
 server_client_create(int fd, pid_t pid)
@@ -27,6 +32,7 @@ server_client_create(int fd, pid_t pid)
 	c->pid = pid;
 	bytes_init(&c->in);
 	bytes_init(&c->out);
+	bytes_init(&c->paste);
 	TAILQ_INSERT_TAIL(&server->clients, c, entry);
 	return c;
 }
@@ -38,6 +44,9 @@ server_client_free(struct client *c)
 	bytes_free(&c->in);
 	bytes_free(&c->out);
 	picker_free(&c->picker);
+	bytes_free(&c->paste);
+	free(c->clipboard);
+	free(c->find_last);
 	frame_free(c->sent);
 	free(c->name);
 	free(c->email);
@@ -87,12 +96,34 @@ server_client_bye(struct client *c, const char *why)
 	c->closing = 1;
 }
 
+/* Show a document to c, saying when it cannot be changed. */
+static void
+server_client_show(struct client *c, struct doc *d)
+{
+	view_set_doc(&c->view, d);
+	c->last_edit = 0;
+	if (d->readonly)
+		server_client_notice(c, "%s is binary: read-only", d->path);
+}
+
 static void
 server_client_open_first(struct client *c)
 {
 	struct doc *d = NULL;
+	struct place *p;
 	char *first, *err = NULL;
 
+	/* Back where they were, if the document is still there. */
+	if ((p = server_place_find(c->key)) != NULL &&
+	    (d = doc_open(p->path, &err)) != NULL) {
+		server_client_show(c, d);
+		c->view.cursor = p->pos < buffer_length(d->buf)
+		                     ? p->pos
+		                     : buffer_length(d->buf);
+		return;
+	}
+	free(err);
+	err = NULL;
 	if ((first = repo_first_file(server->repo)) != NULL) {
 		d = doc_open(first, &err);
 		if (d == NULL) {
@@ -103,7 +134,7 @@ server_client_open_first(struct client *c)
 	}
 	if (d == NULL)
 		d = doc_scratch();
-	view_set_doc(&c->view, d);
+	server_client_show(c, d);
 }
 
 static void
@@ -134,6 +165,8 @@ server_client_hello(struct client *c, struct proto_hello *h)
 			taken[ntaken++] = o->colour;
 	}
 	c->colour = colour_for_key(c->key, taken, ntaken);
+	if (server->journal != NULL)
+		journal_person(server->journal, c->key, c->name, c->email);
 	server_client_open_first(c);
 	c->ready = 1;
 
@@ -152,52 +185,259 @@ server_client_hello(struct client *c, struct proto_hello *h)
 		server_client_notice(c, "welcome, %s", c->name);
 }
 
-static void
-server_client_insert(struct client *c, const char *s, size_t len)
+/* Whether the person may change the document; tells them if not. */
+static int
+server_client_editable(struct client *c)
 {
-	struct op op;
-
-	memset(&op, 0, sizeof op);
-	op.doc = c->view.doc;
-	op.author = c;
-	op.pos = c->view.cursor;
-	op.ins = s;
-	op.ins_len = len;
-	doc_apply(&op);
+	if (!c->view.doc->readonly)
+		return 1;
+	server_client_notice(c, "%s is read-only", c->view.doc->path);
+	return 0;
 }
 
-static void
-server_client_delete(struct client *c, size_t from, size_t to)
+/* The next undo group starts unless this edit continues the last one:
+ * same document, where the last one ended, soon after it. */
+static int
+server_client_boundary(struct client *c, size_t pos)
 {
+	return c->last_edit == 0 || c->last_edit_doc != c->view.doc ||
+	       c->last_edit_end != pos ||
+	       server->now - c->last_edit > CLIENT_GROUP_MS;
+}
+
+/* Replace [from, to) with s as one op by c (an insert when from == to, a
+ * delete when len == 0); group: 0 joins the open undo group if it can,
+ * 1 always starts a new one. */
+static void
+server_client_replace(struct client *c, size_t from, size_t to, const char *s,
+    size_t len, int group)
+{
+	struct view *v = &c->view;
 	struct op op;
 	char *gone;
 
-	if (to <= from)
+	if (to <= from && len == 0)
 		return;
-	gone = xmalloc(to - from);
-	buffer_copy(c->view.doc->buf, from, to - from, gone);
+	server->now = loop_now();
+	gone = xmalloc(to - from + 1);
+	buffer_copy(v->doc->buf, from, to - from, gone);
 	memset(&op, 0, sizeof op);
-	op.doc = c->view.doc;
+	op.doc = v->doc;
 	op.author = c;
+	op.key = c->key;
 	op.pos = from;
 	op.del = gone;
 	op.del_len = to - from;
+	op.ins = s;
+	op.ins_len = len;
+	op.kind = UNDO_EDIT;
+	/* Typing continues at from; Backspace ends at to; Delete at from. */
+	op.boundary = group || (server_client_boundary(c, from) &&
+	                           server_client_boundary(c, to));
 	doc_apply(&op);
 	free(gone);
+	v->cursor = from + len;
+	v->selecting = 0;
+	c->last_edit = group ? 0 : server->now;
+	c->last_edit_end = from + len;
+	c->last_edit_doc = v->doc;
+}
+
+/* Typing: replaces the selection if there is one. */
+static void
+server_client_type(struct client *c, const char *s, size_t len)
+{
+	size_t from, to;
+
+	if (!server_client_editable(c))
+		return;
+	if (view_selection(&c->view, &from, &to))
+		server_client_replace(c, from, to, s, len, 1);
+	else
+		server_client_replace(
+		    c, c->view.cursor, c->view.cursor, s, len, 0);
+}
+
+/* Backspace and Delete: the selection, or the unit before/after. */
+static void
+server_client_erase(struct client *c, int forward)
+{
+	struct view *v = &c->view;
+	size_t from, to;
+
+	if (!server_client_editable(c))
+		return;
+	if (view_selection(v, &from, &to)) {
+		server_client_replace(c, from, to, NULL, 0, 1);
+		return;
+	}
+	if (forward)
+		server_client_replace(
+		    c, v->cursor, view_next_unit(v), NULL, 0, 0);
+	else
+		server_client_replace(
+		    c, view_prev_unit(v), v->cursor, NULL, 0, 0);
+}
+
+/* The selection, or without one the cursor's whole line (newline
+ * included), as editors do for copy and cut. */
+static void
+server_client_copy_range(struct client *c, size_t *from, size_t *to)
+{
+	const struct buffer *b = c->view.doc->buf;
+	size_t line;
+
+	if (view_selection(&c->view, from, to))
+		return;
+	line = buffer_line_of(b, c->view.cursor);
+	*from = buffer_line_start(b, line);
+	*to = buffer_line_end(b, line);
+	if (*to < buffer_length(b))
+		(*to)++;
+}
+
+static void
+server_client_copy(struct client *c, int cut)
+{
+	size_t from, to;
+
+	if (cut && !server_client_editable(c))
+		return;
+	server_client_copy_range(c, &from, &to);
+	if (from == to) {
+		server_client_notice(c, "nothing to copy");
+		return;
+	}
+	free(c->clipboard);
+	c->clipboard = xmalloc(to - from + 1);
+	c->clipboard_len =
+	    buffer_copy(c->view.doc->buf, from, to - from, c->clipboard);
+	if (cut) {
+		server_client_replace(c, from, to, NULL, 0, 1);
+		server_client_notice(c, "cut %zu bytes", to - from);
+	} else
+		server_client_notice(c, "copied %zu bytes", to - from);
+}
+
+/* Insert text (the clipboard, a paste) as one op and one undo step. */
+static void
+server_client_put(struct client *c, const char *s, size_t len)
+{
+	size_t from, to;
+
+	if (!server_client_editable(c))
+		return;
+	if (!view_selection(&c->view, &from, &to))
+		from = to = c->view.cursor;
+	server_client_replace(c, from, to, s, len, 1);
+}
+
+/* A bracketed paste is complete: terminals send newlines as CR. */
+static void
+server_client_paste_done(struct client *c)
+{
+	char *s = (char *)bytes_ptr(&c->paste);
+	size_t len = bytes_len(&c->paste), i, j;
+
+	for (i = j = 0; i < len; i++) {
+		if (s[i] == '\r') {
+			s[j++] = '\n';
+			if (i + 1 < len && s[i + 1] == '\n')
+				i++;
+		} else
+			s[j++] = s[i];
+	}
+	if (c->mode == CLIENT_EDIT && j > 0)
+		server_client_put(c, s, j);
+}
+
+/* A piece of a bracketed paste; the last one applies it all. A paste over
+ * CLIENT_PASTE_MAX is dropped whole (pasting -1) and the person told. */
+static void
+server_client_paste(struct client *c, const struct proto_paste *p)
+{
+	if (c->pasting == 0)
+		c->pasting = 1; /* a piece without a start key starts one */
+	if (c->pasting == 1 &&
+	    bytes_len(&c->paste) + p->len > CLIENT_PASTE_MAX) {
+		c->pasting = -1;
+		bytes_free(&c->paste);
+		bytes_init(&c->paste);
+	}
+	if (c->pasting == 1)
+		bytes_add(&c->paste, p->data, p->len);
+	if (!p->last)
+		return;
+	if (c->pasting == -1) {
+		server_client_notice(c,
+		    "paste too large (over %u MB); nothing was pasted",
+		    CLIENT_PASTE_MAX / (1024 * 1024));
+	} else if (c->cols >= SERVER_MIN_COLS && c->rows >= SERVER_MIN_ROWS)
+		server_client_paste_done(c);
+	bytes_free(&c->paste); /* do not keep megabytes around */
+	bytes_init(&c->paste);
+	c->pasting = 0;
+	server_redraw_all();
+}
+
+static void
+server_client_undo(struct client *c, int redo)
+{
+	size_t where;
+	int rc;
+
+	rc = doc_undo(c->view.doc, c, c->key, redo, &where);
+	c->last_edit = 0;
+	if (rc == -1)
+		server_client_notice(
+		    c, redo ? "nothing to redo" : "nothing to undo");
+	else if (rc == 0)
+		server_client_notice(c,
+		    "nothing left to %s: others changed "
+		    "that text",
+		    redo ? "redo" : "undo");
+	else {
+		c->view.cursor = where;
+		c->view.selecting = 0;
+	}
 }
 
 static void
 server_client_save(struct client *c)
 {
+	struct doc *d = c->view.doc;
 	char *err = NULL;
+	int rc, force;
 
-	if (doc_save(c->view.doc, &err) == -1) {
+	server->now = loop_now();
+	force = c->save_confirm != 0 && server->now < c->save_confirm;
+	c->save_confirm = 0;
+	c->last_edit = 0;
+	if ((rc = doc_save(d, force, &err)) != 0) {
+		if (rc == -2)
+			c->save_confirm = server->now + CLIENT_CONFIRM_MS;
 		server_client_notice(c, "%s", err);
 		free(err);
 		return;
 	}
-	log_info("client %u: %s saved %s", c->id, c->name, c->view.doc->path);
+	log_info("client %u: %s saved %s", c->id, c->name, d->path);
 	server_notice("saved by %s", c->name);
+}
+
+static void
+server_client_reload(struct client *c)
+{
+	struct doc *d = c->view.doc;
+	char *err = NULL;
+
+	c->last_edit = 0;
+	if (doc_reload(d, c, &err) == -1) {
+		server_client_notice(c, "%s", err);
+		free(err);
+		return;
+	}
+	log_info("client %u: %s reloaded %s", c->id, c->name, d->path);
+	server_notice("%s reloaded by %s", d->path, c->name);
 }
 
 static void
@@ -259,7 +499,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 			free(err);
 			break;
 		}
-		view_set_doc(&c->view, d);
+		server_client_show(c, d);
 		picker_free(p);
 		c->mode = CLIENT_EDIT;
 		break;
@@ -273,30 +513,32 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 		p->top = p->sel - shown + 1;
 }
 
-static void
-server_client_edit_key(struct client *c, const struct key_event *k)
+/* A movement key: with Shift it extends the selection. */
+static int
+server_client_move(struct client *c, const struct key_event *k)
 {
 	struct view *v = &c->view;
-	size_t page = c->rows > 3 ? c->rows - 3 : 1, len;
-	char utf8[4];
+	size_t page = c->rows > 3 ? c->rows - 3 : 1;
 
 	switch (k->code) {
-	case KEYC_CHAR:
-		if ((len = utf8_encode(k->cp, utf8)) > 0)
-			server_client_insert(c, utf8, len);
+	case KEYC_LEFT:
+	case KEYC_RIGHT:
+	case KEYC_UP:
+	case KEYC_DOWN:
+	case KEYC_HOME:
+	case KEYC_END:
+	case KEYC_PGUP:
+	case KEYC_PGDN:
 		break;
-	case KEYC_ENTER:
-		server_client_insert(c, "\n", 1);
-		break;
-	case KEYC_TAB:
-		server_client_insert(c, "\t", 1);
-		break;
-	case KEYC_BACKSPACE:
-		server_client_delete(c, view_prev_unit(v), v->cursor);
-		break;
-	case KEYC_DELETE:
-		server_client_delete(c, v->cursor, view_next_unit(v));
-		break;
+	default:
+		return 0;
+	}
+	if (k->mods & KEYC_MOD_SHIFT)
+		view_select_start(v);
+	else
+		view_select_clear(v);
+	c->last_edit = 0;
+	switch (k->code) {
 	case KEYC_LEFT:
 		view_move_left(v);
 		break;
@@ -324,15 +566,81 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 		if (v->top + page < buffer_lines(v->doc->buf))
 			v->top += page;
 		break;
+	}
+	return 1;
+}
+
+static void
+server_client_ctrl_key(struct client *c, uint32_t key)
+{
+	switch (key) {
+	case 's':
+		server_client_save(c);
+		break;
+	case 'o':
+		server_client_open_picker(c);
+		break;
+	case 'z':
+		server_client_undo(c, 0);
+		break;
+	case 'y':
+		server_client_undo(c, 1);
+		break;
+	case 'c':
+		server_client_copy(c, 0);
+		break;
+	case 'x':
+		server_client_copy(c, 1);
+		break;
+	case 'v':
+		if (c->clipboard == NULL)
+			server_client_notice(c, "the clipboard is empty");
+		else
+			server_client_put(c, c->clipboard, c->clipboard_len);
+		break;
+	case 'f':
+		view_select_clear(&c->view);
+		prompt_find(c);
+		break;
+	case 'g':
+		prompt_goto(c);
+		break;
+	case 'r':
+		server_client_reload(c);
+		break;
+	}
+}
+
+static void
+server_client_edit_key(struct client *c, const struct key_event *k)
+{
+	size_t len;
+	char utf8[4];
+
+	if (server_client_move(c, k))
+		return;
+	switch (k->code) {
+	case KEYC_CHAR:
+		if ((len = utf8_encode(k->cp, utf8)) > 0)
+			server_client_type(c, utf8, len);
+		break;
+	case KEYC_ENTER:
+		server_client_type(c, "\n", 1);
+		break;
+	case KEYC_TAB:
+		server_client_type(c, "\t", 1);
+		break;
+	case KEYC_BACKSPACE:
+		server_client_erase(c, 0);
+		break;
+	case KEYC_DELETE:
+		server_client_erase(c, 1);
+		break;
+	case KEYC_ESC:
+		view_select_clear(&c->view);
+		break;
 	case KEYC_CTRL:
-		switch (k->cp) {
-		case 's':
-			server_client_save(c);
-			break;
-		case 'o':
-			server_client_open_picker(c);
-			break;
-		}
+		server_client_ctrl_key(c, k->cp);
 		break;
 	default:
 		break;
@@ -353,6 +661,8 @@ server_client_key(struct client *c, const struct key_event *k)
 		return;
 	if (c->mode == CLIENT_PICKER)
 		server_client_picker_key(c, k);
+	else if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
+		prompt_key(c, k);
 	else
 		server_client_edit_key(c, k);
 	server_redraw_all();
@@ -377,7 +687,14 @@ server_client_message(struct client *c, struct proto_msg *m)
 		k.code = m->u.key.code;
 		k.mods = m->u.key.mods;
 		k.cp = m->u.key.cp;
-		server_client_key(c, &k);
+		if (k.code == KEYC_PASTE_START) {
+			bytes_clear(&c->paste);
+			c->pasting = 1;
+		} else if (k.code != KEYC_PASTE_END)
+			server_client_key(c, &k);
+		break;
+	case PROTO_PASTE:
+		server_client_paste(c, &m->u.paste);
 		break;
 	case PROTO_RESIZE:
 		c->cols = m->u.resize.cols;

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +23,15 @@
 #include <libssh/server.h>
 
 #include "frontend.h"
+#include "journal.h"
 #include "loop.h"
 #include "proto.h"
 #include "repo.h"
 #include "server.h"
 
 #define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
+#define SERVER_DISK_MS 1000  /* how often files are checked for changes */
+#define SERVER_JOURNAL_RETRY_MS 1000 /* after a failed journal write */
 
 struct server *server;
 
@@ -127,7 +131,7 @@ server_accept(int fd, int events, void *arg)
 	struct authkeys keys;
 	struct frontend_args fa;
 	struct client *c;
-	int sock, sp[2], conn, up, null;
+	int sock, sp[2], conn, up, null, one = 1;
 	pid_t pid;
 
 	if ((sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
@@ -135,6 +139,9 @@ server_accept(int fd, int events, void *arg)
 			log_warn("accept: %s", strerror(errno));
 		return;
 	}
+	/* Keystrokes and screen updates are small: send them at once, as
+	 * sshd does for interactive sessions, not after a delayed ACK. */
+	setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
 		log_warn("socketpair: %s", strerror(errno));
 		close(sock);
@@ -294,6 +301,9 @@ server_client_lost(struct client *c)
 	int was_ready = c->ready && !c->closing; /* Ctrl-Q announced it */
 	char *name = c->name != NULL ? xstrdup(c->name) : NULL;
 
+	if (c->ready && c->key != NULL && c->view.doc != NULL &&
+	    *c->view.doc->path != '\0')
+		server_place_set(c->key, c->view.doc->path, c->view.cursor);
 	loop_del(server->loop, c->fd);
 	TAILQ_REMOVE(&server->clients, c, entry);
 	server_client_free(c);
@@ -301,6 +311,101 @@ server_client_lost(struct client *c)
 		server_notice("%s left", name);
 	free(name);
 	server_redraw_all();
+}
+
+void
+server_place_set(const char *key, const char *path, size_t pos)
+{
+	struct place *p;
+
+	if (*key == '\0')
+		return;
+	if ((p = server_place_find(key)) == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->key = xstrdup(key);
+		TAILQ_INSERT_TAIL(&server->places, p, entry);
+	} else
+		free(p->path);
+	p->path = xstrdup(path);
+	p->pos = pos;
+}
+
+struct place *
+server_place_find(const char *key)
+{
+	struct place *p;
+
+	TAILQ_FOREACH (p, &server->places, entry) {
+		if (strcmp(p->key, key) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* A timer that only makes the loop go round once more. */
+static void
+server_wake(void *arg)
+{
+}
+
+/*
+ * Before each poll, and before any frame: write this pass's ops (and where
+ * everyone's cursor is) to the journal in one transaction. If the journal
+ * cannot be written, the edits stay in memory and queued, people are told,
+ * and writing is retried.
+ */
+static void
+server_flush_journal(void *arg)
+{
+	static uint64_t failed_at;
+	struct client *c;
+	char *err = NULL;
+
+	if (server->journal == NULL)
+		return;
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (!c->ready || c->view.doc == NULL ||
+		    *c->view.doc->path == '\0')
+			continue;
+		if (c->jdoc == c->view.doc && c->jcursor == c->view.cursor)
+			continue;
+		journal_cursor(
+		    server->journal, c->key, c->view.doc->path, c->view.cursor);
+		c->jdoc = c->view.doc;
+		c->jcursor = c->view.cursor;
+	}
+	if (journal_queued(server->journal) == 0)
+		return;
+	server->now = loop_now();
+	if (failed_at != 0 && server->now - failed_at < SERVER_JOURNAL_RETRY_MS)
+		return;
+	if (journal_flush(server->journal, &err) == 0) {
+		if (failed_at != 0) {
+			log_info("journal: writing again");
+			server_notice("journal written again");
+		}
+		failed_at = 0;
+		return;
+	}
+	failed_at = server->now;
+	loop_timer(server->loop, SERVER_JOURNAL_RETRY_MS, server_wake, NULL);
+	log_warn("journal: %s", err);
+	if (server->now - server->journal_warned >= SERVER_NOTICE_MS) {
+		server->journal_warned = server->now;
+		server_notice("journal: %s; edits are kept in memory", err);
+	}
+	free(err);
+}
+
+/* Files changed behind the session's back (a git pull, another editor). */
+static void
+server_check_disk(void *arg)
+{
+	struct doc *d;
+
+	TAILQ_FOREACH (d, &server->docs, entry)
+		doc_check_disk(d);
+	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 }
 
 /* Before each poll: send a frame to everyone whose screen changed and
@@ -407,11 +512,17 @@ server_main(const struct server_options *o)
 	server = xcalloc(1, sizeof *server);
 	TAILQ_INIT(&server->docs);
 	TAILQ_INIT(&server->clients);
+	TAILQ_INIT(&server->places);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
 		fprintf(stderr, "moot: %s\n", err);
 		free(err);
 		return 1;
 	}
+	free(dir);
+
+	/* Bring back what the last session had, before anyone can join. */
+	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);
+	recover_journal(dir, o->durable);
 	free(dir);
 
 	ssh_init();
@@ -445,8 +556,11 @@ server_main(const struct server_options *o)
 	    server->loop, server->listen_fd, LOOP_READ, server_accept, NULL);
 	loop_add(server->loop, server_signal_pipe[0], LOOP_READ,
 	    server_signal_cb, NULL);
+	/* The journal is written before frames show anyone its edits. */
+	loop_before(server->loop, server_flush_journal, NULL);
 	loop_before(server->loop, server_flush_frames, NULL);
 	server_tick(NULL);
+	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 
 	nkeys = auth_load(&keys, getenv("HOME"), server->repo->workdir);
 	auth_free(&keys);
@@ -464,6 +578,11 @@ server_main(const struct server_options *o)
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	if (journal_flush(server->journal, &err) == -1) {
+		log_warn("journal: %s", err);
+		free(err);
+	}
+	journal_close(server->journal);
 	ssh_bind_free(server_bind);
 	ssh_finalize();
 	return 0;

@@ -1,0 +1,223 @@
+/* recover.c: bringing a session back from its journal after a crash.
+ * Every op is replayed through doc_apply, exactly as it was first made. */
+#include "moot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "file.h"
+#include "journal.h"
+#include "repo.h"
+#include "server.h"
+#include "undo.h"
+
+struct recover {
+	struct doc *doc; /* the document being replayed (NULL: skipped) */
+	size_t docs;
+	size_t ops;
+	size_t problems;
+};
+
+static void
+recover_problem(void *arg, const char *message)
+{
+	struct recover *r = arg;
+
+	r->problems++;
+	log_warn("journal: %s", message);
+	printf("Journal: %s\n", message);
+}
+
+static void
+recover_doc(void *arg, const char *path, const char *base, size_t len)
+{
+	struct recover *r = arg;
+	char *why;
+
+	r->doc = NULL;
+	if (doc_find(path) != NULL || *path == '\0') {
+		xasprintf(&why, "%s: listed twice; skipped", path);
+		recover_problem(r, why);
+		free(why);
+		return;
+	}
+	if ((r->doc = doc_restore(path, base, len)) == NULL) {
+		xasprintf(&why, "%s: outside the repository; skipped", path);
+		recover_problem(r, why);
+		free(why);
+		return;
+	}
+	r->docs++;
+}
+
+static void
+recover_undo(void *arg, const char *path, const char *author, const void *data,
+    size_t len)
+{
+	struct recover *r = arg;
+	struct undo *u;
+	char *why;
+
+	if (r->doc == NULL || strcmp(r->doc->path, path) != 0)
+		return;
+	if ((u = undo_load(data, len, buffer_length(r->doc->buf))) == NULL) {
+		xasprintf(&why,
+		    "%s: an undo history could not be read; "
+		    "it starts empty",
+		    path);
+		recover_problem(r, why);
+		free(why);
+		return;
+	}
+	doc_attach_history(r->doc, author, u);
+}
+
+/* Check an edit against the text it was made on before applying it. */
+static int
+recover_op(void *arg, const struct journal_rec *rec)
+{
+	struct recover *r = arg;
+	struct doc *d = r->doc;
+	struct op op;
+	size_t len, where;
+	char *have;
+	int same;
+
+	if (d == NULL || strcmp(d->path, rec->path) != 0)
+		return -1;
+	if (rec->kind == JOURNAL_UNDO || rec->kind == JOURNAL_REDO) {
+		doc_undo(
+		    d, NULL, rec->author, rec->kind == JOURNAL_REDO, &where);
+		r->ops++;
+		return 0;
+	}
+	len = buffer_length(d->buf);
+	if (rec->pos > len || rec->del_len > len - rec->pos)
+		return -1;
+	if (rec->del_len > 0) {
+		have = xmalloc(rec->del_len);
+		buffer_copy(d->buf, rec->pos, rec->del_len, have);
+		same = memcmp(have, rec->del, rec->del_len) == 0;
+		free(have);
+		if (!same)
+			return -1;
+	}
+	memset(&op, 0, sizeof op);
+	op.doc = d;
+	op.key = rec->author;
+	op.pos = rec->pos;
+	op.del = rec->del;
+	op.del_len = rec->del_len;
+	op.ins = rec->ins;
+	op.ins_len = rec->ins_len;
+	op.kind = UNDO_EDIT;
+	op.boundary = rec->boundary;
+	doc_apply(&op);
+	r->ops++;
+	return 0;
+}
+
+static void
+recover_cursor(void *arg, const char *author, const char *path, uint64_t pos)
+{
+	server_place_set(author, path, pos);
+}
+
+/* Whether the file on disk holds the document's text: if not, the
+ * document has unsaved edits. */
+static int
+recover_differs(struct doc *d)
+{
+	char *abs, *data, *text, *why = NULL;
+	size_t len, tlen;
+	mode_t mode;
+	int differs = 1;
+
+	if ((abs = repo_abspath(server->repo, d->path)) == NULL)
+		return 1;
+	if (file_load(abs, &data, &len, &mode, NULL, &why) == 0) {
+		text = buffer_contents(d->buf, &tlen);
+		differs = tlen != len || memcmp(text, data, len) != 0;
+		free(text);
+		free(data);
+	}
+	free(why);
+	free(abs);
+	return differs;
+}
+
+/*
+ * Open the journal under .git/moot/ and replay it. A journal that cannot
+ * be read is moved aside (never deleted) and a new one started; the files
+ * on disk are never touched here.
+ */
+void
+recover_journal(const char *path, int durable)
+{
+	struct journal_replay cb;
+	struct recover r;
+	struct doc *d;
+	char *err = NULL, *aside;
+	size_t modified = 0;
+
+	if ((server->journal = journal_open(path, durable, &err)) == NULL) {
+		/* A newer moot's journal is not damaged: leave it alone. */
+		if (strstr(err, "newer moot") != NULL)
+			fatalx("%s; run that version of moot, or move the "
+			       "journal away to start afresh",
+			    err);
+		aside = journal_set_aside(path);
+		log_warn("journal: %s", err);
+		printf("Journal: %s\n", err);
+		printf("Journal: nothing could be recovered from it; it was "
+		       "moved to %s. Files on disk are untouched.\n",
+		    aside != NULL ? aside : "(could not be moved)");
+		free(err);
+		err = NULL;
+		if (aside == NULL || (server->journal = journal_open(
+		                          path, durable, &err)) == NULL)
+			fatalx("cannot start a journal at %s: %s", path,
+			    err != NULL ? err : "cannot move the old one");
+		free(aside);
+		return;
+	}
+
+	memset(&cb, 0, sizeof cb);
+	cb.doc = recover_doc;
+	cb.undo = recover_undo;
+	cb.op = recover_op;
+	cb.cursor = recover_cursor;
+	cb.problem = recover_problem;
+	memset(&r, 0, sizeof r);
+	server->replaying = 1;
+	if (journal_replay(server->journal, &cb, &r, &err) == -1) {
+		log_warn("journal: %s", err);
+		printf("Journal: %s; what was read before that is kept. "
+		       "Files on disk are untouched.\n",
+		    err);
+		free(err);
+	}
+	server->replaying = 0;
+
+	/* Start the journal afresh from what was recovered. */
+	TAILQ_FOREACH (d, &server->docs, entry) {
+		d->modified = recover_differs(d);
+		if (d->modified)
+			modified++;
+		doc_compact(d);
+	}
+	if (journal_flush(server->journal, &err) == -1) {
+		log_warn("journal: %s", err);
+		free(err);
+	}
+	if (r.docs > 0) {
+		printf("Recovered %zu document%s from the journal (%zu "
+		       "edits replayed); %zu with unsaved edits.\n",
+		    r.docs, r.docs == 1 ? "" : "s", r.ops, modified);
+		log_info("journal: recovered %zu documents, %zu edits, %zu "
+		         "problems",
+		    r.docs, r.ops, r.problems);
+	}
+}
