@@ -711,8 +711,9 @@ h_daemon_sanitizers(struct h_daemon *d)
 		return;
 	if (strstr(text, "Sanitizer") != NULL ||
 	    strstr(text, "runtime error:") != NULL) {
-		fprintf(stderr, "harness: sanitizer report in the daemon's "
-				"log:\n%s\n",
+		fprintf(stderr,
+		    "harness: sanitizer report in the daemon's "
+		    "log:\n%s\n",
 		    text);
 		h_sanitizer_reports++;
 	}
@@ -1547,7 +1548,6 @@ h_wait_closed_at(struct h_client *c, int ms, const char *file, int line)
 		    "the session to end",
 		    c->label, ms);
 }
-
 
 static void
 h_ssh_close(ssh_session s)

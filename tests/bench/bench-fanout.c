@@ -1,4 +1,4 @@
-/* bench-fanout.c: keystroke fan-out latency and memory of moot serve.
+/* bench-fanout.c: keystroke fan-out latency, CPU and memory of moot serve.
  * A real daemon and real libssh clients on loopback; prints tables. */
 #include "moot.h"
 
@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,23 @@
 #define JOIN_TIMEOUT 15000 /* ms for a client's first frame */
 #define SETTLE 30          /* ms of pumping between keystrokes */
 #define WATCHDOG 300       /* seconds the whole benchmark may take */
+
+/*
+ * The typists phase: TYPISTS people in one file, each on an empty line of
+ * their own, type rounds keys each; in every round each of them sends one
+ * key, then the benchmark waits until every screen shows every key of the
+ * round and pauses PAUSE ms, so each round starts in quiet processes as it
+ * would between real keystrokes (a longer pause only adds wall time).
+ * The keys of a round go either all at once (the daemon may handle them
+ * together) or GAP ms apart (people typing 1000 / (TYPISTS * GAP) keys a
+ * second each, interleaved).
+ */
+#define TYPISTS 10
+#define ROUNDS 30    /* default keys per typist */
+#define MAXROUNDS 60 /* a line must fit in COLS */
+#define PAUSE 20     /* ms between rounds */
+#define GAP 20       /* ms between the keys of a spread round */
+#define HEADING "# Fan-out benchmark" /* the file's first line */
 
 static const int sizes[] = {2, 10, 30};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
@@ -681,6 +699,303 @@ out:
 	return ok ? 0 : -1;
 }
 
+/* How the keys of the typists phase are sent. */
+#define TYPE_ONE 0    /* one person types at a time: the baseline */
+#define TYPE_BURST 1  /* every person's key of a round at once */
+#define TYPE_SPREAD 2 /* every person's key of a round, GAP ms apart */
+#define NTYPES 3
+
+/* The results of one typists run. */
+struct typing {
+	int how;         /* TYPE_* */
+	int keys;        /* keystrokes measured */
+	long long *pair; /* us per (keystroke, screen) pair, all screens */
+	size_t npair;
+	long long *all; /* us per keystroke until every screen has it */
+	size_t nall;
+	double cpu_daemon; /* ms of CPU per keystroke, as struct run */
+	double ns_daemon;
+	double cpu_frontends;
+	double ns_frontends;
+	double cpu_bench;
+	int failed;
+};
+
+/* The keys of one round and where each screen has shown them. */
+struct round {
+	struct h_client **c;
+	int n;                          /* screens */
+	int nkeys;                      /* keys in this round */
+	int sent;                       /* keys sent so far */
+	int x[TYPISTS], y[TYPISTS];     /* the cell of each key */
+	uint32_t ch[TYPISTS];           /* its character */
+	long long t0[TYPISTS];          /* when it was sent, us */
+	long long at[TYPISTS][TYPISTS]; /* key, screen: us after t0, or -1 */
+	int left;                       /* (key, screen) pairs still to show */
+};
+
+/* The character typist i types in round k: different on every line. */
+static char
+typed_char(int i, int k)
+{
+	return 'a' + (i + k) % 26;
+}
+
+/* The round predicate: stamp each screen's cells as their key arrives. */
+static int
+round_seen(struct h_client *unused, void *arg)
+{
+	struct round *r = arg;
+	struct h_cell cell;
+	long long t = now_us();
+	int j, i;
+
+	for (j = 0; j < r->sent; j++) {
+		for (i = 0; i < r->n; i++) {
+			if (r->at[j][i] != -1)
+				continue;
+			h_cell(r->c[i], r->x[j], r->y[j], &cell);
+			if (cell.ch == r->ch[j]) {
+				r->at[j][i] = t - r->t0[j];
+				r->left--;
+			}
+		}
+	}
+	return r->left == 0;
+}
+
+/*
+ * Give each of the n people an empty line of their own: the first makes n
+ * empty lines at the top, then person i goes to line i. Where the others'
+ * cursors end up after those Enters is the daemon's business, so each
+ * moves from where its own screen shows it. 1 on success.
+ */
+static int
+own_lines(struct h_daemon *d, struct h_client **c, int n)
+{
+	struct row_text rt;
+	char *what;
+	int i, k, x, y;
+
+	for (k = 0; k < n; k++)
+		h_key(c[0], "Enter");
+	rt.y = n;
+	rt.text = HEADING;
+	for (i = 0; i < n; i++) {
+		if (!h_until(c[i], row_has, &rt, KEY_TIMEOUT)) {
+			xasprintf(&what,
+			    "typists: after %d Enters, u%02d never "
+			    "showed the heading on row %d",
+			    n, i, n);
+			report_client(d, c[i], what);
+			free(what);
+			return 0;
+		}
+	}
+	h_pump_all(200);
+	for (i = 0; i < n; i++) {
+		h_cursor(c[i], &x, &y);
+		for (; y > i; y--)
+			h_key(c[i], "Up");
+		for (; y < i; y++)
+			h_key(c[i], "Down");
+		if (x != 0)
+			h_key(c[i], "Home");
+	}
+	for (i = 0; i < n; i++) {
+		if (!h_until(c[i], cursor_at_row, &i, KEY_TIMEOUT)) {
+			xasprintf(&what,
+			    "typists: u%02d never got to column 0 "
+			    "of row %d",
+			    i, i);
+			report_client(d, c[i], what);
+			free(what);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Each line holds the rounds characters its typist typed, on every
+ * screen; 1 if so.
+ */
+static int
+lines_typed(struct h_daemon *d, struct h_client **c, int n, int rounds)
+{
+	char want[MAXROUNDS + 1], *what;
+	const char *row;
+	int i, s, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < rounds; k++)
+			want[k] = typed_char(i, k);
+		want[rounds] = '\0';
+		for (s = 0; s < n; s++) {
+			row = h_row(c[s], i);
+			if (strcmp(row, want) == 0)
+				continue;
+			xasprintf(&what,
+			    "typists: row %d of u%02d is \"%s\", "
+			    "expected \"%s\"",
+			    i, s, row, want);
+			report_client(d, c[s], what);
+			free(what);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * One typists run: TYPISTS people join, each goes to a line of their own,
+ * and they type rounds keys each. With TYPE_BURST and TYPE_SPREAD every
+ * round has one key from each person (the first sender rotating); with
+ * TYPE_ONE one person types at a time (u00 types its line, then u01, ...),
+ * one key per round: the same keys and the same final text.
+ */
+static void
+typing(struct typing *t, int how, int rounds)
+{
+	struct h_client *c[TYPISTS];
+	struct h_daemon *d;
+	struct round r;
+	struct cpu cpu0, cpu1;
+	char *key[TYPISTS], *repo, ch, *what;
+	long long hz, last;
+	double b0, b1;
+	pid_t dpid;
+	int n = TYPISTS, nrounds, i, j, k, who, col;
+
+	memset(t, 0, sizeof *t);
+	t->how = how;
+	t->pair = xcalloc((size_t)rounds * n * n, sizeof *t->pair);
+	t->all = xcalloc((size_t)rounds * n, sizeof *t->all);
+	hz = sysconf(_SC_CLK_TCK);
+	nrounds = how == TYPE_ONE ? rounds * n : rounds;
+
+	repo = make_repo(n, key);
+	d = start_daemon(repo);
+	dpid = h_daemon_pid(d);
+	for (i = 0; i < n; i++) {
+		if ((c[i] = join(d, key, i)) == NULL) {
+			fprintf(stderr,
+			    "bench-fanout: typists: join %d failed\n", i);
+			h_daemon_log(d, 20);
+			t->failed = 1;
+			goto out;
+		}
+	}
+	if (!notices_gone(c, n)) {
+		fprintf(stderr, "bench-fanout: typists: a join notice never "
+		                "went away\n");
+		t->failed = 1;
+		goto out;
+	}
+	if (!own_lines(d, c, n)) {
+		h_daemon_log(d, 20);
+		t->failed = 1;
+		goto out;
+	}
+	h_pump_all(300);
+
+	measure_cpu(dpid, &cpu0);
+	b0 = self_cpu_ms();
+	for (k = 0; k < nrounds; k++) {
+		memset(&r, 0, sizeof r);
+		r.c = c;
+		r.n = n;
+		r.nkeys = how == TYPE_ONE ? 1 : n;
+		for (j = 0; j < r.nkeys; j++) {
+			if (how == TYPE_ONE) {
+				who = k / rounds;
+				col = k % rounds;
+			} else {
+				who = (k + j) % n;
+				col = k;
+			}
+			r.x[j] = col;
+			r.y[j] = who;
+			r.ch[j] = (unsigned char)typed_char(who, col);
+			for (i = 0; i < n; i++)
+				r.at[j][i] = -1;
+		}
+		r.left = r.nkeys * n;
+		for (j = 0; j < r.nkeys; j++) {
+			ch = (char)r.ch[j];
+			r.t0[j] = now_us();
+			h_send_bytes(c[r.y[j]], &ch, 1);
+			r.sent++;
+			/* Spread: watch the screens until the next key. */
+			if (how == TYPE_SPREAD && j + 1 < r.nkeys)
+				h_until(c[0], round_seen, &r, GAP);
+		}
+		if (!h_until(c[0], round_seen, &r, KEY_TIMEOUT)) {
+			for (j = 0; j < r.nkeys; j++) {
+				for (i = 0; i < n; i++) {
+					if (r.at[j][i] != -1)
+						continue;
+					xasprintf(&what,
+					    "typists: round %d: '%c' of "
+					    "u%02d (cell %d,%d) not on the "
+					    "screen of u%02d after %d ms",
+					    k, (int)r.ch[j], r.y[j], r.x[j],
+					    r.y[j], i, KEY_TIMEOUT);
+					report_client(d, c[i], what);
+					free(what);
+				}
+			}
+			h_daemon_log(d, 20);
+			t->failed = 1;
+			goto out;
+		}
+		for (j = 0; j < r.nkeys; j++) {
+			last = 0;
+			for (i = 0; i < n; i++) {
+				t->pair[t->npair++] = r.at[j][i];
+				if (r.at[j][i] > last)
+					last = r.at[j][i];
+			}
+			t->all[t->nall++] = last;
+			t->keys++;
+		}
+		h_pump_all(PAUSE);
+	}
+	measure_cpu(dpid, &cpu1);
+	b1 = self_cpu_ms();
+	if (cpu0.d_ticks < 0 || cpu1.d_ticks < 0 || cpu0.frontends != n ||
+	    cpu1.frontends != n) {
+		fprintf(stderr,
+		    "bench-fanout: typists: daemon or frontends went away "
+		    "(%d then %d frontends)\n",
+		    cpu0.frontends, cpu1.frontends);
+		t->failed = 1;
+		goto out;
+	}
+	if (!lines_typed(d, c, n, rounds)) {
+		t->failed = 1;
+		goto out;
+	}
+	t->cpu_daemon = (cpu1.d_ticks - cpu0.d_ticks) * 1000.0 / hz / t->keys;
+	t->cpu_frontends =
+	    (cpu1.f_ticks - cpu0.f_ticks) * 1000.0 / hz / t->keys;
+	t->ns_daemon = t->ns_frontends = -1;
+	if (cpu0.d_ns >= 0 && cpu1.d_ns >= 0) {
+		t->ns_daemon = (cpu1.d_ns - cpu0.d_ns) / 1e6 / t->keys;
+		t->ns_frontends = (cpu1.f_ns - cpu0.f_ns) / 1e6 / t->keys;
+	}
+	t->cpu_bench = (b1 - b0) / t->keys;
+
+out:
+	forget_daemon(dpid);
+	if (h_daemon_stop(d) != 0) {
+		fprintf(stderr, "bench-fanout: typists: the daemon did not "
+		                "exit 0 on SIGTERM\n");
+		t->failed = 1;
+	}
+	h_cleanup();
+}
+
 static int
 cmp_ll(const void *a, const void *b)
 {
@@ -885,29 +1200,159 @@ print_memory(struct mem *one, struct mem *many)
 	fflush(stdout);
 }
 
+/* A ratio of two figures, or n/a when either is unknown or zero. */
+static const char *
+ratio_text(double a, double b)
+{
+	static char buf[8][32];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	if (a < 0 || b <= 0)
+		snprintf(p, 32, "n/a");
+	else
+		snprintf(p, 32, "%.2f", a / b);
+	return p;
+}
+
+/* A typists run's name in the tables. */
+static const char *
+typing_name(int how)
+{
+	static char buf[2][32];
+
+	if (how == TYPE_ONE)
+		return "1 at a time";
+	snprintf(buf[how - 1], sizeof buf[0], "%d %s", TYPISTS,
+	    how == TYPE_BURST ? "at once" : "spread");
+	return buf[how - 1];
+}
+
+/* The typists tables: t[TYPE_ONE] is the baseline of the ratios. */
+static void
+print_typists(struct typing *t, int rounds)
+{
+	struct typing *x, *one = &t[TYPE_ONE];
+	char name[32];
+	int i;
+
+	printf("3. Typing together: %d people in one file, each on an empty "
+	       "line of their own,\n   type %d keys each (%d keystrokes per "
+	       "run); each run has its own daemon.\n",
+	    TYPISTS, rounds, rounds * TYPISTS);
+	printf("   %s: %d rounds; in each, every person sends one key, "
+	       "back to back.\n",
+	    typing_name(TYPE_BURST), rounds);
+	printf("   %s: the same rounds, the keys %d ms apart (each "
+	       "person types %.0f keys/s).\n",
+	    typing_name(TYPE_SPREAD), GAP, 1000.0 / (GAP * TYPISTS));
+	printf("   1 at a time (the baseline): one person types while the "
+	       "others watch (u00\n   its line, then u01, ...), one key per "
+	       "round: the same keys and final text.\n");
+	printf("   After each round the bench waits until every screen shows "
+	       "its keys, then\n   %d ms. CPU per keystroke, ms, as in 1; "
+	       "frontends summed over all %d.\n\n",
+	    PAUSE, TYPISTS);
+	printf("   run               daemon  (sched)   frontends  (sched)   "
+	       "bench clients\n");
+	for (i = 0; i < NTYPES; i++) {
+		x = &t[i];
+		if (x->failed) {
+			printf("   %-14s   failed (see the messages above)\n",
+			    typing_name(i));
+			continue;
+		}
+		printf("   %-14s  %7.3f  %7s   %9.3f  %7s   %13.3f\n",
+		    typing_name(i), x->cpu_daemon, ns_text(x->ns_daemon),
+		    x->cpu_frontends, ns_text(x->ns_frontends), x->cpu_bench);
+	}
+	for (i = 0; i < NTYPES; i++) {
+		x = &t[i];
+		if (i == TYPE_ONE || x->failed || one->failed)
+			continue;
+		snprintf(name, sizeof name, "%s / 1", typing_name(i));
+		printf("   %-14s  %7s  %7s   %9s  %7s   %13s\n", name,
+		    ratio_text(x->cpu_daemon, one->cpu_daemon),
+		    ratio_text(x->ns_daemon, one->ns_daemon),
+		    ratio_text(x->cpu_frontends, one->cpu_frontends),
+		    ratio_text(x->ns_frontends, one->ns_frontends),
+		    ratio_text(x->cpu_bench, one->cpu_bench));
+	}
+
+	printf("\n   Latency, ms: from sending a key to its character on a "
+	       "screen, over all\n   (keystroke, screen) pairs, the typist's "
+	       "own included; and per keystroke\n   until the last of the "
+	       "%d screens has it\n\n",
+	    TYPISTS);
+	printf("   run             pairs    p50     p99     max    keys  "
+	       "all p50     p99     max\n");
+	for (i = 0; i < NTYPES; i++) {
+		x = &t[i];
+		if (x->failed)
+			continue;
+		qsort(x->pair, x->npair, sizeof *x->pair, cmp_ll);
+		qsort(x->all, x->nall, sizeof *x->all, cmp_ll);
+		printf("   %-14s  %5zu  %6.2f  %6.2f  %6.2f   %5zu  %7.2f  "
+		       "%6.2f  %6.2f\n",
+		    typing_name(i), x->npair, pct(x->pair, x->npair, 50),
+		    pct(x->pair, x->npair, 99), x->pair[x->npair - 1] / 1000.0,
+		    x->nall, pct(x->all, x->nall, 50), pct(x->all, x->nall, 99),
+		    x->all[x->nall - 1] / 1000.0);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
 static void
 usage(void)
 {
-	fprintf(
-	    stderr, "usage: bench-fanout [-k keystrokes (1 to %d)]\n", MAXKEYS);
+	fprintf(stderr,
+	    "usage: bench-fanout [-k keystrokes (1 to %d)] "
+	    "[-r rounds (1 to %d)]\n"
+	    "                    [--only fanout|memory|typists]\n",
+	    MAXKEYS, MAXROUNDS);
 	exit(2);
 }
+
+/* The phases, for --only. */
+#define PHASE_FANOUT 0x1
+#define PHASE_MEMORY 0x2
+#define PHASE_TYPISTS 0x4
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+	    {"only", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
 	struct run runs[NSIZES];
+	struct typing typed[NTYPES];
 	struct mem one, many;
 	struct sigaction sa;
 	long long start;
-	int keys = KEYS, ch, failed = 0;
+	int keys = KEYS, rounds = ROUNDS, phases = 0, ch, failed = 0;
 	size_t i;
 
-	while ((ch = getopt(argc, argv, "k:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "k:r:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			keys = atoi(optarg);
 			if (keys < 1 || keys > MAXKEYS)
+				usage();
+			break;
+		case 'r':
+			rounds = atoi(optarg);
+			if (rounds < 1 || rounds > MAXROUNDS)
+				usage();
+			break;
+		case 'o':
+			/* --only may be given more than once. */
+			if (strcmp(optarg, "fanout") == 0)
+				phases |= PHASE_FANOUT;
+			else if (strcmp(optarg, "memory") == 0)
+				phases |= PHASE_MEMORY;
+			else if (strcmp(optarg, "typists") == 0)
+				phases |= PHASE_TYPISTS;
+			else
 				usage();
 			break;
 		default:
@@ -916,6 +1361,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (phases == 0)
+		phases = PHASE_FANOUT | PHASE_MEMORY | PHASE_TYPISTS;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof sa);
@@ -929,19 +1376,35 @@ main(int argc, char **argv)
 
 	print_header(argc, argv, keys);
 	start = h_now_ms();
+	memset(runs, 0, sizeof runs);
+	memset(typed, 0, sizeof typed);
 
-	for (i = 0; i < NSIZES; i++) {
-		fanout(&runs[i], sizes[i], keys);
-		if (runs[i].failed)
-			failed = 1;
+	if (phases & PHASE_FANOUT) {
+		for (i = 0; i < NSIZES; i++) {
+			fanout(&runs[i], sizes[i], keys);
+			if (runs[i].failed)
+				failed = 1;
+		}
+		print_latency(runs, NSIZES);
 	}
-	print_latency(runs, NSIZES);
 
-	if (memory(&one, &many) != 0) {
-		printf("2. Memory: failed (see the messages above)\n\n");
-		failed = 1;
-	} else
-		print_memory(&one, &many);
+	if (phases & PHASE_MEMORY) {
+		if (memory(&one, &many) != 0) {
+			printf(
+			    "2. Memory: failed (see the messages above)\n\n");
+			failed = 1;
+		} else
+			print_memory(&one, &many);
+	}
+
+	if (phases & PHASE_TYPISTS) {
+		for (i = 0; i < NTYPES; i++) {
+			typing(&typed[i], (int)i, rounds);
+			if (typed[i].failed)
+				failed = 1;
+		}
+		print_typists(typed, rounds);
+	}
 
 	print_load("load at the end: ");
 	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
@@ -949,6 +1412,10 @@ main(int argc, char **argv)
 		free(runs[i].fan);
 		free(runs[i].own);
 		free(runs[i].all);
+	}
+	for (i = 0; i < NTYPES; i++) {
+		free(typed[i].pair);
+		free(typed[i].all);
 	}
 	ssh_finalize();
 	return failed ? 1 : 0;
