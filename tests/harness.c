@@ -944,6 +944,12 @@ h_client_connect(int port, const char *keyfile, const char *user, int cols,
 }
 
 struct h_client *
+h_join(int port, const char *keyfile, const char *user)
+{
+	return h_client_connect(port, keyfile, user, 80, 24, "xterm-256color");
+}
+
+struct h_client *
 h_openssh_connect(int port, const char *keyfile, int cols, int rows)
 {
 	struct h_client *c;
@@ -1294,6 +1300,18 @@ h_rows(struct h_client *c)
 	return c->rows;
 }
 
+int
+h_status_row(struct h_client *c)
+{
+	return c->rows - 2;
+}
+
+int
+h_presence_row(struct h_client *c)
+{
+	return c->rows - 1;
+}
+
 /* Append one code point as UTF-8. */
 static size_t
 h_utf8(char *out, uint32_t cp)
@@ -1484,17 +1502,12 @@ h_lacks(struct h_client *c, void *arg)
 	return strstr(h_screen(c), arg) == NULL;
 }
 
-struct h_rowarg {
-	int y;
-	const char *text;
-};
-
 static int
 h_row_is(struct h_client *c, void *arg)
 {
-	struct h_rowarg *ra = arg;
+	struct h_rowtext *rt = arg;
 
-	return strcmp(h_row(c, ra->y), ra->text) == 0;
+	return strcmp(h_row(c, rt->y), rt->text) == 0;
 }
 
 static int
@@ -1528,11 +1541,11 @@ void
 h_wait_row_at(struct h_client *c, int y, const char *s, int ms,
     const char *file, int line)
 {
-	struct h_rowarg ra;
+	struct h_rowtext rt;
 
-	ra.y = y;
-	ra.text = s;
-	if (!h_until(c, h_row_is, &ra, ms))
+	rt.y = y;
+	rt.text = s;
+	if (!h_until(c, h_row_is, &rt, ms))
 		h_fail_at(file, line,
 		    "%s: timed out after %d ms waiting for "
 		    "row %d to be \"%s\" (it is \"%s\")",
@@ -1547,6 +1560,79 @@ h_wait_closed_at(struct h_client *c, int ms, const char *file, int line)
 		    "%s: timed out after %d ms waiting for "
 		    "the session to end",
 		    c->label, ms);
+}
+
+int
+h_column_of(struct h_client *c, int y, const char *s)
+{
+	const char *row = h_row(c, y), *p;
+
+	if ((p = strstr(row, s)) == NULL)
+		return -1;
+	return (int)(p - row);
+}
+
+char *
+h_squeeze(const char *s)
+{
+	char *out, *p;
+
+	out = p = xmalloc(strlen(s) + 1);
+	while (*s == ' ')
+		s++;
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' && p > out && p[-1] == ' ')
+			continue;
+		*p++ = *s;
+	}
+	*p = '\0';
+	return out;
+}
+
+int
+h_has_status(struct h_client *c, void *arg)
+{
+	struct h_rowtext *rt = arg;
+	char *row, *want;
+	size_t n;
+	int ok;
+
+	row = h_squeeze(h_row(c, rt->y));
+	want = h_squeeze(rt->text);
+	n = strlen(want);
+	ok = strncmp(row, want, n) == 0 && (row[n] == '\0' || row[n] == ' ');
+	free(row);
+	free(want);
+	return ok;
+}
+
+int
+h_row_has(struct h_client *c, void *arg)
+{
+	struct h_rowtext *rt = arg;
+
+	return strstr(h_row(c, rt->y), rt->text) != NULL;
+}
+
+int
+h_row_lacks(struct h_client *c, void *arg)
+{
+	return !h_row_has(c, arg);
+}
+
+void
+h_wait_row_pred_at(struct h_client *c, int (*pred)(struct h_client *, void *),
+    int y, const char *text, const char *verb, int ms, const char *file,
+    int line)
+{
+	struct h_rowtext rt;
+	char *what;
+
+	rt.y = y;
+	rt.text = text;
+	xasprintf(&what, "row %d %s \"%s\"", y, verb, text);
+	h_wait_pred_at(c, pred, &rt, what, ms, file, line);
+	free(what);
 }
 
 static void

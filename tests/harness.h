@@ -96,6 +96,8 @@ int h_children(pid_t, pid_t *, int);
 struct h_client *h_client_connect(
     int, const char *, const char *, int, int, const char *);
 struct h_client *h_openssh_connect(int, const char *, int, int);
+/* h_client_connect at 80x24 with TERM=xterm-256color (port, key, user). */
+struct h_client *h_join(int, const char *, const char *);
 void h_client_close(struct h_client *);
 pid_t h_client_pid(struct h_client *);
 void h_client_freeze(struct h_client *, int);
@@ -125,6 +127,17 @@ void h_cell(struct h_client *, int, int, struct h_cell *);
 int h_cols(struct h_client *);
 int h_rows(struct h_client *);
 void h_dump(struct h_client *);
+/* The status row: the last but one. */
+int h_status_row(struct h_client *);
+/* The presence row: the last. */
+int h_presence_row(struct h_client *);
+/* Column of a string in a row of ASCII text (-1 if absent). */
+int h_column_of(struct h_client *, int, const char *);
+/*
+ * A copy of a string with leading spaces dropped and runs of spaces
+ * squeezed to one; the caller frees it.
+ */
+char *h_squeeze(const char *);
 
 /* Pump until a predicate holds or ms pass; 1 if it held. */
 int h_until(struct h_client *, int (*)(struct h_client *, void *), void *, int);
@@ -143,6 +156,43 @@ void h_wait_pred_at(struct h_client *, int (*)(struct h_client *, void *),
 #define h_wait_closed(c, ms) h_wait_closed_at(c, ms, __FILE__, __LINE__)
 #define h_wait_pred(c, f, a, what, ms)                                         \
 	h_wait_pred_at(c, f, a, what, ms, __FILE__, __LINE__)
+
+/* A row and a text: the argument of the row predicates below. */
+struct h_rowtext {
+	int y;
+	const char *text;
+};
+
+/*
+ * Row predicates for h_until and h_wait_pred; arg is a struct h_rowtext.
+ * h_has_status: the row begins with the text, give or take spaces (leading
+ * ones dropped, runs counting as one), and the text ends at a space or at
+ * the end of the row: a status row such as " README.md [+]  1:7".
+ */
+int h_has_status(struct h_client *, void *);
+/* The row contains the text. */
+int h_row_has(struct h_client *, void *);
+/* The row does not contain the text. */
+int h_row_lacks(struct h_client *, void *);
+
+/*
+ * Wait for row y to satisfy a row predicate with a text, failing the test
+ * (with the screen) on timeout. The verb says what is awaited, for the
+ * failure message: row Y VERB "TEXT". Arguments: client, predicate, y,
+ * text, verb, ms, file, line.
+ */
+void h_wait_row_pred_at(struct h_client *, int (*)(struct h_client *, void *),
+    int, const char *, const char *, int, const char *, int);
+/* h_wait_row_pred_at with h_has_status, h_row_has or h_row_lacks. */
+#define h_wait_status(c, y, s, ms)                                             \
+	h_wait_row_pred_at(                                                    \
+	    c, h_has_status, y, s, "to begin with", ms, __FILE__, __LINE__)
+#define h_wait_row_has(c, y, s, ms)                                            \
+	h_wait_row_pred_at(                                                    \
+	    c, h_row_has, y, s, "to contain", ms, __FILE__, __LINE__)
+#define h_wait_row_lacks(c, y, s, ms)                                          \
+	h_wait_row_pred_at(                                                    \
+	    c, h_row_lacks, y, s, "to lose", ms, __FILE__, __LINE__)
 
 /*
  * Refusals (libssh client API). h_try_key returns ssh_userauth_publickey's

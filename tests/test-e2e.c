@@ -32,103 +32,9 @@ static const char guide[] = "# Guide\n";
 static const char all3[] =
     "Alice README.md:1  Bob README.md:1  Carol README.md:1";
 
-#define wait_status(c, y, s, ms)                                               \
-	wait_row_pred_at(                                                      \
-	    c, has_status, y, s, "to begin with", ms, __FILE__, __LINE__)
-#define wait_row_has(c, y, s, ms)                                              \
-	wait_row_pred_at(c, row_has, y, s, "to contain", ms, __FILE__, __LINE__)
-#define wait_row_lacks(c, y, s, ms)                                            \
-	wait_row_pred_at(c, row_lacks, y, s, "to lose", ms, __FILE__, __LINE__)
 #define wait_cursor(c, x, y, ms) wait_cursor_at(c, x, y, ms, __FILE__, __LINE__)
 #define wait_cursor_cell(c, x, y, ms)                                          \
 	wait_cursor_cell_at(c, x, y, ms, __FILE__, __LINE__)
-
-/* A libssh client at 80x24 with TERM=xterm-256color. */
-static struct h_client *
-join(int port, const char *key, const char *user)
-{
-	return h_client_connect(port, key, user, 80, 24, "xterm-256color");
-}
-
-/* Row y and a text. */
-struct prefix {
-	int y;
-	const char *text;
-};
-
-/* A copy of a string with leading spaces dropped and runs of spaces
- * squeezed to one. */
-static char *
-squeeze(const char *s)
-{
-	char *out, *p;
-
-	out = p = xmalloc(strlen(s) + 1);
-	while (*s == ' ')
-		s++;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' && p > out && p[-1] == ' ')
-			continue;
-		*p++ = *s;
-	}
-	*p = '\0';
-	return out;
-}
-
-/* Row y begins with the text, give or take spaces, and the text ends at a
- * space or the end of the row. */
-static int
-has_status(struct h_client *c, void *arg)
-{
-	struct prefix *p = arg;
-	char *row, *want;
-	size_t n;
-	int ok;
-
-	row = squeeze(h_row(c, p->y));
-	want = squeeze(p->text);
-	n = strlen(want);
-	ok = strncmp(row, want, n) == 0 && (row[n] == '\0' || row[n] == ' ');
-	free(row);
-	free(want);
-	return ok;
-}
-
-/* Row y contains (or lacks) a string. */
-static int
-row_has(struct h_client *c, void *arg)
-{
-	struct prefix *p = arg;
-
-	return strstr(h_row(c, p->y), p->text) != NULL;
-}
-
-static int
-row_lacks(struct h_client *c, void *arg)
-{
-	return !row_has(c, arg);
-}
-
-/*
- * Wait for row y to satisfy a predicate on it and a text: has_status (a
- * status row such as " README.md [+]  1:7" begins with the text, runs of
- * spaces counting as one), row_has or row_lacks. The verb says what is
- * awaited, for the failure message.
- */
-static void
-wait_row_pred_at(struct h_client *c, int (*pred)(struct h_client *, void *),
-    int y, const char *text, const char *verb, int ms, const char *file,
-    int line)
-{
-	struct prefix p;
-	char *what;
-
-	p.y = y;
-	p.text = text;
-	xasprintf(&what, "row %d %s \"%s\"", y, verb, text);
-	h_wait_pred_at(c, pred, &p, what, ms, file, line);
-	free(what);
-}
 
 /* The cell at (x, y) has a non-default background. */
 struct at {
@@ -144,30 +50,6 @@ cell_coloured(struct h_client *c, void *arg)
 
 	h_cell(c, at->x, at->y, &cell);
 	return !cell.bg_default;
-}
-
-/* The status row of a client. */
-static int
-status_row(struct h_client *c)
-{
-	return h_rows(c) - 2;
-}
-
-static int
-presence_row(struct h_client *c)
-{
-	return h_rows(c) - 1;
-}
-
-/* Column of a string in a row of ASCII text (-1 if absent). */
-static int
-column_of(struct h_client *c, int y, const char *s)
-{
-	const char *row = h_row(c, y), *p;
-
-	if ((p = strstr(row, s)) == NULL)
-		return -1;
-	return (int)(p - row);
 }
 
 static int
@@ -255,16 +137,16 @@ test_three_people(void **state)
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	free(hostkey);
 
-	a = join(port, ka, "alice");
+	a = h_join(port, ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
-	h_wait_row(a, presence_row(a), "Alice README.md:1", SHORT);
-	wait_status(a, status_row(a), " README.md  1:1", SHORT);
+	h_wait_row(a, h_presence_row(a), "Alice README.md:1", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md  1:1", SHORT);
 
-	b = join(port, kb, "bob");
+	b = h_join(port, kb, "bob");
 	h_wait_row(b, 0, "# Demo", LONG);
 	h_wait(a, "Bob joined", SHORT);
 
-	c = join(port, kc, "carol");
+	c = h_join(port, kc, "carol");
 	h_wait_row(c, 0, "# Demo", LONG);
 	h_wait(a, "Carol joined", SHORT);
 	h_wait(b, "Carol joined", SHORT);
@@ -276,35 +158,35 @@ test_three_people(void **state)
 		h_wait_row(who[i], 1, "line two", SHORT);
 		h_wait_row(who[i], 2, "line three", SHORT);
 		h_wait_row(who[i], 3, "line four", SHORT);
-		h_wait_row(who[i], presence_row(who[i]), all3, SHORT);
+		h_wait_row(who[i], h_presence_row(who[i]), all3, SHORT);
 	}
 
 	/* Alice types at 1:1; everyone sees it. */
 	h_send(a, "hello ");
 	for (i = 0; i < 3; i++)
 		h_wait_row(who[i], 0, "hello # Demo", SHORT);
-	wait_status(a, status_row(a), " README.md [+]  1:7", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  1:7", SHORT);
 	wait_cursor(a, 6, 0, SHORT);
 
 	/* Bob goes down two lines and types. */
 	h_key(b, "Down");
 	h_key(b, "Down");
-	wait_status(b, status_row(b), " README.md [+]  3:1", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md [+]  3:1", SHORT);
 	wait_cursor(b, 0, 2, SHORT);
 	h_send(b, "BOB");
 	h_wait_row(a, 2, "BOBline three", SHORT);
 	h_wait_row(c, 2, "BOBline three", SHORT);
-	wait_status(b, status_row(b), " README.md [+]  3:4", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md [+]  3:4", SHORT);
 	wait_cursor(b, 3, 2, SHORT);
 
 	/* Alice sees Bob's cursor just after his text, in his colour. */
-	wait_row_has(a, presence_row(a), "Bob README.md:3", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Bob README.md:3", SHORT);
 	wait_cursor_cell(a, 3, 2, SHORT);
 	h_cell(a, 3, 2, &cell);
 	assert_string_equal(cell.text, "l");
-	col = column_of(a, presence_row(a), "Bob README.md:3");
+	col = h_column_of(a, h_presence_row(a), "Bob README.md:3");
 	assert_true(col >= 0);
-	h_cell(a, col, presence_row(a), &name);
+	h_cell(a, col, h_presence_row(a), &name);
 	assert_string_equal(name.text, "B");
 	assert_false(name.fg_default);
 	if (cell.bg != -1 || name.fg != -1)
@@ -319,10 +201,10 @@ test_three_people(void **state)
 		h_wait_row(who[i], 1, "# Demo", SHORT);
 		h_wait_row(who[i], 3, "BOBline three", SHORT);
 	}
-	wait_status(b, status_row(b), " README.md [+]  4:4", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md [+]  4:4", SHORT);
 	wait_cursor(b, 3, 3, SHORT);
-	wait_row_has(a, presence_row(a), "Bob README.md:4", SHORT);
-	wait_row_has(b, presence_row(b), "Alice README.md:2", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Bob README.md:4", SHORT);
+	h_wait_row_has(b, h_presence_row(b), "Alice README.md:2", SHORT);
 	wait_cursor_cell(a, 3, 3, SHORT);
 	h_send(b, "X");
 	for (i = 0; i < 3; i++)
@@ -338,7 +220,7 @@ status_line(struct h_client *c)
 	char *row, *p;
 	int line = -1;
 
-	row = squeeze(h_row(c, status_row(c)));
+	row = h_squeeze(h_row(c, h_status_row(c)));
 	if ((p = strchr(row, ' ')) != NULL) {
 		p++;
 		if (strncmp(p, "[+] ", 4) == 0)
@@ -376,9 +258,9 @@ test_split_key_sequence(void **state)
 	free(text);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "line001", LONG);
-	wait_status(a, status_row(a), " README.md  1:1", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md  1:1", SHORT);
 
 	/* PageDown (ESC [ 6 ~ in every mode), three times, each split. */
 	for (i = 0; i < 3; i++) {
@@ -395,7 +277,7 @@ test_split_key_sequence(void **state)
 		h_wait_pred(a, line_after, &line,
 		    "a split PageDown to move the cursor down", SHORT);
 	}
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
 	h_pass();
 }
 
@@ -414,12 +296,12 @@ test_same_line_concurrent(void **state)
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_key(b, "End");
-	wait_status(b, status_row(b), " README.md  1:4", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md  1:4", SHORT);
 
 	/* Interleaved, without waiting for each other. */
 	for (i = 0; i < 4; i++) {
@@ -429,8 +311,8 @@ test_same_line_concurrent(void **state)
 	h_wait_row(a, 0, "aaaaonebbbb", SHORT);
 	h_wait_row(b, 0, "aaaaonebbbb", SHORT);
 	h_wait_row(a, 1, "two", SHORT);
-	wait_status(a, status_row(a), " README.md [+]  1:5", SHORT);
-	wait_status(b, status_row(b), " README.md [+]  1:12", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  1:5", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md [+]  1:12", SHORT);
 	h_pass();
 }
 
@@ -456,8 +338,8 @@ test_same_position_concurrent(void **state)
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 
@@ -496,22 +378,22 @@ test_save_and_leave(void **state)
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 
 	h_send(a, "X");
 	h_wait_row(a, 0, "X# Demo", SHORT);
 	h_wait_row(b, 0, "X# Demo", SHORT);
-	wait_status(a, status_row(a), " README.md [+]  1:2", SHORT);
-	wait_status(b, status_row(b), " README.md [+]  1:1", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  1:2", SHORT);
+	h_wait_status(b, h_status_row(b), " README.md [+]  1:1", SHORT);
 
 	h_key(a, "C-s");
 	h_wait(a, "saved by Alice", SHORT);
 	h_wait(b, "saved by Alice", SHORT);
-	wait_status(a, status_row(a), " README.md  1:2", SHORT);
-	wait_row_lacks(b, status_row(b), "[+]", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md  1:2", SHORT);
+	h_wait_row_lacks(b, h_status_row(b), "[+]", SHORT);
 	text = h_read_file(repo, "README.md", NULL);
 	xasprintf(&want, "X%s", readme);
 	assert_string_equal(text, want);
@@ -530,7 +412,7 @@ test_save_and_leave(void **state)
 	/* Alice goes on. */
 	h_send(a, "Y");
 	h_wait_row(a, 0, "XY# Demo", SHORT);
-	wait_status(a, status_row(a), " README.md [+]  1:3", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  1:3", SHORT);
 
 	/* SIGTERM: the daemon says goodbye to Alice and exits 0. */
 	assert_int_equal(h_daemon_stop(d), 0);
@@ -547,7 +429,7 @@ snapshot(struct h_client *c)
 	int y;
 
 	for (y = 0; y < h_rows(c); y++) {
-		if (y == status_row(c))
+		if (y == h_status_row(c))
 			continue;
 		xasprintf(&t, "%s%s\n", s, h_row(c, y));
 		free(s);
@@ -572,15 +454,15 @@ test_resize_and_small(void **state)
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_pump_all(200);
 	before = snapshot(a);
 
 	h_resize(b, 100, 30);
-	wait_status(b, 28, " README.md  1:1", SHORT);
+	h_wait_status(b, 28, " README.md  1:1", SHORT);
 	h_wait_row(b, 29, "Alice README.md:1  Bob README.md:1", SHORT);
 	h_wait_row(b, 0, "# Demo", SHORT);
 	h_wait_row(b, 3, "line four", SHORT);
@@ -610,7 +492,7 @@ test_resize_and_small(void **state)
 	h_resize(b, 80, 24);
 	h_wait_row(b, 0, "# Demo", SHORT);
 	h_wait_gone(b, "terminal too small", SHORT);
-	wait_status(b, 22, " README.md  1:1", SHORT);
+	h_wait_status(b, 22, " README.md  1:1", SHORT);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", SHORT);
 	h_wait_row(a, 0, "# Demo", SHORT);
 	h_wait_row(a, 1, "line two", SHORT);
@@ -657,20 +539,20 @@ test_utf8(void **state)
 	repo = h_repo_create("README.md", orig, NULL);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 
 	h_wait_row(a, 0, "漢字 café", LONG);
 	h_wait_row(a, 1, "a^[[31mb\\xff", SHORT);
 
 	h_send(a, "é中");
 	h_wait_row(a, 0, "é中漢字 café", SHORT);
-	wait_status(a, status_row(a), " README.md [+]  1:4", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  1:4", SHORT);
 	wait_cursor(a, 3, 0, SHORT);
 
 	/* End of the second line: after its 12 cells of inert text. */
 	h_key(a, "Down");
 	h_key(a, "End");
-	wait_status(a, status_row(a), " README.md [+]  2:13", SHORT);
+	h_wait_status(a, h_status_row(a), " README.md [+]  2:13", SHORT);
 	wait_cursor(a, 12, 1, SHORT);
 	h_send(a, "Z");
 	h_wait_row(a, 1, "a^[[31mb\\xffZ", SHORT);
@@ -691,7 +573,7 @@ reverse_at(struct h_client *c, int y, const char *s)
 	struct h_cell cell;
 	int x;
 
-	if ((x = column_of(c, y, s)) < 0)
+	if ((x = h_column_of(c, y, s)) < 0)
 		return 0;
 	h_cell(c, x, y, &cell);
 	return cell.reverse;
@@ -712,8 +594,8 @@ test_picker(void **state)
 	kb = h_key_create(repo, "Bob <bob@example.com>");
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 
@@ -732,7 +614,7 @@ test_picker(void **state)
 	h_send(a, "GUIDE");
 	h_wait_row(a, 0, "Open: GUIDE", SHORT);
 	h_wait_gone(a, "src/main.c", SHORT);
-	wait_row_has(a, 1, "docs/guide.md", SHORT);
+	h_wait_row_has(a, 1, "docs/guide.md", SHORT);
 	h_key(a, "Escape");
 	h_wait_row(a, 0, "# Demo", SHORT);
 
@@ -741,7 +623,7 @@ test_picker(void **state)
 	h_wait_row(a, 0, "Open:", SHORT);
 	h_send(a, "main");
 	h_wait_row(a, 0, "Open: main", SHORT);
-	wait_row_has(a, 1, "src/main.c", SHORT);
+	h_wait_row_has(a, 1, "src/main.c", SHORT);
 	h_wait_gone(a, "guide", SHORT);
 	for (y = 2; y < 22; y++)
 		if (strstr(h_row(a, y), "README") != NULL)
@@ -751,7 +633,7 @@ test_picker(void **state)
 	h_wait_row(a, 0, "int main(void)", SHORT);
 	h_wait_row(a, 1, "{", SHORT);
 	h_wait_row(a, 2, "        return 0;", SHORT);
-	wait_status(a, status_row(a), " src/main.c  1:1", SHORT);
+	h_wait_status(a, h_status_row(a), " src/main.c  1:1", SHORT);
 	h_wait_row(a, 23, "Alice src/main.c:1  Bob README.md:1", SHORT);
 	h_wait_row(b, 23, "Alice src/main.c:1  Bob README.md:1", SHORT);
 	h_wait_row(b, 0, "# Demo", SHORT);
@@ -815,7 +697,7 @@ test_refusals(void **state)
 	assert_int_equal(h_try_forward(port, ka), -1);
 
 	/* The daemon is still serving. */
-	a = join(port, ka, "alice");
+	a = h_join(port, ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 	h_pass();
 }
@@ -904,7 +786,7 @@ same_screen(struct h_client *c, void *arg)
 	int y;
 
 	for (y = 0; y < h_rows(c); y++) {
-		if (y == status_row(c))
+		if (y == h_status_row(c))
 			continue;
 		if (strcmp(h_row(c, y), h_row(other, y)) != 0)
 			return 0;
@@ -929,7 +811,7 @@ struct place {
 static int
 settled(struct h_client *c)
 {
-	const char *status = h_row(c, status_row(c)), *colon;
+	const char *status = h_row(c, h_status_row(c)), *colon;
 	int x, y, top, line;
 
 	if (sscanf(h_row(c, 0), "L%d", &top) != 1)
@@ -1165,7 +1047,7 @@ test_frozen_client(void **state)
 	print_message("frozen_client: on resuming Carol received %zu bytes, "
 	              "Dave %zu (his status: %s)\n",
 	    h_client_bytes(c) - cbytes, h_client_bytes(e) - ebytes,
-	    h_row(e, status_row(e)));
+	    h_row(e, h_status_row(e)));
 	/* Dave answers again: back to the top, he sees what Bob sees. */
 	presence = xstrdup(h_row(b, 59));
 	h_wait_row(e, 59, presence, SHORT);
@@ -1218,8 +1100,8 @@ test_frontend_descriptors(void **state)
 	kb = h_key_create(repo, "Bob <bob@example.com>");
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
-	a = join(port, ka, "alice");
-	b = join(port, kb, "bob");
+	a = h_join(port, ka, "alice");
+	b = h_join(port, kb, "bob");
 	h_wait_row(a, 23, "Alice README.md:1  Bob README.md:1", LONG);
 	h_wait_row(b, 23, "Alice README.md:1  Bob README.md:1", LONG);
 

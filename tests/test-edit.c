@@ -34,13 +34,8 @@ static const char readme[] = "# Demo\nline two\nline three\nline four\n";
 #define PASTE_START "\033[200~"
 #define PASTE_END "\033[201~"
 
-#define wait_status(c, s, ms)                                                  \
-	wait_row_pred_at(c, has_status, status_row(c), s, "to begin with", ms, \
-	    __FILE__, __LINE__)
-#define wait_row_has(c, y, s, ms)                                              \
-	wait_row_pred_at(c, row_has, y, s, "to contain", ms, __FILE__, __LINE__)
-#define wait_row_lacks(c, y, s, ms)                                            \
-	wait_row_pred_at(c, row_lacks, y, s, "to lose", ms, __FILE__, __LINE__)
+/* Wait for the status row to begin with a text (see h_has_status). */
+#define wait_status(c, s, ms) h_wait_status(c, h_status_row(c), s, ms)
 #define wait_pos(c, l, col, ms) wait_pos_at(c, l, col, ms, __FILE__, __LINE__)
 #define assert_file(dir, name, want, len)                                      \
 	assert_file_at(dir, name, want, len, __FILE__, __LINE__)
@@ -54,103 +49,11 @@ join_size(int port, const char *key, const char *user, int cols, int rows)
 	return h_client_connect(port, key, user, cols, rows, "xterm-256color");
 }
 
-static struct h_client *
-join(int port, const char *key, const char *user)
-{
-	return join_size(port, key, user, 80, 24);
-}
-
-static int
-status_row(struct h_client *c)
-{
-	return h_rows(c) - 2;
-}
-
-static int
-presence_row(struct h_client *c)
-{
-	return h_rows(c) - 1;
-}
-
-/* A copy of a string with leading spaces dropped and runs of spaces
- * squeezed to one. */
-static char *
-squeeze(const char *s)
-{
-	char *out, *p;
-
-	out = p = xmalloc(strlen(s) + 1);
-	while (*s == ' ')
-		s++;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' && p > out && p[-1] == ' ')
-			continue;
-		*p++ = *s;
-	}
-	*p = '\0';
-	return out;
-}
-
-/* Row y and a text. */
-struct rowtext {
-	int y;
-	const char *text;
-};
-
-/* Row y begins with the text, give or take spaces, and the text ends at a
- * space or at the end of the row. */
-static int
-has_status(struct h_client *c, void *arg)
-{
-	struct rowtext *rt = arg;
-	char *row, *want;
-	size_t n;
-	int ok;
-
-	row = squeeze(h_row(c, rt->y));
-	want = squeeze(rt->text);
-	n = strlen(want);
-	ok = strncmp(row, want, n) == 0 && (row[n] == '\0' || row[n] == ' ');
-	free(row);
-	free(want);
-	return ok;
-}
-
-static int
-row_has(struct h_client *c, void *arg)
-{
-	struct rowtext *rt = arg;
-
-	return strstr(h_row(c, rt->y), rt->text) != NULL;
-}
-
-static int
-row_lacks(struct h_client *c, void *arg)
-{
-	return !row_has(c, arg);
-}
-
-/* Wait for row y to satisfy a predicate with a text. */
-static void
-wait_row_pred_at(struct h_client *c, int (*pred)(struct h_client *, void *),
-    int y, const char *text, const char *verb, int ms, const char *file,
-    int line)
-{
-	struct rowtext rt;
-	char *what;
-
-	rt.y = y;
-	rt.text = text;
-	xasprintf(&what, "row %d %s \"%s\"", y, verb, text);
-	h_wait_pred_at(c, pred, &rt, what, ms, file, line);
-	free(what);
-}
-
 /* The first "LINE:COL" in the status row; 0 if there is none. */
 static int
 status_pos(struct h_client *c, int *line, int *col)
 {
-	const char *row = h_row(c, status_row(c)), *p;
+	const char *row = h_row(c, h_status_row(c)), *p;
 
 	for (p = row; *p != '\0'; p++) {
 		if (!isdigit((unsigned char)*p) || (p > row && p[-1] != ' '))
@@ -199,17 +102,6 @@ wait_pos_at(
 	free(what);
 }
 
-/* Column of a string in a row of ASCII text (-1 if absent). */
-static int
-column_of(struct h_client *c, int y, const char *s)
-{
-	const char *row = h_row(c, y), *p;
-
-	if ((p = strstr(row, s)) == NULL)
-		return -1;
-	return (int)(p - row);
-}
-
 /* The palette index of a person's name in the presence row: their colour. */
 static int
 colour_of(struct h_client *c, const char *name)
@@ -217,11 +109,11 @@ colour_of(struct h_client *c, const char *name)
 	struct h_cell cell;
 	int x;
 
-	x = column_of(c, presence_row(c), name);
+	x = h_column_of(c, h_presence_row(c), name);
 	if (x < 0)
 		fail_msg("%s is not in the presence row \"%s\"", name,
-		    h_row(c, presence_row(c)));
-	h_cell(c, x, presence_row(c), &cell);
+		    h_row(c, h_presence_row(c)));
+	h_cell(c, x, h_presence_row(c), &cell);
 	if (cell.fg_default || cell.fg < 0)
 		fail_msg("%s's name has no palette colour", name);
 	return cell.fg;
@@ -261,12 +153,12 @@ save_wait(struct h_client *c, const char *who)
 {
 	char *notice;
 
-	wait_row_has(c, status_row(c), "[+]", SHORT);
+	h_wait_row_has(c, h_status_row(c), "[+]", SHORT);
 	h_key(c, "C-s");
 	xasprintf(&notice, "saved by %s", who);
 	h_wait(c, notice, SHORT);
 	free(notice);
-	wait_row_lacks(c, status_row(c), "[+]", SHORT);
+	h_wait_row_lacks(c, h_status_row(c), "[+]", SHORT);
 }
 
 /* Is a file absent? */
@@ -295,12 +187,12 @@ join_two(const char *repo, struct h_daemon **d, struct h_client **a,
 	kb = h_key_create(repo, "Bob <bob@example.com>");
 	*d = h_daemon_start(repo);
 	port = h_daemon_port(*d);
-	*a = join(port, ka, "alice");
+	*a = h_join(port, ka, "alice");
 	h_wait(*a, "Alice ", LONG);
-	*b = join(port, kb, "bob");
+	*b = h_join(port, kb, "bob");
 	xasprintf(&both, "Alice %s:1  Bob %s:1", file, file);
-	h_wait_row(*a, presence_row(*a), both, LONG);
-	h_wait_row(*b, presence_row(*b), both, LONG);
+	h_wait_row(*a, h_presence_row(*a), both, LONG);
+	h_wait_row(*b, h_presence_row(*b), both, LONG);
 	free(both);
 }
 
@@ -311,7 +203,7 @@ text_rows(struct h_client *c)
 	char *s = xstrdup(""), *t;
 	int y;
 
-	for (y = 0; y < status_row(c); y++) {
+	for (y = 0; y < h_status_row(c); y++) {
 		xasprintf(&t, "%s%s\n", s, h_row(c, y));
 		free(s);
 		s = t;
@@ -406,11 +298,11 @@ test_kill9_recovery(void **state)
 	port = h_daemon_port(d);
 	all3 = "Alice README.md:1  Bob README.md:1  Carol README.md:1";
 	for (i = 0; i < 3; i++) {
-		c[i] = join(port, key[i], users[i]);
+		c[i] = h_join(port, key[i], users[i]);
 		h_wait_row(c[i], 0, "line01", LONG);
 	}
 	for (i = 0; i < 3; i++)
-		h_wait_row(c[i], presence_row(c[i]), all3, LONG);
+		h_wait_row(c[i], h_presence_row(c[i]), all3, LONG);
 
 	/* Each goes to their line. */
 	for (i = 0; i < 3; i++) {
@@ -468,7 +360,7 @@ test_kill9_recovery(void **state)
 	assert_file(repo, "README.md", orig, strlen(orig));
 	port = h_daemon_port(d);
 	for (i = 0; i < 3; i++)
-		c[i] = join(port, key[i], users[i]);
+		c[i] = h_join(port, key[i], users[i]);
 	for (i = 0; i < 3; i++) {
 		h_wait_pred(c[i], text_rows_are, seen[i],
 		    "the text rows to be what they were before kill -9", LONG);
@@ -519,7 +411,7 @@ test_kill9_recovery(void **state)
 static int
 presence_line(struct h_client *c, const char *who)
 {
-	const char *row = h_row(c, presence_row(c)), *p;
+	const char *row = h_row(c, h_presence_row(c)), *p;
 	char *tag;
 	int line = 0;
 
@@ -549,11 +441,11 @@ test_kill9_midstream(void **state)
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait(a, "Alice ", LONG);
-	b = join(h_daemon_port(d), kb, "bob");
+	b = h_join(h_daemon_port(d), kb, "bob");
 	h_wait_row(
-	    b, presence_row(b), "Alice README.md:1  Bob README.md:1", LONG);
+	    b, h_presence_row(b), "Alice README.md:1  Bob README.md:1", LONG);
 
 	/* Bob edits another file: he is to land back there. */
 	open_path(b, "other.md");
@@ -564,7 +456,7 @@ test_kill9_midstream(void **state)
 	h_wait_row(b, 1, "twoB", SHORT);
 	wait_status(b, " other.md [+] 2:5", SHORT);
 	h_wait_row(
-	    b, presence_row(b), "Alice README.md:1  Bob other.md:2", SHORT);
+	    b, h_presence_row(b), "Alice README.md:1  Bob other.md:2", SHORT);
 
 	/* What she types, with Enter as a terminal sends it (CR). */
 	stream = xmalloc(200 * 5 + 1);
@@ -600,10 +492,10 @@ test_kill9_midstream(void **state)
 		fail_msg("the new daemon does not say `Recovered 2 documents`;"
 		         " stdout:\n%s",
 		    h_daemon_stdout(d));
-	b = join(h_daemon_port(d), kb, "bob");
+	b = h_join(h_daemon_port(d), kb, "bob");
 	wait_status(b, " other.md [+] 2:5", LONG);
 	h_wait_row(b, 1, "twoB", SHORT);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	wait_status(a, " README.md [+]", LONG);
 	assert_true(status_pos(a, &la, &ca));
 	if (la < sawb || la < sawa)
@@ -867,7 +759,7 @@ test_selection(void **state)
 	h_key(b, "Down");
 	wait_pos(b, 2, 1, SHORT);
 	h_wait_row(
-	    a, presence_row(a), "Alice README.md:1  Bob README.md:2", SHORT);
+	    a, h_presence_row(a), "Alice README.md:1  Bob README.md:2", SHORT);
 	alice = colour_of(b, "Alice");
 
 	for (i = 0; i < 5; i++)
@@ -957,7 +849,7 @@ test_paste(void **state)
 	repo = h_repo_create("README.md", "end\n", NULL);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "end", LONG);
 	wait_status(a, " README.md 1:1", SHORT);
 
@@ -1025,7 +917,7 @@ word_reversed(struct h_client *c, int y, const char *s)
 	struct h_cell cell;
 	int x, x0;
 
-	if ((x0 = column_of(c, y, s)) < 0)
+	if ((x0 = h_column_of(c, y, s)) < 0)
 		return 0;
 	for (x = x0; x < x0 + (int)strlen(s); x++) {
 		h_cell(c, x, y, &cell);
@@ -1082,43 +974,43 @@ test_find_goto(void **state)
 	wait_status(a, " Find:", SHORT);
 	h_send(a, "needle");
 	wait_status(a, " Find: needle", SHORT);
-	wait_row_has(a, status_row(a), "1 of 3", SHORT);
+	h_wait_row_has(a, h_status_row(a), "1 of 3", SHORT);
 	h_wait_pred(a, needle_at, (void *)(intptr_t)4,
 	    "\"needle\" selected on row 4 (line 5)", SHORT);
 	/* Everyone sees the match selected. */
 	wait_span(b, 4, 10, 16, alice, 0,
 	    "Alice's match (row 4, columns 10-15) in her colour on Bob's "
 	    "screen");
-	wait_row_has(a, presence_row(a), "Alice README.md:5 ", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:5 ", SHORT);
 
 	h_key(a, "Enter");
-	wait_row_has(a, status_row(a), "2 of 3", SHORT);
+	h_wait_row_has(a, h_status_row(a), "2 of 3", SHORT);
 	h_wait_pred(a, needle_at, (void *)(intptr_t)11,
 	    "\"needle\" selected on row 11 (line 12)", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:12 ", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:12 ", SHORT);
 	wait_status(a, " Find: needle", SHORT);
 	h_key(a, "Up");
-	wait_row_has(a, status_row(a), "1 of 3", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:5 ", SHORT);
+	h_wait_row_has(a, h_status_row(a), "1 of 3", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:5 ", SHORT);
 	h_key(a, "Enter");
 	h_key(a, "Enter");
-	wait_row_has(a, status_row(a), "3 of 3", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:18 ", SHORT);
+	h_wait_row_has(a, h_status_row(a), "3 of 3", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:18 ", SHORT);
 	h_key(a, "Enter");
-	wait_row_has(a, status_row(a), "1 of 3", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:5 ", SHORT);
+	h_wait_row_has(a, h_status_row(a), "1 of 3", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:5 ", SHORT);
 
 	/* Esc: back where the cursor was. */
 	h_key(a, "Escape");
 	wait_status(a, " README.md 1:1", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:1 ", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:1 ", SHORT);
 
 	/* Not found. */
 	h_key(a, "C-f");
 	wait_status(a, " Find:", SHORT);
 	h_send(a, "zebra");
 	wait_status(a, " Find: zebra", SHORT);
-	wait_row_has(a, status_row(a), "not found", SHORT);
+	h_wait_row_has(a, h_status_row(a), "not found", SHORT);
 	h_key(a, "Escape");
 	wait_status(a, " README.md 1:1", SHORT);
 
@@ -1133,15 +1025,15 @@ test_find_goto(void **state)
 	/* ... and Right closes the prompt, keeping the match. */
 	h_key(a, "C-f");
 	h_send(a, "needle");
-	wait_row_has(a, status_row(a), "1 of 3", SHORT);
+	h_wait_row_has(a, h_status_row(a), "1 of 3", SHORT);
 	h_key(a, "Enter");
-	wait_row_has(a, status_row(a), "2 of 3", SHORT);
+	h_wait_row_has(a, h_status_row(a), "2 of 3", SHORT);
 	h_key(a, "Right");
 	wait_pos(a, 12, 0, SHORT);
 	assert_true(status_pos(a, &line, &col));
 	assert_true(col == 11 || col == 17);
-	wait_row_lacks(a, status_row(a), "Find:", SHORT);
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "Find:", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
 
 	/* Ctrl-G. */
 	h_key(a, "C-g");
@@ -1150,7 +1042,7 @@ test_find_goto(void **state)
 	wait_status(a, " Go to line: 40", SHORT);
 	h_key(a, "Enter");
 	wait_status(a, " README.md 40:1", SHORT);
-	wait_row_has(a, presence_row(a), "Alice README.md:40 ", SHORT);
+	h_wait_row_has(a, h_presence_row(a), "Alice README.md:40 ", SHORT);
 	h_wait(a, "line 40", SHORT);
 	h_key(a, "C-g");
 	wait_status(a, " Go to line:", SHORT);
@@ -1163,7 +1055,7 @@ test_find_goto(void **state)
 	wait_status(a, " Go to line: 7", SHORT);
 	h_key(a, "Escape");
 	wait_status(a, " README.md 50:1", SHORT);
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
 	h_pass();
 }
 
@@ -1191,8 +1083,8 @@ test_external_change(void **state)
 	h_wait_row(a, 0, "external one", 3500);
 	h_wait_row(a, 1, "external two", SHORT);
 	h_wait(a, "README.md reloaded from disk", SHORT);
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
-	wait_row_lacks(a, status_row(a), "[changed on disk]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[changed on disk]", SHORT);
 
 	/* Modified: the session's text is kept. */
 	h_send(a, "X");
@@ -1216,8 +1108,8 @@ test_external_change(void **state)
 	wait_status(a, " README.md 1:2", SHORT);
 	/* Its own save is not a change on disk. */
 	h_pump_all(1500);
-	wait_row_lacks(a, status_row(a), "[changed on disk]", SHORT);
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[changed on disk]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
 	assert_string_equal(h_row(a, 0), "Xexternal one");
 
 	/* Modified again; Ctrl-R takes the disk's version; Ctrl-Z undoes
@@ -1230,8 +1122,8 @@ test_external_change(void **state)
 	h_wait_row(a, 0, "disk v3", SHORT);
 	h_wait_row(a, 1, "", SHORT);
 	wait_status(a, " README.md", SHORT);
-	wait_row_lacks(a, status_row(a), "[+]", SHORT);
-	wait_row_lacks(a, status_row(a), "[changed on disk]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[+]", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "[changed on disk]", SHORT);
 	assert_file(repo, "README.md", "disk v3\n", 8);
 	h_pump_all(600);
 	h_key(a, "C-z");
@@ -1274,7 +1166,7 @@ test_files(void **state)
 
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 	wait_status(a, " README.md 1:1", SHORT);
 
@@ -1287,7 +1179,7 @@ test_files(void **state)
 		close_picker(a);
 		h_wait_row(a, 0, "# Demo", SHORT);
 		wait_status(a, " README.md", SHORT);
-		h_wait_row(a, presence_row(a), "Alice README.md:1", SHORT);
+		h_wait_row(a, h_presence_row(a), "Alice README.md:1", SHORT);
 	}
 
 	/* A symlink to outside is refused too, and its target untouched. */
@@ -1315,7 +1207,7 @@ test_files(void **state)
 	/* A symlink inside the tree opens its target. */
 	open_path(a, "link.md");
 	h_wait_row(a, 0, "note a", SHORT);
-	wait_row_lacks(a, status_row(a), "README.md", SHORT);
+	h_wait_row_lacks(a, h_status_row(a), "README.md", SHORT);
 
 	/* A new file: offered, opened empty, created by the first save. */
 	h_key(a, "C-o");
@@ -1326,7 +1218,7 @@ test_files(void **state)
 	h_key(a, "Enter");
 	wait_status(a, " notes/new.md", SHORT);
 	h_wait_row(a, 0, "", SHORT);
-	h_wait_row(a, presence_row(a), "Alice notes/new.md:1", SHORT);
+	h_wait_row(a, h_presence_row(a), "Alice notes/new.md:1", SHORT);
 	assert_true(absent(repo, "notes/new.md"));
 	h_send(a, "fresh");
 	h_key(a, "Enter");
@@ -1356,7 +1248,7 @@ test_symlink_save(void **state)
 	    h_run(repo, "git", "commit", "-q", "-m", "link", NULL), 0);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 
 	open_path(a, "link.md");
@@ -1390,7 +1282,7 @@ test_binary(void **state)
 	    h_run(repo, "git", "commit", "-q", "-m", "bin", NULL), 0);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 
 	open_path(a, "data.bin");
@@ -1492,7 +1384,7 @@ check_damaged_start(const char *repo, const char *ka, int garbage)
 	assert_file(repo, "README.md", readme, strlen(readme));
 
 	/* Line 4 is as it was whatever was recovered: edit there. */
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 3, "line four", LONG);
 	if (garbage)
 		h_wait_row(a, 0, "# Demo", SHORT);
@@ -1525,7 +1417,7 @@ test_corrupt_journal(void **state)
 	xasprintf(&moot, "%s/.git/moot", repo);
 
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 	h_send(a, "abc");
 	h_wait_row(a, 0, "abc# Demo", SHORT);
@@ -1545,7 +1437,7 @@ test_corrupt_journal(void **state)
 	/* Cut short: a new journal with some edits in it, truncated. */
 	remove_wal(moot, 1);
 	d = h_daemon_start(repo);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 	for (i = 0; i < 20; i++)
 		h_send(a, "0123456789");
@@ -1585,7 +1477,7 @@ test_journal_files(void **state)
 	old = umask(0); /* the daemon must not rely on the umask */
 	d = h_daemon_start(repo);
 	umask(old);
-	a = join(h_daemon_port(d), ka, "alice");
+	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 	h_send(a, "abc");
 	h_wait_row(a, 0, "abc# Demo", SHORT);
