@@ -1,0 +1,784 @@
+/* bench-bigfile.c: opening a 50 MB file and typing in its middle.
+ * A real daemon and a real libssh client on loopback; prints a table. */
+#include "moot.h"
+
+#include <sys/types.h>
+#include <sys/utsname.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+
+#include "../harness.h"
+
+#define COLS 80
+#define ROWS 24
+#define TERM "xterm-256color"
+#define STATUS_ROW (ROWS - 2)
+#define BIG_BYTES (50 * 1024 * 1024) /* the big file, at least */
+#define SMALL_BYTES 2048             /* the baseline file, at least */
+#define KEYS 300                     /* keystrokes measured per file */
+#define OPEN_TIMEOUT 30000           /* ms an open may take */
+#define FIRST_TIMEOUT 30000          /* ms the first keystroke may take */
+#define KEY_TIMEOUT 5000             /* ms any other keystroke may take */
+#define SETTLE 30                    /* ms of pumping between keystrokes */
+#define QUIET 300                    /* ms of pumping before a measurement */
+#define IDLE 1000    /* ms of idle daemon measured after the join */
+#define WATCHDOG 120 /* seconds the whole benchmark may take */
+
+/*
+ * The first file in git index order is the one shown on join: a tiny file
+ * whose name sorts before the other two, so that both are opened by the
+ * benchmark itself (with Ctrl-O) and neither is loaded before it says so.
+ */
+#define START_NAME "a-start.txt"
+#define START_TEXT "Opened on join; the benchmark then opens the others.\n"
+
+/* What one file costs: the baseline (small.c) and big.c. */
+struct result {
+	const char *name;
+	const char *first; /* its first line, shown on row 0 once open */
+	char *text;        /* its content until the repository is made */
+	size_t bytes;
+	long lines;
+	long mid; /* the line typed in, 1-based */
+
+	long long list_us; /* Ctrl-O and the name until the list shows it */
+	long long open_us; /* Enter until the first line and status show */
+	long long open_ns; /* daemon CPU for the open */
+	long rss_before;   /* daemon RSS before and after the open, kB */
+	long rss_after;
+	long long goto_us;  /* Ctrl-G's Enter until the status shows mid */
+	long long first_us; /* the first keystroke's echo */
+	long long first_ns; /* the daemon's CPU for it */
+	long long *lat;     /* echo of each measured keystroke, us */
+	size_t nlat;
+	long long keys_ns;      /* daemon CPU over the measured keystrokes */
+	long long keys_wall_us; /* how long they took, pauses included */
+	int failed;
+};
+
+/* What the screen shows once a keystroke has been handled. */
+struct typed {
+	long line;   /* the status row's L */
+	long col;    /* the status row's C */
+	uint32_t ch; /* the cell left of the terminal cursor */
+};
+
+/* A file's first line on row 0 and its name on the status row. */
+struct shown {
+	const char *name;
+	const char *first;
+};
+
+static pid_t daemon_pid; /* for the watchdog */
+static char *repo_path;  /* for the watchdog: the 50 MB to remove */
+
+/* Monotonic microseconds. */
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The watchdog: a hung benchmark kills its daemon (its frontends end with
+ * it), then becomes a shell that removes the repository and exits 1; exec
+ * is one of the few things a signal handler may do.
+ */
+static void
+watchdog(int sig)
+{
+	static const char msg[] = "bench-bigfile: took too long, giving up\n";
+	ssize_t n;
+
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	if (daemon_pid > 0)
+		kill(daemon_pid, SIGKILL);
+	if (repo_path != NULL)
+		execl("/bin/sh", "sh", "-c", "rm -rf -- \"$1\"; exit 1", "sh",
+		    repo_path, (char *)NULL);
+	_exit(1);
+}
+
+/*
+ * A harness failure exits the program (cmocka's fail outside a test calls
+ * exit): stop the daemon and remove the temporary directories even then.
+ */
+static void
+at_exit(void)
+{
+	repo_path = NULL; /* h_cleanup removes it and frees the path */
+	h_cleanup();
+}
+
+/*
+ * Time on a CPU in nanoseconds, from /proc/PID/task/TID/schedstat summed
+ * over the process's threads (the scheduler's exact figure; utime and
+ * stime are in clock ticks); -1 if unknown.
+ */
+static long long
+cpu_ns(pid_t pid)
+{
+	char path[320];
+	unsigned long long ns;
+	long long sum = 0;
+	struct dirent *de;
+	DIR *dir;
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%s/schedstat",
+		    (long)pid, de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1) {
+			sum += (long long)ns;
+			found = 1;
+		}
+		fclose(f);
+	}
+	closedir(dir);
+	return found ? sum : -1;
+}
+
+/* A deterministic pseudo-random number (a 32-bit LCG's high bits). */
+static uint32_t
+next_random(uint32_t *state)
+{
+	*state = *state * 1664525u + 1013904223u;
+	return *state >> 8;
+}
+
+/* Append a few words from a fixed list, space separated. */
+static size_t
+add_words(char *out, size_t size, uint32_t *state, int n)
+{
+	static const char *words[] = {"the", "buffer", "line", "index", "of",
+	    "each", "person", "cursor", "is", "kept", "in", "order", "when",
+	    "an", "edit", "moves", "text", "after", "it", "journal", "write",
+	    "frame", "screen", "document", "offset", "length", "tree", "node",
+	    "split", "merge", "count", "bytes"};
+	size_t len = 0;
+	int i, w;
+
+	for (i = 0; i < n; i++) {
+		w = snprintf(out + len, size - len, "%s%s", i > 0 ? " " : "",
+		    words[next_random(state) % (sizeof words / sizeof *words)]);
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += w;
+	}
+	return len;
+}
+
+/* One line of C-like text (without its newline) into out; its length. */
+static size_t
+make_line(char *out, size_t size, uint32_t *state, long number)
+{
+	static const char tabs[] = "\t\t\t";
+	uint32_t r = next_random(state), a, b, c;
+	int depth = 1 + next_random(state) % 3;
+	size_t len;
+	int w;
+
+	a = next_random(state) % 1000;
+	b = next_random(state) % 100;
+	c = next_random(state) % 32;
+	switch (r % 12) {
+	case 0:
+		out[0] = '\0';
+		return 0;
+	case 1:
+		len = snprintf(out, size, "/* ");
+		len += add_words(
+		    out + len, size - len, state, 3 + next_random(state) % 10);
+		w = snprintf(out + len, size - len, " */");
+		return len + (w > 0 ? (size_t)w : 0);
+	case 2:
+		return snprintf(out, size, "static int");
+	case 3:
+		return snprintf(
+		    out, size, "fn_%07ld(struct item *it, size_t n)", number);
+	case 4:
+		return snprintf(out, size, "%s", r % 24 < 12 ? "{" : "}");
+	case 5:
+		return snprintf(
+		    out, size, "%.*sif (it->f%u > %u)", depth, tabs, a, b);
+	case 6:
+	case 7:
+		return snprintf(out, size,
+		    "%.*sit->v%u = it->v%u * %u + (it->v%u >> %u);", depth,
+		    tabs, a, b, c, a, c % 8);
+	case 8:
+		return snprintf(out, size, "%.*sreturn (v%u);", depth, tabs, a);
+	case 9:
+		len = snprintf(out, size, "%.*scall_%u(it, \"", depth, tabs, a);
+		len += add_words(
+		    out + len, size - len, state, 2 + next_random(state) % 7);
+		w = snprintf(out + len, size - len, "\");");
+		return len + (w > 0 ? (size_t)w : 0);
+	case 10:
+		return snprintf(
+		    out, size, "%.*sit->count[%u] -= n;", depth, tabs, c);
+	default:
+		return snprintf(out, size, "%.*s}", depth - 1, tabs);
+	}
+}
+
+/*
+ * A file of C-like lines of varied length, at least target bytes (whole
+ * lines), starting with the given first line. The same seed gives the same
+ * text every run.
+ */
+static void
+make_source(struct result *r, size_t target, uint32_t seed)
+{
+	char line[512];
+	size_t len, n, size = target + sizeof line + 2;
+	uint32_t state = seed;
+
+	r->text = xmalloc(size + 1);
+	len = snprintf(r->text, size, "%s\n", r->first);
+	r->lines = 1;
+	while (len < target) {
+		n = make_line(line, sizeof line, &state, r->lines);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(r->text + len, line, n);
+		len += n;
+		r->text[len++] = '\n';
+		r->lines++;
+	}
+	r->text[len] = '\0';
+	r->bytes = len;
+	r->mid = r->lines / 2;
+}
+
+/* The status row shows "  L:C" with nothing more to C. */
+static int
+status_at(struct h_client *c, long line, long col)
+{
+	const char *row = h_row(c, STATUS_ROW), *p;
+	char want[64];
+	size_t n;
+
+	snprintf(want, sizeof want, "  %ld:%ld", line, col);
+	n = strlen(want);
+	if ((p = strstr(row, want)) == NULL)
+		return 0;
+	return p[n] < '0' || p[n] > '9';
+}
+
+/* The status row names a file (not a prompt). */
+static int
+status_names(struct h_client *c, const char *name)
+{
+	const char *row = h_row(c, STATUS_ROW);
+	size_t n = strlen(name);
+
+	return row[0] == ' ' && strncmp(row + 1, name, n) == 0 &&
+	       row[1 + n] == ' ';
+}
+
+/* A keystroke has been handled: its character and the new column show. */
+static int
+is_typed(struct h_client *c, void *arg)
+{
+	struct typed *t = arg;
+	struct h_cell cell;
+	int x, y;
+
+	if (!status_at(c, t->line, t->col))
+		return 0;
+	h_cursor(c, &x, &y);
+	if (x < 1)
+		return 0;
+	h_cell(c, x - 1, y, &cell);
+	return cell.ch == t->ch;
+}
+
+/* A file is open: its first line on row 0, its name on the status row. */
+static int
+is_shown(struct h_client *c, void *arg)
+{
+	struct shown *s = arg;
+
+	return strcmp(h_row(c, 0), s->first) == 0 && status_names(c, s->name);
+}
+
+/* The picker lists exactly one file under its filter: the one asked for. */
+static int
+is_listed(struct h_client *c, void *arg)
+{
+	const char *name = arg;
+	char want[320];
+
+	snprintf(want, sizeof want, "Open: %s", name);
+	if (strcmp(h_row(c, 0), want) != 0)
+		return 0;
+	snprintf(want, sizeof want, "  %s", name);
+	return strcmp(h_row(c, 1), want) == 0 && h_row(c, 2)[0] == '\0';
+}
+
+/* The go-to-line prompt shows the given text. */
+static int
+is_prompt(struct h_client *c, void *arg)
+{
+	return strcmp(h_row(c, STATUS_ROW), arg) == 0;
+}
+
+/* The status row shows a file at the start of a line. */
+struct at_line {
+	const char *name;
+	long line;
+};
+
+static int
+is_at_line(struct h_client *c, void *arg)
+{
+	struct at_line *a = arg;
+
+	return status_names(c, a->name) && status_at(c, a->line, 1);
+}
+
+/* Say what went wrong, with the screen and the daemon's log. */
+static void
+report(
+    struct h_daemon *d, struct h_client *c, const char *what, const char *name)
+{
+	fprintf(stderr, "bench-bigfile: %s: %s\n", name, what);
+	h_dump(c);
+	h_daemon_log(d, 20);
+}
+
+/*
+ * Open a file with Ctrl-O: type its name, wait until the list shows it,
+ * then time Enter until its first line and name show, with the daemon's
+ * CPU for it. With measure unset, only switch to it.
+ */
+static int
+open_file(struct h_daemon *d, struct h_client *c, struct result *r, int measure)
+{
+	struct shown s;
+	pid_t pid = h_daemon_pid(d);
+	long long t0, ns0, ns1;
+
+	t0 = now_us();
+	h_key(c, "C-o");
+	h_send(c, r->name);
+	if (!h_until(c, is_listed, (void *)r->name, KEY_TIMEOUT)) {
+		report(d, c, "the picker never listed it", r->name);
+		return -1;
+	}
+	if (measure)
+		r->list_us = now_us() - t0;
+	h_pump_all(QUIET);
+
+	s.name = r->name;
+	s.first = r->first;
+	if (measure) {
+		r->rss_before = h_rss_kb(pid);
+		ns0 = cpu_ns(pid);
+	}
+	t0 = now_us();
+	h_key(c, "Enter");
+	if (!h_until(c, is_shown, &s, OPEN_TIMEOUT)) {
+		report(d, c, "never showed its first line", r->name);
+		return -1;
+	}
+	if (!measure)
+		return 0;
+	r->open_us = now_us() - t0;
+	/* Whatever the daemon does right after the frame counts too. */
+	h_pump_all(QUIET);
+	ns1 = cpu_ns(pid);
+	r->open_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
+	r->rss_after = h_rss_kb(pid);
+	return 0;
+}
+
+/* Send one keystroke and time it until it shows; -1 on timeout. */
+static long long
+type_key(struct h_client *c, struct result *r, int k, int timeout)
+{
+	struct typed t;
+	long long t0;
+	char ch;
+
+	ch = 'a' + k % 26;
+	t.line = r->mid;
+	t.col = k + 2; /* typing started at column 1 */
+	t.ch = (unsigned char)ch;
+	t0 = now_us();
+	h_send_bytes(c, &ch, 1);
+	if (!h_until(c, is_typed, &t, timeout))
+		return -1;
+	return now_us() - t0;
+}
+
+/*
+ * Go to the middle line with Ctrl-G, then type there: the first keystroke
+ * on its own (the document's first edit stores its whole text as the
+ * journal's base), then KEYS more, each waited for before the next.
+ */
+static int
+type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
+{
+	struct at_line a;
+	pid_t pid = h_daemon_pid(d);
+	char digits[32], prompt[64], *what;
+	long long t0, ns0, ns1, us;
+	int k;
+
+	h_key(c, "C-g");
+	snprintf(digits, sizeof digits, "%ld", r->mid);
+	h_send(c, digits);
+	snprintf(prompt, sizeof prompt, " Go to line: %s", digits);
+	if (!h_until(c, is_prompt, prompt, KEY_TIMEOUT)) {
+		report(d, c, "the go-to-line prompt never showed", r->name);
+		return -1;
+	}
+	a.name = r->name;
+	a.line = r->mid;
+	t0 = now_us();
+	h_key(c, "Enter");
+	if (!h_until(c, is_at_line, &a, KEY_TIMEOUT)) {
+		report(d, c, "go to line never got there", r->name);
+		return -1;
+	}
+	r->goto_us = now_us() - t0;
+	h_pump_all(QUIET);
+
+	ns0 = cpu_ns(pid);
+	if ((r->first_us = type_key(c, r, 0, FIRST_TIMEOUT)) < 0) {
+		report(d, c, "the first keystroke never showed", r->name);
+		return -1;
+	}
+	h_pump_all(QUIET);
+	ns1 = cpu_ns(pid);
+	r->first_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
+
+	r->lat = xcalloc(KEYS, sizeof *r->lat);
+	ns0 = cpu_ns(pid);
+	t0 = now_us();
+	for (k = 1; k <= KEYS; k++) {
+		if ((us = type_key(c, r, k, KEY_TIMEOUT)) < 0) {
+			xasprintf(&what, "keystroke %d never showed", k);
+			report(d, c, what, r->name);
+			free(what);
+			return -1;
+		}
+		r->lat[r->nlat++] = us;
+		h_pump_all(SETTLE);
+	}
+	ns1 = cpu_ns(pid);
+	r->keys_wall_us = now_us() - t0;
+	r->keys_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
+	return 0;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array, in milliseconds. */
+static double
+pct(const long long *v, size_t n, int p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0;
+	rank = (n * p + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	return v[rank - 1] / 1000.0;
+}
+
+/* The load averages from /proc/loadavg: the machine may be shared. */
+static void
+print_load(const char *when)
+{
+	double l1, l5, l15;
+	FILE *f;
+
+	if ((f = fopen("/proc/loadavg", "r")) == NULL)
+		return;
+	if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		printf("%s%.2f %.2f %.2f (1, 5, 15 min)\n", when, l1, l5, l15);
+	fclose(f);
+}
+
+/* The machine, the date and the command. */
+static void
+print_header(int argc, char **argv)
+{
+	char line[512], model[256] = "unknown", date[64];
+	struct utsname u;
+	const char *moot = getenv("MOOT"), *p;
+	time_t t = time(NULL);
+	FILE *f;
+	int i;
+
+	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (strncmp(line, "model name", 10) != 0)
+				continue;
+			if ((p = strchr(line, ':')) == NULL)
+				continue;
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			snprintf(model, sizeof model, "%s", p);
+			model[strcspn(model, "\n")] = '\0';
+			break;
+		}
+		fclose(f);
+	}
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+
+	printf("moot big-file benchmark\n");
+	printf("command:  ");
+	if (moot != NULL)
+		printf("MOOT=%s ", moot);
+	for (i = 0; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+	printf("date:     %s\n", date);
+	printf("machine:  %ld CPUs (nproc), %s\n",
+	    sysconf(_SC_NPROCESSORS_ONLN), model);
+	printf("kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("daemon:   %s\n", h_moot_path());
+	printf("client:   libssh %s, %dx%d, TERM=%s, 127.0.0.1\n",
+	    ssh_version(0), COLS, ROWS, TERM);
+	print_load("load:     ");
+	printf("\n");
+	fflush(stdout);
+}
+
+/* A figure, or n/a when unknown (negative). */
+static const char *
+fig(double v, const char *fmt)
+{
+	static char buf[8][32];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	if (v < 0)
+		snprintf(p, 32, "n/a");
+	else
+		snprintf(p, 32, fmt, v);
+	return p;
+}
+
+/* A ratio, or n/a when either side is unknown or zero. */
+static const char *
+ratio(double a, double b)
+{
+	static char buf[8][32];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	if (a < 0 || b <= 0)
+		snprintf(p, 32, "n/a");
+	else
+		snprintf(p, 32, "%.1fx", a / b);
+	return p;
+}
+
+/* One row of the table: a label, both files' figures and their ratio. */
+static void
+row(const char *label, double small, double big, const char *fmt)
+{
+	printf("  %-38s %11s %11s %9s\n", label, fig(small, fmt), fig(big, fmt),
+	    ratio(big, small));
+}
+
+static void
+print_table(struct result *s, struct result *b, double idle_us)
+{
+	double sk, bk;
+
+	qsort(s->lat, s->nlat, sizeof *s->lat, cmp_ll);
+	qsort(b->lat, b->nlat, sizeof *b->lat, cmp_ll);
+	sk = s->keys_ns < 0 ? -1 : s->keys_ns / 1e3 / s->nlat;
+	bk = b->keys_ns < 0 ? -1 : b->keys_ns / 1e3 / b->nlat;
+
+	printf("Opening (Ctrl-O, the name, Enter) and typing in the middle "
+	       "line (Ctrl-G),\none key at a time, each waited for on the "
+	       "screen, then %d ms before the next.\n",
+	    SETTLE);
+	printf("Daemon CPU: /proc/PID/task/*/schedstat (ns) over the phase; "
+	       "the open's\nfigure includes %d ms after its frame showed. "
+	       "The first keystroke of each\nfile stores the whole text as "
+	       "the journal's base: shown on its own, left\nout of the "
+	       "per-keystroke figures (%d keystrokes after it).\n\n",
+	    QUIET, KEYS);
+	printf("  %-38s %11s %11s %9s\n", "", s->name, b->name, "big/small");
+	row("size, MB", s->bytes / 1048576.0, b->bytes / 1048576.0, "%.3f");
+	row("lines", s->lines, b->lines, "%.0f");
+	row("line typed in", s->mid, b->mid, "%.0f");
+	printf("\n");
+	row("picker lists it (Ctrl-O + name), ms", s->list_us / 1e3,
+	    b->list_us / 1e3, "%.2f");
+	row("open: Enter to first line shown, ms", s->open_us / 1e3,
+	    b->open_us / 1e3, "%.2f");
+	row("open: daemon CPU, ms", s->open_ns < 0 ? -1 : s->open_ns / 1e6,
+	    b->open_ns < 0 ? -1 : b->open_ns / 1e6, "%.2f");
+	row("daemon RSS after the open, MB", s->rss_after / 1024.0,
+	    b->rss_after / 1024.0, "%.1f");
+	row("  growth from the open, MB",
+	    (s->rss_after - s->rss_before) / 1024.0,
+	    (b->rss_after - b->rss_before) / 1024.0, "%.1f");
+	row("go to line: Enter to status, ms", s->goto_us / 1e3,
+	    b->goto_us / 1e3, "%.2f");
+	printf("\n");
+	row("first keystroke: echo, ms", s->first_us / 1e3, b->first_us / 1e3,
+	    "%.2f");
+	row("first keystroke: daemon CPU, ms",
+	    s->first_ns < 0 ? -1 : s->first_ns / 1e6,
+	    b->first_ns < 0 ? -1 : b->first_ns / 1e6, "%.2f");
+	printf("\n");
+	row("keystrokes measured", s->nlat, b->nlat, "%.0f");
+	row("daemon CPU per keystroke, us", sk, bk, "%.1f");
+	row("echo latency p50, ms", pct(s->lat, s->nlat, 50),
+	    pct(b->lat, b->nlat, 50), "%.2f");
+	row("echo latency p99, ms", pct(s->lat, s->nlat, 99),
+	    pct(b->lat, b->nlat, 99), "%.2f");
+	row("echo latency max, ms", s->lat[s->nlat - 1] / 1e3,
+	    b->lat[b->nlat - 1] / 1e3, "%.2f");
+	printf("\n  The idle daemon (one person, nobody typing) used %s us "
+	       "of CPU per\n  second; at that rate the wall time of the "
+	       "typing phases (%.1f s, %.1f s)\n  would account for %s and "
+	       "%s us of the CPU per keystroke above.\n\n",
+	    fig(idle_us, "%.1f"), s->keys_wall_us / 1e6, b->keys_wall_us / 1e6,
+	    fig(idle_us < 0 ? -1 : idle_us * s->keys_wall_us / 1e6 / s->nlat,
+	        "%.1f"),
+	    fig(idle_us < 0 ? -1 : idle_us * b->keys_wall_us / 1e6 / b->nlat,
+	        "%.1f"));
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct result small, big;
+	struct h_daemon *d;
+	struct h_client *c;
+	struct shown s;
+	struct sigaction sa;
+	long long start, t0, ns0, ns1;
+	double idle_us;
+	char *repo, *key;
+	int failed = 0, status;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: bench-bigfile\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = watchdog;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(WATCHDOG);
+	atexit(at_exit);
+	ssh_init();
+
+	print_header(argc, argv);
+	start = h_now_ms();
+
+	memset(&small, 0, sizeof small);
+	memset(&big, 0, sizeof big);
+	small.name = "small.c";
+	small.first = "/* small.c: generated input for bench-bigfile. */";
+	big.name = "big.c";
+	big.first = "/* big.c: generated input for bench-bigfile. */";
+	make_source(&small, SMALL_BYTES, 1);
+	make_source(&big, BIG_BYTES, 2);
+
+	t0 = h_now_ms();
+	repo = h_repo_create(START_NAME, START_TEXT, small.name, small.text,
+	    big.name, big.text, NULL);
+	repo_path = repo;
+	free(small.text);
+	free(big.text);
+	small.text = big.text = NULL;
+	key = h_key_create(repo, "Bench <bench@example.com>");
+	printf("setup:    %zu + %zu bytes written and committed in %.1f s\n\n",
+	    small.bytes, big.bytes, (h_now_ms() - t0) / 1000.0);
+
+	d = h_daemon_start(repo);
+	daemon_pid = h_daemon_pid(d);
+	c = h_client_connect(h_daemon_port(d), key, "bench", COLS, ROWS, TERM);
+	s.name = START_NAME;
+	s.first = "Opened on join; the benchmark then opens the others.";
+	if (!h_until(c, is_shown, &s, OPEN_TIMEOUT)) {
+		report(d, c, "never drew its first frame", START_NAME);
+		failed = 1;
+		goto out;
+	}
+	h_pump_all(QUIET);
+
+	/* What the daemon costs doing nothing, for comparison. */
+	ns0 = cpu_ns(daemon_pid);
+	t0 = h_now_ms();
+	h_pump_all(IDLE);
+	ns1 = cpu_ns(daemon_pid);
+	idle_us = ns0 >= 0 && ns1 >= 0
+	              ? (ns1 - ns0) / 1e3 / ((h_now_ms() - t0) / 1e3)
+	              : -1;
+
+	/* Both opens first, then typing in big.c, then back to small.c. */
+	if (open_file(d, c, &small, 1) != 0 || open_file(d, c, &big, 1) != 0 ||
+	    type_middle(d, c, &big) != 0 || open_file(d, c, &small, 0) != 0 ||
+	    type_middle(d, c, &small) != 0) {
+		failed = 1;
+		goto out;
+	}
+	print_table(&small, &big, idle_us);
+
+out:
+	h_client_close(c);
+	daemon_pid = 0;
+	if ((status = h_daemon_stop(d)) != 0) {
+		fprintf(stderr,
+		    "bench-bigfile: the daemon did not exit 0 on SIGTERM "
+		    "(%d)\n",
+		    status);
+		failed = 1;
+	}
+	repo_path = NULL; /* h_cleanup removes it and frees the path */
+	h_cleanup();
+	alarm(0);
+	print_load("load at the end: ");
+	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
+	free(small.lat);
+	free(big.lat);
+	ssh_finalize();
+	return failed ? 1 : 0;
+}
