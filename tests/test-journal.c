@@ -1370,7 +1370,7 @@ test_ops_out_of_order(void **state)
 	journal_close(j);
 
 	db = db_open(f->path);
-	db_exec(db, "DROP INDEX ops_path;"
+	db_exec(db, "DROP INDEX IF EXISTS ops_path;"
 	            "CREATE INDEX ops_path ON ops (path, time DESC);"
 	            "PRAGMA writable_schema = ON;"
 	            "UPDATE sqlite_master SET sql = "
