@@ -1458,6 +1458,27 @@ test_corrupt_journal(void **state)
 
 /* The journal and its -wal and -shm are private; the journal is in WAL
  * mode. */
+/* One integer from the running daemon's journal, read-only. */
+static long long
+journal_int(const char *repo, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *path;
+	long long v;
+
+	xasprintf(&path, "%s/.git/moot/journal.db", repo);
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return v;
+}
+
 static void
 test_journal_files(void **state)
 {
@@ -1507,6 +1528,22 @@ test_journal_files(void **state)
 	/* Reading it disturbed nothing. */
 	h_send(a, "d");
 	h_wait_row(a, 0, "abcd# Demo", SHORT);
+
+	/* What is on screen is in the journal: four one-byte edits. */
+	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops"), 4);
+	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops WHERE "
+	                                   "kind = 'e' AND ins = X'64'"),
+	    1);
+	/* A save compacts it: no ops left, the saved text is the base. */
+	h_key(a, "C-s");
+	h_wait(a, "saved by Alice", SHORT);
+	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops"), 0);
+	assert_int_equal(
+	    journal_int(repo, "SELECT count(*) FROM docs WHERE "
+	                      "path = 'README.md' AND "
+	                      "CAST(substr(base, 1, 10) AS TEXT) = "
+	                      "'abcd# Demo'"),
+	    1);
 	h_pass();
 }
 
