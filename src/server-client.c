@@ -112,14 +112,20 @@ server_client_open_first(struct client *c)
 	struct doc *d = NULL;
 	struct place *p;
 	char *first, *err = NULL;
+	size_t pos;
 
 	/* Back where they were, if the document is still there. */
 	if ((p = server_place_find(c->key)) != NULL &&
 	    (d = doc_open(p->path, &err)) != NULL) {
 		server_client_show(c, d);
-		c->view.cursor = p->pos < buffer_length(d->buf)
-		                     ? p->pos
-		                     : buffer_length(d->buf);
+		/* The file may have changed since: stay inside the text and
+		 * off the middle of a character. */
+		pos = p->pos < buffer_length(d->buf) ? p->pos
+		                                     : buffer_length(d->buf);
+		while (pos > 0 && pos < buffer_length(d->buf) &&
+		       (buffer_byte(d->buf, pos) & 0xc0) == 0x80)
+			pos--;
+		c->view.cursor = pos;
 		return;
 	}
 	free(err);
