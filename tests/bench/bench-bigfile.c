@@ -3,20 +3,17 @@
 #include "moot.h"
 
 #include <sys/types.h>
-#include <sys/utsname.h>
 
-#include <dirent.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "../harness.h"
+#include "bench-util.h"
 
 #define COLS 80
 #define ROWS 24
@@ -77,87 +74,6 @@ struct shown {
 	const char *name;
 	const char *first;
 };
-
-static pid_t daemon_pid; /* for the watchdog */
-static char *repo_path;  /* for the watchdog: the 50 MB to remove */
-
-/* Monotonic microseconds. */
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/*
- * The watchdog: a hung benchmark kills its daemon (its frontends end with
- * it), then becomes a shell that removes the repository and exits 1; exec
- * is one of the few things a signal handler may do.
- */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "bench-bigfile: took too long, giving up\n";
-	ssize_t n;
-
-	n = write(STDERR_FILENO, msg, sizeof msg - 1);
-	(void)n;
-	if (daemon_pid > 0)
-		kill(daemon_pid, SIGKILL);
-	if (repo_path != NULL)
-		execl("/bin/sh", "sh", "-c", "rm -rf -- \"$1\"; exit 1", "sh",
-		    repo_path, (char *)NULL);
-	_exit(1);
-}
-
-/*
- * A harness failure exits the program (cmocka's fail outside a test calls
- * exit): stop the daemon and remove the temporary directories even then.
- */
-static void
-at_exit(void)
-{
-	repo_path = NULL; /* h_cleanup removes it and frees the path */
-	h_cleanup();
-}
-
-/*
- * Time on a CPU in nanoseconds, from /proc/PID/task/TID/schedstat summed
- * over the process's threads (the scheduler's exact figure; utime and
- * stime are in clock ticks); -1 if unknown.
- */
-static long long
-cpu_ns(pid_t pid)
-{
-	char path[320];
-	unsigned long long ns;
-	long long sum = 0;
-	struct dirent *de;
-	DIR *dir;
-	FILE *f;
-	int found = 0;
-
-	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
-	if ((dir = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%ld/task/%s/schedstat",
-		    (long)pid, de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fscanf(f, "%llu", &ns) == 1) {
-			sum += (long long)ns;
-			found = 1;
-		}
-		fclose(f);
-	}
-	closedir(dir);
-	return found ? sum : -1;
-}
 
 /* A deterministic pseudo-random number (a 32-bit LCG's high bits). */
 static uint32_t
@@ -381,7 +297,7 @@ open_file(struct h_daemon *d, struct h_client *c, struct result *r, int measure)
 	pid_t pid = h_daemon_pid(d);
 	long long t0, ns0, ns1;
 
-	t0 = now_us();
+	t0 = bench_now_us();
 	h_key(c, "C-o");
 	h_send(c, r->name);
 	if (!h_until(c, is_listed, (void *)r->name, KEY_TIMEOUT)) {
@@ -389,16 +305,16 @@ open_file(struct h_daemon *d, struct h_client *c, struct result *r, int measure)
 		return -1;
 	}
 	if (measure)
-		r->list_us = now_us() - t0;
+		r->list_us = bench_now_us() - t0;
 	h_pump_all(QUIET);
 
 	s.name = r->name;
 	s.first = r->first;
 	if (measure) {
 		r->rss_before = h_rss_kb(pid);
-		ns0 = cpu_ns(pid);
+		ns0 = bench_process_ns(pid);
 	}
-	t0 = now_us();
+	t0 = bench_now_us();
 	h_key(c, "Enter");
 	if (!h_until(c, is_shown, &s, OPEN_TIMEOUT)) {
 		report(d, c, "never showed its first line", r->name);
@@ -406,10 +322,10 @@ open_file(struct h_daemon *d, struct h_client *c, struct result *r, int measure)
 	}
 	if (!measure)
 		return 0;
-	r->open_us = now_us() - t0;
+	r->open_us = bench_now_us() - t0;
 	/* Whatever the daemon does right after the frame counts too. */
 	h_pump_all(QUIET);
-	ns1 = cpu_ns(pid);
+	ns1 = bench_process_ns(pid);
 	r->open_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
 	r->rss_after = h_rss_kb(pid);
 	return 0;
@@ -427,11 +343,11 @@ type_key(struct h_client *c, struct result *r, int k, int timeout)
 	t.line = r->mid;
 	t.col = k + 2; /* typing started at column 1 */
 	t.ch = (unsigned char)ch;
-	t0 = now_us();
+	t0 = bench_now_us();
 	h_send_bytes(c, &ch, 1);
 	if (!h_until(c, is_typed, &t, timeout))
 		return -1;
-	return now_us() - t0;
+	return bench_now_us() - t0;
 }
 
 /*
@@ -458,27 +374,27 @@ type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
 	}
 	a.name = r->name;
 	a.line = r->mid;
-	t0 = now_us();
+	t0 = bench_now_us();
 	h_key(c, "Enter");
 	if (!h_until(c, is_at_line, &a, KEY_TIMEOUT)) {
 		report(d, c, "go to line never got there", r->name);
 		return -1;
 	}
-	r->goto_us = now_us() - t0;
+	r->goto_us = bench_now_us() - t0;
 	h_pump_all(QUIET);
 
-	ns0 = cpu_ns(pid);
+	ns0 = bench_process_ns(pid);
 	if ((r->first_us = type_key(c, r, 0, FIRST_TIMEOUT)) < 0) {
 		report(d, c, "the first keystroke never showed", r->name);
 		return -1;
 	}
 	h_pump_all(QUIET);
-	ns1 = cpu_ns(pid);
+	ns1 = bench_process_ns(pid);
 	r->first_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
 
 	r->lat = xcalloc(KEYS, sizeof *r->lat);
-	ns0 = cpu_ns(pid);
-	t0 = now_us();
+	ns0 = bench_process_ns(pid);
+	t0 = bench_now_us();
 	for (k = 1; k <= KEYS; k++) {
 		if ((us = type_key(c, r, k, KEY_TIMEOUT)) < 0) {
 			xasprintf(&what, "keystroke %d never showed", k);
@@ -489,132 +405,18 @@ type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
 		r->lat[r->nlat++] = us;
 		h_pump_all(SETTLE);
 	}
-	ns1 = cpu_ns(pid);
-	r->keys_wall_us = now_us() - t0;
+	ns1 = bench_process_ns(pid);
+	r->keys_wall_us = bench_now_us() - t0;
 	r->keys_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
 	return 0;
-}
-
-static int
-cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array, in milliseconds. */
-static double
-pct(const long long *v, size_t n, int p)
-{
-	size_t rank;
-
-	if (n == 0)
-		return 0;
-	rank = (n * p + 99) / 100;
-	if (rank == 0)
-		rank = 1;
-	return v[rank - 1] / 1000.0;
-}
-
-/* The load averages from /proc/loadavg: the machine may be shared. */
-static void
-print_load(const char *when)
-{
-	double l1, l5, l15;
-	FILE *f;
-
-	if ((f = fopen("/proc/loadavg", "r")) == NULL)
-		return;
-	if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
-		printf("%s%.2f %.2f %.2f (1, 5, 15 min)\n", when, l1, l5, l15);
-	fclose(f);
-}
-
-/* The machine, the date and the command. */
-static void
-print_header(int argc, char **argv)
-{
-	char line[512], model[256] = "unknown", date[64];
-	struct utsname u;
-	const char *moot = getenv("MOOT"), *p;
-	time_t t = time(NULL);
-	FILE *f;
-	int i;
-
-	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (strncmp(line, "model name", 10) != 0)
-				continue;
-			if ((p = strchr(line, ':')) == NULL)
-				continue;
-			p++;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			snprintf(model, sizeof model, "%s", p);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-		fclose(f);
-	}
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof u);
-	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
-
-	printf("moot big-file benchmark\n");
-	printf("command:  ");
-	if (moot != NULL)
-		printf("MOOT=%s ", moot);
-	for (i = 0; i < argc; i++)
-		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
-	printf("date:     %s\n", date);
-	printf("machine:  %ld CPUs (nproc), %s\n",
-	    sysconf(_SC_NPROCESSORS_ONLN), model);
-	printf("kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
-	printf("daemon:   %s\n", h_moot_path());
-	printf("client:   libssh %s, %dx%d, TERM=%s, 127.0.0.1\n",
-	    ssh_version(0), COLS, ROWS, TERM);
-	print_load("load:     ");
-	printf("\n");
-	fflush(stdout);
-}
-
-/* A figure, or n/a when unknown (negative). */
-static const char *
-fig(double v, const char *fmt)
-{
-	static char buf[8][32];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	if (v < 0)
-		snprintf(p, 32, "n/a");
-	else
-		snprintf(p, 32, fmt, v);
-	return p;
-}
-
-/* A ratio, or n/a when either side is unknown or zero. */
-static const char *
-ratio(double a, double b)
-{
-	static char buf[8][32];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	if (a < 0 || b <= 0)
-		snprintf(p, 32, "n/a");
-	else
-		snprintf(p, 32, "%.1fx", a / b);
-	return p;
 }
 
 /* One row of the table: a label, both files' figures and their ratio. */
 static void
 row(const char *label, double small, double big, const char *fmt)
 {
-	printf("  %-38s %11s %11s %9s\n", label, fig(small, fmt), fig(big, fmt),
-	    ratio(big, small));
+	printf("  %-38s %11s %11s %9s\n", label, bench_fig(small, fmt),
+	    bench_fig(big, fmt), bench_ratio(big, small, "%.1fx"));
 }
 
 static void
@@ -622,8 +424,8 @@ print_table(struct result *s, struct result *b, double idle_us)
 {
 	double sk, bk;
 
-	qsort(s->lat, s->nlat, sizeof *s->lat, cmp_ll);
-	qsort(b->lat, b->nlat, sizeof *b->lat, cmp_ll);
+	qsort(s->lat, s->nlat, sizeof *s->lat, bench_cmp_ll);
+	qsort(b->lat, b->nlat, sizeof *b->lat, bench_cmp_ll);
 	sk = s->keys_ns < 0 ? -1 : s->keys_ns / 1e3 / s->nlat;
 	bk = b->keys_ns < 0 ? -1 : b->keys_ns / 1e3 / b->nlat;
 
@@ -664,20 +466,23 @@ print_table(struct result *s, struct result *b, double idle_us)
 	printf("\n");
 	row("keystrokes measured", s->nlat, b->nlat, "%.0f");
 	row("daemon CPU per keystroke, us", sk, bk, "%.1f");
-	row("echo latency p50, ms", pct(s->lat, s->nlat, 50),
-	    pct(b->lat, b->nlat, 50), "%.2f");
-	row("echo latency p99, ms", pct(s->lat, s->nlat, 99),
-	    pct(b->lat, b->nlat, 99), "%.2f");
+	row("echo latency p50, ms", bench_pct(s->lat, s->nlat, 50),
+	    bench_pct(b->lat, b->nlat, 50), "%.2f");
+	row("echo latency p99, ms", bench_pct(s->lat, s->nlat, 99),
+	    bench_pct(b->lat, b->nlat, 99), "%.2f");
 	row("echo latency max, ms", s->lat[s->nlat - 1] / 1e3,
 	    b->lat[b->nlat - 1] / 1e3, "%.2f");
 	printf("\n  The idle daemon (one person, nobody typing) used %s us "
 	       "of CPU per\n  second; at that rate the wall time of the "
 	       "typing phases (%.1f s, %.1f s)\n  would account for %s and "
 	       "%s us of the CPU per keystroke above.\n\n",
-	    fig(idle_us, "%.1f"), s->keys_wall_us / 1e6, b->keys_wall_us / 1e6,
-	    fig(idle_us < 0 ? -1 : idle_us * s->keys_wall_us / 1e6 / s->nlat,
+	    bench_fig(idle_us, "%.1f"), s->keys_wall_us / 1e6,
+	    b->keys_wall_us / 1e6,
+	    bench_fig(
+	        idle_us < 0 ? -1 : idle_us * s->keys_wall_us / 1e6 / s->nlat,
 	        "%.1f"),
-	    fig(idle_us < 0 ? -1 : idle_us * b->keys_wall_us / 1e6 / b->nlat,
+	    bench_fig(
+	        idle_us < 0 ? -1 : idle_us * b->keys_wall_us / 1e6 / b->nlat,
 	        "%.1f"));
 	fflush(stdout);
 }
@@ -689,27 +494,23 @@ main(int argc, char **argv)
 	struct h_daemon *d;
 	struct h_client *c;
 	struct shown s;
-	struct sigaction sa;
 	long long start, t0, ns0, ns1;
+	pid_t dpid;
 	double idle_us;
-	char *repo, *key;
+	char *repo, *key, *clients;
 	int failed = 0, status;
 
 	if (argc != 1) {
 		fprintf(stderr, "usage: bench-bigfile\n");
 		return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = watchdog;
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(WATCHDOG);
-	atexit(at_exit);
+	bench_init("bench-bigfile", WATCHDOG);
 	ssh_init();
 
-	print_header(argc, argv);
+	xasprintf(&clients, "client:   libssh %s, %dx%d, TERM=%s, 127.0.0.1",
+	    ssh_version(0), COLS, ROWS, TERM);
+	bench_print_header("moot big-file benchmark", clients, argc, argv);
+	free(clients);
 	start = h_now_ms();
 
 	memset(&small, 0, sizeof small);
@@ -724,7 +525,7 @@ main(int argc, char **argv)
 	t0 = h_now_ms();
 	repo = h_repo_create(START_NAME, START_TEXT, small.name, small.text,
 	    big.name, big.text, NULL);
-	repo_path = repo;
+	bench_watch_dir(repo);
 	free(small.text);
 	free(big.text);
 	small.text = big.text = NULL;
@@ -732,8 +533,8 @@ main(int argc, char **argv)
 	printf("setup:    %zu + %zu bytes written and committed in %.1f s\n\n",
 	    small.bytes, big.bytes, (h_now_ms() - t0) / 1000.0);
 
-	d = h_daemon_start(repo);
-	daemon_pid = h_daemon_pid(d);
+	d = bench_daemon_start(repo);
+	dpid = h_daemon_pid(d);
 	c = h_client_connect(h_daemon_port(d), key, "bench", COLS, ROWS, TERM);
 	s.name = START_NAME;
 	s.first = "Opened on join; the benchmark then opens the others.";
@@ -745,10 +546,10 @@ main(int argc, char **argv)
 	h_pump_all(QUIET);
 
 	/* What the daemon costs doing nothing, for comparison. */
-	ns0 = cpu_ns(daemon_pid);
+	ns0 = bench_process_ns(dpid);
 	t0 = h_now_ms();
 	h_pump_all(IDLE);
-	ns1 = cpu_ns(daemon_pid);
+	ns1 = bench_process_ns(dpid);
 	idle_us = ns0 >= 0 && ns1 >= 0
 	              ? (ns1 - ns0) / 1e3 / ((h_now_ms() - t0) / 1e3)
 	              : -1;
@@ -764,19 +565,16 @@ main(int argc, char **argv)
 
 out:
 	h_client_close(c);
-	daemon_pid = 0;
-	if ((status = h_daemon_stop(d)) != 0) {
+	if ((status = bench_daemon_stop(d)) != 0) {
 		fprintf(stderr,
 		    "bench-bigfile: the daemon did not exit 0 on SIGTERM "
 		    "(%d)\n",
 		    status);
 		failed = 1;
 	}
-	repo_path = NULL; /* h_cleanup removes it and frees the path */
-	h_cleanup();
+	bench_cleanup();
 	alarm(0);
-	print_load("load at the end: ");
-	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
+	bench_print_end(start);
 	free(small.lat);
 	free(big.lat);
 	ssh_finalize();

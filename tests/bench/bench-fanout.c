@@ -4,19 +4,17 @@
 
 #include <sys/resource.h>
 #include <sys/types.h>
-#include <sys/utsname.h>
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "../harness.h"
+#include "bench-util.h"
 
 #define COLS 80
 #define ROWS 24
@@ -88,82 +86,6 @@ struct expect {
 	int left;      /* screens still to show it */
 };
 
-static pid_t daemon_pids[4]; /* daemons this program started */
-
-/* Monotonic microseconds. */
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Remember a daemon for the watchdog. */
-static void
-remember_daemon(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
-		if (daemon_pids[i] == 0) {
-			daemon_pids[i] = pid;
-			return;
-		}
-	}
-}
-
-/* Forget a daemon before it is stopped (and reaped). */
-static void
-forget_daemon(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
-		if (daemon_pids[i] == pid)
-			daemon_pids[i] = 0;
-	}
-}
-
-/* The watchdog: a hung benchmark kills its daemons and exits. */
-static void
-watchdog(int sig)
-{
-	static const char msg[] = "bench-fanout: took too long, giving up\n";
-	size_t i;
-	ssize_t n;
-
-	n = write(STDERR_FILENO, msg, sizeof msg - 1);
-	(void)n;
-	for (i = 0; i < sizeof daemon_pids / sizeof daemon_pids[0]; i++) {
-		if (daemon_pids[i] > 0)
-			kill(daemon_pids[i], SIGKILL);
-	}
-	_exit(1);
-}
-
-/*
- * A harness failure exits the program (cmocka's fail outside a test calls
- * exit): stop the daemons and remove the temporary directories even then.
- */
-static void
-at_exit(void)
-{
-	h_cleanup();
-}
-
-/* Start a daemon on a repository and remember it. */
-static struct h_daemon *
-start_daemon(const char *repo)
-{
-	struct h_daemon *d;
-
-	d = h_daemon_start(repo);
-	remember_daemon(h_daemon_pid(d));
-	return d;
-}
-
 /* utime + stime of a process in clock ticks, -1 if it is gone. */
 static long long
 cpu_ticks(pid_t pid)
@@ -189,26 +111,6 @@ cpu_ticks(pid_t pid)
 	return (long long)(ut + st);
 }
 
-/*
- * Time on a CPU in nanoseconds from /proc/PID/schedstat (the scheduler's
- * exact figure; utime and stime are in clock ticks), -1 if unknown.
- */
-static long long
-cpu_ns(pid_t pid)
-{
-	char path[64];
-	unsigned long long ns;
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	n = fscanf(f, "%llu", &ns);
-	fclose(f);
-	return n == 1 ? (long long)ns : -1;
-}
-
 /* CPU use of a daemon and of its children (the frontends). */
 struct cpu {
 	long long d_ticks, d_ns;
@@ -225,12 +127,12 @@ measure_cpu(pid_t daemon, struct cpu *cpu)
 
 	memset(cpu, 0, sizeof *cpu);
 	cpu->d_ticks = cpu_ticks(daemon);
-	cpu->d_ns = cpu_ns(daemon);
+	cpu->d_ns = bench_thread_ns(daemon);
 	cpu->frontends = h_children(daemon, kids, 64);
 	for (i = 0; i < cpu->frontends; i++) {
 		if ((t = cpu_ticks(kids[i])) > 0)
 			cpu->f_ticks += t;
-		if ((t = cpu_ns(kids[i])) > 0)
+		if ((t = bench_thread_ns(kids[i])) > 0)
 			cpu->f_ns += t;
 	}
 }
@@ -335,7 +237,7 @@ seen_everywhere(struct h_client *unused, void *arg)
 {
 	struct expect *e = arg;
 	struct h_cell cell;
-	long long t = now_us();
+	long long t = bench_now_us();
 	int i;
 
 	for (i = 0; i < e->n; i++) {
@@ -490,7 +392,7 @@ fanout(struct run *r, int n, int keys)
 	hz = sysconf(_SC_CLK_TCK);
 
 	repo = make_repo(n, key);
-	d = start_daemon(repo);
+	d = bench_daemon_start(repo);
 	dpid = h_daemon_pid(d);
 	for (i = 0; i < n; i++) {
 		if ((c[i] = join(d, key, i)) == NULL) {
@@ -545,7 +447,7 @@ fanout(struct run *r, int n, int keys)
 		e.left = n;
 		for (i = 0; i < n; i++)
 			at[i] = -1;
-		e.t0 = now_us();
+		e.t0 = bench_now_us();
 		h_send_bytes(c[0], &ch, 1);
 		if (!h_until(c[0], seen_everywhere, &e, KEY_TIMEOUT)) {
 			for (i = 0; i < n; i++) {
@@ -594,15 +496,14 @@ fanout(struct run *r, int n, int keys)
 	r->cpu_bench = (b1 - b0) / keys;
 
 out:
-	forget_daemon(dpid);
-	if (h_daemon_stop(d) != 0) {
+	if (bench_daemon_stop(d) != 0) {
 		fprintf(stderr,
 		    "bench-fanout: N=%d: the daemon did not exit "
 		    "0 on SIGTERM\n",
 		    n);
 		r->failed = 1;
 	}
-	h_cleanup();
+	bench_cleanup();
 }
 
 /* Memory of the daemon and its frontends, kB: RSS, PSS, private. */
@@ -653,7 +554,7 @@ memory(struct mem *one, struct mem *many)
 	int i, ok = 1;
 
 	repo = make_repo(MAXCLIENTS, key);
-	d = start_daemon(repo);
+	d = bench_daemon_start(repo);
 	dpid = h_daemon_pid(d);
 	if ((c[0] = join(d, key, 0)) == NULL) {
 		ok = 0;
@@ -689,13 +590,12 @@ memory(struct mem *one, struct mem *many)
 		ok = 0;
 	}
 out:
-	forget_daemon(dpid);
-	if (h_daemon_stop(d) != 0) {
+	if (bench_daemon_stop(d) != 0) {
 		fprintf(stderr, "bench-fanout: memory: the daemon did not "
 		                "exit 0 on SIGTERM\n");
 		ok = 0;
 	}
-	h_cleanup();
+	bench_cleanup();
 	return ok ? 0 : -1;
 }
 
@@ -747,7 +647,7 @@ round_seen(struct h_client *unused, void *arg)
 {
 	struct round *r = arg;
 	struct h_cell cell;
-	long long t = now_us();
+	long long t = bench_now_us();
 	int j, i;
 
 	for (j = 0; j < r->sent; j++) {
@@ -875,7 +775,7 @@ typing(struct typing *t, int how, int rounds)
 	nrounds = how == TYPE_ONE ? rounds * n : rounds;
 
 	repo = make_repo(n, key);
-	d = start_daemon(repo);
+	d = bench_daemon_start(repo);
 	dpid = h_daemon_pid(d);
 	for (i = 0; i < n; i++) {
 		if ((c[i] = join(d, key, i)) == NULL) {
@@ -923,7 +823,7 @@ typing(struct typing *t, int how, int rounds)
 		r.left = r.nkeys * n;
 		for (j = 0; j < r.nkeys; j++) {
 			ch = (char)r.ch[j];
-			r.t0[j] = now_us();
+			r.t0[j] = bench_now_us();
 			h_send_bytes(c[r.y[j]], &ch, 1);
 			r.sent++;
 			/* Spread: watch the screens until the next key. */
@@ -987,113 +887,26 @@ typing(struct typing *t, int how, int rounds)
 	t->cpu_bench = (b1 - b0) / t->keys;
 
 out:
-	forget_daemon(dpid);
-	if (h_daemon_stop(d) != 0) {
+	if (bench_daemon_stop(d) != 0) {
 		fprintf(stderr, "bench-fanout: typists: the daemon did not "
 		                "exit 0 on SIGTERM\n");
 		t->failed = 1;
 	}
-	h_cleanup();
+	bench_cleanup();
 }
 
-static int
-cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array, in milliseconds. */
-static double
-pct(const long long *v, size_t n, int p)
-{
-	size_t rank;
-
-	if (n == 0)
-		return 0;
-	rank = (n * p + 99) / 100;
-	if (rank == 0)
-		rank = 1;
-	return v[rank - 1] / 1000.0;
-}
-
-/* The load averages from /proc/loadavg: the machine may be shared. */
-static void
-print_load(const char *when)
-{
-	double l1, l5, l15;
-	FILE *f;
-
-	if ((f = fopen("/proc/loadavg", "r")) == NULL)
-		return;
-	if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
-		printf("%s%.2f %.2f %.2f (1, 5, 15 min)\n", when, l1, l5, l15);
-	fclose(f);
-}
-
-/* The machine, the date and the command. */
+/* The machine, the date, the command and the clients. */
 static void
 print_header(int argc, char **argv, int keys)
 {
-	char line[512], model[256] = "unknown", date[64];
-	struct utsname u;
-	const char *moot = getenv("MOOT"), *p;
-	time_t t = time(NULL);
-	FILE *f;
-	int i;
+	char *clients;
 
-	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (strncmp(line, "model name", 10) != 0)
-				continue;
-			if ((p = strchr(line, ':')) == NULL)
-				continue;
-			p++;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			snprintf(model, sizeof model, "%s", p);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-		fclose(f);
-	}
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof u);
-	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
-
-	printf("moot fan-out benchmark\n");
-	printf("command:  ");
-	if (moot != NULL)
-		printf("MOOT=%s ", moot);
-	for (i = 0; i < argc; i++)
-		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
-	printf("date:     %s\n", date);
-	printf("machine:  %ld CPUs (nproc), %s\n",
-	    sysconf(_SC_NPROCESSORS_ONLN), model);
-	printf("kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
-	printf("daemon:   %s\n", h_moot_path());
-	printf("clients:  libssh %s, %dx%d, TERM=%s, 127.0.0.1; "
-	       "%d keystrokes per run\n",
+	xasprintf(&clients,
+	    "clients:  libssh %s, %dx%d, TERM=%s, 127.0.0.1; "
+	    "%d keystrokes per run",
 	    ssh_version(0), COLS, ROWS, TERM, keys);
-	print_load("load:     ");
-	printf("\n");
-	fflush(stdout);
-}
-
-/* A schedstat figure, or n/a. */
-static const char *
-ns_text(double ms)
-{
-	static char buf[4][32];
-	static int next;
-	char *p = buf[next++ % 4];
-
-	if (ms < 0)
-		snprintf(p, 32, "n/a");
-	else
-		snprintf(p, 32, "%.3f", ms);
-	return p;
+	bench_print_header("moot fan-out benchmark", clients, argc, argv);
+	free(clients);
 }
 
 static void
@@ -1118,13 +931,13 @@ print_latency(struct run *runs, size_t nruns)
 			    "  %2d   failed (see the messages above)\n", r->n);
 			continue;
 		}
-		qsort(r->fan, r->nfan, sizeof *r->fan, cmp_ll);
-		qsort(r->own, r->nown, sizeof *r->own, cmp_ll);
-		qsort(r->all, r->nall, sizeof *r->all, cmp_ll);
-		fp50 = pct(r->fan, r->nfan, 50);
-		fp99 = pct(r->fan, r->nfan, 99);
-		op50 = pct(r->own, r->nown, 50);
-		op99 = pct(r->own, r->nown, 99);
+		qsort(r->fan, r->nfan, sizeof *r->fan, bench_cmp_ll);
+		qsort(r->own, r->nown, sizeof *r->own, bench_cmp_ll);
+		qsort(r->all, r->nall, sizeof *r->all, bench_cmp_ll);
+		fp50 = bench_pct(r->fan, r->nfan, 50);
+		fp99 = bench_pct(r->fan, r->nfan, 99);
+		op50 = bench_pct(r->own, r->nown, 50);
+		op99 = bench_pct(r->own, r->nown, 99);
 		printf("  %2d  %6zu  %11.2f %6.2f %6.2f %9.2f %6.2f %6.2f"
 		       "   %7.2f %7.2f\n",
 		    r->n, r->nfan, fp50, fp99, r->fan[r->nfan - 1] / 1000.0,
@@ -1140,7 +953,8 @@ print_latency(struct run *runs, size_t nruns)
 		if (r->failed)
 			continue;
 		printf("  %2d  %5zu  %6.2f  %6.2f  %6.2f\n", r->n, r->nall,
-		    pct(r->all, r->nall, 50), pct(r->all, r->nall, 99),
+		    bench_pct(r->all, r->nall, 50),
+		    bench_pct(r->all, r->nall, 99),
 		    r->all[r->nall - 1] / 1000.0);
 	}
 
@@ -1155,8 +969,9 @@ print_latency(struct run *runs, size_t nruns)
 		if (r->failed)
 			continue;
 		printf("  %2d  %7.3f  %7s   %9.3f  %7s   %13.3f\n", r->n,
-		    r->cpu_daemon, ns_text(r->ns_daemon), r->cpu_frontends,
-		    ns_text(r->ns_frontends), r->cpu_bench);
+		    r->cpu_daemon, bench_fig(r->ns_daemon, "%.3f"),
+		    r->cpu_frontends, bench_fig(r->ns_frontends, "%.3f"),
+		    r->cpu_bench);
 	}
 	printf("\n");
 	fflush(stdout);
@@ -1198,21 +1013,6 @@ print_memory(struct mem *one, struct mem *many)
 	       "%d\n\n",
 	    MAXCLIENTS, MAXCLIENTS - 1);
 	fflush(stdout);
-}
-
-/* A ratio of two figures, or n/a when either is unknown or zero. */
-static const char *
-ratio_text(double a, double b)
-{
-	static char buf[8][32];
-	static int next;
-	char *p = buf[next++ % 8];
-
-	if (a < 0 || b <= 0)
-		snprintf(p, 32, "n/a");
-	else
-		snprintf(p, 32, "%.2f", a / b);
-	return p;
 }
 
 /* A typists run's name in the tables. */
@@ -1263,8 +1063,9 @@ print_typists(struct typing *t, int rounds)
 			continue;
 		}
 		printf("   %-14s  %7.3f  %7s   %9.3f  %7s   %13.3f\n",
-		    typing_name(i), x->cpu_daemon, ns_text(x->ns_daemon),
-		    x->cpu_frontends, ns_text(x->ns_frontends), x->cpu_bench);
+		    typing_name(i), x->cpu_daemon,
+		    bench_fig(x->ns_daemon, "%.3f"), x->cpu_frontends,
+		    bench_fig(x->ns_frontends, "%.3f"), x->cpu_bench);
 	}
 	for (i = 0; i < NTYPES; i++) {
 		x = &t[i];
@@ -1272,11 +1073,11 @@ print_typists(struct typing *t, int rounds)
 			continue;
 		snprintf(name, sizeof name, "%s / 1", typing_name(i));
 		printf("   %-14s  %7s  %7s   %9s  %7s   %13s\n", name,
-		    ratio_text(x->cpu_daemon, one->cpu_daemon),
-		    ratio_text(x->ns_daemon, one->ns_daemon),
-		    ratio_text(x->cpu_frontends, one->cpu_frontends),
-		    ratio_text(x->ns_frontends, one->ns_frontends),
-		    ratio_text(x->cpu_bench, one->cpu_bench));
+		    bench_ratio(x->cpu_daemon, one->cpu_daemon, "%.2f"),
+		    bench_ratio(x->ns_daemon, one->ns_daemon, "%.2f"),
+		    bench_ratio(x->cpu_frontends, one->cpu_frontends, "%.2f"),
+		    bench_ratio(x->ns_frontends, one->ns_frontends, "%.2f"),
+		    bench_ratio(x->cpu_bench, one->cpu_bench, "%.2f"));
 	}
 
 	printf("\n   Latency, ms: from sending a key to its character on a "
@@ -1290,13 +1091,15 @@ print_typists(struct typing *t, int rounds)
 		x = &t[i];
 		if (x->failed)
 			continue;
-		qsort(x->pair, x->npair, sizeof *x->pair, cmp_ll);
-		qsort(x->all, x->nall, sizeof *x->all, cmp_ll);
+		qsort(x->pair, x->npair, sizeof *x->pair, bench_cmp_ll);
+		qsort(x->all, x->nall, sizeof *x->all, bench_cmp_ll);
 		printf("   %-14s  %5zu  %6.2f  %6.2f  %6.2f   %5zu  %7.2f  "
 		       "%6.2f  %6.2f\n",
-		    typing_name(i), x->npair, pct(x->pair, x->npair, 50),
-		    pct(x->pair, x->npair, 99), x->pair[x->npair - 1] / 1000.0,
-		    x->nall, pct(x->all, x->nall, 50), pct(x->all, x->nall, 99),
+		    typing_name(i), x->npair, bench_pct(x->pair, x->npair, 50),
+		    bench_pct(x->pair, x->npair, 99),
+		    x->pair[x->npair - 1] / 1000.0, x->nall,
+		    bench_pct(x->all, x->nall, 50),
+		    bench_pct(x->all, x->nall, 99),
 		    x->all[x->nall - 1] / 1000.0);
 	}
 	printf("\n");
@@ -1327,7 +1130,6 @@ main(int argc, char **argv)
 	struct run runs[NSIZES];
 	struct typing typed[NTYPES];
 	struct mem one, many;
-	struct sigaction sa;
 	long long start;
 	int keys = KEYS, rounds = ROUNDS, phases = 0, ch, failed = 0;
 	size_t i;
@@ -1364,14 +1166,7 @@ main(int argc, char **argv)
 	if (phases == 0)
 		phases = PHASE_FANOUT | PHASE_MEMORY | PHASE_TYPISTS;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = watchdog;
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(WATCHDOG);
-	atexit(at_exit);
+	bench_init("bench-fanout", WATCHDOG);
 	ssh_init();
 
 	print_header(argc, argv, keys);
@@ -1406,8 +1201,7 @@ main(int argc, char **argv)
 		print_typists(typed, rounds);
 	}
 
-	print_load("load at the end: ");
-	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
+	bench_print_end(start);
 	for (i = 0; i < NSIZES; i++) {
 		free(runs[i].fan);
 		free(runs[i].own);

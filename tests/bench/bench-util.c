@@ -1,0 +1,323 @@
+/* bench-util.c: helpers shared by the end-to-end benchmarks.
+ * Timing, /proc readers, the watchdog, percentiles and the header. */
+#include "moot.h"
+
+#include <sys/types.h>
+#include <sys/utsname.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../harness.h"
+#include "bench-util.h"
+
+#define MAXDAEMONS 4 /* daemons running at once, at most */
+#define NBUFS 16     /* the ring of buffers of bench_fig and bench_ratio */
+
+static pid_t bench_daemons[MAXDAEMONS]; /* daemons this program started */
+static char bench_dir[PATH_MAX];        /* removed by the watchdog */
+static char bench_msg[128];             /* the watchdog's message */
+static size_t bench_msglen;
+
+/*
+ * The watchdog: a hung benchmark kills its daemons (their frontends end
+ * with them), then, if a directory is watched, becomes a shell that removes
+ * it and exits 1; exec is one of the few things a signal handler may do.
+ */
+static void
+bench_watchdog(int sig)
+{
+	size_t i;
+	ssize_t n;
+
+	n = write(STDERR_FILENO, bench_msg, bench_msglen);
+	(void)n;
+	for (i = 0; i < MAXDAEMONS; i++) {
+		if (bench_daemons[i] > 0)
+			kill(bench_daemons[i], SIGKILL);
+	}
+	if (bench_dir[0] != '\0')
+		execl("/bin/sh", "sh", "-c", "rm -rf -- \"$1\"; exit 1", "sh",
+		    bench_dir, (char *)NULL);
+	_exit(1);
+}
+
+/* The exit handler: stop the daemons and remove the temporary files. */
+static void
+bench_at_exit(void)
+{
+	bench_cleanup();
+}
+
+void
+bench_init(const char *name, unsigned int seconds)
+{
+	struct sigaction sa;
+	int n;
+
+	n = snprintf(bench_msg, sizeof bench_msg,
+	    "%s: took too long, giving up\n", name);
+	if (n < 0)
+		n = 0;
+	bench_msglen =
+	    (size_t)n < sizeof bench_msg ? (size_t)n : sizeof bench_msg - 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = bench_watchdog;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+	atexit(bench_at_exit);
+}
+
+struct h_daemon *
+bench_daemon_start(const char *repo)
+{
+	struct h_daemon *d;
+	pid_t pid;
+	size_t i;
+
+	d = h_daemon_start(repo);
+	pid = h_daemon_pid(d);
+	for (i = 0; i < MAXDAEMONS; i++) {
+		if (bench_daemons[i] == 0) {
+			bench_daemons[i] = pid;
+			break;
+		}
+	}
+	return d;
+}
+
+int
+bench_daemon_stop(struct h_daemon *d)
+{
+	pid_t pid = h_daemon_pid(d);
+	size_t i;
+
+	/* Forgotten first: once reaped, its pid may be someone else's. */
+	for (i = 0; i < MAXDAEMONS; i++) {
+		if (bench_daemons[i] == pid)
+			bench_daemons[i] = 0;
+	}
+	return h_daemon_stop(d);
+}
+
+void
+bench_watch_dir(const char *path)
+{
+	/* Cleared first, so the watchdog never sees half a path. */
+	bench_dir[0] = '\0';
+	if (path == NULL || strlen(path) >= sizeof bench_dir)
+		return;
+	memcpy(bench_dir + 1, path + 1, strlen(path));
+	bench_dir[0] = path[0];
+}
+
+void
+bench_cleanup(void)
+{
+	bench_dir[0] = '\0';
+	h_cleanup();
+}
+
+long long
+bench_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The first figure of a schedstat file, ns on a CPU; -1 if unknown. */
+static long long
+bench_schedstat(const char *path)
+{
+	unsigned long long ns;
+	FILE *f;
+	int n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (long long)ns : -1;
+}
+
+long long
+bench_thread_ns(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%ld/schedstat", (long)pid);
+	return bench_schedstat(path);
+}
+
+long long
+bench_process_ns(pid_t pid)
+{
+	char path[320];
+	long long ns, sum = 0;
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%s/schedstat",
+		    (long)pid, de->d_name);
+		if ((ns = bench_schedstat(path)) >= 0) {
+			sum += ns;
+			found = 1;
+		}
+	}
+	closedir(dir);
+	return found ? sum : -1;
+}
+
+int
+bench_cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+bench_pct(const long long *v, size_t n, int p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0;
+	rank = (n * p + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	return v[rank - 1] / 1000.0;
+}
+
+/* The next buffer of the ring shared by bench_fig and bench_ratio. */
+static char *
+bench_buf(size_t *size)
+{
+	static char buf[NBUFS][32];
+	static int next;
+
+	*size = sizeof buf[0];
+	return buf[next++ % NBUFS];
+}
+
+const char *
+bench_fig(double v, const char *fmt)
+{
+	size_t size;
+	char *p = bench_buf(&size);
+
+	if (v < 0)
+		snprintf(p, size, "n/a");
+	else
+		snprintf(p, size, fmt, v);
+	return p;
+}
+
+const char *
+bench_ratio(double a, double b, const char *fmt)
+{
+	size_t size;
+	char *p = bench_buf(&size);
+
+	if (a < 0 || b <= 0)
+		snprintf(p, size, "n/a");
+	else
+		snprintf(p, size, fmt, a / b);
+	return p;
+}
+
+void
+bench_print_load(const char *label)
+{
+	double l1, l5, l15;
+	FILE *f;
+
+	if ((f = fopen("/proc/loadavg", "r")) == NULL)
+		return;
+	if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		printf("%s%.2f %.2f %.2f (1, 5, 15 min)\n", label, l1, l5, l15);
+	fclose(f);
+}
+
+/* The CPU's model name from /proc/cpuinfo, or "unknown". */
+static void
+bench_cpu_model(char *model, size_t size)
+{
+	char line[512], *p;
+	FILE *f;
+
+	snprintf(model, size, "unknown");
+	if ((f = fopen("/proc/cpuinfo", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "model name", 10) != 0)
+			continue;
+		if ((p = strchr(line, ':')) == NULL)
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		snprintf(model, size, "%s", p);
+		model[strcspn(model, "\n")] = '\0';
+		break;
+	}
+	fclose(f);
+}
+
+void
+bench_print_header(
+    const char *title, const char *clients, int argc, char **argv)
+{
+	char model[256], date[64];
+	struct utsname u;
+	const char *moot = getenv("MOOT");
+	time_t t = time(NULL);
+	int i;
+
+	bench_cpu_model(model, sizeof model);
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+
+	printf("%s\n", title);
+	printf("command:  ");
+	if (moot != NULL)
+		printf("MOOT=%s ", moot);
+	for (i = 0; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+	printf("date:     %s\n", date);
+	printf("machine:  %ld CPUs (nproc), %s\n",
+	    sysconf(_SC_NPROCESSORS_ONLN), model);
+	printf("kernel:   %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("daemon:   %s\n", h_moot_path());
+	printf("%s\n", clients);
+	bench_print_load("load:     ");
+	printf("\n");
+	fflush(stdout);
+}
+
+void
+bench_print_end(long long start)
+{
+	bench_print_load("load at the end: ");
+	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
+}
