@@ -1458,6 +1458,55 @@ test_corrupt_journal(void **state)
 
 /* The journal and its -wal and -shm are private; the journal is in WAL
  * mode. */
+/*
+ * Undo histories survive a save and a crash: the save stores them (the
+ * journal is compacted), the typing after it is replayed from ops, and
+ * after kill -9 and a restart both groups undo and redo as before.
+ */
+static void
+test_undo_after_restart(void **state)
+{
+	struct h_client *a;
+	struct h_daemon *d;
+	char *repo, *ka;
+
+	repo = h_repo_create("README.md", "base\n", NULL);
+	ka = h_key_create(repo, "Alice <alice@example.com>");
+	d = h_daemon_start(repo);
+	a = h_join(h_daemon_port(d), ka, "alice");
+	h_wait_row(a, 0, "base", LONG);
+	h_send(a, "one");
+	h_wait_row(a, 0, "onebase", SHORT);
+	save_wait(a, "Alice");
+	h_send(a, "two");
+	h_wait_row(a, 0, "onetwobase", SHORT);
+	wait_status(a, " README.md [+] 1:7", SHORT);
+
+	assert_int_equal(kill(h_daemon_pid(d), SIGKILL), 0);
+	assert_int_equal(h_daemon_stop(d), -1);
+	h_client_close(a);
+	assert_file_str(repo, "README.md", "onebase\n");
+
+	d = h_daemon_start(repo);
+	a = h_join(h_daemon_port(d), ka, "alice");
+	h_wait_row(a, 0, "onetwobase", LONG);
+	wait_status(a, " README.md [+] 1:7", SHORT);
+	h_key(a, "C-z");
+	h_wait_row(a, 0, "onebase", SHORT);
+	h_key(a, "C-z");
+	h_wait_row(a, 0, "base", SHORT);
+	h_key(a, "C-z");
+	h_wait(a, "nothing to undo", SHORT);
+	h_wait_row(a, 0, "base", SHORT);
+	h_key(a, "C-y");
+	h_wait_row(a, 0, "onebase", SHORT);
+	h_key(a, "C-y");
+	h_wait_row(a, 0, "onetwobase", SHORT);
+	assert_int_equal(h_daemon_stop(d), 0);
+	assert_file_str(repo, "README.md", "onebase\n");
+	h_pass();
+}
+
 /* One integer from the running daemon's journal, read-only. */
 static long long
 journal_int(const char *repo, const char *sql)
@@ -1555,6 +1604,8 @@ main(void)
 	        test_kill9_recovery, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_kill9_midstream, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_undo_after_restart, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_selection, h_setup, h_teardown),
