@@ -212,6 +212,7 @@ int doc_save(struct doc *, int force, char **err);
 int doc_reload(struct doc *, struct client *, char **err);
 void doc_check_disk(struct doc *);
 void doc_compact(struct doc *);
+int doc_matches_disk(const struct doc *);
 struct doc *doc_restore(const char *path, const char *base, size_t len);
 void doc_attach_history(struct doc *, const char *key, struct undo *);
 

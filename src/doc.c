@@ -381,6 +381,26 @@ doc_same_as(const struct doc *d, const char *data, size_t len)
 	return 1;
 }
 
+/* Whether the file on disk holds exactly the document's text (a file that
+ * cannot be read does not). */
+int
+doc_matches_disk(const struct doc *d)
+{
+	struct file_stamp st;
+	char *data, *err = NULL;
+	size_t len;
+	mode_t mode;
+	int same;
+
+	if (doc_read(d->path, &data, &len, &mode, &st, &err) == -1) {
+		free(err);
+		return 0;
+	}
+	same = st.exists && doc_same_as(d, data, len);
+	free(data);
+	return same;
+}
+
 /* Tell everyone looking at d. */
 static void
 doc_tell(struct doc *d, const char *what)
@@ -453,7 +473,7 @@ doc_save(struct doc *d, int force, char **err)
 static void
 doc_replace(struct doc *d, struct client *c, const char *data, size_t len)
 {
-	size_t blen = buffer_length(d->buf), pre = 0, suf = 0, n, i;
+	size_t blen = buffer_length(d->buf), pre = 0, suf, n, i, j, off, end;
 	const char *p;
 	char *gone;
 	struct op op;
@@ -467,10 +487,18 @@ doc_replace(struct doc *d, struct client *c, const char *data, size_t len)
 		if (i < n)
 			break;
 	}
-	while (suf < blen - pre && suf < len - pre &&
-	       buffer_byte(d->buf, blen - suf - 1) ==
-	           (unsigned char)data[len - suf - 1])
-		suf++;
+	/* The common tail: scan forward over the stretch where it could
+	 * start (spans, not a byte lookup per byte), noting the last
+	 * mismatch. */
+	n = blen - pre < len - pre ? blen - pre : len - pre;
+	for (off = blen - n, end = off; off < blen; off += i) {
+		p = buffer_span(d->buf, off, &i);
+		for (j = 0; j < i; j++) {
+			if (p[j] != data[off + j + len - blen])
+				end = off + j + 1;
+		}
+	}
+	suf = blen - end;
 	if (pre == blen && pre == len)
 		return;
 

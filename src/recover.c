@@ -125,29 +125,6 @@ recover_cursor(void *arg, const char *author, const char *path, uint64_t pos)
 	server_place_set(author, path, pos);
 }
 
-/* Whether the file on disk holds the document's text: if not, the
- * document has unsaved edits. */
-static int
-recover_differs(struct doc *d)
-{
-	char *abs, *data, *text, *why = NULL;
-	size_t len, tlen;
-	mode_t mode;
-	int differs = 1;
-
-	if ((abs = repo_abspath(server->repo, d->path)) == NULL)
-		return 1;
-	if (file_load(abs, &data, &len, &mode, NULL, &why) == 0) {
-		text = buffer_contents(d->buf, &tlen);
-		differs = tlen != len || memcmp(text, data, len) != 0;
-		free(text);
-		free(data);
-	}
-	free(why);
-	free(abs);
-	return differs;
-}
-
 /*
  * Open the journal under .git/moot/ and replay it. A journal that cannot
  * be read is moved aside (never deleted) and a new one started; the files
@@ -203,7 +180,7 @@ recover_journal(const char *path, int durable)
 
 	/* Start the journal afresh from what was recovered. */
 	TAILQ_FOREACH (d, &server->docs, entry) {
-		d->modified = recover_differs(d);
+		d->modified = !doc_matches_disk(d);
 		if (d->modified)
 			modified++;
 		doc_compact(d);
