@@ -1,0 +1,135 @@
+/* fuzz-record.c: libFuzzer target for decision records (record.c).
+ * Parses, edits and summarises any bytes, and checks what edits promise. */
+#include "moot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+static void
+fuzz_check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+/* Is s[0..n) free of needle (ignoring ASCII case)? */
+static int
+fuzz_lacks(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j;
+	int c1, c2;
+
+	for (i = 0; k <= n && i <= n - k; i++) {
+		for (j = 0; j < k; j++) {
+			c1 = (unsigned char)s[i + j];
+			c2 = (unsigned char)needle[j];
+			if (c1 >= 'A' && c1 <= 'Z')
+				c1 += 'a' - 'A';
+			if (c1 != c2)
+				break;
+		}
+		if (j == k)
+			return 0;
+	}
+	return 1;
+}
+
+/* Is a a subsequence of b: every byte of a kept, in order? */
+static int
+fuzz_kept(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j;
+
+	for (j = 0; j < bn && i < an; j++) {
+		if (a[i] == b[j])
+			i++;
+	}
+	return i == an;
+}
+
+/* Check a record's strings are readable. */
+static void
+fuzz_record(const struct record *r)
+{
+	size_t i, sum = 0;
+
+	if (r->title != NULL)
+		sum += strlen(r->title);
+	if (r->status != NULL)
+		sum += strlen(r->status);
+	if (r->date != NULL)
+		sum += strlen(r->date);
+	if (r->deciders != NULL)
+		sum += strlen(r->deciders);
+	for (i = 0; i < r->nquestions; i++)
+		sum += strlen(r->questions[i]);
+	for (i = 0; i < r->nsupersedes; i++)
+		fuzz_check(r->supersedes[i] != 0);
+	fuzz_check(r->status != NULL || r->state == RECORD_UNKNOWN);
+	(void)sum;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	struct record_range rg = {"src/a.c", 3, 9, "0123456789abcdef"};
+	struct record r;
+	size_t n, i;
+	char *out, *body;
+	int plain, found;
+
+	/* Inputs where the edits' promises can be checked exactly: no
+	 * comments or fences to hide lines, no control bytes (which reading
+	 * leaves out) but newlines and tabs; supersession is checked below. */
+	plain = fuzz_lacks(text, size, "<!--") &&
+	        fuzz_lacks(text, size, "```") && fuzz_lacks(text, size, "~~~");
+	for (i = 0; i < size; i++) {
+		if ((data[i] < 0x20 && data[i] != '\n' && data[i] != '\t') ||
+		    data[i] == 0x7f)
+			plain = 0;
+	}
+
+	record_parse(&r, text, size);
+	fuzz_record(&r);
+	record_free(&r);
+
+	body = record_commit_body(text, size);
+	fuzz_check(body != NULL);
+	free(body);
+
+	out = record_set_status(text, size, "accepted", &n);
+	record_parse(&r, out, n);
+	fuzz_record(&r);
+	if (plain && fuzz_lacks(text, size, "supersed") &&
+	    fuzz_lacks(text, size, "superced"))
+		fuzz_check(r.state == RECORD_ACCEPTED);
+	record_free(&r);
+	free(out);
+
+	out = record_add_question(text, size, "fuzz question?", &n);
+	record_parse(&r, out, n);
+	fuzz_record(&r);
+	if (plain) {
+		found = 0;
+		for (i = 0; i < r.nquestions; i++) {
+			if (strcmp(r.questions[i], "fuzz question?") == 0)
+				found = 1;
+		}
+		fuzz_check(found);
+		if (fuzz_lacks(text, size, "none yet"))
+			fuzz_check(fuzz_kept(text, size, out, n));
+	}
+	record_free(&r);
+	free(out);
+
+	out = record_add_range(text, size, &rg, &n);
+	if (plain && fuzz_lacks(text, size, "none"))
+		fuzz_check(fuzz_kept(text, size, out, n));
+	free(out);
+	return 0;
+}
