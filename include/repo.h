@@ -18,9 +18,67 @@ void repo_free(struct repo *);
 char **repo_files(struct repo *, size_t *n);
 /* The file to show first: README* if tracked, else the first one. */
 char *repo_first_file(struct repo *);
+/* Whether rel is a well formed relative path: no empty, "." or ".."
+ * component, no ".git" component. */
+int repo_path_ok(const char *rel);
 /* Resolve a path relative to the working tree; NULL unless it stays inside
  * the working tree after following symlinks. */
 char *repo_abspath(struct repo *, const char *rel);
+
+/* repo-git.c: reading HEAD and making commits (libgit2; no hooks run by
+ * libgit2 itself, so repo_commit runs commit-msg). */
+
+#define REPO_MOVED (-2) /* repo_commit: HEAD is not what the caller saw */
+
+/* Where HEAD is. */
+struct repo_head {
+	int unborn;   /* no commit yet (the branch has no commit) */
+	int detached; /* HEAD names a commit, not a branch */
+	char id[41];  /* full hex id; "" when unborn */
+	char *branch; /* short name ("main"), NULL when detached */
+};
+/* 0, or -1 with *err set. */
+int repo_head(struct repo *, struct repo_head *, char **err);
+void repo_head_clear(struct repo_head *);
+/* The bytes of path in HEAD's tree: NULL with *err NULL when HEAD is
+ * unborn or has no such file; NULL with *err set on a real error. */
+char *repo_head_file(struct repo *, const char *path, size_t *len, char **err);
+/* Names (not paths) of the blobs directly in dir in HEAD's tree, sorted;
+ * NULL and *n = 0 when unborn or no such directory. */
+char **repo_head_dir(struct repo *, const char *dir, size_t *n);
+/* Does dir exist as a directory in the working tree? (record_dir's
+ * exists() callback; arg is the struct repo.) */
+int repo_dir_exists(const char *dir, void *arg);
+/* Why no commit can be made now, as a sentence (caller frees), or NULL:
+ * a merge, rebase, cherry-pick, revert or bisect in progress, or
+ * index.lock held by another git process. */
+char *repo_busy(struct repo *);
+
+/* A commit to make: exactly these paths, as they are in the working tree
+ * (a path missing from the working tree is removed from the tree). */
+struct repo_commit {
+	const char *const *paths;
+	size_t npaths;
+	const char *name;  /* author and committer */
+	const char *email; /* must be non-empty */
+	const char *message;
+	const char *expect; /* HEAD id the caller built on; "" = unborn; NULL:
+	                       do not check */
+};
+/*
+ * Commit on top of HEAD (or as the first commit of the branch HEAD names;
+ * or on a detached HEAD, moving it): the new tree is HEAD's tree with only
+ * these paths changed, whatever else is staged. The index entries of these
+ * paths are updated to match (others untouched) so `git status` stays
+ * clean. Runs the commit-msg hook (core.hooksPath or .git/hooks) when it
+ * is executable, with the message in .git/COMMIT_EDITMSG: a non-zero exit
+ * refuses the commit (*err carries its output); it may rewrite the message.
+ * Returns 0 and the new id in id (41 bytes); REPO_MOVED when HEAD is not
+ * c->expect (nothing done); -1 with *err set (nothing done, or only the
+ * index of these paths updated).
+ */
+int repo_commit(
+    struct repo *, const struct repo_commit *, char id[41], char **err);
 
 /* demo.c: create a small demo repository; returns its path. */
 char *demo_create(char **err);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <git2.h>
 
@@ -177,14 +178,15 @@ repo_first_file(struct repo *r)
 }
 
 /* Whether a relative path is well formed: no empty, "." or ".."
- * component, not absolute, not inside .git. */
-static int
+ * component, not absolute, and no ".git" component in any case (git's own
+ * files, a submodule's, are not for editing or committing). */
+int
 repo_path_ok(const char *rel)
 {
 	const char *p = rel, *slash;
 	size_t len;
 
-	if (*rel == '\0' || *rel == '/')
+	if (rel == NULL || *rel == '\0' || *rel == '/')
 		return 0;
 	for (;;) {
 		slash = strchr(p, '/');
@@ -192,8 +194,8 @@ repo_path_ok(const char *rel)
 		if (len == 0 || (len == 1 && p[0] == '.') ||
 		    (len == 2 && p[0] == '.' && p[1] == '.'))
 			return 0;
-		if (p == rel && len == 4 && strncmp(p, ".git", 4) == 0)
-			return 0; /* git's own files are not for editing */
+		if (len == 4 && strncasecmp(p, ".git", 4) == 0)
+			return 0;
 		if (slash == NULL)
 			return 1;
 		p = slash + 1;

@@ -1,0 +1,1098 @@
+/* repo-git.c: reading HEAD and making commits through libgit2.
+ * A commit takes exactly the named paths and runs the commit-msg hook. */
+#include "moot.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "repo.h"
+
+extern char **environ;
+
+#define REPO_GIT_HOOK_OUTPUT 4096  /* bytes of hook output kept */
+#define REPO_GIT_HOOK_SECONDS 60   /* a hook running longer is stopped */
+#define REPO_GIT_MESSAGE_MAX 65536 /* longest message read back */
+#define REPO_GIT_SYMREF_DEPTH 10   /* symbolic references followed */
+
+/* HEAD as a commit needs it: where it is and which reference to move. */
+struct repo_git_at {
+	struct repo_head head;
+	git_oid oid; /* HEAD's commit, zero when unborn */
+	char *ref;   /* the reference to move: a branch, or "HEAD" */
+};
+
+/* The last libgit2 error as text. */
+static const char *
+repo_git_error(void)
+{
+	const git_error *e = git_error_last();
+
+	if (e == NULL || e->message == NULL)
+		return "unknown error";
+	return e->message;
+}
+
+/* A copy of dir without trailing slashes; "" for the top ("" or "."). */
+static char *
+repo_git_dir_name(const char *dir)
+{
+	char *copy;
+	size_t len;
+
+	if (dir == NULL)
+		return xstrdup("");
+	copy = xstrdup(dir);
+	len = strlen(copy);
+	while (len > 0 && copy[len - 1] == '/')
+		copy[--len] = '\0';
+	if (strcmp(copy, ".") == 0)
+		copy[0] = '\0';
+	return copy;
+}
+
+/*
+ * Follow HEAD: through symbolic references to the commit, or to the
+ * branch that does not exist yet (unborn). With ref non-NULL, also give
+ * the name of the reference a commit must move.
+ */
+static int
+repo_git_resolve(
+    struct repo *r, struct repo_head *h, git_oid *oid, char **ref, char **err)
+{
+	git_reference *found;
+	char *name;
+	const char *target;
+	int depth, error;
+
+	memset(h, 0, sizeof *h);
+	memset(oid, 0, sizeof *oid);
+	if (ref != NULL)
+		*ref = NULL;
+	name = xstrdup("HEAD");
+	for (depth = 0;; depth++) {
+		if (depth == REPO_GIT_SYMREF_DEPTH) {
+			xasprintf(err,
+			    "HEAD is a chain of symbolic references too long "
+			    "to follow");
+			goto fail;
+		}
+		error = git_reference_lookup(&found, r->git, name);
+		if (error == GIT_ENOTFOUND && depth > 0) {
+			/* HEAD names a branch with no commit yet. */
+			h->unborn = 1;
+			break;
+		}
+		if (error != 0) {
+			xasprintf(
+			    err, "cannot read %s: %s", name, repo_git_error());
+			goto fail;
+		}
+		if (git_reference_type(found) == GIT_REFERENCE_DIRECT) {
+			git_oid_cpy(oid, git_reference_target(found));
+			git_oid_tostr(h->id, sizeof h->id, oid);
+			if (depth == 0)
+				h->detached = 1;
+			git_reference_free(found);
+			break;
+		}
+		target = git_reference_symbolic_target(found);
+		if (depth == 0) {
+			/* The branch is what HEAD itself names. */
+			if (strncmp(target, "refs/heads/", 11) == 0)
+				h->branch = xstrdup(target + 11);
+			else
+				h->branch = xstrdup(target);
+		}
+		free(name);
+		name = xstrdup(target);
+		git_reference_free(found);
+	}
+	if (ref != NULL)
+		*ref = name;
+	else
+		free(name);
+	return 0;
+
+fail:
+	free(name);
+	free(h->branch);
+	h->branch = NULL;
+	return -1;
+}
+
+int
+repo_head(struct repo *r, struct repo_head *h, char **err)
+{
+	git_oid oid;
+
+	*err = NULL;
+	return repo_git_resolve(r, h, &oid, NULL, err);
+}
+
+void
+repo_head_clear(struct repo_head *h)
+{
+	if (h == NULL)
+		return;
+	free(h->branch);
+	memset(h, 0, sizeof *h);
+}
+
+/* HEAD's tree: 0 with *tree NULL when unborn, or -1 with *err set. */
+static int
+repo_git_head_tree(struct repo *r, git_tree **tree, char **err)
+{
+	struct repo_head h;
+	git_oid oid;
+	git_commit *commit;
+
+	*tree = NULL;
+	if (repo_git_resolve(r, &h, &oid, NULL, err) != 0)
+		return -1;
+	if (h.unborn) {
+		repo_head_clear(&h);
+		return 0;
+	}
+	if (git_commit_lookup(&commit, r->git, &oid) != 0) {
+		xasprintf(err, "cannot read HEAD's commit %s: %s", h.id,
+		    repo_git_error());
+		repo_head_clear(&h);
+		return -1;
+	}
+	if (git_commit_tree(tree, commit) != 0) {
+		xasprintf(err, "cannot read the tree of HEAD's commit %s: %s",
+		    h.id, repo_git_error());
+		*tree = NULL;
+		git_commit_free(commit);
+		repo_head_clear(&h);
+		return -1;
+	}
+	git_commit_free(commit);
+	repo_head_clear(&h);
+	return 0;
+}
+
+char *
+repo_head_file(struct repo *r, const char *path, size_t *len, char **err)
+{
+	git_tree *tree;
+	git_tree_entry *entry;
+	git_blob *blob;
+	git_object_size_t size;
+	char *out;
+	int error;
+
+	*err = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (!repo_path_ok(path)) {
+		xasprintf(err, "%s is not a path in the repository",
+		    path != NULL ? path : "(null)");
+		return NULL;
+	}
+	if (repo_git_head_tree(r, &tree, err) != 0 || tree == NULL)
+		return NULL;
+	error = git_tree_entry_bypath(&entry, tree, path);
+	git_tree_free(tree);
+	if (error == GIT_ENOTFOUND)
+		return NULL;
+	if (error != 0) {
+		xasprintf(err, "cannot look up %s in HEAD: %s", path,
+		    repo_git_error());
+		return NULL;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		/* A directory or a submodule is not a file. */
+		git_tree_entry_free(entry);
+		return NULL;
+	}
+	error = git_blob_lookup(&blob, r->git, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	if (error != 0) {
+		xasprintf(err, "cannot read %s from HEAD: %s", path,
+		    repo_git_error());
+		return NULL;
+	}
+	size = git_blob_rawsize(blob);
+	if (size >= SIZE_MAX) {
+		xasprintf(err, "%s in HEAD is too large to read", path);
+		git_blob_free(blob);
+		return NULL;
+	}
+	/* One byte more, so that text can be used as a string. */
+	out = xmalloc((size_t)size + 1);
+	if (size > 0)
+		memcpy(out, git_blob_rawcontent(blob), (size_t)size);
+	out[size] = '\0';
+	if (len != NULL)
+		*len = (size_t)size;
+	git_blob_free(blob);
+	return out;
+}
+
+static int
+repo_git_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+repo_head_dir(struct repo *r, const char *dir, size_t *n)
+{
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *entry;
+	const git_tree_entry *e;
+	char *name, *err = NULL, **names = NULL;
+	size_t i, count, used = 0;
+
+	*n = 0;
+	name = repo_git_dir_name(dir);
+	if (*name != '\0' && !repo_path_ok(name))
+		goto out;
+	if (repo_git_head_tree(r, &tree, &err) != 0 || tree == NULL)
+		goto out;
+	if (*name == '\0') {
+		sub = tree;
+		tree = NULL;
+	} else {
+		if (git_tree_entry_bypath(&entry, tree, name) != 0)
+			goto out;
+		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, r->git, git_tree_entry_id(entry)) !=
+		        0)
+			sub = NULL;
+		git_tree_entry_free(entry);
+		if (sub == NULL)
+			goto out;
+	}
+
+	count = git_tree_entrycount(sub);
+	for (i = 0; i < count; i++) {
+		e = git_tree_entry_byindex(sub, i);
+		if (e == NULL || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		if (names == NULL)
+			names = xcalloc(count + 1, sizeof *names);
+		names[used++] = xstrdup(git_tree_entry_name(e));
+	}
+	if (used > 0)
+		qsort(names, used, sizeof *names, repo_git_cmp);
+	*n = used;
+
+out:
+	git_error_clear();
+	free(err);
+	free(name);
+	git_tree_free(sub);
+	git_tree_free(tree);
+	return names;
+}
+
+int
+repo_dir_exists(const char *dir, void *arg)
+{
+	struct repo *r = arg;
+	struct stat sb;
+	char *name, *path;
+	int yes;
+
+	name = repo_git_dir_name(dir);
+	if (*name == '\0') {
+		free(name);
+		return 1; /* the top of the working tree */
+	}
+	/* Confined to the working tree, symlinks followed. */
+	path = repo_abspath(r, name);
+	free(name);
+	if (path == NULL)
+		return 0;
+	yes = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(path);
+	return yes;
+}
+
+char *
+repo_busy(struct repo *r)
+{
+	const char *why = NULL;
+	char *lock;
+	struct stat sb;
+
+	switch (git_repository_state(r->git)) {
+	case GIT_REPOSITORY_STATE_NONE:
+		break;
+	case GIT_REPOSITORY_STATE_MERGE:
+		why = "a merge is in progress (finish it or run git merge "
+		      "--abort)";
+		break;
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		why = "a revert is in progress (finish it with git revert "
+		      "--continue or run git revert --abort)";
+		break;
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		why = "a cherry-pick is in progress (finish it with git "
+		      "cherry-pick --continue or run git cherry-pick --abort)";
+		break;
+	case GIT_REPOSITORY_STATE_BISECT:
+		why = "a bisect is in progress (end it with git bisect reset)";
+		break;
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE:
+		why = "a rebase is in progress (finish it with git rebase "
+		      "--continue or run git rebase --abort)";
+		break;
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+		why = "git am is in progress (finish it with git am --continue "
+		      "or run git am --abort)";
+		break;
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		why = "a rebase or git am is in progress (finish it, or run "
+		      "git rebase --abort or git am --abort)";
+		break;
+	default:
+		why = "another git operation is in progress (finish it first)";
+		break;
+	}
+	if (why != NULL)
+		return xstrdup(why);
+
+	xasprintf(&lock, "%sindex.lock", git_repository_path(r->git));
+	if (lstat(lock, &sb) == 0) {
+		free(lock);
+		return xstrdup("another git process holds .git/index.lock; "
+		               "try again when it finishes (or remove the file "
+		               "if no git is running)");
+	}
+	free(lock);
+	return NULL;
+}
+
+/* The commit's fields that need no repository: -1 with *err if unusable. */
+static int
+repo_git_check_input(const struct repo_commit *c, char **err)
+{
+	size_t i;
+
+	if (c->name == NULL || *c->name == '\0') {
+		xasprintf(err, "a commit needs an author name");
+		return -1;
+	}
+	if (c->email == NULL || *c->email == '\0') {
+		xasprintf(err,
+		    "%s has no email: the comment of their SSH key must "
+		    "read \"Name <email>\" for moot to commit as them",
+		    c->name);
+		return -1;
+	}
+	if (c->paths == NULL || c->npaths == 0) {
+		xasprintf(err, "nothing to commit: no files were named");
+		return -1;
+	}
+	for (i = 0; i < c->npaths; i++) {
+		if (!repo_path_ok(c->paths[i])) {
+			xasprintf(err, "%s is not a file of the working tree",
+			    c->paths[i] != NULL ? c->paths[i] : "(null)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The message as git writes it: trailing spaces and extra blank lines
+ * gone, one final newline; NULL when nothing is left. */
+static char *
+repo_git_clean_message(const char *message)
+{
+	git_buf buf = GIT_BUF_INIT;
+	char *out = NULL;
+
+	if (message == NULL)
+		return NULL;
+	if (git_message_prettify(&buf, message, 0, '#') == 0 &&
+	    buf.ptr != NULL && buf.size > 0)
+		out = xstrdup(buf.ptr);
+	git_error_clear();
+	git_buf_dispose(&buf);
+	return out;
+}
+
+/*
+ * Where HEAD is now, checked against what the caller expects: 0,
+ * REPO_MOVED, or -1 with *err set (also when a commit cannot be made at
+ * all just now).
+ */
+static int
+repo_git_at(
+    struct repo *r, const char *expect, struct repo_git_at *at, char **err)
+{
+	char *busy;
+
+	memset(at, 0, sizeof *at);
+	if ((busy = repo_busy(r)) != NULL) {
+		*err = busy;
+		return -1;
+	}
+	if (repo_git_resolve(r, &at->head, &at->oid, &at->ref, err) != 0)
+		return -1;
+	if (expect != NULL && strcmp(expect, at->head.id) != 0)
+		return REPO_MOVED;
+	return 0;
+}
+
+static void
+repo_git_at_clear(struct repo_git_at *at)
+{
+	repo_head_clear(&at->head);
+	free(at->ref);
+	at->ref = NULL;
+}
+
+/* Write text to path (created or emptied). */
+static int
+repo_git_write_file(const char *path, const char *text, char **err)
+{
+	size_t len = strlen(text), done = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) ==
+	    -1) {
+		xasprintf(err, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (done < len) {
+		n = write(fd, text + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(
+			    err, "cannot write %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		xasprintf(err, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The contents of path as a string; NULL with *err set. */
+static char *
+repo_git_read_file(const char *path, char **err)
+{
+	char *buf;
+	size_t used = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		xasprintf(err, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(REPO_GIT_MESSAGE_MAX + 1);
+	for (;;) {
+		n = read(fd, buf + used, REPO_GIT_MESSAGE_MAX + 1 - used);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(
+			    err, "cannot read %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > REPO_GIT_MESSAGE_MAX) {
+			xasprintf(err, "%s is longer than %d bytes", path,
+			    REPO_GIT_MESSAGE_MAX);
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[used] = '\0';
+	return buf;
+
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* The commit-msg hook to run, or NULL if there is none or it is not
+ * executable (git ignores those too). */
+static char *
+repo_git_hook_path(struct repo *r)
+{
+	git_config *config;
+	git_buf buf = GIT_BUF_INIT;
+	struct stat sb;
+	char *dir = NULL, *hook;
+
+	if (git_repository_config_snapshot(&config, r->git) == 0) {
+		if (git_config_get_path(&buf, config, "core.hooksPath") == 0 &&
+		    buf.ptr != NULL && *buf.ptr != '\0') {
+			/* Relative to where hooks run: the working tree. */
+			if (*buf.ptr == '/')
+				dir = xstrdup(buf.ptr);
+			else
+				xasprintf(&dir, "%s%s", r->workdir, buf.ptr);
+		}
+		git_buf_dispose(&buf);
+		git_config_free(config);
+	}
+	git_error_clear();
+	if (dir == NULL) {
+		xasprintf(&dir, "%shooks", git_repository_commondir(r->git));
+	}
+	xasprintf(&hook, "%s/commit-msg", dir);
+	free(dir);
+	if (stat(hook, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    access(hook, X_OK) != 0) {
+		free(hook);
+		return NULL;
+	}
+	return hook;
+}
+
+/* Milliseconds left until deadline (0 when past). */
+static int
+repo_git_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (ms <= 0)
+		return 0;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+/*
+ * Run hook with file as its argument, in the working tree, stdin from
+ * /dev/null, output collected (the first REPO_GIT_HOOK_OUTPUT bytes) into
+ * out. 0 with *status (as from waitpid) and *late (stopped for taking too
+ * long), or -1 with *err set if it could not be run at all.
+ */
+static int
+repo_git_run_hook(struct repo *r, const char *hook, const char *file, char *out,
+    size_t *outlen, int *status, int *late, char **err)
+{
+	struct timespec deadline, pause = {0, 10 * 1000 * 1000};
+	struct pollfd pfd;
+	sigset_t none;
+	char **envp, *gitdir, *gitdir_env, chunk[1024];
+	char *argv[3], *shargv[4];
+	size_t nenv, i, j, keep;
+	ssize_t n;
+	pid_t pid, w;
+	int fds[2], null, rc = -1;
+
+	*outlen = 0;
+	*status = 0;
+	*late = 0;
+
+	/* Everything the child needs is made before fork. */
+	gitdir = xstrdup(git_repository_path(r->git));
+	i = strlen(gitdir);
+	if (i > 1 && gitdir[i - 1] == '/')
+		gitdir[i - 1] = '\0';
+	xasprintf(&gitdir_env, "GIT_DIR=%s", gitdir);
+	for (nenv = 0; environ[nenv] != NULL; nenv++)
+		;
+	envp = xcalloc(nenv + 2, sizeof *envp);
+	for (i = j = 0; i < nenv; i++) {
+		if (strncmp(environ[i], "GIT_DIR=", 8) != 0)
+			envp[j++] = environ[i];
+	}
+	envp[j++] = gitdir_env;
+	envp[j] = NULL;
+	argv[0] = (char *)hook;
+	argv[1] = (char *)file;
+	argv[2] = NULL;
+	shargv[0] = (char *)"sh";
+	shargv[1] = (char *)hook;
+	shargv[2] = (char *)file;
+	shargv[3] = NULL;
+	sigemptyset(&none);
+
+	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		xasprintf(err, "cannot open /dev/null: %s", strerror(errno));
+		goto out;
+	}
+	if (pipe(fds) == -1) {
+		xasprintf(err, "cannot run the commit-msg hook: pipe: %s",
+		    strerror(errno));
+		close(null);
+		goto out;
+	}
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) == -1) {
+		xasprintf(err, "cannot run the commit-msg hook: fork: %s",
+		    strerror(errno));
+		close(null);
+		close(fds[0]);
+		close(fds[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		/* Only async-signal-safe calls from here to exec. */
+		setpgid(0, 0);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(null, STDIN_FILENO) == -1 ||
+		    dup2(fds[1], STDOUT_FILENO) == -1 ||
+		    dup2(fds[1], STDERR_FILENO) == -1 ||
+		    chdir(r->workdir) == -1)
+			_exit(127);
+		compat_closefrom(STDERR_FILENO + 1);
+		execve(hook, argv, envp);
+		if (errno == ENOEXEC) /* a script without #!, as git does */
+			execve("/bin/sh", shargv, envp);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(null);
+	close(fds[1]);
+
+	/* Read until the hook closes its output, or until it is late. */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += REPO_GIT_HOOK_SECONDS;
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if (repo_git_ms_left(&deadline) == 0) {
+			*late = 1;
+			break;
+		}
+		n = poll(&pfd, 1, repo_git_ms_left(&deadline));
+		if (n == -1 && errno != EINTR)
+			break;
+		if (n <= 0)
+			continue;
+		n = read(fds[0], chunk, sizeof chunk);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		keep = (size_t)n;
+		if (keep > REPO_GIT_HOOK_OUTPUT - *outlen)
+			keep = REPO_GIT_HOOK_OUTPUT - *outlen;
+		memcpy(out + *outlen, chunk, keep);
+		*outlen += keep;
+	}
+	close(fds[0]);
+
+	/* Wait for it, stopping it (and what it started) when late. */
+	for (;;) {
+		if (*late) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+		}
+		w = waitpid(pid, status, *late ? 0 : WNOHANG);
+		if (w == pid)
+			break;
+		if (w == -1 && errno != EINTR) {
+			xasprintf(err,
+			    "cannot wait for the commit-msg hook: %s",
+			    strerror(errno));
+			goto out;
+		}
+		if (w == 0) {
+			if (repo_git_ms_left(&deadline) == 0)
+				*late = 1;
+			else
+				nanosleep(&pause, NULL);
+		}
+	}
+	rc = 0;
+
+out:
+	free(envp);
+	free(gitdir_env);
+	free(gitdir);
+	return rc;
+}
+
+/*
+ * Run the commit-msg hook, if there is an executable one, on *message:
+ * it gets the message in COMMIT_EDITMSG and may rewrite it; a non-zero
+ * exit refuses the commit. libgit2 runs no hooks at all, and moot runs
+ * only this one: pre-commit, prepare-commit-msg and post-commit are not
+ * run (the files are the session's and the message is moot's).
+ */
+static int
+repo_git_hook(struct repo *r, char **message, char **err)
+{
+	char *hook, *file, *text, out[REPO_GIT_HOOK_OUTPUT + 1];
+	char *start, *end, *p;
+	size_t outlen;
+	int status, late, rc = -1;
+
+	if ((hook = repo_git_hook_path(r)) == NULL)
+		return 0;
+	xasprintf(&file, "%sCOMMIT_EDITMSG", git_repository_path(r->git));
+	if (repo_git_write_file(file, *message, err) != 0)
+		goto out;
+	if (repo_git_run_hook(
+	        r, hook, file, out, &outlen, &status, &late, err) != 0)
+		goto out;
+
+	/* Its output, trimmed and made inert, for the refusal. */
+	out[outlen] = '\0';
+	for (p = out; p < out + outlen; p++) {
+		if (*p == '\0' ||
+		    ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') ||
+		    *p == 0x7f)
+			*p = '?';
+	}
+	for (start = out; *start == ' ' || *start == '\t' || *start == '\n' ||
+	                  *start == '\r';
+	     start++)
+		;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
+	                          end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+
+	if (late) {
+		xasprintf(err,
+		    "commit-msg hook refused the commit: it did not finish "
+		    "within %d seconds and was stopped",
+		    REPO_GIT_HOOK_SECONDS);
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (*start != '\0')
+			xasprintf(err, "commit-msg hook refused the commit: %s",
+			    start);
+		else if (WIFEXITED(status))
+			xasprintf(err,
+			    "commit-msg hook refused the commit: it exited "
+			    "with status %d and said nothing",
+			    WEXITSTATUS(status));
+		else
+			xasprintf(err,
+			    "commit-msg hook refused the commit: it was "
+			    "killed by signal %d",
+			    WTERMSIG(status));
+		goto out;
+	}
+
+	/* The hook may have rewritten the message. */
+	if ((text = repo_git_read_file(file, err)) == NULL)
+		goto out;
+	free(*message);
+	*message = text;
+	rc = 0;
+
+out:
+	free(file);
+	free(hook);
+	return rc;
+}
+
+/*
+ * Make the index entry of path match the working tree: the file (or
+ * symlink) with its content and mode, or no entry when it is absent.
+ */
+static int
+repo_git_stage(struct repo *r, git_index *index, const char *path, char **err)
+{
+	struct stat sb;
+	char *full, *slash;
+	int absent = 0, error;
+
+	xasprintf(&full, "%s%s", r->workdir, path);
+	/* Like git, never look beyond a symbolic link. */
+	for (slash = strchr(full + strlen(r->workdir), '/'); slash != NULL;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		error = lstat(full, &sb);
+		*slash = '/';
+		if (error == -1 && (errno == ENOENT || errno == ENOTDIR)) {
+			absent = 1;
+			break;
+		}
+		if (error == -1) {
+			xasprintf(
+			    err, "cannot read %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			xasprintf(err, "%s is beyond a symbolic link", path);
+			goto fail;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			absent = 1;
+			break;
+		}
+	}
+	if (!absent && lstat(full, &sb) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			xasprintf(
+			    err, "cannot read %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		absent = 1;
+	}
+	if (!absent && S_ISDIR(sb.st_mode)) {
+		xasprintf(err, "%s is a directory, not a file", path);
+		goto fail;
+	}
+	if (!absent && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+		xasprintf(err, "%s is not a regular file", path);
+		goto fail;
+	}
+	free(full);
+
+	if (absent)
+		error = git_index_remove_bypath(index, path);
+	else
+		error = git_index_add_bypath(index, path);
+	if (error != 0) {
+		xasprintf(err, "cannot stage %s: %s", path, repo_git_error());
+		return -1;
+	}
+	return 0;
+
+fail:
+	free(full);
+	return -1;
+}
+
+/* Did an earlier path in the list name the same file? */
+static int
+repo_git_seen(const struct repo_commit *c, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		if (strcmp(c->paths[j], c->paths[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+repo_commit(
+    struct repo *r, const struct repo_commit *c, char id[41], char **err)
+{
+	struct repo_git_at at;
+	git_index *index = NULL;
+	const git_index_entry *ie;
+	git_tree *base = NULL, *tree = NULL;
+	git_tree_entry *te;
+	git_tree_update *updates = NULL;
+	git_commit *parent = NULL;
+	const git_commit *parents[1];
+	git_signature *sig = NULL;
+	git_reference *moved = NULL;
+	git_oid tree_oid, commit_oid, zero;
+	char *message = NULL, *cleaned, *reflog = NULL;
+	size_t i, nupdates = 0;
+	int rc = -1, error, unchanged, index_dirty = 0;
+
+	*err = NULL;
+	id[0] = '\0';
+	memset(&at, 0, sizeof at);
+	if (repo_git_check_input(c, err) != 0)
+		return -1;
+	if ((message = repo_git_clean_message(c->message)) == NULL) {
+		xasprintf(err, "the commit message is empty");
+		return -1;
+	}
+
+	/* Refuse early, before the hook, if it cannot work anyway. */
+	if ((rc = repo_git_at(r, c->expect, &at, err)) != 0)
+		goto out;
+	repo_git_at_clear(&at);
+	rc = -1;
+	if (repo_git_hook(r, &message, err) != 0)
+		goto out;
+	cleaned = repo_git_clean_message(message);
+	free(message);
+	if ((message = cleaned) == NULL) {
+		xasprintf(err, "the commit message is empty (after the "
+		               "commit-msg hook)");
+		goto out;
+	}
+
+	/* The hook took time: look again, and build on what is there now. */
+	if ((rc = repo_git_at(r, c->expect, &at, err)) != 0)
+		goto out;
+	rc = -1;
+	if (!at.head.unborn) {
+		if (git_commit_lookup(&parent, r->git, &at.oid) != 0 ||
+		    git_commit_tree(&base, parent) != 0) {
+			xasprintf(err, "cannot read HEAD's commit %s: %s",
+			    at.head.id, repo_git_error());
+			goto out;
+		}
+	}
+
+	/*
+	 * Stage the paths in memory, and take the new tree from those index
+	 * entries: the commit then has exactly what the index will have,
+	 * from a single read of each file. The index is written only once
+	 * the commit object exists; until then a failure forgets these
+	 * changes by reading the index again.
+	 */
+	if (git_repository_index(&index, r->git) != 0) {
+		xasprintf(
+		    err, "cannot open the git index: %s", repo_git_error());
+		goto out;
+	}
+	if (git_index_read(index, 1) != 0) {
+		xasprintf(
+		    err, "cannot read the git index: %s", repo_git_error());
+		goto out;
+	}
+	index_dirty = 1;
+	updates = xcalloc(c->npaths, sizeof *updates);
+	for (i = 0; i < c->npaths; i++) {
+		if (repo_git_seen(c, i))
+			continue;
+		if (repo_git_stage(r, index, c->paths[i], err) != 0)
+			goto out;
+		ie = git_index_get_bypath(index, c->paths[i], 0);
+		if (ie != NULL) {
+			updates[nupdates].action = GIT_TREE_UPDATE_UPSERT;
+			git_oid_cpy(&updates[nupdates].id, &ie->id);
+			updates[nupdates].filemode = (git_filemode_t)ie->mode;
+			updates[nupdates].path = c->paths[i];
+			nupdates++;
+		} else if (base != NULL &&
+		           git_tree_entry_bypath(&te, base, c->paths[i]) == 0) {
+			git_tree_entry_free(te);
+			updates[nupdates].action = GIT_TREE_UPDATE_REMOVE;
+			updates[nupdates].path = c->paths[i];
+			nupdates++;
+		}
+		/* Else it is in neither: nothing to change in the tree. */
+	}
+	git_error_clear();
+	if (git_tree_create_updated(
+	        &tree_oid, r->git, base, nupdates, updates) != 0 ||
+	    git_tree_lookup(&tree, r->git, &tree_oid) != 0) {
+		xasprintf(err, "cannot make the tree to commit: %s",
+		    repo_git_error());
+		goto out;
+	}
+	if (base != NULL)
+		unchanged = git_oid_equal(&tree_oid, git_tree_id(base));
+	else
+		unchanged = git_tree_entrycount(tree) == 0;
+	if (unchanged) {
+		if (c->npaths == 1) {
+			xasprintf(err,
+			    "nothing to commit: %s is the same as in the last "
+			    "commit",
+			    c->paths[0]);
+		} else {
+			xasprintf(err, "nothing to commit: the files are the "
+			               "same as in the last commit");
+		}
+		goto out;
+	}
+
+	if (git_signature_now(&sig, c->name, c->email) != 0) {
+		xasprintf(err, "cannot commit as %s <%s>: %s", c->name,
+		    c->email, repo_git_error());
+		goto out;
+	}
+	parents[0] = parent;
+	if (git_commit_create(&commit_oid, r->git, NULL, sig, sig, NULL,
+	        message, tree, parent != NULL ? 1 : 0, parents) != 0) {
+		xasprintf(err, "cannot make the commit: %s", repo_git_error());
+		goto out;
+	}
+
+	/* The commit exists but nothing points to it yet: write the index,
+	 * then move the reference. */
+	if ((error = git_index_write(index)) != 0) {
+		if (error == GIT_ELOCKED) {
+			xasprintf(err,
+			    "another git process holds .git/index.lock; try "
+			    "again when it finishes (or remove the file if no "
+			    "git is running)");
+		} else {
+			xasprintf(err, "cannot write the git index: %s",
+			    repo_git_error());
+		}
+		goto out;
+	}
+	index_dirty = 0;
+
+	/* The reflog says what git says, with the committer as identity. */
+	xasprintf(&reflog, "commit%s: %.*s", at.head.unborn ? " (initial)" : "",
+	    (int)strcspn(message, "\n"), message);
+	memset(&zero, 0, sizeof zero);
+	git_repository_set_ident(r->git, c->name, c->email);
+	/* Only if the reference is still where it was (absent if unborn). */
+	error = git_reference_create_matching(&moved, r->git, at.ref,
+	    &commit_oid, 1, at.head.unborn ? &zero : &at.oid, reflog);
+	git_repository_set_ident(r->git, NULL, NULL);
+	if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
+		xasprintf(err,
+		    "%s moved while the commit was being made (someone else "
+		    "committed at the same moment); nothing was committed "
+		    "(the files are staged), try again",
+		    at.head.detached ? "HEAD" : at.head.branch);
+		goto out;
+	}
+	if (error == GIT_ELOCKED) {
+		xasprintf(err,
+		    "another git process holds the lock on %s; nothing was "
+		    "committed (the files are staged), try again when it "
+		    "finishes",
+		    at.ref);
+		goto out;
+	}
+	if (error != 0) {
+		xasprintf(err,
+		    "cannot move %s to the new commit: %s; nothing was "
+		    "committed (the files are staged)",
+		    at.ref, repo_git_error());
+		goto out;
+	}
+	git_oid_tostr(id, 41, &commit_oid);
+	rc = 0;
+
+out:
+	if (index_dirty)
+		git_index_read(index, 1); /* forget the staging */
+	git_error_clear();
+	git_reference_free(moved);
+	git_signature_free(sig);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_index_free(index);
+	free(updates);
+	free(reflog);
+	free(message);
+	repo_git_at_clear(&at);
+	return rc;
+}
