@@ -33,6 +33,31 @@ struct journal_rec {
 
 struct journal;
 
+/* Kinds of journal_event. */
+enum journal_event_kind {
+	JOURNAL_EV_ACCEPTED = 'a', /* a decision was accepted */
+	JOURNAL_EV_REJECTED = 'r', /* a decision was rejected */
+	JOURNAL_EV_DRAFT = 'd',    /* a draft was started */
+	JOURNAL_EV_QUESTION = 'q', /* a question was asked */
+	JOURNAL_EV_SAVED = 's',    /* a file was saved */
+	JOURNAL_EV_COMMIT = 'c'    /* code was committed */
+};
+
+/* A decision draft in progress: what its commit will need. */
+struct journal_draft {
+	const char *path; /* the record file, relative to the repository */
+	unsigned number;  /* NNNN */
+	const char *title;
+	const char *author;  /* key of who ran decide (the decider) */
+	unsigned supersedes; /* 0: none */
+	const char *present; /* keys of the people present, one per line */
+	const char *ranges;  /* "path:a-b@commit", one per line */
+	int64_t chat_first;  /* chat seqs quoted: first..last (0..0: none) */
+	int64_t chat_last;
+	const char *head; /* HEAD id the draft was built on ("" unborn) */
+	int64_t time;     /* ms since the epoch */
+};
+
 /*
  * Open (creating, mode 0600) the journal at path: WAL mode, synchronous
  * NORMAL, or FULL when durable. NULL with *err set when it cannot be opened
@@ -74,6 +99,40 @@ void journal_undo(struct journal *, const char *path, const char *author,
 /* Forget a document entirely (its base, ops, histories, cursors). */
 void journal_forget(struct journal *, const char *path);
 
+/*
+ * Session records beyond edits (issue 4): chat, what happened (for late
+ * joiners), visits, open questions, decision drafts, who edited what since
+ * the last commit, and a few named values. Queued like everything else and
+ * written by journal_flush; none is removed by journal_compact.
+ */
+/* A chat message; seq is assigned in order (returned: 1, 2, ...) so that a
+ * draft can quote "the messages after seq N". */
+int64_t journal_chat(struct journal *, int64_t time, const char *author,
+    const char *name, const char *text);
+/* Something people who were away should hear of. kind is one byte
+ * (JOURNAL_EV_*); text a sentence ("Alice accepted ADR-0007 Use WAL"). */
+void journal_event(struct journal *, int64_t time, int kind, const char *author,
+    const char *text);
+/* A person was here at time (the latest one per author wins). */
+void journal_visit(struct journal *, const char *author, int64_t time);
+/* An open question with no draft: returns its id (1, 2, ...). */
+int64_t journal_question(
+    struct journal *, int64_t time, const char *author, const char *text);
+/* The question was taken into a draft (or answered): it leaves the list. */
+void journal_question_done(struct journal *, int64_t id);
+/* A decision draft in progress (insert or replace, by path). */
+void journal_draft(struct journal *, const struct journal_draft *);
+/* The draft was accepted, rejected or dropped. */
+void journal_draft_done(struct journal *, const char *path);
+/* author typed in path since path was last committed (once per pair). */
+void journal_editor(struct journal *, const char *path, const char *author);
+/* path was saved since it was last committed. */
+void journal_saved(struct journal *, const char *path);
+/* path was committed: forget its editors and its saved mark. */
+void journal_committed(struct journal *, const char *path);
+/* A named value (insert or replace). */
+void journal_set(struct journal *, const char *key, const char *value);
+
 /* Write what is queued in one transaction. Returns 0, or -1 with *err set:
  * then nothing of it was written and all of it stays queued for the next
  * call (edits stay in memory; the caller tells people). */
@@ -94,9 +153,27 @@ struct journal_replay {
 	    void *arg, const char *author, const char *path, uint64_t pos);
 	void (*person)(
 	    void *arg, const char *author, const char *name, const char *email);
+	/* Issue 4 records, after people, each kind in seq (or key) order.
+	 * Strings are borrowed for the call. Any of these may be NULL. */
+	void (*chat)(void *arg, int64_t seq, int64_t time, const char *author,
+	    const char *name, const char *text);
+	void (*event)(void *arg, int64_t time, int kind, const char *author,
+	    const char *text);
+	void (*visit)(void *arg, const char *author, int64_t time);
+	void (*question)(void *arg, int64_t id, int64_t time,
+	    const char *author, const char *text);
+	void (*draft)(void *arg, const struct journal_draft *);
+	void (*editor)(void *arg, const char *path, const char *author);
+	void (*saved)(void *arg, const char *path);
+	void (*set)(void *arg, const char *key, const char *value);
 	/* Something could not be recovered: a sentence for the log. */
 	void (*problem)(void *arg, const char *message);
 };
+/* Open an existing journal read-only (for `moot decisions --open` while a
+ * daemon may be running): NULL with *err NULL when there is none, NULL
+ * with *err set when it cannot be read. Only journal_replay and
+ * journal_close may be used on it. */
+struct journal *journal_open_readonly(const char *path, char **err);
 /* Replay the whole journal. Returns 0 (problems, if any, were reported),
  * or -1 with *err set when it cannot be read at all. */
 int journal_replay(

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@
  * compaction scan it, and a save keeps it short) and cursors keeps its rows
  * in its key's b-tree (WITHOUT ROWID), so a keystroke writes two pages.
  */
+/* One line per column (clang-format would align them to the name). */
+/* clang-format off */
 static const char journal_schema[] =
     "CREATE TABLE IF NOT EXISTS docs ("
     " path TEXT PRIMARY KEY,"
@@ -57,6 +60,67 @@ static const char journal_schema[] =
     " name TEXT,"
     " email TEXT);";
 
+/*
+ * The session's tables (chat, events, visits, questions, drafts, who edited
+ * and saved what, named values). They came after the tables above, in the
+ * same version: a journal without them gains them when it is opened, and an
+ * older moot reading a journal with them leaves them alone.
+ */
+static const char journal_session_schema[] =
+    "CREATE TABLE IF NOT EXISTS chat ("
+    " seq INTEGER PRIMARY KEY,"
+    " time INTEGER,"
+    " author TEXT,"
+    " name TEXT,"
+    " text TEXT);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    " seq INTEGER PRIMARY KEY,"
+    " time INTEGER,"
+    " kind INTEGER,"
+    " author TEXT,"
+    " text TEXT);"
+    "CREATE TABLE IF NOT EXISTS visits ("
+    " author TEXT PRIMARY KEY,"
+    " time INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS questions ("
+    " id INTEGER PRIMARY KEY,"
+    " time INTEGER,"
+    " author TEXT,"
+    " text TEXT,"
+    " done INTEGER DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS drafts ("
+    " path TEXT PRIMARY KEY,"
+    " number INTEGER,"
+    " title TEXT,"
+    " author TEXT,"
+    " supersedes INTEGER,"
+    " present TEXT,"
+    " ranges TEXT,"
+    " chat_first INTEGER,"
+    " chat_last INTEGER,"
+    " head TEXT,"
+    " time INTEGER);"
+    "CREATE TABLE IF NOT EXISTS editors ("
+    " path TEXT,"
+    " author TEXT,"
+    " PRIMARY KEY (path, author)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS saved ("
+    " path TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS meta ("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT) WITHOUT ROWID;";
+/* clang-format on */
+
+/* How many tables each schema makes, and their names (for the check that
+ * they are tables, not views). */
+#define JOURNAL_TABLES 5
+#define JOURNAL_SESSION_TABLES 8
+static const char journal_tables[] =
+    "'docs', 'ops', 'undo', 'cursors', 'people'";
+static const char journal_session_tables[] =
+    "'chat', 'events', 'visits', 'questions', 'drafts', 'editors', "
+    "'saved', 'meta'";
+
 /* The prepared statements, kept for the life of the journal. */
 enum journal_stmt {
 	S_BEGIN,
@@ -79,6 +143,26 @@ enum journal_stmt {
 	S_OPS_LOST,
 	S_CURSORS_LIST,
 	S_PEOPLE_LIST,
+	S_CHAT_ADD,
+	S_EVENT_ADD,
+	S_VISIT_SET,
+	S_QUESTION_ADD,
+	S_QUESTION_DONE,
+	S_DRAFT_SET,
+	S_DRAFT_DELETE,
+	S_EDITOR_ADD,
+	S_SAVED_ADD,
+	S_EDITORS_DELETE,
+	S_SAVED_DELETE,
+	S_META_SET,
+	S_META_LIST,
+	S_CHAT_LIST,
+	S_EVENTS_LIST,
+	S_VISITS_LIST,
+	S_QUESTIONS_LIST,
+	S_DRAFTS_LIST,
+	S_EDITORS_LIST,
+	S_SAVED_LIST,
 	S_NSTMT
 };
 static const char *journal_sql[S_NSTMT] = {
@@ -112,6 +196,82 @@ static const char *journal_sql[S_NSTMT] = {
                        "ORDER BY author",
     [S_PEOPLE_LIST] = "SELECT author, name, email FROM people "
                       "ORDER BY author",
+    [S_CHAT_ADD] = "INSERT OR REPLACE INTO chat (seq, time, author, name, "
+                   "text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_EVENT_ADD] = "INSERT INTO events (time, kind, author, text) "
+                    "VALUES (?1, ?2, ?3, ?4)",
+    [S_VISIT_SET] = "INSERT OR REPLACE INTO visits (author, time) "
+                    "VALUES (?1, ?2)",
+    [S_QUESTION_ADD] = "INSERT OR REPLACE INTO questions (id, time, author, "
+                       "text, done) VALUES (?1, ?2, ?3, ?4, 0)",
+    [S_QUESTION_DONE] = "UPDATE questions SET done = 1 WHERE id = ?1",
+    [S_DRAFT_SET] = "INSERT OR REPLACE INTO drafts (path, number, title, "
+                    "author, supersedes, present, ranges, chat_first, "
+                    "chat_last, head, time) VALUES (?1, ?2, ?3, ?4, ?5, "
+                    "?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_DRAFT_DELETE] = "DELETE FROM drafts WHERE path = ?1",
+    [S_EDITOR_ADD] = "INSERT OR IGNORE INTO editors (path, author) "
+                     "VALUES (?1, ?2)",
+    [S_SAVED_ADD] = "INSERT OR IGNORE INTO saved (path) VALUES (?1)",
+    [S_EDITORS_DELETE] = "DELETE FROM editors WHERE path = ?1",
+    [S_SAVED_DELETE] = "DELETE FROM saved WHERE path = ?1",
+    [S_META_SET] = "INSERT OR REPLACE INTO meta (key, value) "
+                   "VALUES (?1, ?2)",
+    [S_META_LIST] = "SELECT key, value FROM meta ORDER BY key",
+    [S_CHAT_LIST] = "SELECT seq, time, author, name, text FROM chat "
+                    "ORDER BY seq",
+    [S_EVENTS_LIST] = "SELECT time, kind, author, text FROM events "
+                      "ORDER BY seq",
+    [S_VISITS_LIST] = "SELECT author, time FROM visits ORDER BY author",
+    [S_QUESTIONS_LIST] = "SELECT id, time, author, text, done FROM "
+                         "questions WHERE done IS NOT 1 ORDER BY id",
+    [S_DRAFTS_LIST] = "SELECT path, number, title, author, supersedes, "
+                      "present, ranges, chat_first, chat_last, head, time "
+                      "FROM drafts ORDER BY path",
+    [S_EDITORS_LIST] = "SELECT path, author FROM editors "
+                       "ORDER BY path, author",
+    [S_SAVED_LIST] = "SELECT path FROM saved ORDER BY path",
+};
+
+/*
+ * What a statement needs. A read-only journal prepares only those replay
+ * uses (STMT_READ); one that lacks the session tables (an older journal
+ * opened read-only, which cannot gain them) prepares none of those that
+ * use them (STMT_SESSION) and replays them as empty.
+ */
+#define STMT_READ 0x1
+#define STMT_SESSION 0x2
+static const int journal_stmt_flags[S_NSTMT] = {
+    [S_BEGIN_READ] = STMT_READ,
+    [S_COMMIT] = STMT_READ,
+    [S_ROLLBACK] = STMT_READ,
+    [S_DOCS_LIST] = STMT_READ,
+    [S_UNDO_LIST] = STMT_READ,
+    [S_OPS_LIST] = STMT_READ,
+    [S_OPS_COUNT] = STMT_READ,
+    [S_OPS_LOST] = STMT_READ,
+    [S_CURSORS_LIST] = STMT_READ,
+    [S_PEOPLE_LIST] = STMT_READ,
+    [S_CHAT_ADD] = STMT_SESSION,
+    [S_EVENT_ADD] = STMT_SESSION,
+    [S_VISIT_SET] = STMT_SESSION,
+    [S_QUESTION_ADD] = STMT_SESSION,
+    [S_QUESTION_DONE] = STMT_SESSION,
+    [S_DRAFT_SET] = STMT_SESSION,
+    [S_DRAFT_DELETE] = STMT_SESSION,
+    [S_EDITOR_ADD] = STMT_SESSION,
+    [S_SAVED_ADD] = STMT_SESSION,
+    [S_EDITORS_DELETE] = STMT_SESSION,
+    [S_SAVED_DELETE] = STMT_SESSION,
+    [S_META_SET] = STMT_SESSION,
+    [S_META_LIST] = STMT_READ | STMT_SESSION,
+    [S_CHAT_LIST] = STMT_READ | STMT_SESSION,
+    [S_EVENTS_LIST] = STMT_READ | STMT_SESSION,
+    [S_VISITS_LIST] = STMT_READ | STMT_SESSION,
+    [S_QUESTIONS_LIST] = STMT_READ | STMT_SESSION,
+    [S_DRAFTS_LIST] = STMT_READ | STMT_SESSION,
+    [S_EDITORS_LIST] = STMT_READ | STMT_SESSION,
+    [S_SAVED_LIST] = STMT_READ | STMT_SESSION,
 };
 
 /* What a queued record does when it is written. */
@@ -122,24 +282,51 @@ enum journal_entry_type {
 	E_PERSON,
 	E_COMPACT,
 	E_UNDO,
-	E_FORGET
+	E_FORGET,
+	E_CHAT,
+	E_EVENT,
+	E_VISIT,
+	E_QUESTION,
+	E_QUESTION_DONE,
+	E_DRAFT,
+	E_DRAFT_DONE,
+	E_EDITOR,
+	E_SAVED,
+	E_COMMITTED,
+	E_SET
 };
 
 /* One queued record, with its own copies of every string and byte. */
 struct journal_entry {
 	enum journal_entry_type type;
-	char *path;   /* all but E_PERSON */
-	char *author; /* E_OP, E_CURSOR, E_PERSON, E_UNDO */
-	char *name;   /* E_PERSON */
+	/* The document, or the file of E_DRAFT to E_COMMITTED; NULL for
+	 * E_PERSON, E_CHAT, E_EVENT, E_VISIT, E_QUESTION* and E_SET. */
+	char *path;
+	/* E_OP, E_CURSOR, E_PERSON, E_UNDO, E_CHAT, E_EVENT, E_VISIT,
+	 * E_QUESTION, E_DRAFT, E_EDITOR */
+	char *author;
+	char *name;   /* E_PERSON, E_CHAT; the key of E_SET */
 	char *email;  /* E_PERSON */
-	int kind;     /* E_OP */
+	int kind;     /* E_OP, E_EVENT */
 	int boundary; /* E_OP */
 	uint64_t pos; /* E_OP, E_CURSOR */
 	char *data;   /* base or compact text, undo data, or the op's del */
 	size_t len;
 	char *ins; /* E_OP */
 	size_t ins_len;
-	int64_t time; /* E_OP */
+	int64_t time; /* E_OP, E_CHAT, E_EVENT, E_VISIT, E_QUESTION, E_DRAFT */
+	int64_t seq;  /* E_CHAT; the id of E_QUESTION, E_QUESTION_DONE */
+	char *text;   /* E_CHAT, E_EVENT, E_QUESTION; the value of E_SET */
+
+	/* E_DRAFT: the rest of struct journal_draft. */
+	unsigned number;
+	unsigned supersedes;
+	char *title;
+	char *present;
+	char *ranges;
+	int64_t chat_first;
+	int64_t chat_last;
+	char *head;
 
 	TAILQ_ENTRY(journal_entry) entry;
 };
@@ -151,6 +338,11 @@ struct journal {
 	sqlite3_stmt *stmt[S_NSTMT];
 	char *error; /* sqlite's message for the last failed step */
 	int modes_fixed;
+	int readonly; /* opened by journal_open_readonly */
+	int session;  /* the session tables are there */
+
+	int64_t chat_seq;    /* the last chat seq given */
+	int64_t question_id; /* the last question id given */
 
 	struct journal_entries queue;
 	size_t queued;
@@ -347,21 +539,21 @@ journal_open_error(
 	}
 }
 
-/* Write the schema and its stamps into a new, empty file. */
+/*
+ * Run setup SQL (schema statements) in one transaction: all of it or none.
+ * Returns 0, or -1 with *err set.
+ */
 static int
-journal_create(struct journal *j, char **err)
+journal_setup(struct journal *j, const char *sql, const char *what, char **err)
 {
-	char *sql, *msg = NULL;
+	char *all, *msg = NULL;
 	int rc;
 
-	xasprintf(&sql,
-	    "BEGIN IMMEDIATE;%sPRAGMA application_id = %d;"
-	    "PRAGMA user_version = %d;COMMIT;",
-	    journal_schema, JOURNAL_APPLICATION_ID, JOURNAL_VERSION);
-	rc = sqlite3_exec(j->db, sql, NULL, NULL, &msg);
-	free(sql);
+	xasprintf(&all, "BEGIN IMMEDIATE;%sCOMMIT;", sql);
+	rc = sqlite3_exec(j->db, all, NULL, NULL, &msg);
+	free(all);
 	if (rc != SQLITE_OK) {
-		journal_error(err, "cannot create %s: %s", j->path,
+		journal_error(err, "cannot %s %s: %s", what, j->path,
 		    msg != NULL ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		if (!sqlite3_get_autocommit(j->db))
@@ -371,9 +563,47 @@ journal_create(struct journal *j, char **err)
 	return 0;
 }
 
+/* Write the schema and its stamps into a new, empty file. */
+static int
+journal_create(struct journal *j, char **err)
+{
+	char *sql;
+	int rc;
+
+	xasprintf(&sql,
+	    "%s%sPRAGMA application_id = %d;"
+	    "PRAGMA user_version = %d;",
+	    journal_schema, journal_session_schema, JOURNAL_APPLICATION_ID,
+	    JOURNAL_VERSION);
+	rc = journal_setup(j, sql, "create", err);
+	free(sql);
+	return rc;
+}
+
+/*
+ * Count the tables (not views or anything else) among names. Returns the
+ * sqlite result code (SQLITE_ROW on success).
+ */
+static int
+journal_count_tables(sqlite3 *db, const char *names, long long *n)
+{
+	char *sql;
+	int rc;
+
+	xasprintf(&sql,
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name IN (%s)",
+	    names);
+	rc = journal_query(db, sql, n, NULL, 0);
+	free(sql);
+	return rc;
+}
+
 /*
  * Check that the file is a moot journal of a version we read, creating the
- * schema in a new (empty) file. Returns 0, or -1 with *err set.
+ * schema in a new (empty) file and adding the session tables to one that
+ * lacks them; a read-only journal is only checked. Returns 0, 1 when the
+ * file is empty and read-only (no journal yet), or -1 with *err set.
  */
 static int
 journal_check(struct journal *j, int durable, char **err)
@@ -419,6 +649,9 @@ journal_check(struct journal *j, int durable, char **err)
 		    j->path, "application id", app);
 		return -1;
 	}
+	/* Empty: a journal that is being created, with nothing in it yet. */
+	if (app == 0 && j->readonly)
+		return 1;
 	if (app == JOURNAL_APPLICATION_ID && version > JOURNAL_VERSION) {
 		journal_error(err,
 		    "%s was written by a newer moot (journal version %lld; "
@@ -432,24 +665,27 @@ journal_check(struct journal *j, int durable, char **err)
 		return -1;
 	}
 
-	rc = journal_query(
-	    db, "PRAGMA journal_mode = WAL", NULL, buf, sizeof buf);
-	if (rc != SQLITE_ROW) {
-		journal_open_error(j->path, db, rc, "use", err);
-		return -1;
-	}
-	if (strcasecmp(buf, "wal") != 0) {
-		journal_error(err, "%s cannot use WAL mode (journal mode %s)",
-		    j->path, buf);
-		return -1;
-	}
-	rc = journal_query(db,
-	    durable ? "PRAGMA synchronous = FULL"
-	            : "PRAGMA synchronous = NORMAL",
-	    NULL, NULL, 0);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		journal_open_error(j->path, db, rc, "use", err);
-		return -1;
+	if (!j->readonly) {
+		rc = journal_query(
+		    db, "PRAGMA journal_mode = WAL", NULL, buf, sizeof buf);
+		if (rc != SQLITE_ROW) {
+			journal_open_error(j->path, db, rc, "use", err);
+			return -1;
+		}
+		if (strcasecmp(buf, "wal") != 0) {
+			journal_error(err,
+			    "%s cannot use WAL mode (journal mode %s)", j->path,
+			    buf);
+			return -1;
+		}
+		rc = journal_query(db,
+		    durable ? "PRAGMA synchronous = FULL"
+		            : "PRAGMA synchronous = NORMAL",
+		    NULL, NULL, 0);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			journal_open_error(j->path, db, rc, "use", err);
+			return -1;
+		}
 	}
 
 	if (app == 0) {
@@ -459,19 +695,64 @@ journal_check(struct journal *j, int durable, char **err)
 	}
 
 	/* Views in place of tables would run arbitrary queries. */
-	rc = journal_query(db,
-	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	    "name IN ('docs', 'ops', 'undo', 'cursors', 'people')",
-	    &tables, NULL, 0);
+	rc = journal_count_tables(db, journal_tables, &tables);
 	if (rc != SQLITE_ROW) {
 		journal_open_error(j->path, db, rc, "read", err);
 		return -1;
 	}
-	if (tables != 5) {
+	if (tables != JOURNAL_TABLES) {
 		journal_error(
 		    err, "%s is not a moot journal (tables missing)", j->path);
 		return -1;
 	}
+
+	/*
+	 * The session tables: a journal written before they existed gains
+	 * them now, all together (read-only, it replays them as empty).
+	 */
+	rc = journal_count_tables(db, journal_session_tables, &tables);
+	if (rc == SQLITE_ROW && tables != JOURNAL_SESSION_TABLES &&
+	    !j->readonly) {
+		if (journal_setup(j, journal_session_schema, "upgrade", err) !=
+		    0)
+			return -1;
+		rc = journal_count_tables(db, journal_session_tables, &tables);
+	}
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, db, rc, "read", err);
+		return -1;
+	}
+	if (tables == JOURNAL_SESSION_TABLES)
+		j->session = 1;
+	else if (tables != 0 || !j->readonly) {
+		journal_error(
+		    err, "%s is not a moot journal (tables missing)", j->path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read where the chat seqs and question ids go on: after the largest in the
+ * file (never below 0). Returns 0, or -1 with *err set.
+ */
+static int
+journal_counters(struct journal *j, char **err)
+{
+	long long chat, question;
+	int rc;
+
+	rc = journal_query(j->db, "SELECT max(seq) FROM chat", &chat, NULL, 0);
+	if (rc == SQLITE_ROW) {
+		rc = journal_query(
+		    j->db, "SELECT max(id) FROM questions", &question, NULL, 0);
+	}
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, j->db, rc, "read", err);
+		return -1;
+	}
+	j->chat_seq = chat > 0 ? chat : 0;
+	j->question_id = question > 0 ? question : 0;
 	return 0;
 }
 
@@ -482,6 +763,10 @@ journal_prepare(struct journal *j, char **err)
 	int i, rc;
 
 	for (i = 0; i < S_NSTMT; i++) {
+		if (j->readonly && (journal_stmt_flags[i] & STMT_READ) == 0)
+			continue;
+		if (!j->session && (journal_stmt_flags[i] & STMT_SESSION) != 0)
+			continue;
 		rc = sqlite3_prepare_v3(j->db, journal_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &j->stmt[i], NULL);
 		if (rc != SQLITE_OK) {
@@ -493,11 +778,70 @@ journal_prepare(struct journal *j, char **err)
 	return 0;
 }
 
+/*
+ * Open the sqlite file at path (made already, when not read-only) and check
+ * it. Returns the journal, or NULL with *err set, or NULL with *err left
+ * alone when it is read-only and empty.
+ */
+static struct journal *
+journal_start(const char *path, int readonly, int durable, char **err)
+{
+	struct journal *j;
+	int rc, flags;
+
+	j = xcalloc(1, sizeof *j);
+	j->path = xstrdup(path);
+	j->readonly = readonly;
+	TAILQ_INIT(&j->queue);
+
+	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	rc = sqlite3_open_v2(path, &j->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (j->db == NULL)
+			journal_error(
+			    err, "cannot open %s: out of memory", path);
+		else
+			journal_open_error(path, j->db, rc, "open", err);
+		goto fail;
+	}
+	if (!readonly && sqlite3_db_readonly(j->db, "main") == 1) {
+		journal_error(err, "cannot open %s: it is read-only", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(j->db, 1);
+	sqlite3_busy_timeout(j->db, JOURNAL_BUSY_TIMEOUT);
+	/* Nothing in the file may run code or rewrite the schema. */
+	sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+	sqlite3_db_config(j->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+#endif
+
+	rc = journal_check(j, durable, err);
+	if (rc == 1) {
+		journal_close(j);
+		return NULL;
+	}
+	if (rc != 0)
+		goto fail;
+	if (j->session && journal_counters(j, err) != 0)
+		goto fail;
+	if (journal_prepare(j, err) != 0)
+		goto fail;
+	return j;
+
+fail:
+	journal_close(j);
+	return NULL;
+}
+
 struct journal *
 journal_open(const char *path, int durable, char **err)
 {
 	struct journal *j;
-	int fd, rc, flags;
+	int fd;
 
 	/* Create the file ourselves so its mode is 0600 whatever the umask. */
 	fd = open(
@@ -519,45 +863,36 @@ journal_open(const char *path, int durable, char **err)
 		return NULL;
 	}
 
-	j = xcalloc(1, sizeof *j);
-	j->path = xstrdup(path);
-	TAILQ_INIT(&j->queue);
-
-	flags = SQLITE_OPEN_READWRITE;
-#ifdef SQLITE_OPEN_NOFOLLOW
-	flags |= SQLITE_OPEN_NOFOLLOW;
-#endif
-	rc = sqlite3_open_v2(path, &j->db, flags, NULL);
-	if (rc != SQLITE_OK) {
-		if (j->db == NULL)
-			journal_error(
-			    err, "cannot open %s: out of memory", path);
-		else
-			journal_open_error(path, j->db, rc, "open", err);
-		goto fail;
-	}
-	if (sqlite3_db_readonly(j->db, "main") == 1) {
-		journal_error(err, "cannot open %s: it is read-only", path);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(j->db, 1);
-	sqlite3_busy_timeout(j->db, JOURNAL_BUSY_TIMEOUT);
-	/* Nothing in the file may run code or rewrite the schema. */
-	sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
-	sqlite3_db_config(j->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-#endif
-
-	if (journal_check(j, durable, err) != 0)
-		goto fail;
-	if (journal_prepare(j, err) != 0)
-		goto fail;
+	if ((j = journal_start(path, 0, durable, err)) == NULL)
+		return NULL;
 	journal_fix_modes(j);
 	return j;
+}
 
-fail:
-	journal_close(j);
-	return NULL;
+/*
+ * A read-only connection reads a WAL journal another process is writing:
+ * sqlite shares the -shm (wal-index) with it and each read transaction sees
+ * the last commit. It never checkpoints (it cannot lock the file to write)
+ * and changes nothing in the file.
+ */
+struct journal *
+journal_open_readonly(const char *path, char **err)
+{
+	struct stat sb;
+
+	if (err != NULL)
+		*err = NULL;
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return NULL;
+		journal_error(err, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		journal_error(err, "cannot open %s: not a regular file", path);
+		return NULL;
+	}
+	return journal_start(path, 1, 0, err);
 }
 
 /* Free one queued record. */
@@ -570,6 +905,11 @@ journal_entry_free(struct journal_entry *e)
 	free(e->email);
 	free(e->data);
 	free(e->ins);
+	free(e->text);
+	free(e->title);
+	free(e->present);
+	free(e->ranges);
+	free(e->head);
 	free(e);
 }
 
@@ -744,6 +1084,127 @@ journal_forget(struct journal *j, const char *path)
 	journal_add(j, E_FORGET, path);
 }
 
+int64_t
+journal_chat(struct journal *j, int64_t time, const char *author,
+    const char *name, const char *text)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_CHAT, NULL);
+	/* Only a journal edited by hand could have used them all. */
+	if (j->chat_seq < INT64_MAX)
+		j->chat_seq++;
+	e->seq = j->chat_seq;
+	e->time = time;
+	e->author = journal_strdup(author);
+	e->name = journal_strdup(name);
+	e->text = journal_strdup(text);
+	return e->seq;
+}
+
+void
+journal_event(struct journal *j, int64_t time, int kind, const char *author,
+    const char *text)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_EVENT, NULL);
+	e->time = time;
+	e->kind = kind;
+	e->author = journal_strdup(author);
+	e->text = journal_strdup(text);
+}
+
+void
+journal_visit(struct journal *j, const char *author, int64_t time)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_VISIT, NULL);
+	e->author = journal_strdup(author);
+	e->time = time;
+}
+
+int64_t
+journal_question(
+    struct journal *j, int64_t time, const char *author, const char *text)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_QUESTION, NULL);
+	if (j->question_id < INT64_MAX)
+		j->question_id++;
+	e->seq = j->question_id;
+	e->time = time;
+	e->author = journal_strdup(author);
+	e->text = journal_strdup(text);
+	return e->seq;
+}
+
+void
+journal_question_done(struct journal *j, int64_t id)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_QUESTION_DONE, NULL);
+	e->seq = id;
+}
+
+void
+journal_draft(struct journal *j, const struct journal_draft *d)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_DRAFT, d->path);
+	e->number = d->number;
+	e->title = journal_strdup(d->title);
+	e->author = journal_strdup(d->author);
+	e->supersedes = d->supersedes;
+	e->present = journal_strdup(d->present);
+	e->ranges = journal_strdup(d->ranges);
+	e->chat_first = d->chat_first;
+	e->chat_last = d->chat_last;
+	e->head = journal_strdup(d->head);
+	e->time = d->time;
+}
+
+void
+journal_draft_done(struct journal *j, const char *path)
+{
+	journal_add(j, E_DRAFT_DONE, path);
+}
+
+void
+journal_editor(struct journal *j, const char *path, const char *author)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_EDITOR, path);
+	e->author = journal_strdup(author);
+}
+
+void
+journal_saved(struct journal *j, const char *path)
+{
+	journal_add(j, E_SAVED, path);
+}
+
+void
+journal_committed(struct journal *j, const char *path)
+{
+	journal_add(j, E_COMMITTED, path);
+}
+
+void
+journal_set(struct journal *j, const char *key, const char *value)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_SET, NULL);
+	e->name = journal_strdup(key);
+	e->text = journal_strdup(value);
+}
+
 size_t
 journal_queued(const struct journal *j)
 {
@@ -866,6 +1327,100 @@ journal_write(struct journal *j, const struct journal_entry *e)
 		    journal_run_path(j, S_CURSORS_DELETE, e->path) != 0)
 			return -1;
 		return journal_run_path(j, S_DOC_DELETE, e->path);
+	case E_CHAT:
+		st = j->stmt[S_CHAT_ADD];
+		if ((rc = sqlite3_bind_int64(st, 1, e->seq)) == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, e->time);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 4, e->name);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 5, e->text);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_CHAT_ADD);
+	case E_EVENT:
+		st = j->stmt[S_EVENT_ADD];
+		if ((rc = sqlite3_bind_int64(st, 1, e->time)) == SQLITE_OK)
+			rc = sqlite3_bind_int(st, 2, e->kind);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 4, e->text);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_EVENT_ADD);
+	case E_VISIT:
+		st = j->stmt[S_VISIT_SET];
+		if ((rc = journal_bind_str(st, 1, e->author)) == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, e->time);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_VISIT_SET);
+	case E_QUESTION:
+		st = j->stmt[S_QUESTION_ADD];
+		if ((rc = sqlite3_bind_int64(st, 1, e->seq)) == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, e->time);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 4, e->text);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_QUESTION_ADD);
+	case E_QUESTION_DONE:
+		st = j->stmt[S_QUESTION_DONE];
+		if ((rc = sqlite3_bind_int64(st, 1, e->seq)) != SQLITE_OK)
+			break;
+		return journal_run(j, S_QUESTION_DONE);
+	case E_DRAFT:
+		st = j->stmt[S_DRAFT_SET];
+		if ((rc = journal_bind_str(st, 1, e->path)) == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, e->number);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->title);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 4, e->author);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 5, e->supersedes);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 6, e->present);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 7, e->ranges);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 8, e->chat_first);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 9, e->chat_last);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 10, e->head);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 11, e->time);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_DRAFT_SET);
+	case E_DRAFT_DONE:
+		return journal_run_path(j, S_DRAFT_DELETE, e->path);
+	case E_EDITOR:
+		st = j->stmt[S_EDITOR_ADD];
+		if ((rc = journal_bind_str(st, 1, e->path)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->author);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_EDITOR_ADD);
+	case E_SAVED:
+		return journal_run_path(j, S_SAVED_ADD, e->path);
+	case E_COMMITTED:
+		if (journal_run_path(j, S_EDITORS_DELETE, e->path) != 0)
+			return -1;
+		return journal_run_path(j, S_SAVED_DELETE, e->path);
+	case E_SET:
+		st = j->stmt[S_META_SET];
+		if ((rc = journal_bind_str(st, 1, e->name)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->text);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_META_SET);
 	}
 
 	/* A bind failed (a record too big for sqlite). */
@@ -881,6 +1436,11 @@ journal_flush(struct journal *j, char **err)
 
 	if (TAILQ_EMPTY(&j->queue))
 		return 0;
+	if (j->readonly) {
+		journal_error(
+		    err, "cannot write %s: it was opened read-only", j->path);
+		return -1;
+	}
 	if (journal_run(j, S_BEGIN) != 0)
 		goto fail;
 	TAILQ_FOREACH (e, &j->queue, entry) {
@@ -1297,6 +1857,193 @@ fail:
 	return -1;
 }
 
+/*
+ * The session tables' rows: each function checks the row st is on and tells
+ * its callback. Returns 0, or -1 when the row is malformed.
+ */
+static int
+journal_row_set(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *key, *value;
+
+	if ((key = journal_column_str(st, 0)) == NULL ||
+	    (value = journal_column_str(st, 1)) == NULL)
+		return -1;
+	if (r->set != NULL)
+		r->set(arg, key, value);
+	return 0;
+}
+
+static int
+journal_row_chat(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *author, *name, *text;
+	int64_t seq, time;
+
+	if (!journal_column_int(st, 0, 1, &seq) ||
+	    !journal_column_int(st, 1, INT64_MIN, &time) ||
+	    (author = journal_column_str(st, 2)) == NULL ||
+	    (name = journal_column_str(st, 3)) == NULL ||
+	    (text = journal_column_str(st, 4)) == NULL)
+		return -1;
+	if (r->chat != NULL)
+		r->chat(arg, seq, time, author, name, text);
+	return 0;
+}
+
+static int
+journal_row_event(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *author, *text;
+	int64_t time, kind;
+
+	/* A kind is one byte, never NUL. */
+	if (!journal_column_int(st, 0, INT64_MIN, &time) ||
+	    !journal_column_int(st, 1, 1, &kind) || kind > 255 ||
+	    (author = journal_column_str(st, 2)) == NULL ||
+	    (text = journal_column_str(st, 3)) == NULL)
+		return -1;
+	if (r->event != NULL)
+		r->event(arg, time, (int)kind, author, text);
+	return 0;
+}
+
+static int
+journal_row_visit(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *author;
+	int64_t time;
+
+	if ((author = journal_column_str(st, 0)) == NULL ||
+	    !journal_column_int(st, 1, INT64_MIN, &time))
+		return -1;
+	if (r->visit != NULL)
+		r->visit(arg, author, time);
+	return 0;
+}
+
+static int
+journal_row_question(
+    sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *author, *text;
+	int64_t id, time, done;
+
+	/* The statement leaves out those done; done is 0 or it is damage. */
+	if (!journal_column_int(st, 0, 1, &id) ||
+	    !journal_column_int(st, 1, INT64_MIN, &time) ||
+	    (author = journal_column_str(st, 2)) == NULL ||
+	    (text = journal_column_str(st, 3)) == NULL ||
+	    !journal_column_int(st, 4, 0, &done) || done != 0)
+		return -1;
+	if (r->question != NULL)
+		r->question(arg, id, time, author, text);
+	return 0;
+}
+
+static int
+journal_row_draft(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	struct journal_draft d;
+	int64_t number, supersedes;
+
+	memset(&d, 0, sizeof d);
+	if ((d.path = journal_column_str(st, 0)) == NULL ||
+	    !journal_column_int(st, 1, 0, &number) || number > UINT_MAX ||
+	    (d.title = journal_column_str(st, 2)) == NULL ||
+	    (d.author = journal_column_str(st, 3)) == NULL ||
+	    !journal_column_int(st, 4, 0, &supersedes) ||
+	    supersedes > UINT_MAX ||
+	    (d.present = journal_column_str(st, 5)) == NULL ||
+	    (d.ranges = journal_column_str(st, 6)) == NULL ||
+	    !journal_column_int(st, 7, 0, &d.chat_first) ||
+	    !journal_column_int(st, 8, 0, &d.chat_last) ||
+	    (d.head = journal_column_str(st, 9)) == NULL ||
+	    !journal_column_int(st, 10, INT64_MIN, &d.time))
+		return -1;
+	d.number = (unsigned)number;
+	d.supersedes = (unsigned)supersedes;
+	if (r->draft != NULL)
+		r->draft(arg, &d);
+	return 0;
+}
+
+static int
+journal_row_editor(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *path, *author;
+
+	if ((path = journal_column_str(st, 0)) == NULL ||
+	    (author = journal_column_str(st, 1)) == NULL)
+		return -1;
+	if (r->editor != NULL)
+		r->editor(arg, path, author);
+	return 0;
+}
+
+static int
+journal_row_saved(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	const char *path;
+
+	if ((path = journal_column_str(st, 0)) == NULL)
+		return -1;
+	if (r->saved != NULL)
+		r->saved(arg, path);
+	return 0;
+}
+
+/* The session tables in the order replay tells them, after people. */
+static const struct {
+	enum journal_stmt stmt;
+	const char *what; /* for "... is malformed (skipped)" */
+	int (*row)(sqlite3_stmt *, const struct journal_replay *, void *);
+} journal_session_rows[] = {
+    {S_META_LIST, "a named value", journal_row_set},
+    {S_CHAT_LIST, "a chat record", journal_row_chat},
+    {S_EVENTS_LIST, "an event record", journal_row_event},
+    {S_VISITS_LIST, "a visit record", journal_row_visit},
+    {S_QUESTIONS_LIST, "a question record", journal_row_question},
+    {S_DRAFTS_LIST, "a draft record", journal_row_draft},
+    {S_EDITORS_LIST, "an editor record", journal_row_editor},
+    {S_SAVED_LIST, "a saved-file record", journal_row_saved},
+};
+
+/*
+ * Replay the session tables; malformed rows are skipped. A journal without
+ * them (an older one opened read-only) has none to tell. Returns -1 if the
+ * database cannot be read.
+ */
+static int
+journal_replay_session(
+    struct journal *j, const struct journal_replay *r, void *arg)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0;
+	     i < sizeof journal_session_rows / sizeof journal_session_rows[0];
+	     i++) {
+		if ((st = j->stmt[journal_session_rows[i].stmt]) == NULL)
+			continue;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (journal_session_rows[i].row(st, r, arg) != 0) {
+				journal_problem(r, arg,
+				    "%s is malformed (skipped)",
+				    journal_session_rows[i].what);
+			}
+		}
+		if (rc != SQLITE_DONE) {
+			journal_keep_error(j);
+			sqlite3_reset(st);
+			return -1;
+		}
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
 int
 journal_replay(
     struct journal *j, const struct journal_replay *r, void *arg, char **err)
@@ -1306,7 +2053,8 @@ journal_replay(
 		goto fail;
 	if (journal_replay_docs(j, r, arg) != 0 ||
 	    journal_replay_lost(j, r, arg) != 0 ||
-	    journal_replay_people(j, r, arg) != 0)
+	    journal_replay_people(j, r, arg) != 0 ||
+	    journal_replay_session(j, r, arg) != 0)
 		goto fail;
 	if (journal_run(j, S_COMMIT) != 0)
 		goto fail;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -197,13 +198,99 @@ seen_problem(void *arg, const char *message)
 	seen_printf(s, "problem %s\n", message);
 }
 
+static void
+seen_chat(void *arg, int64_t seq, int64_t time, const char *author,
+    const char *name, const char *text)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "chat %lld %lld %s %s ", (long long)seq, (long long)time,
+	    author, name);
+	seen_bytes(s, text, strlen(text));
+	seen_add(s, "\n", 1);
+}
+
+static void
+seen_event(
+    void *arg, int64_t time, int kind, const char *author, const char *text)
+{
+	struct seen *s = arg;
+
+	seen_printf(
+	    s, "event %lld %c %s %s\n", (long long)time, kind, author, text);
+}
+
+static void
+seen_visit(void *arg, const char *author, int64_t time)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "visit %s %lld\n", author, (long long)time);
+}
+
+static void
+seen_question(
+    void *arg, int64_t id, int64_t time, const char *author, const char *text)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "question %lld %lld %s %s\n", (long long)id,
+	    (long long)time, author, text);
+}
+
+static void
+seen_draft(void *arg, const struct journal_draft *d)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "draft %s %u [%s] %s %u ", d->path, d->number, d->title,
+	    d->author, d->supersedes);
+	seen_bytes(s, d->present, strlen(d->present));
+	seen_add(s, " ", 1);
+	seen_bytes(s, d->ranges, strlen(d->ranges));
+	seen_printf(s, " %lld..%lld [%s] %lld\n", (long long)d->chat_first,
+	    (long long)d->chat_last, d->head, (long long)d->time);
+}
+
+static void
+seen_editor(void *arg, const char *path, const char *author)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "editor %s %s\n", path, author);
+}
+
+static void
+seen_saved(void *arg, const char *path)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "saved %s\n", path);
+}
+
+static void
+seen_set(void *arg, const char *key, const char *value)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "set %s=%s\n", key, value);
+}
+
 static const struct journal_replay seen_replay = {
-    seen_doc,
-    seen_undo,
-    seen_op,
-    seen_cursor,
-    seen_person,
-    seen_problem,
+    .doc = seen_doc,
+    .undo = seen_undo,
+    .op = seen_op,
+    .cursor = seen_cursor,
+    .person = seen_person,
+    .chat = seen_chat,
+    .event = seen_event,
+    .visit = seen_visit,
+    .question = seen_question,
+    .draft = seen_draft,
+    .editor = seen_editor,
+    .saved = seen_saved,
+    .set = seen_set,
+    .problem = seen_problem,
 };
 
 /* Replay the journal into a string (caller frees); replay must succeed. */
@@ -441,7 +528,8 @@ test_new(void **state)
 	assert_db_text(db,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
-	    "cursors docs ops people undo");
+	    "chat cursors docs drafts editors events meta ops people "
+	    "questions saved undo visits");
 	sqlite3_close(db);
 	journal_close(j);
 
@@ -1530,6 +1618,956 @@ test_large(void **state)
 	free(big);
 }
 
+/*
+ * Session records (chat, events, visits, questions, drafts, editors, saved
+ * files, named values).
+ */
+
+/* A draft with every field set; strings borrowed. */
+static void
+draft_fill(struct journal_draft *d, const char *path, unsigned number,
+    const char *title)
+{
+	memset(d, 0, sizeof *d);
+	d->path = path;
+	d->number = number;
+	d->title = title;
+	d->author = "SHA256:alice";
+	d->supersedes = 3;
+	d->present = "SHA256:alice\nSHA256:bob\n";
+	d->ranges = "src/a.c:10-20@0123abcd\nsrc/b.c:1-2@0123abcd";
+	d->chat_first = 2;
+	d->chat_last = 5;
+	d->head = "0123abcd";
+	d->time = 1767225600000LL;
+}
+
+/* One of each session record; what replay says of them. */
+static void
+fill_session(struct journal *j)
+{
+	struct journal_draft d;
+
+	assert_int_equal(
+	    journal_chat(j, 100, "SHA256:alice", "Alice", "hi"), 1);
+	assert_int_equal(
+	    journal_chat(j, 101, "SHA256:bob", "Bob", "use WAL?"), 2);
+	journal_event(j, 102, JOURNAL_EV_DRAFT, "SHA256:alice",
+	    "Alice started ADR-0007 Use WAL");
+	journal_event(j, 103, JOURNAL_EV_SAVED, "SHA256:bob", "Bob saved a.c");
+	journal_visit(j, "SHA256:bob", 104);
+	journal_visit(j, "SHA256:alice", 105);
+	assert_int_equal(
+	    journal_question(j, 106, "SHA256:bob", "what about NFS?"), 1);
+	draft_fill(&d, "docs/decisions/0007-use-wal.md", 7, "Use WAL");
+	journal_draft(j, &d);
+	journal_editor(j, "src/b.c", "SHA256:bob");
+	journal_editor(j, "src/a.c", "SHA256:bob");
+	journal_editor(j, "src/a.c", "SHA256:alice");
+	journal_saved(j, "src/b.c");
+	journal_saved(j, "src/a.c");
+	journal_set(j, "next", "8");
+	journal_set(j, "branch", "main");
+}
+
+static const char session_text[] =
+    "set branch=main\n"
+    "set next=8\n"
+    "chat 1 100 SHA256:alice Alice [hi]\n"
+    "chat 2 101 SHA256:bob Bob [use WAL?]\n"
+    "event 102 d SHA256:alice Alice started ADR-0007 Use WAL\n"
+    "event 103 s SHA256:bob Bob saved a.c\n"
+    "visit SHA256:alice 105\n"
+    "visit SHA256:bob 104\n"
+    "question 1 106 SHA256:bob what about NFS?\n"
+    "draft docs/decisions/0007-use-wal.md 7 [Use WAL] SHA256:alice 3 "
+    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 [0123abcd] "
+    "1767225600000\n"
+    "editor src/a.c SHA256:alice\n"
+    "editor src/a.c SHA256:bob\n"
+    "editor src/b.c SHA256:bob\n"
+    "saved src/a.c\n"
+    "saved src/b.c\n";
+
+/* Every session record survives flush, close, reopen and replay, after
+ * the documents and people, each kind in its order. */
+static void
+test_session_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	char *text, *want;
+
+	j = must_open(f->path, 0);
+	fill_small(j);
+	fill_session(j);
+	assert_int_equal(journal_queued(j), 5 + 15);
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	xasprintf(&want, "%s%s", small_text, session_text);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+
+	/* Without callbacks for them, replay still works and says nothing. */
+	{
+		struct journal_replay none;
+		char *err = NULL;
+
+		memset(&none, 0, sizeof none);
+		j = must_open(f->path, 0);
+		assert_int_equal(journal_replay(j, &none, NULL, &err), 0);
+		assert_null(err);
+		journal_close(j);
+	}
+}
+
+/* Chat seqs and question ids go on after the largest in the file. */
+static void
+test_chat_seq(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	char *text;
+
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_chat(j, 1, "a", "A", "one"), 1);
+	assert_int_equal(journal_chat(j, 2, "a", "A", "two"), 2);
+	must_flush(j);
+	assert_int_equal(journal_chat(j, 3, "a", "A", "three"), 3);
+	assert_int_equal(journal_question(j, 4, "a", "q1"), 1);
+	assert_int_equal(journal_question(j, 5, "a", "q2"), 2);
+	must_flush(j);
+	journal_close(j);
+
+	/* Reopened: on from 3 and 2. */
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_chat(j, 6, "b", "B", "four"), 4);
+	assert_int_equal(journal_question(j, 7, "b", "q3"), 3);
+	must_flush(j);
+	/* Queued and never flushed: those numbers were never used. */
+	assert_int_equal(journal_chat(j, 8, "b", "B", "dropped"), 5);
+	assert_int_equal(journal_question(j, 8, "b", "dropped"), 4);
+	journal_close(j);
+
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_chat(j, 9, "c", "C", "five"), 5);
+	assert_int_equal(journal_chat(j, 10, "c", "C", "six"), 6);
+	assert_int_equal(journal_question(j, 10, "c", "q4"), 4);
+	must_flush(j);
+	text = replay_text(j, 0);
+	assert_string_equal(text, "chat 1 1 a A [one]\n"
+	                          "chat 2 2 a A [two]\n"
+	                          "chat 3 3 a A [three]\n"
+	                          "chat 4 6 b B [four]\n"
+	                          "chat 5 9 c C [five]\n"
+	                          "chat 6 10 c C [six]\n"
+	                          "question 1 4 a q1\n"
+	                          "question 2 5 a q2\n"
+	                          "question 3 7 b q3\n"
+	                          "question 4 10 c q4\n");
+	free(text);
+	journal_close(j);
+}
+
+/* Questions done are not replayed, and their ids are not given again. */
+static void
+test_questions_done(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text;
+
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_question(j, 1, "a", "first"), 1);
+	assert_int_equal(journal_question(j, 2, "a", "second"), 2);
+	assert_int_equal(journal_question(j, 3, "b", "third"), 3);
+	must_flush(j);
+	journal_question_done(j, 2);
+	/* Asked and done in one flush. */
+	assert_int_equal(journal_question(j, 4, "b", "fourth"), 4);
+	journal_question_done(j, 4);
+	/* Done twice, or never asked: nothing happens. */
+	journal_question_done(j, 2);
+	journal_question_done(j, 99);
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text, "question 1 1 a first\n"
+	                          "question 3 3 b third\n");
+	free(text);
+	/* They are kept, marked done. */
+	db = db_open(f->path);
+	assert_db_text(db,
+	    "SELECT group_concat(id || ':' || done, ' ') FROM "
+	    "(SELECT id, done FROM questions ORDER BY id)",
+	    "1:0 2:1 3:0 4:1");
+	sqlite3_close(db);
+
+	/* The last one asked was done: still the next id is 5. */
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_question(j, 5, "c", "fifth"), 5);
+	journal_question_done(j, 1);
+	journal_question_done(j, 3);
+	must_flush(j);
+	text = replay_text(j, 0);
+	assert_string_equal(text, "question 5 5 c fifth\n");
+	free(text);
+	journal_close(j);
+}
+
+/* A draft is replaced by path; draft_done removes it. */
+static void
+test_drafts(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	struct journal_draft d;
+	char *text;
+
+	j = must_open(f->path, 0);
+	draft_fill(&d, "docs/decisions/0008-b.md", 8, "B");
+	journal_draft(j, &d);
+	draft_fill(&d, "docs/decisions/0007-a.md", 7, "A");
+	journal_draft(j, &d);
+	draft_fill(&d, "docs/decisions/0009-c.md", 9, "C");
+	journal_draft(j, &d);
+	must_flush(j);
+
+	/* 0007 changes: every field is the new one. */
+	memset(&d, 0, sizeof d);
+	d.path = "docs/decisions/0007-a.md";
+	d.number = UINT_MAX;
+	d.title = "A, retitled";
+	d.author = "SHA256:bob";
+	d.supersedes = 0;
+	d.present = "";
+	d.ranges = "";
+	d.chat_first = 0;
+	d.chat_last = 0;
+	d.head = "";
+	d.time = -5;
+	journal_draft(j, &d);
+	/* 0009 is accepted; a draft that is not there is no error. */
+	journal_draft_done(j, "docs/decisions/0009-c.md");
+	journal_draft_done(j, "docs/decisions/none.md");
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "draft docs/decisions/0007-a.md 4294967295 [A, retitled] "
+	    "SHA256:bob 0 [] [] 0..0 [] -5\n"
+	    "draft docs/decisions/0008-b.md 8 [B] SHA256:alice 3 "
+	    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+	    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 "
+	    "[0123abcd] 1767225600000\n");
+	free(text);
+
+	/* Done, then started again under the same path: it is back. */
+	j = must_open(f->path, 0);
+	journal_draft_done(j, "docs/decisions/0008-b.md");
+	draft_fill(&d, "docs/decisions/0008-b.md", 8, "B again");
+	journal_draft(j, &d);
+	journal_draft_done(j, "docs/decisions/0007-a.md");
+	must_flush(j);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "draft docs/decisions/0008-b.md 8 [B again] SHA256:alice 3 "
+	    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+	    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 "
+	    "[0123abcd] 1767225600000\n");
+	free(text);
+}
+
+/* Editors are kept once per pair; a commit forgets a path's editors and
+ * its saved mark, and only that path's. */
+static void
+test_editors_committed(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text;
+
+	j = must_open(f->path, 0);
+	journal_editor(j, "a.c", "bob");
+	journal_editor(j, "a.c", "alice");
+	journal_editor(j, "a.c", "bob");
+	journal_editor(j, "b.c", "bob");
+	journal_saved(j, "a.c");
+	journal_saved(j, "b.c");
+	journal_saved(j, "a.c");
+	must_flush(j);
+	/* Again in a later flush: still once. */
+	journal_editor(j, "a.c", "alice");
+	journal_saved(j, "b.c");
+	must_flush(j);
+	journal_close(j);
+
+	db = db_open(f->path);
+	assert_db_text(db, "SELECT count(*) FROM editors", "3");
+	assert_db_text(db, "SELECT count(*) FROM saved", "2");
+	sqlite3_close(db);
+	text = reopen_text(f->path);
+	assert_string_equal(text, "editor a.c alice\n"
+	                          "editor a.c bob\n"
+	                          "editor b.c bob\n"
+	                          "saved a.c\n"
+	                          "saved b.c\n");
+	free(text);
+
+	/* a.c committed; someone types in it again afterwards, in the same
+	 * flush; committing what has no editors is no error. */
+	j = must_open(f->path, 0);
+	journal_committed(j, "a.c");
+	journal_editor(j, "a.c", "carol");
+	journal_committed(j, "nothing.c");
+	must_flush(j);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text, "editor a.c carol\n"
+	                          "editor b.c bob\n"
+	                          "saved b.c\n");
+	free(text);
+}
+
+/* The latest visit per author wins, even one with an earlier time; the
+ * latest value per key wins. */
+static void
+test_visits_and_set(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	char *text;
+
+	j = must_open(f->path, 0);
+	journal_visit(j, "alice", 10);
+	journal_visit(j, "bob", 20);
+	journal_visit(j, "alice", 30);
+	journal_set(j, "k", "one");
+	journal_set(j, "a", "x");
+	journal_set(j, "k", "two");
+	must_flush(j);
+	journal_visit(j, "bob", 5);
+	journal_set(j, "k", "");
+	journal_set(j, "", "empty key");
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text, "set =empty key\n"
+	                          "set a=x\n"
+	                          "set k=\n"
+	                          "visit alice 30\n"
+	                          "visit bob 5\n");
+	free(text);
+}
+
+/* Chat text is stored as given: escape sequences and bytes that are not
+ * UTF-8 come back byte for byte. */
+static void
+test_chat_bytes(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text;
+	static const char raw[] = "\x1b]0;owned\x07\x1b[2J\xff\xfe\xc3("
+	                          "\xed\xa0\x80 ok\x1b";
+	static const char name[] = "Ev\x1b[31mil\xc0\xaf";
+
+	j = must_open(f->path, 0);
+	assert_int_equal(journal_chat(j, 1, "SHA256:e", name, raw), 1);
+	journal_question(j, 2, "SHA256:e", raw);
+	journal_event(j, 3, JOURNAL_EV_QUESTION, "SHA256:e", raw);
+	journal_set(j, raw, name);
+	must_flush(j);
+	journal_close(j);
+
+	/* In the file, exactly those bytes, as TEXT. */
+	db = db_open(f->path);
+	assert_db_text(db, "SELECT hex(text) || ' ' || typeof(text) FROM chat",
+	    "1B5D303B6F776E6564071B5B324AFFFEC328EDA080206F6B1B text");
+	assert_db_text(
+	    db, "SELECT hex(name) FROM chat", "45761B5B33316D696CC0AF");
+	sqlite3_close(db);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "set \x1b]0;owned\x07\x1b[2J\xff\xfe\xc3(\xed\xa0\x80 ok\x1b="
+	    "Ev\x1b[31mil\xc0\xaf\n"
+	    "chat 1 1 SHA256:e Ev\x1b[31mil\xc0\xaf "
+	    "[\\x1b]0;owned\\x07\\x1b[2J\\xff\\xfe\\xc3(\\xed\\xa0\\x80 "
+	    "ok\\x1b]\n"
+	    "event 3 q SHA256:e \x1b]0;owned\x07\x1b[2J\xff\xfe\xc3("
+	    "\xed\xa0\x80 ok\x1b\n"
+	    "question 1 2 SHA256:e \x1b]0;owned\x07\x1b[2J\xff\xfe\xc3("
+	    "\xed\xa0\x80 ok\x1b\n");
+	free(text);
+}
+
+/*
+ * A flush that fails with session records queued keeps every one of them
+ * (with the numbers already given), and the next one writes them once.
+ */
+static void
+test_session_flush_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	struct journal_draft d;
+	sqlite3 *db, *other;
+	char *err = NULL, *want, *text;
+
+	j = open_caught(f->path, 0, &db);
+	assert_int_equal(journal_chat(j, 1, "a", "A", "before"), 1);
+	journal_editor(j, "x.c", "a");
+	journal_saved(j, "x.c");
+	must_flush(j);
+
+	other = db_open(f->path);
+	db_exec(other, "CREATE TRIGGER no_meta BEFORE INSERT ON meta "
+	               "BEGIN SELECT RAISE(ABORT, 'no meta'); END");
+	assert_int_equal(journal_chat(j, 2, "a", "A", "during"), 2);
+	journal_event(j, 3, JOURNAL_EV_COMMIT, "a", "a committed");
+	journal_visit(j, "a", 4);
+	assert_int_equal(journal_question(j, 5, "a", "why?"), 1);
+	journal_question_done(j, 1);
+	assert_int_equal(journal_question(j, 6, "a", "how?"), 2);
+	draft_fill(&d, "d.md", 1, "D");
+	journal_draft(j, &d);
+	journal_committed(j, "x.c");
+	journal_editor(j, "y.c", "a");
+	journal_saved(j, "y.c");
+	journal_set(j, "k", "v");
+	assert_int_equal(journal_queued(j), 11);
+	assert_int_equal(journal_flush(j, &err), -1);
+	xasprintf(&want, "cannot write %s: no meta", f->path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	err = NULL;
+	assert_int_equal(journal_queued(j), 11);
+	/* Nothing of it is in the file; x.c is not committed. */
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	assert_db_text(db, "SELECT count(*) FROM chat", "1");
+	assert_db_text(db, "SELECT count(*) FROM events", "0");
+	assert_db_text(db, "SELECT count(*) FROM questions", "0");
+	assert_db_text(db, "SELECT count(*) FROM drafts", "0");
+	assert_db_text(db, "SELECT group_concat(path) FROM editors", "x.c");
+	assert_db_text(db, "SELECT group_concat(path) FROM saved", "x.c");
+
+	/* A second failure changes nothing; numbers go on meanwhile. */
+	assert_int_equal(journal_flush(j, &err), -1);
+	free(err);
+	err = NULL;
+	assert_int_equal(journal_chat(j, 7, "a", "A", "after"), 3);
+	assert_int_equal(journal_queued(j), 12);
+
+	db_exec(other, "DROP TRIGGER no_meta");
+	sqlite3_close(other);
+	must_flush(j);
+	/* Nothing more to write: a second flush adds nothing. */
+	must_flush(j);
+	journal_close(j);
+
+	db = db_open(f->path);
+	assert_db_text(db, "SELECT count(*) FROM chat", "3");
+	assert_db_text(db, "SELECT count(*) FROM events", "1");
+	assert_db_text(db, "SELECT count(*) FROM questions", "2");
+	sqlite3_close(db);
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "set k=v\n"
+	    "chat 1 1 a A [before]\n"
+	    "chat 2 2 a A [during]\n"
+	    "chat 3 7 a A [after]\n"
+	    "event 3 c a a committed\n"
+	    "visit a 4\n"
+	    "question 2 6 a how?\n"
+	    "draft d.md 1 [D] SHA256:alice 3 "
+	    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+	    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 "
+	    "[0123abcd] 1767225600000\n"
+	    "editor y.c a\n"
+	    "saved y.c\n");
+	free(text);
+}
+
+/* Compaction and forgetting a document leave the session records alone. */
+static void
+test_session_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	struct journal_draft d;
+	char *text;
+
+	j = must_open(f->path, 0);
+	journal_base(j, "a.c", "x", 1);
+	edit(j, "a.c", "p", 1, 1, "", "y", 1);
+	journal_chat(j, 2, "p", "P", "hello");
+	journal_editor(j, "a.c", "p");
+	journal_saved(j, "a.c");
+	draft_fill(&d, "a.c", 1, "D");
+	journal_draft(j, &d);
+	journal_set(j, "a.c", "v");
+	must_flush(j);
+	journal_compact(j, "a.c", "xy", 2);
+	must_flush(j);
+	journal_forget(j, "a.c");
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "set a.c=v\n"
+	    "chat 1 2 p P [hello]\n"
+	    "draft a.c 1 [D] SHA256:alice 3 "
+	    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+	    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 "
+	    "[0123abcd] 1767225600000\n"
+	    "editor a.c p\n"
+	    "saved a.c\n");
+	free(text);
+}
+
+/* Malformed session rows are reported and skipped, one by one. */
+static void
+test_session_bad_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text;
+
+	j = must_open(f->path, 0);
+	fill_session(j);
+	must_flush(j);
+	journal_close(j);
+
+	db = db_open(f->path);
+	db_exec(db,
+	    /* A value that is not text; a key that is a BLOB. */
+	    "INSERT INTO meta VALUES ('bad', NULL);"
+	    "INSERT INTO meta VALUES (x'6b', 'v');"
+	    /* Seq 0, a REAL time, a NULL name. */
+	    "INSERT INTO chat VALUES (0, 1, 'a', 'A', 'zero');"
+	    "INSERT INTO chat VALUES (10, 1.5, 'a', 'A', 't');"
+	    "INSERT INTO chat VALUES (11, 1, 'a', NULL, 't');"
+	    /* Kinds 0, 256 and text. */
+	    "INSERT INTO events VALUES (10, 1, 0, 'a', 't');"
+	    "INSERT INTO events VALUES (11, 1, 256, 'a', 't');"
+	    "INSERT INTO events VALUES (12, 1, 'a', 'a', 't');"
+	    "INSERT INTO events VALUES (13, 1, 255, 'a', 'top byte');"
+	    "INSERT INTO visits VALUES ('c', 'soon');"
+	    /* done 2 and done NULL: neither done nor open. */
+	    "INSERT INTO questions VALUES (10, 1, 'a', 't', 2);"
+	    "INSERT INTO questions VALUES (11, 1, 'a', 't', NULL);"
+	    "INSERT INTO questions VALUES (12, 1, 'a', NULL, 0);"
+	    "INSERT INTO questions VALUES (13, 1, 'a', 't', 1);"
+	    /* A number too big, a negative chat seq, a NULL head. */
+	    "INSERT INTO drafts VALUES ('d1', 4294967296, 't', 'a', 0, '', "
+	    " '', 0, 0, '', 1);"
+	    "INSERT INTO drafts VALUES ('d2', 1, 't', 'a', 0, '', '', -1, 0, "
+	    " '', 1);"
+	    "INSERT INTO drafts VALUES ('d3', 1, 't', 'a', 0, '', '', 0, 0, "
+	    " NULL, 1);"
+	    "INSERT INTO editors VALUES ('e', x'00');"
+	    "INSERT INTO saved VALUES (x'73');");
+	sqlite3_close(db);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "problem a named value is malformed (skipped)\n"
+	    "set branch=main\n"
+	    "set next=8\n"
+	    "problem a named value is malformed (skipped)\n"
+	    "problem a chat record is malformed (skipped)\n"
+	    "chat 1 100 SHA256:alice Alice [hi]\n"
+	    "chat 2 101 SHA256:bob Bob [use WAL?]\n"
+	    "problem a chat record is malformed (skipped)\n"
+	    "problem a chat record is malformed (skipped)\n"
+	    "event 102 d SHA256:alice Alice started ADR-0007 Use WAL\n"
+	    "event 103 s SHA256:bob Bob saved a.c\n"
+	    "problem an event record is malformed (skipped)\n"
+	    "problem an event record is malformed (skipped)\n"
+	    "problem an event record is malformed (skipped)\n"
+	    "event 1 \xff a top byte\n"
+	    "visit SHA256:alice 105\n"
+	    "visit SHA256:bob 104\n"
+	    "problem a visit record is malformed (skipped)\n"
+	    "question 1 106 SHA256:bob what about NFS?\n"
+	    "problem a question record is malformed (skipped)\n"
+	    "problem a question record is malformed (skipped)\n"
+	    "problem a question record is malformed (skipped)\n"
+	    "problem a draft record is malformed (skipped)\n"
+	    "problem a draft record is malformed (skipped)\n"
+	    "problem a draft record is malformed (skipped)\n"
+	    "draft docs/decisions/0007-use-wal.md 7 [Use WAL] SHA256:alice 3 "
+	    "[SHA256:alice\\x0aSHA256:bob\\x0a] "
+	    "[src/a.c:10-20@0123abcd\\x0asrc/b.c:1-2@0123abcd] 2..5 "
+	    "[0123abcd] 1767225600000\n"
+	    "problem an editor record is malformed (skipped)\n"
+	    "editor src/a.c SHA256:alice\n"
+	    "editor src/a.c SHA256:bob\n"
+	    "editor src/b.c SHA256:bob\n"
+	    "saved src/a.c\n"
+	    "saved src/b.c\n"
+	    "problem a saved-file record is malformed (skipped)\n");
+	free(text);
+
+	/* A view in place of a session table is refused at open. */
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE meta; "
+	            "CREATE VIEW meta AS SELECT 1 AS key, 2 AS value");
+	sqlite3_close(db);
+	{
+		char *want;
+
+		xasprintf(&want, "%s is not a moot journal (tables missing)",
+		    f->path);
+		assert_open_fails(f->path, want);
+		free(want);
+	}
+}
+
+/* Drop the session tables: a journal as the previous version wrote it. */
+static void
+make_old(const char *path)
+{
+	sqlite3 *db;
+
+	db = db_open(path);
+	db_exec(db, "DROP TABLE chat; DROP TABLE events; DROP TABLE visits; "
+	            "DROP TABLE questions; DROP TABLE drafts; "
+	            "DROP TABLE editors; DROP TABLE saved; DROP TABLE meta;");
+	assert_db_text(db,
+	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+	    "sqlite_master WHERE type = 'table' ORDER BY name)",
+	    "cursors docs ops people undo");
+	assert_db_text(db, "PRAGMA user_version", "1");
+	sqlite3_close(db);
+}
+
+/* A journal from before the session tables opens and gains them. */
+static void
+test_old_journal(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text, *err = NULL, *want;
+
+	j = must_open(f->path, 0);
+	fill_small(j);
+	must_flush(j);
+	journal_close(j);
+	make_old(f->path);
+
+	/* Read-only, it is read as it is: no session records, no change. */
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	assert_null(err);
+	text = replay_text(j, 0);
+	assert_string_equal(text, small_text);
+	free(text);
+	journal_close(j);
+	db = db_open(f->path);
+	assert_db_text(db,
+	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+	    "sqlite_master WHERE type = 'table' ORDER BY name)",
+	    "cursors docs ops people undo");
+	sqlite3_close(db);
+
+	/* Opened to write: the tables are added, the rest kept. */
+	j = must_open(f->path, 0);
+	db = db_open(f->path);
+	assert_db_text(db,
+	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+	    "sqlite_master WHERE type = 'table' ORDER BY name)",
+	    "chat cursors docs drafts editors events meta ops people "
+	    "questions saved undo visits");
+	assert_db_text(db, "PRAGMA user_version", "1");
+	assert_db_text(db, "PRAGMA application_id", "1836019572");
+	sqlite3_close(db);
+	text = replay_text(j, 0);
+	assert_string_equal(text, small_text);
+	free(text);
+	fill_session(j);
+	must_flush(j);
+	journal_close(j);
+
+	xasprintf(&want, "%s%s", small_text, session_text);
+	text = reopen_text(f->path);
+	assert_string_equal(text, want);
+	free(text);
+	free(want);
+
+	/* Some session tables but not all: damage, not an old journal. */
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE saved");
+	sqlite3_close(db);
+	j = journal_open_readonly(f->path, &err);
+	assert_null(j);
+	xasprintf(&want, "%s is not a moot journal (tables missing)", f->path);
+	assert_string_equal(err, want);
+	free(err);
+	err = NULL;
+	/* Read-write, the missing one is made again. */
+	j = must_open(f->path, 0);
+	journal_saved(j, "back");
+	must_flush(j);
+	journal_close(j);
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	assert_null(err);
+	journal_close(j);
+	free(want);
+}
+
+/* Read-only: nothing there, not a journal, a newer one, an empty file. */
+static void
+test_readonly_open(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *err = NULL, *want, *text;
+
+	/* None: NULL and no error, and nothing made. */
+	err = (char *)"untouched";
+	assert_null(journal_open_readonly(f->path, &err));
+	assert_null(err);
+	assert_false(exists(f->path));
+	assert_null(journal_open_readonly(f->path, NULL));
+
+	/* Empty: a journal being made; there is none yet. */
+	write_file(f->path, "", 0);
+	assert_null(journal_open_readonly(f->path, &err));
+	assert_null(err);
+	unlink(f->path);
+
+	/* Not a journal. */
+	write_file(f->path, "garbage\n", 8);
+	assert_null(journal_open_readonly(f->path, &err));
+	xasprintf(&want, "%s is not a moot journal (not an sqlite database)",
+	    f->path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	err = NULL;
+	unlink(f->path);
+
+	/* A directory. */
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_null(journal_open_readonly(f->path, &err));
+	xasprintf(&want, "cannot open %s: not a regular file", f->path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	err = NULL;
+	rmdir(f->path);
+
+	/* A newer moot's. */
+	j = must_open(f->path, 0);
+	fill_session(j);
+	must_flush(j);
+	journal_close(j);
+	db = db_open(f->path);
+	db_exec(db, "PRAGMA user_version = 2");
+	sqlite3_close(db);
+	assert_null(journal_open_readonly(f->path, &err));
+	xasprintf(&want,
+	    "%s was written by a newer moot (journal version 2; this one reads "
+	    "1)",
+	    f->path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	err = NULL;
+
+	/* Ours: it replays, and anything queued on it is refused. */
+	db = db_open(f->path);
+	db_exec(db, "PRAGMA user_version = 1");
+	sqlite3_close(db);
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	assert_null(err);
+	text = replay_text(j, 0);
+	assert_string_equal(text, session_text);
+	free(text);
+	journal_set(j, "k", "v");
+	assert_int_equal(journal_flush(j, &err), -1);
+	xasprintf(&want, "cannot write %s: it was opened read-only", f->path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text, session_text);
+	free(text);
+}
+
+/* Write one byte to fd; read one from fd (both must work). */
+static void
+pipe_put(int fd, char c)
+{
+	assert_true(write(fd, &c, 1) == 1);
+}
+
+static char
+pipe_get(int fd)
+{
+	char c = 0;
+
+	assert_true(read(fd, &c, 1) == 1);
+	return c;
+}
+
+/*
+ * The writer of test_readonly_wal, in a child: a daemon holding the
+ * journal open. Steps on 'n' from the parent; says 'k' after each, or
+ * exits non-zero.
+ */
+static void
+wal_writer(const char *path, int in, int out)
+{
+	struct journal *j;
+	sqlite3 *db;
+	char c, *err = NULL;
+
+	if ((j = journal_open(path, 0, &err)) == NULL)
+		_exit(2);
+	journal_chat(j, 1, "a", "A", "one");
+	journal_set(j, "k", "1");
+	if (journal_flush(j, &err) != 0)
+		_exit(3);
+	if (write(out, "k", 1) != 1 || read(in, &c, 1) != 1)
+		_exit(4);
+
+	/* More while the reader has the journal open. */
+	journal_chat(j, 2, "a", "A", "two");
+	journal_set(j, "k", "2");
+	if (journal_flush(j, &err) != 0)
+		_exit(5);
+	if (write(out, "k", 1) != 1 || read(in, &c, 1) != 1)
+		_exit(6);
+
+	/* In the middle of writing: a transaction not yet committed. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_exec(db,
+	        "BEGIN IMMEDIATE; INSERT INTO chat VALUES (3, 3, 'a', 'A', "
+	        "'uncommitted')",
+	        NULL, NULL, NULL) != SQLITE_OK)
+		_exit(7);
+	if (write(out, "k", 1) != 1 || read(in, &c, 1) != 1)
+		_exit(8);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+
+	/* The reader has gone: the journal goes on as before. */
+	journal_chat(j, 4, "a", "A", "three");
+	if (journal_flush(j, &err) != 0)
+		_exit(9);
+	journal_close(j);
+	_exit(0);
+}
+
+/* A read-only journal reads what another process, holding the journal
+ * open and writing, has flushed, and nothing it has not. */
+static void
+test_readonly_wal(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	int down[2], up[2], status;
+	pid_t pid;
+	char *err = NULL, *text, *wal;
+
+	assert_int_equal(pipe(down), 0);
+	assert_int_equal(pipe(up), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		wal_writer(f->path, down[0], up[1]);
+	}
+	close(down[0]);
+	close(up[1]);
+
+	assert_int_equal(pipe_get(up[0]), 'k');
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	assert_null(err);
+	text = replay_text(j, 0);
+	assert_string_equal(text, "set k=1\n"
+	                          "chat 1 1 a A [one]\n");
+	free(text);
+
+	pipe_put(down[1], 'n');
+	assert_int_equal(pipe_get(up[0]), 'k');
+	text = replay_text(j, 0);
+	assert_string_equal(text, "set k=2\n"
+	                          "chat 1 1 a A [one]\n"
+	                          "chat 2 2 a A [two]\n");
+	free(text);
+
+	/* The writer holds the write lock: reading goes on, without what
+	 * is not committed. */
+	pipe_put(down[1], 'n');
+	assert_int_equal(pipe_get(up[0]), 'k');
+	text = replay_text(j, 0);
+	assert_string_equal(text, "set k=2\n"
+	                          "chat 1 1 a A [one]\n"
+	                          "chat 2 2 a A [two]\n");
+	free(text);
+	journal_close(j);
+
+	pipe_put(down[1], 'n');
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(down[1]);
+	close(up[0]);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text, "set k=2\n"
+	                          "chat 1 1 a A [one]\n"
+	                          "chat 2 2 a A [two]\n"
+	                          "chat 3 4 a A [three]\n");
+	free(text);
+
+	/* A writer killed with everything in its -wal: read-only, all of it
+	 * is read, and the -wal is left for the next daemon. */
+	remove_journal(f->path);
+	crash_after(f->path, fill_small);
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	assert_null(err);
+	text = replay_text(j, 0);
+	assert_string_equal(text, small_text);
+	free(text);
+	journal_close(j);
+	xasprintf(&wal, "%s-wal", f->path);
+	assert_true(exists(wal));
+	assert_mode(wal, 0600);
+	free(wal);
+	text = reopen_text(f->path);
+	assert_string_equal(text, small_text);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1563,6 +2601,26 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_op_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_large, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_session_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_questions_done, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_editors_committed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_visits_and_set, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_bytes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_session_flush_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_session_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_session_bad_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_journal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_readonly_open, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_readonly_wal, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

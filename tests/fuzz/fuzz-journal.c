@@ -84,7 +84,35 @@ struct recovery {
 	int64_t last_seq;
 	int have_seq;
 	size_t problems;
+
+	/* Which kind of record came last (enum phase): kinds come in order. */
+	int phase;
+	int64_t last_chat;     /* the last chat seq (0: none yet) */
+	int64_t last_question; /* the last question id (0: none yet) */
 };
+
+/* The order replay tells things in. */
+enum phase {
+	PHASE_DOCS,
+	PHASE_CURSORS,
+	PHASE_PEOPLE,
+	PHASE_SET,
+	PHASE_CHAT,
+	PHASE_EVENT,
+	PHASE_VISIT,
+	PHASE_QUESTION,
+	PHASE_DRAFT,
+	PHASE_EDITOR,
+	PHASE_SAVED
+};
+
+/* A record of kind phase came: never after a later kind. */
+static void
+recovery_phase(struct recovery *r, enum phase phase)
+{
+	check(r->phase <= (int)phase);
+	r->phase = phase;
+}
 
 static void
 recovery_done(struct recovery *r)
@@ -104,6 +132,7 @@ recover_doc(void *arg, const char *path, const char *base, size_t len)
 	struct recovery *r = arg;
 
 	/* Each document once, in path order. */
+	recovery_phase(r, PHASE_DOCS);
 	check(path != NULL && base != NULL);
 	check(r->path == NULL || strcmp(path, r->path) > 0);
 	recovery_done(r);
@@ -174,6 +203,7 @@ recover_op(void *arg, const struct journal_rec *rec)
 static void
 recover_cursor(void *arg, const char *author, const char *path, uint64_t pos)
 {
+	recovery_phase(arg, PHASE_CURSORS);
 	check(author != NULL && path != NULL);
 }
 
@@ -181,7 +211,79 @@ static void
 recover_person(
     void *arg, const char *author, const char *name, const char *email)
 {
+	recovery_phase(arg, PHASE_PEOPLE);
 	check(author != NULL && name != NULL && email != NULL);
+}
+
+static void
+recover_set(void *arg, const char *key, const char *value)
+{
+	recovery_phase(arg, PHASE_SET);
+	check(key != NULL && value != NULL);
+}
+
+static void
+recover_chat(void *arg, int64_t seq, int64_t time, const char *author,
+    const char *name, const char *text)
+{
+	struct recovery *r = arg;
+
+	/* Numbered from 1, in order, each once. */
+	recovery_phase(r, PHASE_CHAT);
+	check(seq >= 1 && seq > r->last_chat);
+	r->last_chat = seq;
+	check(author != NULL && name != NULL && text != NULL);
+}
+
+static void
+recover_event(
+    void *arg, int64_t time, int kind, const char *author, const char *text)
+{
+	recovery_phase(arg, PHASE_EVENT);
+	check(kind >= 1 && kind <= 255);
+	check(author != NULL && text != NULL);
+}
+
+static void
+recover_visit(void *arg, const char *author, int64_t time)
+{
+	recovery_phase(arg, PHASE_VISIT);
+	check(author != NULL);
+}
+
+static void
+recover_question(
+    void *arg, int64_t id, int64_t time, const char *author, const char *text)
+{
+	struct recovery *r = arg;
+
+	recovery_phase(r, PHASE_QUESTION);
+	check(id >= 1 && id > r->last_question);
+	r->last_question = id;
+	check(author != NULL && text != NULL);
+}
+
+static void
+recover_draft(void *arg, const struct journal_draft *d)
+{
+	recovery_phase(arg, PHASE_DRAFT);
+	check(d->path != NULL && d->title != NULL && d->author != NULL &&
+	      d->present != NULL && d->ranges != NULL && d->head != NULL);
+	check(d->chat_first >= 0 && d->chat_last >= 0);
+}
+
+static void
+recover_editor(void *arg, const char *path, const char *author)
+{
+	recovery_phase(arg, PHASE_EDITOR);
+	check(path != NULL && author != NULL);
+}
+
+static void
+recover_saved(void *arg, const char *path)
+{
+	recovery_phase(arg, PHASE_SAVED);
+	check(path != NULL);
 }
 
 static void
@@ -194,20 +296,46 @@ recover_problem(void *arg, const char *message)
 }
 
 static const struct journal_replay recover = {
-    recover_doc,
-    recover_undo,
-    recover_op,
-    recover_cursor,
-    recover_person,
-    recover_problem,
+    .doc = recover_doc,
+    .undo = recover_undo,
+    .op = recover_op,
+    .cursor = recover_cursor,
+    .person = recover_person,
+    .chat = recover_chat,
+    .event = recover_event,
+    .visit = recover_visit,
+    .question = recover_question,
+    .draft = recover_draft,
+    .editor = recover_editor,
+    .saved = recover_saved,
+    .set = recover_set,
+    .problem = recover_problem,
 };
 
-/* (a) The input as a journal file: open it and recover what it holds. */
+/* Replay j into a fresh recovery; it either works or says why not. */
+static void
+fuzz_replay(struct journal *j)
+{
+	struct recovery r;
+	char *err = NULL;
+
+	memset(&r, 0, sizeof r);
+	if (journal_replay(j, &recover, &r, &err) != 0) {
+		check(err != NULL);
+		free(err);
+	}
+	recovery_done(&r);
+}
+
+/*
+ * (a) The input as a journal file: open it read-only (as `moot decisions`
+ * does) and recover what it holds, then open it as the daemon does (which
+ * may add the session tables) and recover it again.
+ */
 static void
 fuzz_journal(const uint8_t *data, size_t size)
 {
 	struct journal *j;
-	struct recovery r;
 	char *err = NULL;
 	int fd;
 
@@ -217,18 +345,21 @@ fuzz_journal(const uint8_t *data, size_t size)
 	check(size == 0 || write(fd, data, size) == (ssize_t)size);
 	close(fd);
 
+	if ((j = journal_open_readonly(fuzz_path, &err)) != NULL) {
+		check(err == NULL);
+		fuzz_replay(j);
+		journal_close(j);
+	} else
+		free(err);
+	err = NULL;
+
 	if ((j = journal_open(fuzz_path, 0, &err)) == NULL) {
 		check(err != NULL);
 		free(err);
 		return;
 	}
 	check(err == NULL);
-	memset(&r, 0, sizeof r);
-	if (journal_replay(j, &recover, &r, &err) != 0) {
-		check(err != NULL);
-		free(err);
-	}
-	recovery_done(&r);
+	fuzz_replay(j);
 	journal_close(j);
 }
 
@@ -313,6 +444,7 @@ fuzz_seed(const char *path)
 {
 	struct journal *j;
 	struct journal_rec rec;
+	struct journal_draft draft;
 	struct undo *u;
 	struct bytes b;
 	sqlite3 *db;
@@ -359,6 +491,29 @@ fuzz_seed(const char *path)
 
 	journal_cursor(j, "SHA256:seed", "README", 3);
 	journal_person(j, "SHA256:seed", "Seed", "seed@example.org");
+
+	/* One of each session record. */
+	journal_set(j, "next", "2");
+	journal_chat(j, 2, "SHA256:seed", "Seed", "use \x1b[1mWAL\x1b[m?");
+	journal_chat(j, 3, "SHA256:seed", "Seed", "yes");
+	journal_event(j, 4, JOURNAL_EV_DRAFT, "SHA256:seed", "Seed started");
+	journal_visit(j, "SHA256:seed", 5);
+	journal_question(j, 6, "SHA256:seed", "NFS?");
+	journal_question_done(j, journal_question(j, 7, "SHA256:seed", "x"));
+	memset(&draft, 0, sizeof draft);
+	draft.path = "docs/decisions/0001-use-wal.md";
+	draft.number = 1;
+	draft.title = "Use WAL";
+	draft.author = "SHA256:seed";
+	draft.present = "SHA256:seed\n";
+	draft.ranges = "README:1-1@0000000\n";
+	draft.chat_first = 1;
+	draft.chat_last = 2;
+	draft.head = "";
+	draft.time = 8;
+	journal_draft(j, &draft);
+	journal_editor(j, "README", "SHA256:seed");
+	journal_saved(j, "README");
 	if (journal_flush(j, &err) != 0)
 		fatalx("%s", err);
 	journal_close(j); /* checkpoints: the main file holds everything */
