@@ -1,4 +1,4 @@
-/* moot.c: the command line: `moot serve`, `--help`, `--version`.
+/* moot.c: the command line: `moot serve`, `decisions`, `why`, `--help`.
  * Parses options and hands over to the part that does the work. */
 #include "moot.h"
 
@@ -9,23 +9,30 @@
 #include <string.h>
 
 #include "server.h"
+#include "why.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: moot serve [-C DIR] [--listen ADDR:PORT] [--demo] [-v]\n"
+	    "       moot decisions [-C DIR] [--open]\n"
+	    "       moot why FILE:LINE [-C DIR]\n"
 	    "       moot --help | --version\n"
 	    "\n"
 	    "  serve     share the git repository containing DIR (default: "
 	    "the\n"
 	    "            current directory) over SSH; everyone joins with\n"
 	    "            ssh -p PORT HOST and edits its files together\n"
+	    "  decisions list the decision records: number, status, date,\n"
+	    "            title; --open lists the questions still open\n"
+	    "  why       the recorded decisions behind a line of a file\n"
 	    "\n"
-	    "  -C DIR              serve the repository containing DIR\n"
+	    "  -C DIR              use the repository containing DIR\n"
 	    "  --listen ADDR:PORT  where to listen (default 127.0.0.1:2222;\n"
 	    "                      port 0 picks a free one)\n"
 	    "  --demo              make a small demo repository and serve it\n"
+	    "  --open              (decisions) the open questions instead\n"
 	    "  --durable           make each journal write survive power loss\n"
 	    "                      (slower; default: survive a crash of moot)\n"
 	    "  -v, --verbose       log more to standard error\n"
@@ -108,6 +115,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "serve") == 0)
 		return moot_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "decisions") == 0)
+		return why_decisions_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "why") == 0)
+		return why_main(argc - 1, argv + 1);
 	fprintf(stderr, "moot: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
