@@ -18,10 +18,12 @@ struct repo;
 struct loop;
 struct journal;
 struct undo;
+struct journal_draft;
 
 #define SERVER_NOTICE_MS 4000 /* how long a notice stays on screen */
 #define SERVER_MIN_COLS 20    /* smaller terminals get "terminal too small" */
 #define SERVER_MIN_ROWS 5
+#define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
 
 /* One person's undo history in one document, kept after they leave. */
 struct doc_history {
@@ -72,6 +74,16 @@ struct place {
 };
 TAILQ_HEAD(places, place);
 
+/* Someone who has been here, by key: for trailers and `since`. */
+struct person {
+	char *key;
+	char *name;
+	char *email;   /* "" when none is known */
+	int64_t visit; /* ms since the epoch they were last here; 0 never */
+	TAILQ_ENTRY(person) entry;
+};
+TAILQ_HEAD(people, person);
+
 /* Where one person is in one document. */
 struct view {
 	struct doc *doc;
@@ -85,14 +97,109 @@ struct view {
 
 /* A one-line prompt on the status row (find, go to line). */
 struct prompt {
-	char text[256]; /* what the person typed, UTF-8 */
+	char text[1024]; /* what the person typed, UTF-8 (chat: 1000 bytes) */
 	size_t len;
 	size_t origin; /* cursor when the prompt opened (Esc returns there) */
 	size_t origin_top;
 	int found; /* find: 1 a match is selected, 0 none, -1 not searched */
 };
 
-enum client_mode { CLIENT_EDIT, CLIENT_PICKER, CLIENT_FIND, CLIENT_GOTO };
+enum client_mode {
+	CLIENT_EDIT,
+	CLIENT_PICKER,
+	CLIENT_FIND,
+	CLIENT_GOTO,
+	CLIENT_PALETTE, /* Ctrl-P: the command palette */
+	CLIENT_CHAT,    /* Ctrl-T: " Say: TEXT" on the status row (prompt) */
+	CLIENT_COMMIT,  /* `commit`: " Commit message: TEXT" (prompt) */
+	CLIENT_POPUP    /* a pop-up over the text (help, who, since, why...) */
+};
+
+/* A palette command: one row of the table in cmd.c. */
+struct cmd_entry {
+	const char *name; /* "decide" */
+	const char *args; /* "[TITLE]", "TEXT", "NAME", "" */
+	const char *help; /* one line */
+	void (*handler)(struct client *, const char *arg); /* arg: "" if none */
+};
+
+/* The Ctrl-P palette: the typed text and the commands matching its first
+ * word. */
+struct palette {
+	char text[256]; /* "decide Use WAL" */
+	size_t len;
+	size_t match[64]; /* indexes into the command table */
+	size_t nmatch;
+	size_t sel; /* index into match */
+	size_t top;
+};
+
+/* A pop-up: lines over the text area, scrolled with the arrows, closed with
+ * Esc. Each line is UTF-8 text (made inert when drawn); a line starting
+ * with POPUP_BOLD is a heading. */
+#define POPUP_BOLD '\001'
+struct popup {
+	char *title;
+	char **lines;
+	size_t nlines;
+	size_t top; /* first line shown */
+};
+
+/* A chat message; the whole history is kept (journal and memory). */
+struct chat_msg {
+	int64_t seq;
+	int64_t time; /* ms since the epoch */
+	char *author; /* key fingerprint */
+	char *name;
+	int colour; /* of the author when sent */
+	char *text;
+	TAILQ_ENTRY(chat_msg) entry;
+};
+TAILQ_HEAD(chat_msgs, chat_msg);
+
+/* Something that happened, for people who were away (`since`). */
+struct event {
+	int64_t time;
+	int kind; /* enum journal_event_kind */
+	char *author;
+	char *text;
+	TAILQ_ENTRY(event) entry;
+};
+TAILQ_HEAD(events, event);
+
+/* An open question asked with no draft. */
+struct question {
+	int64_t id;
+	int64_t time;
+	char *author;
+	char *text;
+	TAILQ_ENTRY(question) entry;
+};
+TAILQ_HEAD(questions, question);
+
+/* A decision draft in progress (its text is the document at path). */
+struct draft {
+	char *path; /* the record file */
+	unsigned number;
+	char *title;
+	char *author; /* key of who ran decide */
+	unsigned supersedes;
+	char *present; /* keys, one per line */
+	char *ranges;  /* "path:a-b@commit", one per line */
+	int64_t chat_first, chat_last;
+	char *head; /* HEAD id it was built on; "" unborn */
+	int64_t time;
+	TAILQ_ENTRY(draft) entry;
+};
+TAILQ_HEAD(drafts, draft);
+
+/* Who typed in a file since it was last committed; saved marks it too. */
+struct editor {
+	char *path;
+	char *author;
+	TAILQ_ENTRY(editor) entry;
+};
+TAILQ_HEAD(editors, editor);
 
 /* A Ctrl-O file list: filter as you type. */
 struct picker {
@@ -144,6 +251,11 @@ struct client {
 	struct doc *jdoc;      /* the place last written to the journal */
 	size_t jcursor;
 
+	struct palette palette;
+	struct popup popup;
+	struct client *following; /* my view tracks theirs (NULL: no one) */
+	int64_t last_visit;       /* ms; their previous visit, 0 if none */
+
 	char *notice; /* private notice (e.g. unknown TERM) */
 	uint64_t notice_until;
 
@@ -173,6 +285,19 @@ struct server {
 	int replaying;           /* recovery: ops are not journaled again */
 	uint64_t journal_warned; /* when people were last told it failed */
 	struct places places;
+
+	struct chat_msgs chat; /* oldest first */
+	size_t nchat;
+	int64_t chat_decided; /* seq of the last message quoted by a draft */
+	struct events events;
+	struct questions questions;
+	struct drafts drafts;
+	struct editors editors; /* who typed in what since its last commit */
+	struct editors saved;   /* files saved since their last commit (author
+	                           = who saved) */
+	char *accepted;         /* "ADR-0007\nADR-0009\n": accepted since the
+	                           last `commit` */
+	struct people people;
 };
 
 extern struct server *server;
@@ -223,6 +348,50 @@ void recover_journal(const char *path, int durable);
 void server_place_set(const char *key, const char *path, size_t pos);
 struct place *server_place_find(const char *key);
 
+/* server.c */
+void server_person_set(const char *key, const char *name, const char *email);
+struct person *server_person_find(const char *key);
+int64_t server_wallclock(void);
+
+/* server-client.c */
+void server_client_show(struct client *, struct doc *);
+void server_client_replace(struct client *, size_t from, size_t to,
+    const char *s, size_t len, int group);
+void server_client_popup(struct client *);
+void server_client_ask(struct client *, enum client_mode);
+
+/* doc.c */
+void doc_replace(struct doc *, struct client *, const char *, size_t);
+
+/* chat.c: the chat line, what happened, and who was here when. */
+void chat_say(struct client *, const char *text);
+struct chat_msg *chat_add(int64_t seq, int64_t time, const char *author,
+    const char *name, const char *text);
+void chat_history(struct client *);
+void chat_event(int kind, const char *author, const char *fmt, ...)
+    __printflike(3, 4);
+void chat_event_add(
+    int64_t time, int kind, const char *author, const char *text);
+void chat_question_add(
+    int64_t id, int64_t time, const char *author, const char *text);
+void chat_since(struct client *, int on_join);
+void chat_visit(struct client *);
+
+/* decision.c: decision drafts, accepting them, committing code. */
+void decision_start(struct client *, const char *title, unsigned supersedes);
+void decision_question(struct client *, const char *text);
+void decision_link(struct client *);
+void decision_finish(struct client *, int accept);
+void decision_open(struct client *);
+void decision_commit_ask(struct client *);
+void decision_commit(struct client *, const char *message);
+struct draft *decision_find(const char *path);
+void decision_restore(const struct journal_draft *);
+void decision_edited(struct doc *, const char *key);
+void decision_saved(struct doc *, const char *key);
+void decision_editor_add(
+    struct editors *, const char *path, const char *author);
+
 /* view.c */
 char *view_line_bytes(const struct buffer *, size_t line, size_t *len);
 void view_set_doc(struct view *, struct doc *);
@@ -256,6 +425,37 @@ void prompt_key(struct client *, const struct key_event *);
 char *render_inert(const char *);
 void render_client(
     const struct server *, const struct client *, struct frame *);
+
+/* render.c: rows of text shown (the terminal less the status, presence and
+ * chat rows). */
+unsigned render_text_height(const struct server *, const struct client *);
+/* How many chat rows show above the status row. */
+unsigned render_chat_rows(const struct server *, const struct client *);
+
+/* palette.c */
+void palette_open(struct palette *, const struct cmd_entry *, size_t n);
+void palette_filter(struct palette *, const struct cmd_entry *, size_t n);
+void palette_type(struct palette *, const struct cmd_entry *, size_t n,
+    const char *utf8, size_t len);
+void palette_backspace(struct palette *, const struct cmd_entry *, size_t n);
+void palette_move(struct palette *, int delta, unsigned height);
+/* The command Enter runs: the one whose name equals the first word, else
+ * the selected match; NULL when none. *arg points into p->text: the rest
+ * after the first word, leading spaces skipped. */
+const struct cmd_entry *palette_chosen(const struct palette *,
+    const struct cmd_entry *, size_t n, const char **arg);
+
+/* popup.c */
+void popup_open(struct popup *, const char *title);
+void popup_add(struct popup *, const char *fmt, ...) __printflike(2, 3);
+void popup_free(struct popup *);
+/* Up/Down/PgUp/PgDn/Home/End scroll; returns 0 when the key is not one. */
+int popup_scroll(struct popup *, const struct key_event *, unsigned height);
+
+/* cmd.c */
+extern const struct cmd_entry cmd_table[];
+extern const size_t cmd_count;
+void cmd_run(struct client *, const char *line);
 
 /* picker.c */
 void picker_open(struct picker *, char **files, size_t nfiles);

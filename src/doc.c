@@ -250,8 +250,10 @@ doc_apply(struct op *op)
 		buffer_insert(d->buf, op->pos, op->ins, op->ins_len);
 	d->modified = 1;
 
-	if (*key != '\0')
+	if (*key != '\0') {
 		doc_history(d, key, 1);
+		decision_edited(d, key);
+	}
 	TAILQ_FOREACH (h, &d->histories, entry) {
 		undo_op(h->undo, op->pos, op->del, op->del_len, op->ins,
 		    op->ins_len, strcmp(h->author, key) == 0, op->kind,
@@ -470,7 +472,7 @@ doc_save(struct doc *d, int force, char **err)
 
 /* Replace the document's text with data as one op: only the part that
  * differs, so cursors elsewhere stay where they are. */
-static void
+void
 doc_replace(struct doc *d, struct client *c, const char *data, size_t len)
 {
 	size_t blen = buffer_length(d->buf), pre = 0, suf, n, i, j, off, end;

@@ -45,17 +45,17 @@
  * selection and closes; Esc closes without moving.
  *
  * A match or line off screen is brought to the middle of the text area
- * (c->rows - 2 rows, c->cols columns); one already on screen does not
+ * (render_text_height rows, c->cols columns); one already on screen does not
  * scroll it. The origin is not shifted by other people's edits while the
  * prompt is open; it is only clamped to the text. The caller redraws
  * after each key: nothing here talks to frontends.
  */
 
-/* Rows of text the person sees. */
+/* Rows of text the person sees (less the chat rows, if any). */
 static unsigned
 prompt_height(const struct client *c)
 {
-	return c->rows > 2 ? c->rows - 2 : 0;
+	return render_text_height(server, c);
 }
 
 /* Bring the cursor (and start, when both fit) into view. */

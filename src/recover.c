@@ -125,6 +125,76 @@ recover_cursor(void *arg, const char *author, const char *path, uint64_t pos)
 	server_place_set(author, path, pos);
 }
 
+static void
+recover_person(
+    void *arg, const char *author, const char *name, const char *email)
+{
+	server_person_set(author, name, email);
+}
+
+static void
+recover_chat(void *arg, int64_t seq, int64_t time, const char *author,
+    const char *name, const char *text)
+{
+	chat_add(seq, time, author, name, text);
+}
+
+static void
+recover_event(
+    void *arg, int64_t time, int kind, const char *author, const char *text)
+{
+	chat_event_add(time, kind, author, text);
+}
+
+static void
+recover_visit(void *arg, const char *author, int64_t time)
+{
+	struct person *p;
+
+	if ((p = server_person_find(author)) == NULL) {
+		server_person_set(author, author, "");
+		p = server_person_find(author);
+	}
+	if (p != NULL)
+		p->visit = time;
+}
+
+static void
+recover_question(
+    void *arg, int64_t id, int64_t time, const char *author, const char *text)
+{
+	chat_question_add(id, time, author, text);
+}
+
+static void
+recover_draft(void *arg, const struct journal_draft *jd)
+{
+	decision_restore(jd);
+}
+
+static void
+recover_editor(void *arg, const char *path, const char *author)
+{
+	decision_editor_add(&server->editors, path, author);
+}
+
+static void
+recover_saved(void *arg, const char *path)
+{
+	decision_editor_add(&server->saved, path, "");
+}
+
+static void
+recover_set(void *arg, const char *key, const char *value)
+{
+	if (strcmp(key, "chat_decided") == 0)
+		server->chat_decided = strtoll(value, NULL, 10);
+	else if (strcmp(key, "accepted") == 0) {
+		free(server->accepted);
+		server->accepted = *value != '\0' ? xstrdup(value) : NULL;
+	}
+}
+
 /*
  * Open the journal under .git/moot/ and replay it. A journal that cannot
  * be read is moved aside (never deleted) and a new one started; the files
@@ -140,8 +210,10 @@ recover_journal(const char *path, int durable)
 	size_t modified = 0;
 
 	if ((server->journal = journal_open(path, durable, &err)) == NULL) {
-		/* A newer moot's journal is not damaged: leave it alone. */
-		if (strstr(err, "newer moot") != NULL)
+		/* A newer moot's journal is not damaged, nor one that could
+		 * not be upgraded (locked): leave it alone. */
+		if (strstr(err, "newer moot") != NULL ||
+		    strstr(err, "cannot upgrade") != NULL)
 			fatalx("%s; run that version of moot, or move the "
 			       "journal away to start afresh",
 			    err);
@@ -166,6 +238,15 @@ recover_journal(const char *path, int durable)
 	cb.undo = recover_undo;
 	cb.op = recover_op;
 	cb.cursor = recover_cursor;
+	cb.person = recover_person;
+	cb.chat = recover_chat;
+	cb.event = recover_event;
+	cb.visit = recover_visit;
+	cb.question = recover_question;
+	cb.draft = recover_draft;
+	cb.editor = recover_editor;
+	cb.saved = recover_saved;
+	cb.set = recover_set;
 	cb.problem = recover_problem;
 	memset(&r, 0, sizeof r);
 	server->replaying = 1;

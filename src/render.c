@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buffer.h"
 #include "frame.h"
@@ -56,6 +57,45 @@ render_text(struct frame *f, unsigned x, unsigned y, unsigned limit,
 	x = frame_puts(f, x, y, limit, safe, fg, bg, attr);
 	free(safe);
 	return x;
+}
+
+/* Chat rows shown above the status row of a terminal rows high: the last
+ * three messages on a tall terminal, the last one on a middling one. */
+static unsigned
+render_chat_count(const struct server *s, unsigned rows)
+{
+	size_t want;
+
+	if (s == NULL || s->nchat == 0 || TAILQ_EMPTY(&s->chat))
+		return 0;
+	if (rows >= 12)
+		want = 3;
+	else if (rows >= 8)
+		want = 1;
+	else
+		return 0;
+	return s->nchat < want ? (unsigned)s->nchat : (unsigned)want;
+}
+
+/* Rows of text (or of an overlay) above the chat, status and presence. */
+static unsigned
+render_height(const struct server *s, unsigned rows)
+{
+	unsigned k = render_chat_count(s, rows);
+
+	return rows > 2 + k ? rows - 2 - k : 0;
+}
+
+unsigned
+render_chat_rows(const struct server *s, const struct client *c)
+{
+	return render_chat_count(s, c->rows);
+}
+
+unsigned
+render_text_height(const struct server *s, const struct client *c)
+{
+	return render_height(s, c->rows);
 }
 
 /* One line of the document into row y, from screen column left. */
@@ -379,21 +419,33 @@ render_find_info(const struct client *c, char *out, size_t size)
 		    rc.total == 1 && !rc.partial ? "match" : "matches");
 }
 
-/* The find or go-to-line prompt in place of the status, with the
- * terminal cursor at the end of what was typed. */
+/* A prompt (find, go to line, say, commit message) in place of the
+ * status, with the terminal cursor at the end of what was typed. */
 static void
 render_prompt(
     const struct server *s, const struct client *c, struct frame *f, unsigned y)
 {
 	const struct prompt *p = &c->prompt;
-	const char *label =
-	    c->mode == CLIENT_FIND ? " Find: " : " Go to line: ";
-	const char *notice, *shown;
+	const char *label, *notice, *shown;
 	char text[sizeof p->text], info[64], *safe;
 	size_t len, room;
 	uint32_t cp;
 	unsigned x;
 
+	switch (c->mode) {
+	case CLIENT_FIND:
+		label = " Find: ";
+		break;
+	case CLIENT_CHAT:
+		label = " Say: ";
+		break;
+	case CLIENT_COMMIT:
+		label = " Commit message: ";
+		break;
+	default:
+		label = " Go to line: ";
+		break;
+	}
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 	x = frame_puts(f, 0, y, f->cols, label, 0, 0, CELL_REVERSE | CELL_BOLD);
 
@@ -449,12 +501,28 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 	}
 }
 
+/* The first entry of a list to show so that entry sel is among the shown
+ * ones, starting from the wanted top. */
+static size_t
+render_list_top(size_t top, size_t sel, size_t n, size_t shown)
+{
+	if (shown == 0)
+		shown = 1;
+	if (sel >= n)
+		sel = n > 0 ? n - 1 : 0;
+	if (top > sel)
+		top = sel;
+	else if (sel >= top + shown)
+		top = sel - shown + 1;
+	return top;
+}
+
 static void
 render_picker(const struct client *c, struct frame *f, unsigned height)
 {
 	const struct picker *p = &c->picker;
 	unsigned x, y, i;
-	size_t idx;
+	size_t idx, top;
 
 	x = frame_puts(f, 0, 0, f->cols, "Open: ", 0, 0, CELL_BOLD);
 	x = render_text(f, x, 0, f->cols, p->filter, 0, 0, 0);
@@ -465,8 +533,9 @@ render_picker(const struct client *c, struct frame *f, unsigned height)
 		    f, 2, 1, f->cols, "(no file matches)", 0, 0, CELL_DIM);
 		return;
 	}
-	for (i = 0, y = 1; y < height && p->top + i < p->nmatch; i++, y++) {
-		idx = p->top + i;
+	top = render_list_top(p->top, p->sel, p->nmatch, height - 1);
+	for (i = 0, y = 1; y < height && top + i < p->nmatch; i++, y++) {
+		idx = top + i;
 		if (idx == p->sel) {
 			frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 			render_text(f, 2, y, f->cols, p->files[p->match[idx]],
@@ -475,6 +544,150 @@ render_picker(const struct client *c, struct frame *f, unsigned height)
 			render_text(
 			    f, 2, y, f->cols, p->files[p->match[idx]], 0, 0, 0);
 	}
+}
+
+/* Where the help text of a palette row starts. */
+#define RENDER_PALETTE_HELP 24
+
+/* One command of the palette on row y: "  NAME ARGS", the help from
+ * column 24 (DIM); the chosen one in reverse video across the row. */
+static void
+render_palette_row(
+    struct frame *f, unsigned y, const struct cmd_entry *e, int chosen)
+{
+	uint8_t attr = chosen ? CELL_REVERSE : 0;
+	unsigned x;
+
+	if (chosen)
+		frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
+	x = render_text(f, 2, y, f->cols, e->name, 0, 0, attr);
+	if (e->args != NULL && *e->args != '\0') {
+		x = frame_puts(f, x, y, f->cols, " ", 0, 0, attr);
+		x = render_text(f, x, y, f->cols, e->args, 0, 0, attr);
+	}
+	x = x < RENDER_PALETTE_HELP ? RENDER_PALETTE_HELP : x + 1;
+	if (e->help != NULL && x < f->cols)
+		render_text(f, x, y, f->cols, e->help, 0, 0, attr | CELL_DIM);
+}
+
+/* The Ctrl-P palette over the text area (height rows): the typed text on
+ * row 0 with the terminal cursor after it, the matching commands below. */
+static void
+render_palette(const struct client *c, struct frame *f, unsigned height)
+{
+	const struct palette *p = &c->palette;
+	size_t nmatch, top, i, len;
+	char text[sizeof p->text];
+	unsigned x, y;
+
+	len = p->len < sizeof text ? p->len : sizeof text - 1;
+	memcpy(text, p->text, len);
+	text[len] = '\0';
+	x = frame_puts(f, 0, 0, f->cols, "Command: ", 0, 0, CELL_BOLD);
+	x = render_text(f, x, 0, f->cols, text, 0, 0, 0);
+	f->cx = x < f->cols ? x : f->cols - 1;
+	f->cy = 0;
+
+	nmatch = p->nmatch;
+	if (nmatch > sizeof p->match / sizeof p->match[0])
+		nmatch = sizeof p->match / sizeof p->match[0];
+	if (nmatch == 0) {
+		if (height > 1)
+			frame_puts(f, 2, 1, f->cols, "(no command matches)", 0,
+			    0, CELL_DIM);
+		return;
+	}
+	top = render_list_top(p->top, p->sel, nmatch, height - 1);
+	for (i = top, y = 1; y < height && i < nmatch; i++, y++) {
+		if (p->match[i] >= cmd_count)
+			continue;
+		render_palette_row(f, y, &cmd_table[p->match[i]], i == p->sel);
+	}
+}
+
+/* A pop-up over the text area (height rows): the title in reverse video,
+ * the lines from top, and a footer on the last row. */
+static void
+render_popup(const struct client *c, struct frame *f, unsigned height)
+{
+	const struct popup *p = &c->popup;
+	size_t fit, top, last, i;
+	const char *line;
+	char more[128];
+	uint8_t attr;
+	unsigned x, y;
+
+	f->cursor_visible = 0;
+	frame_fill(f, 0, 0, f->cols, 0, 0, CELL_REVERSE | CELL_BOLD);
+	x = frame_puts(f, 0, 0, f->cols, " ", 0, 0, CELL_REVERSE | CELL_BOLD);
+	if (p->title != NULL)
+		render_text(
+		    f, x, 0, f->cols, p->title, 0, 0, CELL_REVERSE | CELL_BOLD);
+	if (height < 2)
+		return;
+
+	fit = height > 2 ? height - 2 : 0;
+	last = p->nlines > fit ? p->nlines - fit : 0;
+	top = p->top < last ? p->top : last;
+	for (i = top, y = 1; y + 1 < height && i < p->nlines; i++, y++) {
+		if ((line = p->lines[i]) == NULL)
+			continue;
+		attr = 0;
+		if (*line == POPUP_BOLD) {
+			line++;
+			attr = CELL_BOLD;
+		}
+		render_text(f, 0, y, f->cols, line, 0, 0, attr);
+	}
+
+	y = height - 1;
+	x = frame_puts(f, 0, y, f->cols, " Esc closes", 0, 0, CELL_DIM);
+	if (p->nlines > fit) {
+		snprintf(more, sizeof more,
+		    "  PgUp/PgDn scroll (%zu-%zu of %zu)", top + 1, top + fit,
+		    p->nlines);
+		frame_puts(f, x, y, f->cols, more, 0, 0, CELL_DIM);
+	}
+}
+
+/* One chat message on row y: "HH:MM NAME: TEXT", the time (UTC) dim, the
+ * name bold in the author's colour, the text inert, cut at the width. */
+static void
+render_chat_row(struct frame *f, unsigned y, const struct chat_msg *m)
+{
+	char when[16];
+	struct tm tm;
+	time_t t;
+	unsigned x;
+
+	t = (time_t)(m->time / 1000);
+	if (m->time < 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof when, "%H:%M", &tm) == 0)
+		snprintf(when, sizeof when, "--:--");
+	x = frame_puts(f, 0, y, f->cols, when, 0, 0, CELL_DIM);
+	x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
+	x = render_text(f, x, y, f->cols, m->name != NULL ? m->name : "?",
+	    m->colour >= 0 && m->colour <= MOOT_NCOLOURS ? m->colour : 0, 0,
+	    CELL_BOLD);
+	x = frame_puts(f, x, y, f->cols, ": ", 0, 0, 0);
+	if (m->text != NULL)
+		render_text(f, x, y, f->cols, m->text, 0, 0, 0);
+}
+
+/* The last k chat messages on rows y.., oldest at the top. */
+static void
+render_chat(const struct server *s, struct frame *f, unsigned y, unsigned k)
+{
+	const struct chat_msg *m, *first = NULL;
+	unsigned i;
+
+	m = TAILQ_LAST(&s->chat, chat_msgs);
+	for (i = 0; i < k && m != NULL; i++) {
+		first = m;
+		m = TAILQ_PREV(m, chat_msgs, entry);
+	}
+	for (m = first; m != NULL && i > 0; m = TAILQ_NEXT(m, entry), i--)
+		render_chat_row(f, y++, m);
 }
 
 static void
@@ -496,7 +709,7 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 {
 	const struct view *v = &c->view;
 	const struct client *o;
-	unsigned height;
+	unsigned height, chat;
 	size_t line, col;
 
 	frame_clear(f);
@@ -504,12 +717,18 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		render_too_small(f);
 		return;
 	}
-	height = f->rows - 2;
+	chat = render_chat_count(s, f->rows);
+	height = render_height(s, f->rows);
 	line = view_line(v);
 	col = view_col(v);
 
+	/* Overlays take the text area; nobody's cursor is drawn over them. */
 	if (c->mode == CLIENT_PICKER)
 		render_picker(c, f, height);
+	else if (c->mode == CLIENT_PALETTE)
+		render_palette(c, f, height);
+	else if (c->mode == CLIENT_POPUP)
+		render_popup(c, f, height);
 	else {
 		render_lines(s, c, f, height);
 		TAILQ_FOREACH (o, &s->clients, entry) {
@@ -523,7 +742,10 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		} else
 			f->cursor_visible = 0;
 	}
-	if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
+	if (chat > 0)
+		render_chat(s, f, height, chat);
+	if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO ||
+	    c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT)
 		render_prompt(s, c, f, f->rows - 2);
 	else
 		render_status(s, c, f, f->rows - 2, line, col);

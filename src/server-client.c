@@ -44,6 +44,7 @@ server_client_free(struct client *c)
 	bytes_free(&c->in);
 	bytes_free(&c->out);
 	picker_free(&c->picker);
+	popup_free(&c->popup);
 	bytes_free(&c->paste);
 	free(c->clipboard);
 	free(c->find_last);
@@ -97,7 +98,7 @@ server_client_bye(struct client *c, const char *why)
 }
 
 /* Show a document to c, saying when it cannot be changed. */
-static void
+void
 server_client_show(struct client *c, struct doc *d)
 {
 	view_set_doc(&c->view, d);
@@ -147,6 +148,7 @@ static void
 server_client_hello(struct client *c, struct proto_hello *h)
 {
 	struct client *o;
+	struct person *p;
 	struct proto_msg m;
 	int taken[MOOT_NCOLOURS * 4], ntaken = 0;
 
@@ -173,6 +175,9 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	c->colour = colour_for_key(c->key, taken, ntaken);
 	if (server->journal != NULL)
 		journal_person(server->journal, c->key, c->name, c->email);
+	if ((p = server_person_find(c->key)) != NULL)
+		c->last_visit = p->visit;
+	chat_visit(c);
 	server_client_open_first(c);
 	c->ready = 1;
 
@@ -189,6 +194,17 @@ server_client_hello(struct client *c, struct proto_hello *h)
 		server_client_notice(c, "%s", h->notice);
 	else
 		server_client_notice(c, "welcome, %s", c->name);
+	/* Someone coming back sees first what happened while away. */
+	if (c->last_visit != 0)
+		chat_since(c, 1);
+}
+
+/* Show c's pop-up (filled by the caller). */
+void
+server_client_popup(struct client *c)
+{
+	c->mode = CLIENT_POPUP;
+	c->dirty = 1;
 }
 
 /* Whether the person may change the document; tells them if not. */
@@ -214,7 +230,7 @@ server_client_boundary(struct client *c, size_t pos)
 /* Replace [from, to) with s as one op by c (an insert when from == to, a
  * delete when len == 0); group: 0 joins the open undo group if it can,
  * 1 always starts a new one. */
-static void
+void
 server_client_replace(struct client *c, size_t from, size_t to, const char *s,
     size_t len, int group)
 {
@@ -338,6 +354,136 @@ server_client_put(struct client *c, const char *s, size_t len)
 	server_client_replace(c, from, to, s, len, 1);
 }
 
+/* Append bytes to the chat or commit prompt. */
+static void
+server_client_prompt_add(struct client *c, const char *s, size_t len)
+{
+	struct prompt *p = &c->prompt;
+	size_t max =
+	    c->mode == CLIENT_CHAT ? CHAT_TEXT_MAX : sizeof p->text - 1;
+
+	/* Control bytes are kept (a paste may have them): they are shown
+	 * inert everywhere. NUL would end the text, so it goes. */
+	if (len == 1 && *s == '\0')
+		return;
+	if (p->len + len > max)
+		return;
+	memcpy(p->text + p->len, s, len);
+	p->len += len;
+	p->text[p->len] = '\0';
+}
+
+/* Ctrl-T (chat) and `commit` (message): a line typed on the status row. */
+void
+server_client_ask(struct client *c, enum client_mode mode)
+{
+	memset(&c->prompt, 0, sizeof c->prompt);
+	c->mode = mode;
+	c->dirty = 1;
+}
+
+static void
+server_client_ask_key(struct client *c, const struct key_event *k)
+{
+	struct prompt *p = &c->prompt;
+	enum client_mode mode = c->mode;
+	char utf8[4], *text;
+	size_t len;
+
+	switch (k->code) {
+	case KEYC_ESC:
+		c->mode = CLIENT_EDIT;
+		break;
+	case KEYC_CHAR:
+		if ((len = utf8_encode(k->cp, utf8)) > 0)
+			server_client_prompt_add(c, utf8, len);
+		break;
+	case KEYC_TAB:
+		server_client_prompt_add(c, " ", 1);
+		break;
+	case KEYC_BACKSPACE:
+		while (p->len > 0 &&
+		       ((unsigned char)p->text[--p->len] & 0xc0) == 0x80)
+			;
+		p->text[p->len] = '\0';
+		break;
+	case KEYC_ENTER:
+		c->mode = CLIENT_EDIT;
+		text = xstrdup(p->text);
+		if (mode == CLIENT_CHAT)
+			chat_say(c, text);
+		else
+			decision_commit(c, text);
+		free(text);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Ctrl-P: keys while the palette is open. */
+static void
+server_client_palette_key(struct client *c, const struct key_event *k)
+{
+	struct palette *p = &c->palette;
+	const struct cmd_entry *cmd;
+	const char *arg;
+	char utf8[4], *copy;
+	size_t len;
+	unsigned height = render_text_height(server, c);
+
+	switch (k->code) {
+	case KEYC_ESC:
+		c->mode = CLIENT_EDIT;
+		break;
+	case KEYC_CTRL:
+		if (k->cp == 'p' || k->cp == 'c')
+			c->mode = CLIENT_EDIT;
+		break;
+	case KEYC_CHAR:
+		if ((len = utf8_encode(k->cp, utf8)) > 0)
+			palette_type(p, cmd_table, cmd_count, utf8, len);
+		break;
+	case KEYC_BACKSPACE:
+		palette_backspace(p, cmd_table, cmd_count);
+		break;
+	case KEYC_UP:
+		palette_move(p, -1, height);
+		break;
+	case KEYC_DOWN:
+	case KEYC_TAB:
+		palette_move(p, 1, height);
+		break;
+	case KEYC_ENTER:
+		if ((cmd = palette_chosen(p, cmd_table, cmd_count, &arg)) ==
+		    NULL) {
+			server_client_notice(c, "no such command: %s", p->text);
+			break;
+		}
+		c->mode = CLIENT_EDIT;
+		copy = xstrdup(arg);
+		cmd->handler(c, copy);
+		free(copy);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Keys while a pop-up shows: scrolling, and closing it. */
+static void
+server_client_popup_key(struct client *c, const struct key_event *k)
+{
+	if (popup_scroll(&c->popup, k, render_text_height(server, c)))
+		return;
+	if (k->code == KEYC_ESC || k->code == KEYC_ENTER ||
+	    (k->code == KEYC_CHAR && k->cp == 'q') ||
+	    (k->code == KEYC_CTRL && k->cp == 'c')) {
+		popup_free(&c->popup);
+		c->mode = CLIENT_EDIT;
+	}
+}
+
 /* A bracketed paste is complete: terminals send newlines as CR. */
 static void
 server_client_paste_done(struct client *c)
@@ -355,6 +501,12 @@ server_client_paste_done(struct client *c)
 	}
 	if (c->mode == CLIENT_EDIT && j > 0)
 		server_client_put(c, s, j);
+	else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT) {
+		/* One line: newlines become spaces. */
+		for (i = 0; i < j; i++)
+			server_client_prompt_add(
+			    c, s[i] == '\n' ? " " : s + i, 1);
+	}
 }
 
 /* A piece of a bracketed paste; the last one applies it all. A paste over
@@ -427,6 +579,7 @@ server_client_save(struct client *c)
 		return;
 	}
 	log_info("client %u: %s saved %s", c->id, c->name, d->path);
+	decision_saved(d, c->key);
 	server_notice("saved by %s", c->name);
 }
 
@@ -464,7 +617,8 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 	const char *path;
 	struct doc *d;
 	char *err = NULL, utf8[4];
-	size_t len, shown = c->rows > 3 ? c->rows - 3 : 1;
+	unsigned height = render_text_height(server, c);
+	size_t len, shown = height > 1 ? height - 1 : 1;
 
 	switch (k->code) {
 	case KEYC_ESC:
@@ -524,7 +678,8 @@ static int
 server_client_move(struct client *c, const struct key_event *k)
 {
 	struct view *v = &c->view;
-	size_t page = c->rows > 3 ? c->rows - 3 : 1;
+	unsigned height = render_text_height(server, c);
+	size_t page = height > 1 ? height - 1 : 1;
 
 	switch (k->code) {
 	case KEYC_LEFT:
@@ -614,7 +769,26 @@ server_client_ctrl_key(struct client *c, uint32_t key)
 	case 'r':
 		server_client_reload(c);
 		break;
+	case 'p':
+		palette_open(&c->palette, cmd_table, cmd_count);
+		c->mode = CLIENT_PALETTE;
+		break;
+	case 't':
+		server_client_ask(c, CLIENT_CHAT);
+		break;
+	case 'd':
+		decision_open(c);
+		break;
 	}
+}
+
+/* Keys that do not move or change anything leave following alone. */
+static int
+server_client_keeps_follow(const struct key_event *k)
+{
+	if (k->code != KEYC_CTRL)
+		return k->code == KEYC_ESC;
+	return k->cp == 'p' || k->cp == 't' || k->cp == 'c' || k->cp == 's';
 }
 
 static void
@@ -623,6 +797,11 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 	size_t len;
 	char utf8[4];
 
+	if (c->following != NULL && !server_client_keeps_follow(k)) {
+		server_client_notice(
+		    c, "stopped following %s", c->following->name);
+		c->following = NULL;
+	}
 	if (server_client_move(c, k))
 		return;
 	switch (k->code) {
@@ -669,6 +848,12 @@ server_client_key(struct client *c, const struct key_event *k)
 		server_client_picker_key(c, k);
 	else if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
 		prompt_key(c, k);
+	else if (c->mode == CLIENT_PALETTE)
+		server_client_palette_key(c, k);
+	else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT)
+		server_client_ask_key(c, k);
+	else if (c->mode == CLIENT_POPUP)
+		server_client_popup_key(c, k);
 	else
 		server_client_edit_key(c, k);
 	server_redraw_all();

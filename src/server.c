@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -301,9 +302,20 @@ server_client_lost(struct client *c)
 	int was_ready = c->ready && !c->closing; /* Ctrl-Q announced it */
 	char *name = c->name != NULL ? xstrdup(c->name) : NULL;
 
+	struct client *o;
+
 	if (c->ready && c->key != NULL && c->view.doc != NULL &&
 	    *c->view.doc->path != '\0')
 		server_place_set(c->key, c->view.doc->path, c->view.cursor);
+	if (c->ready)
+		chat_visit(c);
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (o->following == c) {
+			o->following = NULL;
+			server_client_notice(
+			    o, "stopped following %s: they left", c->name);
+		}
+	}
 	loop_del(server->loop, c->fd);
 	TAILQ_REMOVE(&server->clients, c, entry);
 	server_client_free(c);
@@ -328,6 +340,48 @@ server_place_set(const char *key, const char *path, size_t pos)
 		free(p->path);
 	p->path = xstrdup(path);
 	p->pos = pos;
+}
+
+/* Who a key is: the latest name and email it came with. */
+void
+server_person_set(const char *key, const char *name, const char *email)
+{
+	struct person *p;
+
+	if (*key == '\0')
+		return;
+	if ((p = server_person_find(key)) == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->key = xstrdup(key);
+		TAILQ_INSERT_TAIL(&server->people, p, entry);
+	} else {
+		free(p->name);
+		free(p->email);
+	}
+	p->name = xstrdup(name);
+	p->email = xstrdup(email != NULL ? email : "");
+}
+
+struct person *
+server_person_find(const char *key)
+{
+	struct person *p;
+
+	TAILQ_FOREACH (p, &server->people, entry) {
+		if (strcmp(p->key, key) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Milliseconds since the epoch (for records people read, not timers). */
+int64_t
+server_wallclock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct place *
@@ -408,6 +462,22 @@ server_check_disk(void *arg)
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 }
 
+/* A follower's view is the followed person's: document, scroll, cursor. */
+static void
+server_follow(struct client *c)
+{
+	struct client *o = c->following;
+
+	if (o == NULL)
+		return;
+	if (c->view.doc != o->view.doc)
+		server_client_show(c, o->view.doc);
+	c->view.cursor = o->view.cursor;
+	c->view.top = o->view.top;
+	c->view.left = o->view.left;
+	c->view.selecting = 0;
+}
+
 /* Before each poll: send a frame to everyone whose screen changed and
  * whose frontend has drawn the last one. */
 static void
@@ -431,7 +501,10 @@ server_flush_frames(void *arg)
 			}
 			continue;
 		}
-		height = c->rows > 2 ? c->rows - 2 : 1;
+		height = render_text_height(server, c);
+		if (height == 0)
+			height = 1;
+		server_follow(c);
 		if (c->mode == CLIENT_EDIT)
 			view_scroll_to_cursor(&c->view, c->cols, height);
 		f = frame_create(c->cols, c->rows);
@@ -513,6 +586,13 @@ server_main(const struct server_options *o)
 	TAILQ_INIT(&server->docs);
 	TAILQ_INIT(&server->clients);
 	TAILQ_INIT(&server->places);
+	TAILQ_INIT(&server->chat);
+	TAILQ_INIT(&server->events);
+	TAILQ_INIT(&server->questions);
+	TAILQ_INIT(&server->drafts);
+	TAILQ_INIT(&server->editors);
+	TAILQ_INIT(&server->saved);
+	TAILQ_INIT(&server->people);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
 		fprintf(stderr, "moot: %s\n", err);
 		free(err);

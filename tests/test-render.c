@@ -50,6 +50,7 @@ setup(void **state)
 	server = xcalloc(1, sizeof *server);
 	TAILQ_INIT(&server->docs);
 	TAILQ_INIT(&server->clients);
+	TAILQ_INIT(&server->chat);
 	return 0;
 }
 
@@ -58,8 +59,15 @@ teardown(void **state)
 {
 	struct client *c, *c1;
 	struct doc *d, *d1;
+	struct chat_msg *m, *m1;
 
+	TAILQ_FOREACH_SAFE (m, &server->chat, entry, m1) {
+		free(m->name);
+		free(m->text);
+		free(m);
+	}
 	TAILQ_FOREACH_SAFE (c, &server->clients, entry, c1) {
+		popup_free(&c->popup);
 		free(c->find_last);
 		free(c->name);
 		free(c);
@@ -824,6 +832,449 @@ test_goto_line(void **state)
 	assert_int_equal(a->view.cursor, 0);
 }
 
+/* 2023-11-14 22:13:20 UTC, in ms. */
+#define CHAT_T0 1700000000000LL
+
+/* A chat message from name (in colour), minutes after CHAT_T0. */
+static void
+test_chat(const char *name, int colour, int minutes, const char *text)
+{
+	struct chat_msg *m = xcalloc(1, sizeof *m);
+
+	m->seq = (int64_t)server->nchat + 1;
+	m->time = CHAT_T0 + (int64_t)minutes * 60 * 1000;
+	m->name = xstrdup(name);
+	m->colour = colour;
+	m->text = xstrdup(text);
+	TAILQ_INSERT_TAIL(&server->chat, m, entry);
+	server->nchat++;
+}
+
+/* Lines "l1" to "lN". */
+static struct doc *
+test_lines_doc(const char *path, int n)
+{
+	char text[1024];
+	size_t len = 0;
+	int i;
+
+	for (i = 1; i <= n; i++)
+		len += snprintf(text + len, sizeof text - len, "l%d\n", i);
+	return test_doc(path, text);
+}
+
+/* One message, 12 rows: one chat row just above the status row; the text
+ * area loses that row. */
+static void
+test_chat_one(void **state)
+{
+	struct doc *d = test_lines_doc("a.txt", 12);
+	struct client *a = test_client("Alice", 1, d, 40, 12);
+	struct frame *f = frame_create(40, 12);
+	struct cell *cell;
+	unsigned x;
+
+	test_chat("Bob", 2, 0, "hello there");
+	assert_int_equal(render_chat_rows(server, a), 1);
+	assert_int_equal(render_text_height(server, a), 9);
+	render_client(server, a, f);
+	assert_row(f, 0, "l1");
+	assert_row(f, 8, "l9");
+	assert_row(f, 9, "22:13 Bob: hello there");
+	assert_row(f, 10, " a.txt  1:1");
+	assert_row(f, 11, "Alice a.txt:1");
+
+	/* The time dim, the name bold in Bob's colour, the rest plain, the
+	 * background default everywhere. */
+	for (x = 0; x < 5; x++)
+		assert_int_equal(frame_cell(f, x, 9)->attr, CELL_DIM);
+	assert_int_equal(frame_cell(f, 5, 9)->attr, 0);
+	for (x = 6; x < 9; x++) {
+		cell = frame_cell(f, x, 9);
+		assert_int_equal(cell->attr, CELL_BOLD);
+		assert_int_equal(cell->fg, 2);
+	}
+	assert_int_equal(frame_cell(f, 9, 9)->ch, ':');
+	assert_int_equal(frame_cell(f, 9, 9)->attr, 0);
+	assert_int_equal(frame_cell(f, 9, 9)->fg, 0);
+	assert_int_equal(frame_cell(f, 11, 9)->ch, 'h');
+	assert_int_equal(frame_cell(f, 11, 9)->attr, 0);
+	assert_int_equal(frame_cell(f, 11, 9)->fg, 0);
+	for (x = 0; x < 40; x++)
+		assert_int_equal(frame_cell(f, x, 9)->bg, 0);
+
+	/* The cursor on the last text row shows; one line lower is out of
+	 * the text area (the view is not scrolled here). */
+	a->view.cursor = buffer_line_start(d->buf, 8);
+	render_client(server, a, f);
+	assert_true(f->cursor_visible);
+	assert_int_equal(f->cy, 8);
+	a->view.cursor = buffer_line_start(d->buf, 9);
+	render_client(server, a, f);
+	assert_false(f->cursor_visible);
+	assert_row(f, 9, "22:13 Bob: hello there");
+	frame_free(f);
+}
+
+/* Four messages on 14 rows: the last three, oldest on top. */
+static void
+test_chat_three(void **state)
+{
+	struct doc *d = test_lines_doc("a.txt", 20);
+	struct client *a = test_client("Alice", 1, d, 40, 14);
+	struct client *b = test_client("Bob", 2, d, 40, 14);
+	struct frame *f = frame_create(40, 14);
+
+	test_chat("Alice", 1, 0, "one");
+	test_chat("Bob", 2, 1, "two");
+	test_chat("Alice", 1, 2, "three");
+	test_chat("Bob", 2, 5 * 60 + 7, "four");
+	assert_int_equal(render_chat_rows(server, a), 3);
+	assert_int_equal(render_text_height(server, a), 9);
+	b->view.cursor = buffer_line_start(d->buf, 9); /* off Alice's text */
+	render_client(server, a, f);
+	assert_row(f, 8, "l9");
+	assert_row(f, 9, "22:14 Bob: two");
+	assert_row(f, 10, "22:15 Alice: three");
+	assert_row(f, 11, "03:20 Bob: four");
+	assert_row(f, 12, " a.txt  1:1");
+	assert_row(f, 13, "Alice a.txt:1  Bob a.txt:10");
+	/* Bob's cursor is below the text area: not painted on the chat. */
+	assert_int_equal(frame_cell(f, 0, 9)->bg, 0);
+	assert_int_equal(frame_cell(f, 6, 10)->fg, 1);
+	assert_int_equal(frame_cell(f, 6, 11)->fg, 2);
+	frame_free(f);
+}
+
+/* Chat text and names are shown inert, and cut at the width. */
+static void
+test_chat_inert(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 30, 12);
+	struct frame *f = frame_create(30, 12);
+
+	test_chat("Eve\x1b[2J", 3, 0, "a\x1b[31mb\xff\tc");
+	test_chat("Bob", 2, 0, "0123456789abcdefghijklmnopqrstuvwxyz");
+	render_client(server, a, f);
+	assert_row(f, 8, "22:13 Eve^[[2J: a^[[31mb\\xff c");
+	assert_row(f, 9, "22:13 Bob: 0123456789abcdefghi");
+	assert_int_equal(frame_cell(f, 29, 9)->ch, 'i');
+	frame_free(f);
+}
+
+/* How many chat rows each terminal height gets. */
+static void
+test_chat_small(void **state)
+{
+	struct doc *d = test_lines_doc("a.txt", 12);
+	struct client *a = test_client("Alice", 1, d, 40, 10);
+	struct frame *f = frame_create(40, 10);
+
+	/* No message: no chat row, whatever the size; no server neither. */
+	assert_int_equal(render_chat_rows(server, a), 0);
+	assert_int_equal(render_text_height(server, a), 8);
+	assert_int_equal(render_text_height(NULL, a), 8);
+
+	test_chat("Bob", 2, 0, "one");
+	test_chat("Bob", 2, 0, "two");
+	test_chat("Bob", 2, 0, "three");
+	test_chat("Bob", 2, 0, "four");
+	assert_int_equal(render_chat_rows(server, a), 1);
+	assert_int_equal(render_text_height(server, a), 7);
+	render_client(server, a, f);
+	assert_row(f, 6, "l7");
+	assert_row(f, 7, "22:13 Bob: four");
+	assert_row(f, 8, " a.txt  1:1");
+	frame_free(f);
+
+	a->rows = 12;
+	assert_int_equal(render_chat_rows(server, a), 3);
+	a->rows = 11;
+	assert_int_equal(render_chat_rows(server, a), 1);
+	a->rows = 8;
+	assert_int_equal(render_chat_rows(server, a), 1);
+	assert_int_equal(render_text_height(server, a), 5);
+	a->rows = 7;
+	assert_int_equal(render_chat_rows(server, a), 0);
+	assert_int_equal(render_text_height(server, a), 5);
+
+	/* 6 rows: no chat row; the frame is as without chat. */
+	a->rows = 6;
+	assert_int_equal(render_chat_rows(server, a), 0);
+	assert_int_equal(render_text_height(server, a), 4);
+	f = frame_create(40, 6);
+	render_client(server, a, f);
+	assert_row(f, 3, "l4");
+	assert_row(f, 4, " a.txt  1:1");
+	assert_row(f, 5, "Alice a.txt:1");
+	frame_free(f);
+}
+
+/* The Say and Commit message prompts on the status row. */
+static void
+test_say_prompt(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 40, 12);
+	struct frame *f = frame_create(40, 12);
+	unsigned x;
+
+	test_chat("Bob", 2, 0, "hi");
+	set_prompt(a, CLIENT_CHAT, "hi there", -1);
+	render_client(server, a, f);
+	assert_row(f, 9, "22:13 Bob: hi");
+	assert_row(f, 10, " Say: hi there");
+	for (x = 0; x < 40; x++)
+		assert_true(frame_cell(f, x, 10)->attr & CELL_REVERSE);
+	assert_true(frame_cell(f, 1, 10)->attr & CELL_BOLD);
+	assert_false(frame_cell(f, 6, 10)->attr & CELL_BOLD);
+	assert_true(f->cursor_visible);
+	assert_int_equal(f->cx, 14);
+	assert_int_equal(f->cy, 10);
+
+	/* Typed escapes are inert; a notice shows on the right. */
+	set_prompt(a, CLIENT_CHAT, "\x1b[2J", -1);
+	server->notice = xstrdup("Bob joined");
+	server->notice_until = 5000;
+	server->now = 1000;
+	render_client(server, a, f);
+	assert_row(f, 10, " Say: ^[[2J                  Bob joined");
+	assert_int_equal(f->cx, 11);
+	free(server->notice);
+	server->notice = NULL;
+
+	set_prompt(a, CLIENT_COMMIT, "Fix it", -1);
+	render_client(server, a, f);
+	assert_row(f, 10, " Commit message: Fix it");
+	assert_int_equal(f->cx, 23);
+	assert_int_equal(f->cy, 10);
+	set_prompt(a, CLIENT_COMMIT, "", -1);
+	render_client(server, a, f);
+	assert_row(f, 10, " Commit message:");
+	assert_int_equal(f->cx, 17);
+	frame_free(f);
+}
+
+/* Whether any cell of row y has a coloured background. */
+static int
+row_tinted(const struct frame *f, unsigned y)
+{
+	unsigned x;
+
+	for (x = 0; x < f->cols; x++) {
+		if (frame_cell(f, x, y)->bg != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Row y shows command i of the table, which is NAME_ARGS ("decide
+ * [TITLE]"): two spaces, NAME ARGS padded to column 24, its help, cut at
+ * the width. The help texts are the table's own.
+ */
+static void
+assert_cmd_row(
+    const struct frame *f, unsigned y, size_t i, const char *name_args)
+{
+	const struct cmd_entry *e = &cmd_table[i];
+	char want[512], *got;
+	size_t len;
+
+	assert_true(i < cmd_count);
+	snprintf(want, sizeof want, "%s%s%s", e->name,
+	    *e->args != '\0' ? " " : "", e->args);
+	assert_string_equal(want, name_args);
+	snprintf(want, sizeof want, "  %-22s%s", name_args, e->help);
+	len = strlen(want);
+	if (len > f->cols)
+		len = f->cols;
+	while (len > 0 && want[len - 1] == ' ')
+		len--;
+	want[len] = '\0';
+	got = row_text(f, y);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* The palette over the text: typed text, commands, the chosen one. */
+static void
+test_palette_overlay(void **state)
+{
+	struct doc *d = test_doc("a.txt", "hello\nworld\nthird\n");
+	struct client *a = test_client("Alice", 1, d, 60, 12);
+	struct client *b = test_client("Bob", 2, d, 60, 12);
+	struct frame *f = frame_create(60, 12);
+	unsigned x, y;
+
+	b->view.cursor = 7;
+	a->mode = CLIENT_PALETTE;
+	palette_open(&a->palette, cmd_table, cmd_count);
+	render_client(server, a, f);
+	assert_row(f, 0, "Command:");
+	assert_true(frame_cell(f, 0, 0)->attr & CELL_BOLD);
+	assert_int_equal(f->cx, 9);
+	assert_int_equal(f->cy, 0);
+	assert_true(f->cursor_visible);
+	assert_cmd_row(f, 1, 0, "decide [TITLE]");
+	assert_cmd_row(f, 2, 1, "question TEXT");
+	assert_cmd_row(f, 3, 2, "link");
+	assert_cmd_row(f, 9, 8, "why");
+	/* The chosen row in reverse video across the width; the help dim. */
+	for (x = 0; x < 60; x++)
+		assert_true(frame_cell(f, x, 1)->attr & CELL_REVERSE);
+	assert_true(frame_cell(f, 24, 1)->attr & CELL_DIM);
+	assert_false(frame_cell(f, 2, 1)->attr & CELL_DIM);
+	assert_int_equal(frame_cell(f, 2, 2)->attr, 0);
+	assert_int_equal(frame_cell(f, 24, 2)->attr, CELL_DIM);
+	assert_false(frame_cell(f, 50, 2)->attr & CELL_REVERSE);
+	/* No text, no cursor of Bob's over it; status and presence stay. */
+	for (y = 0; y < 10; y++)
+		assert_false(row_tinted(f, y));
+	assert_row(f, 10, " a.txt  1:1");
+	assert_row(f, 11, "Alice a.txt:1  Bob a.txt:2");
+
+	/* Typing filters: prefix matches first. */
+	palette_type(&a->palette, cmd_table, cmd_count, "de", 2);
+	palette_move(&a->palette, 1, 10);
+	render_client(server, a, f);
+	assert_row(f, 0, "Command: de");
+	assert_int_equal(f->cx, 11);
+	assert_cmd_row(f, 1, 0, "decide [TITLE]");
+	assert_cmd_row(f, 2, 9, "decisions");
+	assert_cmd_row(f, 3, 5, "supersede N");
+	assert_row(f, 4, "");
+	assert_false(frame_cell(f, 30, 1)->attr & CELL_REVERSE);
+	assert_true(frame_cell(f, 59, 2)->attr & CELL_REVERSE);
+
+	/* Nothing matches. */
+	palette_type(&a->palette, cmd_table, cmd_count, "zz", 2);
+	render_client(server, a, f);
+	assert_row(f, 0, "Command: dezz");
+	assert_row(f, 1, "  (no command matches)");
+	assert_int_equal(frame_cell(f, 2, 1)->attr, CELL_DIM);
+	assert_row(f, 2, "");
+	frame_free(f);
+}
+
+/* The palette scrolled to its last command, and with a chat pane. */
+static void
+test_palette_scrolled(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 60, 12);
+	struct frame *f = frame_create(60, 12);
+
+	a->mode = CLIENT_PALETTE;
+	palette_open(&a->palette, cmd_table, cmd_count);
+	palette_move(&a->palette, 100, render_text_height(server, a));
+	assert_int_equal(a->palette.sel, 14);
+	assert_int_equal(a->palette.top, 6);
+	render_client(server, a, f);
+	assert_cmd_row(f, 1, 6, "draft");
+	assert_cmd_row(f, 9, 14, "help");
+	assert_true(frame_cell(f, 40, 9)->attr & CELL_REVERSE);
+	assert_false(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
+
+	/* A chat pane takes a row from the overlay: the chosen one still
+	 * shows, on the last row above the chat. */
+	test_chat("Bob", 2, 0, "hi");
+	render_client(server, a, f);
+	assert_cmd_row(f, 1, 7, "commit");
+	assert_cmd_row(f, 8, 14, "help");
+	assert_true(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
+	assert_row(f, 9, "22:13 Bob: hi");
+	assert_row(f, 10, " a.txt  1:1");
+	frame_free(f);
+}
+
+/* A pop-up: title, lines (a heading bold), footer; no cursor. */
+static void
+test_popup(void **state)
+{
+	struct doc *d = test_doc("a.txt", "hello\nworld\n");
+	struct client *a = test_client("Alice", 1, d, 50, 12);
+	struct client *b = test_client("Bob", 2, d, 50, 12);
+	struct frame *f = frame_create(50, 12);
+	unsigned x, y;
+
+	b->view.cursor = 1;
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "Who is here");
+	popup_add(&a->popup, "%cPeople:", POPUP_BOLD);
+	popup_add(&a->popup, "Alice  a.txt:1\nBob  a.txt:1");
+	popup_add(&a->popup, "Eve\x1b[2J  \xff");
+	render_client(server, a, f);
+	assert_row(f, 0, " Who is here");
+	for (x = 0; x < 50; x++) {
+		assert_true(frame_cell(f, x, 0)->attr & CELL_REVERSE);
+		assert_true(frame_cell(f, x, 0)->attr & CELL_BOLD);
+	}
+	assert_row(f, 1, "People:");
+	assert_int_equal(frame_cell(f, 0, 1)->attr, CELL_BOLD);
+	assert_row(f, 2, "Alice  a.txt:1");
+	assert_int_equal(frame_cell(f, 0, 2)->attr, 0);
+	assert_row(f, 3, "Bob  a.txt:1");
+	assert_row(f, 4, "Eve^[[2J  \\xff");
+	assert_row(f, 5, "");
+	assert_row(f, 9, " Esc closes");
+	assert_int_equal(frame_cell(f, 1, 9)->attr, CELL_DIM);
+	assert_false(f->cursor_visible);
+	for (y = 0; y < 10; y++)
+		assert_false(row_tinted(f, y));
+	assert_row(f, 10, " a.txt  1:1");
+	assert_row(f, 11, "Alice a.txt:1  Bob a.txt:1");
+	frame_free(f);
+}
+
+/* A long pop-up: the page shown, the footer's position, and the top
+ * clamped to the last full page. */
+static void
+test_popup_scrolled(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 50, 12);
+	struct frame *f = frame_create(50, 12);
+	struct key_event k;
+	int i;
+
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "Chat");
+	for (i = 1; i <= 20; i++)
+		popup_add(&a->popup, "line %d", i);
+	render_client(server, a, f);
+	assert_row(f, 1, "line 1");
+	assert_row(f, 8, "line 8");
+	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (1-8 of 20)");
+	assert_int_equal(frame_cell(f, 20, 9)->attr, CELL_DIM);
+
+	memset(&k, 0, sizeof k);
+	k.code = KEYC_PGDN;
+	assert_int_equal(popup_scroll(&a->popup, &k, 10), 1);
+	render_client(server, a, f);
+	assert_row(f, 1, "line 9");
+	assert_row(f, 8, "line 16");
+	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (9-16 of 20)");
+
+	/* Past the end (chat scrolled "to the end"): the last full page. */
+	a->popup.top = 1000;
+	render_client(server, a, f);
+	assert_row(f, 1, "line 13");
+	assert_row(f, 8, "line 20");
+	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (13-20 of 20)");
+
+	/* With a chat row the pop-up is a row shorter. */
+	test_chat("Bob", 2, 0, "hi");
+	render_client(server, a, f);
+	assert_row(f, 1, "line 14");
+	assert_row(f, 7, "line 20");
+	assert_row(f, 8, " Esc closes  PgUp/PgDn scroll (14-20 of 20)");
+	assert_row(f, 9, "22:13 Bob: hi");
+	assert_row(f, 10, " a.txt  1:1");
+	frame_free(f);
+}
+
 int
 main(void)
 {
@@ -850,6 +1301,18 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_selection_shift, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_goto_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_one, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_three, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_inert, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_small, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_say_prompt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_palette_overlay, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_palette_scrolled, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_popup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_popup_scrolled, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

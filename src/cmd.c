@@ -1,0 +1,310 @@
+/* cmd.c: the palette's commands, one table row each: name, help, handler.
+ * `help` lists them from the same table, so it cannot go out of date. */
+#include "moot.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buffer.h"
+#include "record.h"
+#include "repo.h"
+#include "server.h"
+#include "why.h"
+
+static void cmd_decide(struct client *, const char *);
+static void cmd_question(struct client *, const char *);
+static void cmd_link(struct client *, const char *);
+static void cmd_accept(struct client *, const char *);
+static void cmd_reject(struct client *, const char *);
+static void cmd_supersede(struct client *, const char *);
+static void cmd_draft(struct client *, const char *);
+static void cmd_commit(struct client *, const char *);
+static void cmd_why(struct client *, const char *);
+static void cmd_decisions(struct client *, const char *);
+static void cmd_follow(struct client *, const char *);
+static void cmd_who(struct client *, const char *);
+static void cmd_since(struct client *, const char *);
+static void cmd_chat(struct client *, const char *);
+static void cmd_help(struct client *, const char *);
+
+const struct cmd_entry cmd_table[] = {
+    {"decide", "[TITLE]", "draft a decision record from this discussion",
+        cmd_decide},
+    {"question", "TEXT", "add an open question (to the draft, or the list)",
+        cmd_question},
+    {"link", "", "add my selection to the draft as a code range", cmd_link},
+    {"accept", "", "accept the draft and commit it", cmd_accept},
+    {"reject", "", "reject the draft and commit it", cmd_reject},
+    {"supersede", "N", "draft a decision that supersedes record N",
+        cmd_supersede},
+    {"draft", "", "open the newest draft (also Ctrl-D)", cmd_draft},
+    {"commit", "", "commit the files saved since the last commit", cmd_commit},
+    {"why", "", "the decisions behind the cursor's line", cmd_why},
+    {"decisions", "", "list the decision records", cmd_decisions},
+    {"follow", "NAME", "my view follows NAME's (any move stops)", cmd_follow},
+    {"who", "", "who is here, where, and who follows whom", cmd_who},
+    {"since", "", "what happened since my last visit", cmd_since},
+    {"chat", "", "the whole chat history", cmd_chat},
+    {"help", "", "keys and commands", cmd_help},
+};
+const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
+
+/* Run "NAME ARG" typed in full (the palette, or tests). */
+void
+cmd_run(struct client *c, const char *line)
+{
+	const char *arg;
+	size_t n, i;
+
+	while (*line == ' ')
+		line++;
+	n = strcspn(line, " ");
+	for (arg = line + n; *arg == ' '; arg++)
+		;
+	for (i = 0; i < cmd_count; i++) {
+		if (strlen(cmd_table[i].name) == n &&
+		    strncmp(cmd_table[i].name, line, n) == 0) {
+			cmd_table[i].handler(c, arg);
+			return;
+		}
+	}
+	server_client_notice(c, "no such command: %.*s", (int)n, line);
+}
+
+static void
+cmd_decide(struct client *c, const char *arg)
+{
+	decision_start(c, arg, 0);
+}
+
+static void
+cmd_question(struct client *c, const char *arg)
+{
+	decision_question(c, arg);
+}
+
+static void
+cmd_link(struct client *c, const char *arg)
+{
+	decision_link(c);
+}
+
+static void
+cmd_accept(struct client *c, const char *arg)
+{
+	decision_finish(c, 1);
+}
+
+static void
+cmd_reject(struct client *c, const char *arg)
+{
+	decision_finish(c, 0);
+}
+
+static void
+cmd_supersede(struct client *c, const char *arg)
+{
+	char *end;
+	unsigned long n;
+
+	while (*arg == ' ')
+		arg++;
+	if (strncasecmp(arg, "ADR-", 4) == 0)
+		arg += 4;
+	n = strtoul(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || n == 0 || n > 99999 ||
+	    (*end != '\0' && *end != ' ')) {
+		server_client_notice(c, "usage: supersede N (a record number)");
+		return;
+	}
+	decision_start(c, end, (unsigned)n);
+}
+
+static void
+cmd_draft(struct client *c, const char *arg)
+{
+	decision_open(c);
+}
+
+static void
+cmd_commit(struct client *c, const char *arg)
+{
+	while (*arg == ' ')
+		arg++;
+	if (*arg != '\0')
+		decision_commit(c, arg);
+	else
+		decision_commit_ask(c);
+}
+
+static void
+cmd_why(struct client *c, const char *arg)
+{
+	struct doc *d = c->view.doc;
+	struct why_hit *hits;
+	size_t n, i, len, line = view_line(&c->view) + 1;
+	char *text, *err = NULL, *title;
+
+	if (*d->path == '\0') {
+		server_client_notice(c, "why: this buffer has no file");
+		return;
+	}
+	text = buffer_contents(d->buf, &len);
+	if (why_find(server->repo, d->path, line, text, len, &hits, &n, &err) ==
+	    -1) {
+		server_client_notice(c, "why: %s", err);
+		free(err);
+		free(text);
+		return;
+	}
+	free(text);
+	xasprintf(&title, "Why %s:%zu", d->path, line);
+	popup_open(&c->popup, title);
+	free(title);
+	for (i = 0; i < n; i++) {
+		popup_add(&c->popup, "%c%s %s %s", POPUP_BOLD, hits[i].id,
+		    hits[i].status != NULL ? hits[i].status : "?",
+		    hits[i].title != NULL ? hits[i].title : "");
+		if (hits[i].file != NULL)
+			popup_add(&c->popup, "  %s", hits[i].file);
+		if (hits[i].how != NULL)
+			popup_add(&c->popup, "  %s", hits[i].how);
+	}
+	if (n == 0)
+		popup_add(&c->popup, "No recorded decision covers this line.");
+	why_hits_free(hits, n);
+	server_client_popup(c);
+}
+
+static void
+cmd_decisions(struct client *c, const char *arg)
+{
+	struct why_record *recs;
+	struct draft *dr;
+	size_t n, i;
+	char *err = NULL;
+
+	if (why_records(server->repo, &recs, &n, &err) == -1) {
+		server_client_notice(c, "decisions: %s", err);
+		free(err);
+		return;
+	}
+	popup_open(&c->popup, "Decisions");
+	for (i = 0; i < n; i++) {
+		popup_add(&c->popup, "%04u  %s  %s  %s", recs[i].number,
+		    record_state_name(recs[i].rec.state),
+		    recs[i].rec.date != NULL ? recs[i].rec.date : "-",
+		    recs[i].rec.title != NULL ? recs[i].rec.title : "");
+	}
+	if (n == 0)
+		popup_add(&c->popup, "No decision records yet: decide starts "
+		                     "one.");
+	TAILQ_FOREACH (dr, &server->drafts, entry)
+		popup_add(&c->popup, "(draft in progress: ADR-%04u %s)",
+		    dr->number, dr->title);
+	why_records_free(recs, n);
+	server_client_popup(c);
+}
+
+static void
+cmd_follow(struct client *c, const char *arg)
+{
+	struct client *o, *found = NULL;
+	size_t n;
+
+	while (*arg == ' ')
+		arg++;
+	if (*arg == '\0') {
+		if (c->following != NULL)
+			server_client_notice(
+			    c, "stopped following %s", c->following->name);
+		else
+			server_client_notice(c, "usage: follow NAME");
+		c->following = NULL;
+		return;
+	}
+	n = strlen(arg);
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (o == c || !o->ready || o->closing)
+			continue;
+		if (strncasecmp(o->name, arg, n) == 0) {
+			found = o;
+			break;
+		}
+	}
+	if (found == NULL) {
+		server_client_notice(c, "nobody here is called %s", arg);
+		return;
+	}
+	/* No circles: following someone who follows me ends theirs. */
+	if (found->following == c) {
+		found->following = NULL;
+		server_client_notice(found,
+		    "stopped following %s: they "
+		    "follow you now",
+		    c->name);
+	}
+	c->following = found;
+	c->view.selecting = 0;
+	server_client_notice(c, "following %s (any move stops)", found->name);
+}
+
+static void
+cmd_who(struct client *c, const char *arg)
+{
+	struct client *o;
+
+	popup_open(&c->popup, "Who is here");
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (!o->ready || o->closing)
+			continue;
+		popup_add(&c->popup, "%s  %s:%zu%s%s", o->name,
+		    *o->view.doc->path != '\0' ? o->view.doc->path : "-",
+		    view_line(&o->view) + 1,
+		    o->following != NULL ? "  following " : "",
+		    o->following != NULL ? o->following->name : "");
+	}
+	server_client_popup(c);
+}
+
+static void
+cmd_since(struct client *c, const char *arg)
+{
+	chat_since(c, 0);
+}
+
+static void
+cmd_chat(struct client *c, const char *arg)
+{
+	chat_history(c);
+}
+
+static void
+cmd_help(struct client *c, const char *arg)
+{
+	static const char *keys[] = {
+	    "Arrows, Home/End, PgUp/PgDn  move (with Shift: select)",
+	    "Ctrl-S  save            Ctrl-Q  leave (the session goes on)",
+	    "Ctrl-Z  undo my change  Ctrl-Y  redo",
+	    "Ctrl-C  copy  Ctrl-X  cut  Ctrl-V  paste (my own clipboard)",
+	    "Ctrl-F  find            Ctrl-G  go to line",
+	    "Ctrl-O  open a file     Ctrl-R  reload from disk",
+	    "Ctrl-T  say something   Ctrl-D  open the newest draft",
+	    "Ctrl-P  commands        Esc     cancel",
+	};
+	size_t i;
+
+	popup_open(&c->popup, "Help");
+	popup_add(&c->popup, "%cKeys", POPUP_BOLD);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		popup_add(&c->popup, "  %s", keys[i]);
+	popup_add(&c->popup, "%cCommands (Ctrl-P)", POPUP_BOLD);
+	for (i = 0; i < cmd_count; i++)
+		popup_add(&c->popup, "  %s%s%-*s %s", cmd_table[i].name,
+		    *cmd_table[i].args != '\0' ? " " : "",
+		    (int)(20 - strlen(cmd_table[i].name)), cmd_table[i].args,
+		    cmd_table[i].help);
+	server_client_popup(c);
+}
