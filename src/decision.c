@@ -235,11 +235,12 @@ decision_dir(void)
 {
 	char *abs, *data = NULL, *dir, *err = NULL;
 	size_t len;
+	mode_t mode;
 	struct stat sb;
 
 	xasprintf(&abs, "%s.adr-dir", server->repo->workdir);
 	if (lstat(abs, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		if (file_load(abs, &data, &len, NULL, NULL, &err) == 0) {
+		if (file_load(abs, &data, &len, &mode, NULL, &err) == 0) {
 			data = xrealloc(data, len + 1);
 			data[len] = '\0';
 		}

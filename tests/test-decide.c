@@ -1212,6 +1212,58 @@ test_supersede(void **state)
 }
 
 /*
+ * A repository kept with adr-tools: .adr-dir names the directory, one
+ * record was superseded (adr-tools spells it "Superceded"). moot decisions
+ * lists all three correctly, and decide numbers the next one 0004 there.
+ */
+static void
+test_adr_tools_numbering(void **state)
+{
+	static const char two[] =
+	    "# 2. Use plain files\n\nDate: 2024-02-01\n\n## Status\n\n"
+	    "Superceded by [3. Use sqlite](0003-use-sqlite.md)\n\n"
+	    "## Context\n\nFiles are simple.\n";
+	static const char three[] =
+	    "# 3. Use sqlite\n\nDate: 2024-03-01\n\n## Status\n\n"
+	    "Accepted\n\nSupercedes [2. Use plain files](0002-use-plain-files"
+	    ".md)\n\n## Context\n\nFiles lose data.\n";
+	struct sess s;
+	char *out, *rec;
+	int status;
+
+	memset(&s, 0, sizeof s);
+	s.repo = h_repo_create("README.md", "demo\n", ".adr-dir",
+	    "doc/architecture/decisions\n",
+	    "doc/architecture/decisions/0001-record-architecture-decisions.md",
+	    adr_tools_0001,
+	    "doc/architecture/decisions/0002-use-plain-files.md", two,
+	    "doc/architecture/decisions/0003-use-sqlite.md", three, NULL);
+
+	out = moot(s.repo, "decisions", NULL, &status);
+	assert_int_equal(status, 0);
+	assert_string_equal(out,
+	    "0001  accepted  2024-01-15  Record architecture decisions\n"
+	    "0002  superseded  2024-02-01  Use plain files\n"
+	    "0003  accepted  2024-03-01  Use sqlite\n");
+	free(out);
+
+	start_alice(&s, ALICE, "Alice Liddell", "README.md");
+	run_cmd(s.a, "decide Keep the journal in WAL mode");
+	wait_status(s.a,
+	    " doc/architecture/decisions/0004-keep-the-journal-in-wal-mode.md");
+	wait_notice(s.a, "ADR-0004 drafted");
+	rec = h_read_file(s.repo,
+	    "doc/architecture/decisions/0004-keep-the-journal-in-wal-mode.md",
+	    NULL);
+	assert_has(rec, "# 4. Keep the journal in WAL mode\n");
+	assert_line(rec, "- Status: proposed");
+	free(rec);
+	/* Nothing was written to the default directory. */
+	assert_false(h_run(s.repo, "test", "-e", "doc/adr", NULL) == 0);
+	h_pass();
+}
+
+/*
  * After an accepted decision, Bob and Alice edit and save a file; Alice's
  * `commit` records it with Refs and Bob as co-author; `moot why` on a
  * changed line finds the decision through the Refs.
@@ -1931,6 +1983,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reject, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_supersede, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_adr_tools_numbering, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_commit_with_refs, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
