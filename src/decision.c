@@ -689,7 +689,10 @@ decision_open(struct client *c)
 		return;
 	}
 	c->following = NULL;
-	server_client_show(c, d);
+	if (c->view.doc != d) {
+		server_client_show(c, d);
+		decision_cursor_at(c, "## Context\n");
+	}
 }
 
 /* Change a draft's text as c (an edit like any other). */

@@ -1015,6 +1015,75 @@ test_chat_persists_and_inert(void **state)
 }
 
 /*
+ * A draft survives kill -9 of the daemon: its text with what Bob typed,
+ * and who typed it; after the restart Alice accepts it and Bob is a
+ * co-author, known from the journal alone.
+ */
+static void
+test_draft_kill9(void **state)
+{
+	static const char *rec = "doc/adr/0001-survive-a-crash.md";
+	struct sess s;
+	char *out, *text;
+
+	memset(&s, 0, sizeof s);
+	s.repo = h_repo_create(
+	    "README.md", "first line\nsecond line\nthird line\n", NULL);
+	start_two(&s, "README.md");
+	say(s.a, "what if the daemon dies?");
+	run_cmd(s.a, "decide Survive a crash");
+	wait_notice(s.a, "ADR-0001 drafted");
+	wait_notice(s.b, "started ADR-0001");
+	h_key(s.b, "C-d");
+	wait_status(s.b, " doc/adr/0001-survive-a-crash.md");
+	/* Ctrl-D puts Bob in the Context section too. */
+	h_send(s.b, "Bob typed this before the crash");
+	h_wait(s.a, "Bob typed this before the crash", WAIT);
+
+	assert_int_equal(kill(h_daemon_pid(s.d), SIGKILL), 0);
+	assert_int_equal(h_daemon_stop(s.d), -1);
+	h_until(s.a, is_closed, NULL, WAIT);
+	h_until(s.b, is_closed, NULL, WAIT);
+	h_client_close(s.a);
+	h_client_close(s.b);
+	/* Unsaved: the file on disk is the pre-filled draft. */
+	text = h_read_file(s.repo, rec, NULL);
+	assert_lacks(text, "Bob typed this");
+	free(text);
+
+	s.d = h_daemon_start(s.repo);
+	s.port = h_daemon_port(s.d);
+	s.a = join(s.port, s.ka, "Alice");
+	/* Back after a visit: the since pop-up lists the draft. */
+	wait_popup(s.a, "Since your last visit");
+	wait_popup_line(s.a, "ADR-0001: Survive a crash "
+	                     "(doc/adr/0001-survive-a-crash.md)");
+	h_key(s.a, "Escape");
+	wait_status(s.a, " doc/adr/0001-survive-a-crash.md [+]");
+	h_wait(s.a, "Bob typed this before the crash", WAIT);
+	free(conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001",
+	    "Survive a crash"));
+
+	out = head_trailers(s.repo);
+	assert_line(out, "Decision-Id: ADR-0001");
+	assert_line(out, "Participant: " BOB);
+	assert_line(out, "Co-authored-by: " BOB);
+	assert_lacks(out, "Co-authored-by: " ALICE);
+	free(out);
+	/* head_trailers masks the Discussion value: read it whole. */
+	out = sh(s.repo, "git log -1 --format='%(trailers:key=Discussion)'");
+	assert_has(out, "Discussion: 1 chat message, ");
+	assert_has(out, " UTC, quoted in the record");
+	free(out);
+	text = h_read_file(s.repo, rec, NULL);
+	assert_has(text, "## Context\n\nBob typed this before the crash");
+	assert_line(text, "- Status: accepted");
+	assert_has(text, "> Alice Liddell (");
+	free(text);
+	h_pass();
+}
+
+/*
  * A question with no draft is noted (and `moot decisions --open` reads it
  * from the journal while the daemon runs); the next draft takes it in.
  */
@@ -1983,6 +2052,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reject, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_supersede, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_draft_kill9, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_adr_tools_numbering, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
