@@ -256,6 +256,7 @@ decision_dir(void)
 static int
 decision_mkdirs(const char *dir, char **err)
 {
+	struct stat sb;
 	char *abs, *p;
 
 	xasprintf(&abs, "%s%s/", server->repo->workdir, dir);
@@ -263,6 +264,15 @@ decision_mkdirs(const char *dir, char **err)
 		if (*p != '/')
 			continue;
 		*p = '\0';
+		/* No way out of the working tree through a symlink. */
+		if (lstat(abs, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+			xasprintf(err,
+			    "%s: not a directory of the repository "
+			    "(a file or a symlink is in the way)",
+			    dir);
+			free(abs);
+			return -1;
+		}
 		if (mkdir(abs, 0755) == -1 && errno != EEXIST) {
 			xasprintf(
 			    err, "cannot make %s: %s", dir, strerror(errno));

@@ -1333,6 +1333,31 @@ test_adr_tools_numbering(void **state)
 }
 
 /*
+ * .adr-dir naming a path through a symlink that leaves the working tree:
+ * decide refuses with a clear notice and makes nothing outside.
+ */
+static void
+test_decide_outside(void **state)
+{
+	struct sess s;
+	char *outside, *target;
+
+	memset(&s, 0, sizeof s);
+	outside = h_tmpdir("moot-outside");
+	s.repo =
+	    h_repo_create("README.md", "demo\n", ".adr-dir", "ext/adr\n", NULL);
+	assert_int_equal(h_run(s.repo, "ln", "-s", outside, "ext", NULL), 0);
+	start_alice(&s, ALICE, "Alice Liddell", "README.md");
+	run_cmd(s.a, "decide Escape the repository");
+	wait_notice(s.a, "ext/adr: not a directory of the repository");
+	wait_status(s.a, " README.md");
+	xasprintf(&target, "%s/adr", outside);
+	assert_int_not_equal(access(target, F_OK), 0);
+	free(target);
+	h_pass();
+}
+
+/*
  * After an accepted decision, Bob and Alice edit and save a file; Alice's
  * `commit` records it with Refs and Bob as co-author; `moot why` on a
  * changed line finds the decision through the Refs.
@@ -2054,6 +2079,8 @@ main(void)
 	        test_supersede, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_draft_kill9, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_decide_outside, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_adr_tools_numbering, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
