@@ -705,31 +705,35 @@ decision_open(struct client *c)
 	}
 }
 
-/* Change a draft's text as c (an edit like any other). */
+/* The three changes moot makes to a record's text. */
+enum decision_change { DECISION_QUESTION, DECISION_RANGE, DECISION_STATUS };
+
+/*
+ * Change a record's text as c (an edit like any other; NULL: moot's own,
+ * nobody's typing): add a question or a code range, or set its status.
+ */
 static void
-decision_rewrite(struct client *c, struct doc *d,
-    char *(*fn)(const char *, size_t, const void *, size_t *), const void *arg)
+decision_change(
+    struct client *c, struct doc *d, enum decision_change what, const void *arg)
 {
-	char *text, *out;
-	size_t len, outlen;
+	char *text, *out = NULL;
+	size_t len, outlen = 0;
 
 	text = decision_text(d, &len);
-	out = fn(text, len, arg, &outlen);
+	switch (what) {
+	case DECISION_QUESTION:
+		out = record_add_question(text, len, arg, &outlen);
+		break;
+	case DECISION_RANGE:
+		out = record_add_range(text, len, arg, &outlen);
+		break;
+	case DECISION_STATUS:
+		out = record_set_status(text, len, arg, &outlen);
+		break;
+	}
 	doc_replace(d, c, out, outlen);
 	free(out);
 	free(text);
-}
-
-static char *
-decision_add_question(const char *t, size_t len, const void *arg, size_t *out)
-{
-	return record_add_question(t, len, arg, out);
-}
-
-static char *
-decision_add_range(const char *t, size_t len, const void *arg, size_t *out)
-{
-	return record_add_range(t, len, arg, out);
 }
 
 void
@@ -754,7 +758,7 @@ decision_question(struct client *c, const char *text)
 			free(err);
 			return;
 		}
-		decision_rewrite(c, d, decision_add_question, text);
+		decision_change(c, d, DECISION_QUESTION, text);
 		server_client_notice(
 		    c, "question added to ADR-%04u", dr->number);
 		return;
@@ -800,7 +804,7 @@ decision_link(struct client *c)
 		server_client_notice(c, "%s", err);
 		free(err);
 	} else {
-		decision_rewrite(c, d, decision_add_range, &rr);
+		decision_change(c, d, DECISION_RANGE, &rr);
 		dr->ranges = xrealloc(
 		    dr->ranges, strlen(dr->ranges) + strlen(range) + 2);
 		strcat(dr->ranges, range);
@@ -920,19 +924,14 @@ decision_supersede(
     const char *file, const struct draft *dr, const char *title, char **err)
 {
 	struct doc *d;
-	char *status, *text, *out;
+	char *status;
 	const char *name = strrchr(dr->path, '/');
-	size_t len, outlen;
 
 	if ((d = doc_open(file, err)) == NULL)
 		return -1;
 	xasprintf(&status, "superseded by [%u. %s](%s)", dr->number, title,
 	    name != NULL ? name + 1 : dr->path);
-	text = decision_text(d, &len);
-	out = record_set_status(text, len, status, &outlen);
-	doc_replace(d, NULL, out, outlen);
-	free(out);
-	free(text);
+	decision_change(NULL, d, DECISION_STATUS, status);
 	free(status);
 	return doc_save(d, 1, err) == 0 ? 0 : -1;
 }
@@ -1060,7 +1059,7 @@ decision_finish(struct client *c, int accept)
 	struct editor *e;
 	struct record rec;
 	struct doc *d;
-	char *err = NULL, *text, *status, *subject, *body, *msg, *s, *line;
+	char *err = NULL, *text, *subject, *body, *msg, *s, *line;
 	char *old_file = NULL, *old_title = NULL, *missing = NULL, *title;
 	char *save, id[41], *renumbered = NULL;
 	const char *paths[2], *what = accept ? "accepted" : "rejected";
@@ -1119,14 +1118,7 @@ decision_finish(struct client *c, int accept)
 	}
 
 	/* The status, in the record and on disk. */
-	s = xstrdup(what);
-	text = decision_text(d, &len);
-	save = text;
-	status = record_set_status(text, len, s, &len);
-	free(s);
-	free(save);
-	doc_replace(d, NULL, status, len);
-	free(status);
+	decision_change(NULL, d, DECISION_STATUS, what);
 	if (doc_save(d, 1, &err) != 0) {
 		server_client_notice(c, "%s", err);
 		free(err);

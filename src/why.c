@@ -20,7 +20,7 @@
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
-#include "utf8.h"
+#include "server.h"
 #include "why.h"
 
 #define WHY_RECORD_MAX (1024 * 1024)     /* bytes of a record read */
@@ -88,37 +88,12 @@ why_git_error(char **err, const char *what)
 	    e != NULL && e->message != NULL ? e->message : "unknown error");
 }
 
-/*
- * A copy of s safe to print on a terminal: each ASCII control byte shown
- * as ^X (DEL as ^?), C1 control characters and invalid UTF-8 bytes as '?'.
- */
+/* A copy of s safe to print on a terminal, shown as the editor shows
+ * names (render_inert: ^[, \xff, <U+0085>); "" for NULL. */
 static char *
 why_inert(const char *s)
 {
-	const unsigned char *p;
-	size_t len, i, n, used = 0;
-	uint32_t cp;
-	char *out;
-
-	if (s == NULL)
-		return xstrdup("");
-	p = (const unsigned char *)s;
-	len = strlen(s);
-	out = xmalloc(len * 2 + 1);
-	for (i = 0; i < len; i += n) {
-		n = utf8_decode(p + i, len - i, &cp);
-		if (p[i] < 0x20 || p[i] == 0x7f) {
-			out[used++] = '^';
-			out[used++] = p[i] == 0x7f ? '?' : (char)(p[i] + '@');
-		} else if (cp == UTF8_INVALID || (cp >= 0x80 && cp < 0xa0))
-			out[used++] = '?';
-		else {
-			memcpy(out + used, p + i, n);
-			used += n;
-		}
-	}
-	out[used] = '\0';
-	return out;
+	return render_inert(s != NULL ? s : "");
 }
 
 /* Print s made inert. */
