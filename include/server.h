@@ -270,7 +270,24 @@ struct client {
 };
 TAILQ_HEAD(clients, client);
 
+/* The command line of `moot serve` (moot.c fills in the defaults). */
+#define SERVER_MAX_FILE_SIZE (1024ULL * 1024 * 1024) /* --max-file-size */
+#define SERVER_MAX_PASTE (16ULL * 1024 * 1024)       /* --max-paste */
+#define SERVER_PASTE_BUDGET (64ULL * 1024 * 1024)    /* --paste-budget */
+struct server_options {
+	const char *dir;
+	const char *listen;
+	int demo;
+	int durable; /* journal with synchronous=FULL */
+	int verbose;
+	int trust_tree_hooks;   /* run git hooks that live in the work tree */
+	uint64_t max_file_size; /* larger files are refused */
+	uint64_t max_paste;     /* bytes of one person's unfinished paste */
+	uint64_t paste_budget;  /* bytes of everyone's unfinished pastes */
+};
+
 struct server {
+	struct server_options opts; /* the command line, with defaults */
 	struct loop *loop;
 	struct repo *repo;
 	int listen_fd;
@@ -303,13 +320,6 @@ struct server {
 extern struct server *server;
 
 /* server.c */
-struct server_options {
-	const char *dir;
-	const char *listen;
-	int demo;
-	int durable; /* journal with synchronous=FULL */
-	int verbose;
-};
 int server_main(const struct server_options *);
 void server_redraw_all(void);
 void server_redraw_doc(struct doc *);

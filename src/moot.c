@@ -2,8 +2,10 @@
  * Parses options and hands over to the part that does the work. */
 #include "moot.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,9 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: moot serve [-C DIR] [--listen ADDR:PORT] [--demo] [-v]\n"
+	    "                  [--durable] [--trust-tree-hooks] "
+	    "[--max-file-size SIZE]\n"
+	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
 	    "       moot decisions [-C DIR] [--open]\n"
 	    "       moot why FILE:LINE [-C DIR]\n"
 	    "       moot --help | --version\n"
@@ -35,9 +40,67 @@ usage(FILE *f)
 	    "  --open              (decisions) the open questions instead\n"
 	    "  --durable           make each journal write survive power loss\n"
 	    "                      (slower; default: survive a crash of moot)\n"
+	    "  --trust-tree-hooks  run git hooks that live in the working "
+	    "tree\n"
+	    "                      (anyone who may edit can change them)\n"
+	    "  --max-file-size SIZE  refuse to open larger files (default 1G)\n"
+	    "  --max-paste SIZE    the largest paste one person may send\n"
+	    "                      (default 16M)\n"
+	    "  --paste-budget SIZE unfinished pastes of everyone together\n"
+	    "                      (default 64M)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
+}
+
+/* A size: digits, then K, M, G or T (powers of 1024), an optional B. */
+static int
+moot_size(const char *opt, const char *s, uint64_t *out)
+{
+	unsigned long long n;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	n = strtoull(s, &end, 10);
+	if (errno != 0)
+		goto bad;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	}
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end != '\0' || n == 0 || n > (UINT64_MAX >> shift))
+		goto bad;
+	*out = (uint64_t)n << shift;
+	return 0;
+bad:
+	fprintf(stderr,
+	    "moot serve: %s wants a size above 0 such as 512K, 16M or 1G, "
+	    "not '%s'\n",
+	    opt, s);
+	return -1;
 }
 
 static int
@@ -48,11 +111,18 @@ moot_serve(int argc, char **argv)
 	    {"demo", no_argument, NULL, 'd'},
 	    {"durable", no_argument, NULL, 'D'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"trust-tree-hooks", no_argument, NULL, 'H'},
+	    {"max-file-size", required_argument, NULL, 'F'},
+	    {"max-paste", required_argument, NULL, 'P'},
+	    {"paste-budget", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
 
 	memset(&o, 0, sizeof o);
+	o.max_file_size = SERVER_MAX_FILE_SIZE;
+	o.max_paste = SERVER_MAX_PASTE;
+	o.paste_budget = SERVER_PASTE_BUDGET;
 	optind = 1;
 	while (
 	    (ch = getopt_long(argc, argv, "C:l:dvh", longopts, NULL)) != -1) {
@@ -71,6 +141,24 @@ moot_serve(int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case 'H':
+			o.trust_tree_hooks = 1;
+			break;
+		case 'F':
+			if (moot_size("--max-file-size", optarg,
+			        &o.max_file_size) == -1)
+				return 2;
+			break;
+		case 'P':
+			if (moot_size("--max-paste", optarg, &o.max_paste) ==
+			    -1)
+				return 2;
+			break;
+		case 'B':
+			if (moot_size("--paste-budget", optarg,
+			        &o.paste_budget) == -1)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);

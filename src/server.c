@@ -583,6 +583,7 @@ server_main(const struct server_options *o)
 		dir = xstrdup(o->dir != NULL ? o->dir : ".");
 
 	server = xcalloc(1, sizeof *server);
+	server->opts = *o;
 	TAILQ_INIT(&server->docs);
 	TAILQ_INIT(&server->clients);
 	TAILQ_INIT(&server->places);

@@ -603,7 +603,18 @@ h_daemon_parse_port(struct h_daemon *d)
 struct h_daemon *
 h_daemon_start(const char *repo)
 {
+	return h_daemon_start_args(repo, (char *)NULL);
+}
+
+/* The daemon with more arguments after `serve -C REPO --listen ...`,
+ * ended by NULL. */
+struct h_daemon *
+h_daemon_start_args(const char *repo, ...)
+{
 	struct h_daemon *d;
+	const char *argv[32], *arg;
+	va_list ap;
+	int argc = 0;
 	const char *moot = h_moot_path();
 	char *home;
 	int pfd[2], logfd, nullfd;
@@ -622,6 +633,21 @@ h_daemon_start(const char *repo)
 	if (pipe(pfd) != 0)
 		fail_msg("pipe: %s", strerror(errno));
 
+	argv[argc++] = moot;
+	argv[argc++] = "serve";
+	argv[argc++] = "-C";
+	argv[argc++] = repo;
+	argv[argc++] = "--listen";
+	argv[argc++] = "127.0.0.1:0";
+	va_start(ap, repo);
+	while ((arg = va_arg(ap, const char *)) != NULL) {
+		if (argc == (int)(sizeof argv / sizeof argv[0]) - 1)
+			fail_msg("h_daemon_start_args: too many arguments");
+		argv[argc++] = arg;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+
 	fflush(NULL);
 	if ((d->pid = fork()) == -1)
 		fail_msg("fork: %s", strerror(errno));
@@ -637,8 +663,7 @@ h_daemon_start(const char *repo)
 		unsetenv("SSH_AUTH_SOCK");
 		/* Sanitizer builds: do not hoard freed memory (RSS checks). */
 		setenv("ASAN_OPTIONS", "quarantine_size_mb=16", 0);
-		execl(moot, moot, "serve", "-C", repo, "--listen",
-		    "127.0.0.1:0", (char *)NULL);
+		execv(moot, (char *const *)argv);
 		fprintf(
 		    stderr, "harness: exec %s: %s\n", moot, strerror(errno));
 		_exit(127);

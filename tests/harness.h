@@ -75,6 +75,8 @@ char *h_key_create(const char *, const char *);
  * had to be killed or died by a signal).
  */
 struct h_daemon *h_daemon_start(const char *);
+/* h_daemon_start with more arguments for `moot serve`, ended by NULL. */
+struct h_daemon *h_daemon_start_args(const char *, ...);
 int h_daemon_port(struct h_daemon *);
 pid_t h_daemon_pid(struct h_daemon *);
 const char *h_daemon_stdout(struct h_daemon *);
