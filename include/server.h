@@ -115,11 +115,21 @@ enum client_mode {
 	CLIENT_POPUP    /* a pop-up over the text (help, who, since, why...) */
 };
 
+/*
+ * What a key or a palette command needs, checked at one place
+ * (server_client_allowed) before it runs: a refused one does nothing and
+ * the person is told why.
+ */
+#define CMD_EDIT 0x1      /* changes the text of a document */
+#define CMD_JOURNAL 0x2   /* adds session records (chat, drafts, ...) */
+#define CMD_BROADCAST 0x4 /* shows something to everyone (rate-limited) */
+
 /* A palette command: one row of the table in cmd.c. */
 struct cmd_entry {
 	const char *name; /* "decide" */
 	const char *args; /* "[TITLE]", "TEXT", "NAME", "" */
 	const char *help; /* one line */
+	int flags;        /* CMD_* */
 	void (*handler)(struct client *, const char *arg); /* arg: "" if none */
 };
 
@@ -333,6 +343,7 @@ void server_client_read(struct client *);
 void server_client_key(struct client *, const struct key_event *);
 void server_client_notice(struct client *, const char *, ...)
     __printflike(2, 3);
+int server_client_allowed(struct client *, int flags);
 int server_client_flush(struct client *);
 
 /* doc.c */
@@ -466,6 +477,7 @@ int popup_scroll(struct popup *, const struct key_event *, unsigned height);
 extern const struct cmd_entry cmd_table[];
 extern const size_t cmd_count;
 void cmd_run(struct client *, const char *line);
+void cmd_exec(struct client *, const struct cmd_entry *, const char *arg);
 
 /* picker.c */
 void picker_open(struct picker *, char **files, size_t nfiles);

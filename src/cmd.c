@@ -31,25 +31,38 @@ static void cmd_help(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
-        cmd_decide},
+        CMD_EDIT | CMD_JOURNAL | CMD_BROADCAST, cmd_decide},
     {"question", "TEXT", "add an open question (to the draft, or the list)",
-        cmd_question},
-    {"link", "", "add my selection to the draft as a code range", cmd_link},
-    {"accept", "", "accept the draft and commit it", cmd_accept},
-    {"reject", "", "reject the draft and commit it", cmd_reject},
+        CMD_JOURNAL | CMD_BROADCAST, cmd_question},
+    {"link", "", "add my selection to the draft as a code range",
+        CMD_EDIT | CMD_JOURNAL, cmd_link},
+    {"accept", "", "accept the draft and commit it",
+        CMD_EDIT | CMD_JOURNAL | CMD_BROADCAST, cmd_accept},
+    {"reject", "", "reject the draft and commit it",
+        CMD_EDIT | CMD_JOURNAL | CMD_BROADCAST, cmd_reject},
     {"supersede", "N", "draft a decision that supersedes record N",
-        cmd_supersede},
-    {"draft", "", "open the newest draft (also Ctrl-D)", cmd_draft},
-    {"commit", "", "commit the files saved since the last commit", cmd_commit},
-    {"why", "", "the decisions behind the cursor's line", cmd_why},
-    {"decisions", "", "list the decision records", cmd_decisions},
-    {"follow", "NAME", "my view follows NAME's (any move stops)", cmd_follow},
-    {"who", "", "who is here, where, and who follows whom", cmd_who},
-    {"since", "", "what happened since my last visit", cmd_since},
-    {"chat", "", "the whole chat history", cmd_chat},
-    {"help", "", "keys and commands", cmd_help},
+        CMD_EDIT | CMD_JOURNAL | CMD_BROADCAST, cmd_supersede},
+    {"draft", "", "open the newest draft (also Ctrl-D)", 0, cmd_draft},
+    {"commit", "", "commit the files saved since the last commit",
+        CMD_JOURNAL | CMD_BROADCAST, cmd_commit},
+    {"why", "", "the decisions behind the cursor's line", 0, cmd_why},
+    {"decisions", "", "list the decision records", 0, cmd_decisions},
+    {"follow", "NAME", "my view follows NAME's (any move stops)", 0,
+        cmd_follow},
+    {"who", "", "who is here, where, and who follows whom", 0, cmd_who},
+    {"since", "", "what happened since my last visit", 0, cmd_since},
+    {"chat", "", "the whole chat history", 0, cmd_chat},
+    {"help", "", "keys and commands", 0, cmd_help},
 };
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
+
+/* Run one command, if what it needs is allowed to c just now. */
+void
+cmd_exec(struct client *c, const struct cmd_entry *cmd, const char *arg)
+{
+	if (server_client_allowed(c, cmd->flags))
+		cmd->handler(c, arg);
+}
 
 /* Run "NAME ARG" typed in full (the palette, or tests). */
 void
@@ -66,7 +79,7 @@ cmd_run(struct client *c, const char *line)
 	for (i = 0; i < cmd_count; i++) {
 		if (strlen(cmd_table[i].name) == n &&
 		    strncmp(cmd_table[i].name, line, n) == 0) {
-			cmd_table[i].handler(c, arg);
+			cmd_exec(c, &cmd_table[i], arg);
 			return;
 		}
 	}

@@ -207,14 +207,20 @@ server_client_popup(struct client *c)
 	c->dirty = 1;
 }
 
-/* Whether the person may change the document; tells them if not. */
-static int
-server_client_editable(struct client *c)
+/*
+ * The one place that decides whether c may do something that needs flags
+ * (CMD_*: a key or a palette command). Returns 1, or 0 after telling them
+ * why not.
+ */
+int
+server_client_allowed(struct client *c, int flags)
 {
-	if (!c->view.doc->readonly)
-		return 1;
-	server_client_notice(c, "%s is read-only", c->view.doc->path);
-	return 0;
+	if ((flags & CMD_EDIT) && c->view.doc != NULL &&
+	    c->view.doc->readonly) {
+		server_client_notice(c, "%s is read-only", c->view.doc->path);
+		return 0;
+	}
+	return 1;
 }
 
 /* The next undo group starts unless this edit continues the last one:
@@ -271,8 +277,6 @@ server_client_type(struct client *c, const char *s, size_t len)
 {
 	size_t from, to;
 
-	if (!server_client_editable(c))
-		return;
 	if (view_selection(&c->view, &from, &to))
 		server_client_replace(c, from, to, s, len, 1);
 	else
@@ -287,8 +291,6 @@ server_client_erase(struct client *c, int forward)
 	struct view *v = &c->view;
 	size_t from, to;
 
-	if (!server_client_editable(c))
-		return;
 	if (view_selection(v, &from, &to)) {
 		server_client_replace(c, from, to, NULL, 0, 1);
 		return;
@@ -323,8 +325,6 @@ server_client_copy(struct client *c, int cut)
 {
 	size_t from, to;
 
-	if (cut && !server_client_editable(c))
-		return;
 	server_client_copy_range(c, &from, &to);
 	if (from == to) {
 		server_client_notice(c, "nothing to copy");
@@ -347,8 +347,6 @@ server_client_put(struct client *c, const char *s, size_t len)
 {
 	size_t from, to;
 
-	if (!server_client_editable(c))
-		return;
 	if (!view_selection(&c->view, &from, &to))
 		from = to = c->view.cursor;
 	server_client_replace(c, from, to, s, len, 1);
@@ -409,6 +407,8 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		break;
 	case KEYC_ENTER:
 		c->mode = CLIENT_EDIT;
+		if (!server_client_allowed(c, CMD_JOURNAL | CMD_BROADCAST))
+			break;
 		text = xstrdup(p->text);
 		if (mode == CLIENT_CHAT)
 			chat_say(c, text);
@@ -462,7 +462,7 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 		}
 		c->mode = CLIENT_EDIT;
 		copy = xstrdup(arg);
-		cmd->handler(c, copy);
+		cmd_exec(c, cmd, copy);
 		free(copy);
 		break;
 	default:
@@ -499,9 +499,10 @@ server_client_paste_done(struct client *c)
 		} else
 			s[j++] = s[i];
 	}
-	if (c->mode == CLIENT_EDIT && j > 0)
-		server_client_put(c, s, j);
-	else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT) {
+	if (c->mode == CLIENT_EDIT && j > 0) {
+		if (server_client_allowed(c, CMD_EDIT))
+			server_client_put(c, s, j);
+	} else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT) {
 		/* One line: newlines become spaces. */
 		for (i = 0; i < j; i++)
 			server_client_prompt_add(
@@ -732,9 +733,41 @@ server_client_move(struct client *c, const struct key_event *k)
 }
 
 static void
-server_client_ctrl_key(struct client *c, uint32_t key)
+server_client_key_type(struct client *c, const struct key_event *k)
 {
-	switch (key) {
+	char utf8[4];
+	size_t len;
+
+	switch (k->code) {
+	case KEYC_CHAR:
+		if ((len = utf8_encode(k->cp, utf8)) > 0)
+			server_client_type(c, utf8, len);
+		break;
+	case KEYC_ENTER:
+		server_client_type(c, "\n", 1);
+		break;
+	case KEYC_TAB:
+		server_client_type(c, "\t", 1);
+		break;
+	}
+}
+
+static void
+server_client_key_erase(struct client *c, const struct key_event *k)
+{
+	server_client_erase(c, k->code == KEYC_DELETE);
+}
+
+static void
+server_client_key_esc(struct client *c, const struct key_event *k)
+{
+	view_select_clear(&c->view);
+}
+
+static void
+server_client_key_ctrl(struct client *c, const struct key_event *k)
+{
+	switch (k->cp) {
 	case 's':
 		server_client_save(c);
 		break;
@@ -742,16 +775,12 @@ server_client_ctrl_key(struct client *c, uint32_t key)
 		server_client_open_picker(c);
 		break;
 	case 'z':
-		server_client_undo(c, 0);
-		break;
 	case 'y':
-		server_client_undo(c, 1);
+		server_client_undo(c, k->cp == 'y');
 		break;
 	case 'c':
-		server_client_copy(c, 0);
-		break;
 	case 'x':
-		server_client_copy(c, 1);
+		server_client_copy(c, k->cp == 'x');
 		break;
 	case 'v':
 		if (c->clipboard == NULL)
@@ -782,6 +811,38 @@ server_client_ctrl_key(struct client *c, uint32_t key)
 	}
 }
 
+/*
+ * The keys of the editing mode that do something other than move: one row
+ * each, with what they need (checked by server_client_allowed before the
+ * handler runs). A row with cp 0 matches any key of that code.
+ */
+static const struct server_client_key {
+	int code;    /* KEYC_* */
+	uint32_t cp; /* for KEYC_CTRL: the letter */
+	int flags;   /* CMD_* */
+	void (*fn)(struct client *, const struct key_event *);
+} server_client_keys[] = {
+    {KEYC_CHAR, 0, CMD_EDIT, server_client_key_type},
+    {KEYC_ENTER, 0, CMD_EDIT, server_client_key_type},
+    {KEYC_TAB, 0, CMD_EDIT, server_client_key_type},
+    {KEYC_BACKSPACE, 0, CMD_EDIT, server_client_key_erase},
+    {KEYC_DELETE, 0, CMD_EDIT, server_client_key_erase},
+    {KEYC_ESC, 0, 0, server_client_key_esc},
+    {KEYC_CTRL, 's', CMD_JOURNAL, server_client_key_ctrl},
+    {KEYC_CTRL, 'o', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 'z', CMD_EDIT, server_client_key_ctrl},
+    {KEYC_CTRL, 'y', CMD_EDIT, server_client_key_ctrl},
+    {KEYC_CTRL, 'c', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 'x', CMD_EDIT, server_client_key_ctrl},
+    {KEYC_CTRL, 'v', CMD_EDIT, server_client_key_ctrl},
+    {KEYC_CTRL, 'f', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 'g', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 'r', CMD_EDIT | CMD_JOURNAL, server_client_key_ctrl},
+    {KEYC_CTRL, 'p', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 't', 0, server_client_key_ctrl},
+    {KEYC_CTRL, 'd', 0, server_client_key_ctrl},
+};
+
 /* Keys that do not move or change anything leave following alone. */
 static int
 server_client_keeps_follow(const struct key_event *k)
@@ -794,8 +855,8 @@ server_client_keeps_follow(const struct key_event *k)
 static void
 server_client_edit_key(struct client *c, const struct key_event *k)
 {
-	size_t len;
-	char utf8[4];
+	const struct server_client_key *row;
+	size_t i;
 
 	if (c->following != NULL && !server_client_keeps_follow(k)) {
 		server_client_notice(
@@ -804,31 +865,13 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 	}
 	if (server_client_move(c, k))
 		return;
-	switch (k->code) {
-	case KEYC_CHAR:
-		if ((len = utf8_encode(k->cp, utf8)) > 0)
-			server_client_type(c, utf8, len);
-		break;
-	case KEYC_ENTER:
-		server_client_type(c, "\n", 1);
-		break;
-	case KEYC_TAB:
-		server_client_type(c, "\t", 1);
-		break;
-	case KEYC_BACKSPACE:
-		server_client_erase(c, 0);
-		break;
-	case KEYC_DELETE:
-		server_client_erase(c, 1);
-		break;
-	case KEYC_ESC:
-		view_select_clear(&c->view);
-		break;
-	case KEYC_CTRL:
-		server_client_ctrl_key(c, k->cp);
-		break;
-	default:
-		break;
+	for (i = 0; i < sizeof server_client_keys / sizeof *row; i++) {
+		row = &server_client_keys[i];
+		if (row->code != k->code || (row->cp != 0 && row->cp != k->cp))
+			continue;
+		if (server_client_allowed(c, row->flags))
+			row->fn(c, k);
+		return;
 	}
 }
 

@@ -341,9 +341,9 @@ static void
 test_chosen_exact_wins(void **state)
 {
 	static const struct cmd_entry table[] = {
-	    {"undo", "", "u", NULL},
-	    {"dot", "", "t", NULL},
-	    {"do", "X", "d", NULL},
+	    {"undo", "", "u", 0, NULL},
+	    {"dot", "", "t", 0, NULL},
+	    {"do", "X", "d", 0, NULL},
 	};
 	const struct cmd_entry *e;
 	struct palette p;
