@@ -24,6 +24,12 @@ int repo_path_ok(const char *rel);
 /* Resolve a path relative to the working tree; NULL unless it stays inside
  * the working tree after following symlinks. */
 char *repo_abspath(struct repo *, const char *rel);
+/* The hooks directory when core.hooksPath puts it inside the work tree
+ * (relative, caller frees), else NULL. */
+char *repo_tree_hooks_dir(struct repo *);
+/* Why rel may not be changed through the session ("moot's access list",
+ * "a git hook"), or NULL. */
+const char *repo_protected(struct repo *, const char *rel);
 
 /* repo-git.c: reading HEAD and making commits (libgit2; no hooks run by
  * libgit2 itself, so repo_commit runs commit-msg). */

@@ -38,8 +38,10 @@ struct doc {
 	char *path; /* relative to the working tree */
 	struct buffer *buf;
 	int modified;
-	mode_t mode;   /* of the file on disk, kept on save */
-	int readonly;  /* binary: shown, never changed */
+	mode_t mode;           /* of the file on disk, kept on save */
+	int readonly;          /* binary or protected: shown, never changed */
+	const char *protected; /* why the session may not change it (see
+	                          repo_protected), or NULL */
 	int journaled; /* its base is in the journal since the last compaction
 	                */
 

@@ -64,6 +64,14 @@ doc_free(struct doc *d)
 	free(d);
 }
 
+/* Binary files and protected ones (the access list, hooks in the tree)
+ * are shown but never changed through the session. */
+static void
+doc_set_readonly(struct doc *d, const char *data, size_t len)
+{
+	d->readonly = d->protected != NULL || file_is_binary(data, len);
+}
+
 /* Read a document's file; a file that does not exist yet is empty. */
 static int
 doc_read(const char *path, char **data, size_t *len, mode_t *mode,
@@ -114,7 +122,8 @@ doc_open(const char *path, char **err)
 		return NULL;
 	d = doc_create(path, data, len, mode);
 	d->disk = st;
-	d->readonly = file_is_binary(data, len);
+	d->protected = repo_protected(server->repo, path);
+	doc_set_readonly(d, data, len);
 	free(data);
 	return d;
 }
@@ -139,7 +148,8 @@ doc_restore(const char *path, const char *base, size_t len)
 	free(abs);
 	d = doc_create(path, base, len, mode);
 	d->disk = st;
-	d->readonly = file_is_binary(base, len);
+	d->protected = repo_protected(server->repo, path);
+	doc_set_readonly(d, base, len);
 	d->journaled = 1;
 	return d;
 }
@@ -433,6 +443,13 @@ doc_save(struct doc *d, int force, char **err)
 		xasprintf(err, "this buffer has no file");
 		return -1;
 	}
+	if (d->protected != NULL) {
+		xasprintf(err,
+		    "%s is %s: read-only; change it with git outside the "
+		    "session",
+		    d->path, d->protected);
+		return -1;
+	}
 	if (d->readonly) {
 		xasprintf(err, "%s is read-only", d->path);
 		return -1;
@@ -538,7 +555,7 @@ doc_reload(struct doc *d, struct client *c, char **err)
 	if (doc_read(d->path, &data, &len, &mode, &st, err) == -1)
 		return -1;
 	doc_replace(d, c, data, len);
-	d->readonly = file_is_binary(data, len);
+	doc_set_readonly(d, data, len);
 	free(data);
 	d->mode = mode;
 	d->disk = st;
@@ -554,6 +571,25 @@ doc_reload(struct doc *d, struct client *c, char **err)
  * unsaved edits follows the file; one with unsaved edits is marked and
  * its viewers are told, once per change.
  */
+/* Whether d became protected (or stopped being): the hooks directory is
+ * in git's config, which can change while the document is open. */
+static void
+doc_check_protected(struct doc *d)
+{
+	const char *why = repo_protected(server->repo, d->path);
+	char *data;
+	size_t len;
+
+	if ((why == NULL) == (d->protected == NULL))
+		return;
+	d->protected = why;
+	data = buffer_contents(d->buf, &len);
+	doc_set_readonly(d, data, len);
+	free(data);
+	if (why != NULL)
+		doc_tell(d, "is protected now: read-only");
+}
+
 void
 doc_check_disk(struct doc *d)
 {
@@ -564,6 +600,7 @@ doc_check_disk(struct doc *d)
 
 	if (*d->path == '\0')
 		return;
+	doc_check_protected(d);
 	if ((abs = repo_abspath(server->repo, d->path)) == NULL)
 		return;
 	if (file_stamp(abs, &st) == -1 || file_stamp_equal(&st, &d->disk)) {
@@ -589,7 +626,7 @@ doc_check_disk(struct doc *d)
 		d->modified = 0;
 	} else if (!d->modified) {
 		doc_replace(d, NULL, data, len);
-		d->readonly = file_is_binary(data, len);
+		doc_set_readonly(d, data, len);
 		d->disk = st;
 		d->modified = 0;
 		d->disk_changed = 0;

@@ -247,3 +247,92 @@ repo_abspath(struct repo *r, const char *rel)
 	}
 	return out;
 }
+
+/*
+ * The directory of git hooks when core.hooksPath puts it inside the work
+ * tree, relative to the tree and without a trailing slash (caller frees);
+ * NULL when hooks live outside it (.git/hooks, an absolute path
+ * elsewhere) or it does not exist. A relative core.hooksPath is relative
+ * to the work tree, where git runs hooks.
+ */
+char *
+repo_tree_hooks_dir(struct repo *r)
+{
+	git_config *config;
+	git_buf buf = GIT_BUF_INIT;
+	char *dir = NULL, real[PATH_MAX], *out = NULL;
+	size_t wlen = strlen(r->workdir);
+
+	if (git_repository_config_snapshot(&config, r->git) == 0) {
+		if (git_config_get_path(&buf, config, "core.hooksPath") == 0 &&
+		    buf.ptr != NULL && *buf.ptr != '\0') {
+			if (*buf.ptr == '/')
+				dir = xstrdup(buf.ptr);
+			else
+				xasprintf(&dir, "%s%s", r->workdir, buf.ptr);
+		}
+		git_buf_dispose(&buf);
+		git_config_free(config);
+	}
+	git_error_clear();
+	if (dir == NULL)
+		return NULL;
+	/* realpath() has no trailing slash; the work tree has one. */
+	if (realpath(dir, real) != NULL &&
+	    strncmp(real, r->workdir, wlen) == 0 && real[wlen] != '\0')
+		out = xstrdup(real + wlen);
+	free(dir);
+	return out;
+}
+
+/* Whether rel is dir or lies below it. */
+static int
+repo_below(const char *rel, const char *dir, size_t len)
+{
+	return strncmp(rel, dir, len) == 0 &&
+	       (rel[len] == '\0' || rel[len] == '/');
+}
+
+/*
+ * Why a file of the work tree must not be changed through the session, or
+ * NULL: moot's access list (everything under .moot/) and git hooks that
+ * live in the tree (core.hooksPath; for husky's `.husky/_`, the whole of
+ * `.husky`, whose scripts the hooks run). Anyone who could edit these
+ * could let strangers in or run commands as the account running moot;
+ * they are changed with git outside the session. rel is compared as given
+ * and as resolved through symlinks.
+ */
+const char *
+repo_protected(struct repo *r, const char *rel)
+{
+	const char *why = NULL, *p;
+	char *abs, *hooks, *slash;
+	size_t wlen = strlen(r->workdir), i, len;
+	const char *paths[2];
+
+	paths[0] = rel;
+	paths[1] = NULL;
+	if ((abs = repo_abspath(r, rel)) != NULL &&
+	    strncmp(abs, r->workdir, wlen) == 0)
+		paths[1] = abs + wlen;
+	hooks = repo_tree_hooks_dir(r);
+	if (hooks != NULL) {
+		/* husky: hooksPath .husky/_ runs the scripts in .husky/. */
+		slash = strrchr(hooks, '/');
+		p = slash != NULL ? slash + 1 : hooks;
+		if (slash != NULL && strcmp(p, "_") == 0)
+			*slash = '\0';
+	}
+	for (i = 0; i < 2 && why == NULL; i++) {
+		if (paths[i] == NULL)
+			continue;
+		if (repo_below(paths[i], ".moot", 5))
+			why = "moot's access list";
+		else if (hooks != NULL &&
+		         repo_below(paths[i], hooks, (len = strlen(hooks))))
+			why = "a git hook";
+	}
+	free(hooks);
+	free(abs);
+	return why;
+}

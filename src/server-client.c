@@ -103,7 +103,12 @@ server_client_show(struct client *c, struct doc *d)
 {
 	view_set_doc(&c->view, d);
 	c->last_edit = 0;
-	if (d->readonly)
+	if (d->protected != NULL)
+		server_client_notice(c,
+		    "%s is %s: read-only here; change it with git outside "
+		    "the session",
+		    d->path, d->protected);
+	else if (d->readonly)
 		server_client_notice(c, "%s is binary: read-only", d->path);
 }
 
@@ -217,7 +222,14 @@ server_client_allowed(struct client *c, int flags)
 {
 	if ((flags & CMD_EDIT) && c->view.doc != NULL &&
 	    c->view.doc->readonly) {
-		server_client_notice(c, "%s is read-only", c->view.doc->path);
+		if (c->view.doc->protected != NULL)
+			server_client_notice(c,
+			    "%s is %s: read-only; change it with git outside "
+			    "the session",
+			    c->view.doc->path, c->view.doc->protected);
+		else
+			server_client_notice(
+			    c, "%s is read-only", c->view.doc->path);
 		return 0;
 	}
 	return 1;
