@@ -26,6 +26,12 @@ void auth_free(struct authkeys *);
 const struct authkey *auth_find(const struct authkeys *, void *ssh_key);
 /* Split a key comment "Name <email>" (either part may be missing). */
 void auth_parse_comment(const char *comment, char **name, char **email);
+/* Whether two names read the same (ASCII case and spacing ignored). */
+int auth_same_name(const char *, const char *);
+/* A key's SHA256 fingerprint as ssh shows it (caller frees), or NULL. */
+char *auth_fingerprint(void *ssh_key);
+/* The first key, in the files' order, whose comment gives that name. */
+const struct authkey *auth_owner(const struct authkeys *, const char *name);
 
 /* hostkey.c */
 void *hostkey_load(const char *statedir, char **fingerprint);

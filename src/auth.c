@@ -190,3 +190,75 @@ auth_find(const struct authkeys *ak, void *key)
 	}
 	return NULL;
 }
+
+/* The next character of a name as compared: spaces at the ends gone,
+ * runs of spaces as one, ASCII letters in lower case. */
+static const char *
+auth_name_next(const char *p, int *ch)
+{
+	if (isspace((unsigned char)*p)) {
+		while (isspace((unsigned char)*p))
+			p++;
+		*ch = *p != '\0' ? ' ' : '\0';
+		return p;
+	}
+	*ch = tolower((unsigned char)*p);
+	return *p != '\0' ? p + 1 : p;
+}
+
+/* Whether two names are the same to a reader: ignoring ASCII case and
+ * spacing. */
+int
+auth_same_name(const char *a, const char *b)
+{
+	int ca, cb;
+
+	while (isspace((unsigned char)*a))
+		a++;
+	while (isspace((unsigned char)*b))
+		b++;
+	for (;;) {
+		a = auth_name_next(a, &ca);
+		b = auth_name_next(b, &cb);
+		if (ca != cb)
+			return 0;
+		if (ca == '\0')
+			return 1;
+	}
+}
+
+/* The SHA256 fingerprint of a key as ssh shows it ("SHA256:..."), or
+ * NULL. Caller frees. */
+char *
+auth_fingerprint(void *key)
+{
+	unsigned char *hash = NULL;
+	size_t hlen;
+	char *fp, *out;
+
+	if (ssh_get_publickey_hash(
+	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0)
+		return NULL;
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	ssh_clean_pubkey_hash(&hash);
+	if (fp == NULL)
+		return NULL;
+	out = xstrdup(fp);
+	ssh_string_free_char(fp);
+	return out;
+}
+
+/* The first key in the files' order whose comment carries name; NULL if
+ * none does. */
+const struct authkey *
+auth_owner(const struct authkeys *ak, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ak->n; i++) {
+		if (ak->keys[i].name != NULL &&
+		    auth_same_name(ak->keys[i].name, name))
+			return &ak->keys[i];
+	}
+	return NULL;
+}

@@ -88,9 +88,6 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 {
 	struct frontend *fe = arg;
 	const struct authkey *k;
-	unsigned char *hash = NULL;
-	size_t hlen;
-	char *fp;
 
 	if ((k = auth_find(fe->keys, key)) == NULL) {
 		if (signature_state == SSH_PUBLICKEY_STATE_VALID)
@@ -105,15 +102,8 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 	fe->who = k;
 	free(fe->user);
 	fe->user = xstrdup(user);
-	if (ssh_get_publickey_hash(
-	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0) {
-		fp = ssh_get_fingerprint_hash(
-		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-		free(fe->fingerprint);
-		fe->fingerprint = xstrdup(fp);
-		ssh_string_free_char(fp);
-		ssh_clean_pubkey_hash(&hash);
-	}
+	free(fe->fingerprint);
+	fe->fingerprint = auth_fingerprint(key);
 	return SSH_AUTH_SUCCESS;
 }
 

@@ -149,6 +149,48 @@ server_client_open_first(struct client *c)
 	server_client_show(c, d);
 }
 
+/*
+ * The name c is shown under. A name belongs to the first key, in the
+ * access lists' order, whose comment gives it; any other key using it
+ * (through its comment, or as the SSH user name of a key without one) is
+ * told apart by the start of its fingerprint: "Alice [3fA9xY1b]". A name
+ * nobody's comment gives is still told apart from someone present who
+ * already shows it. The suffix follows the name everywhere: presence
+ * line, who, chat, notices, and the trailers and author of commits.
+ */
+static char *
+server_client_name(struct client *c, const char *name)
+{
+	struct authkeys keys;
+	const struct authkey *owner;
+	struct client *o;
+	char *fp, *s;
+	const char *tag;
+	int taken = 0;
+
+	auth_load(&keys, getenv("HOME"), server->repo->workdir);
+	if ((owner = auth_owner(&keys, name)) != NULL) {
+		fp = auth_fingerprint(owner->key);
+		taken = fp == NULL || strcmp(fp, c->key) != 0;
+		free(fp);
+	} else {
+		TAILQ_FOREACH (o, &server->clients, entry) {
+			if (o != c && o->ready && o->name != NULL &&
+			    strcmp(o->key, c->key) != 0 &&
+			    auth_same_name(o->name, name))
+				taken = 1;
+		}
+	}
+	auth_free(&keys);
+	if (!taken)
+		return xstrdup(name);
+	tag = strchr(c->key, ':') != NULL ? strchr(c->key, ':') + 1 : c->key;
+	xasprintf(&s, "%s [%.8s]", name, tag);
+	log_info(
+	    "client %u: %s is another key's name; shown as %s", c->id, name, s);
+	return s;
+}
+
 static void
 server_client_hello(struct client *c, struct proto_hello *h)
 {
@@ -166,10 +208,10 @@ server_client_hello(struct client *c, struct proto_hello *h)
 		                     "protocol version; restart moot serve");
 		return;
 	}
-	c->name = *h->name != '\0' ? xstrdup(h->name) : xstrdup(h->user);
 	c->email = xstrdup(h->email);
 	c->user = xstrdup(h->user);
 	c->key = xstrdup(h->key);
+	c->name = server_client_name(c, *h->name != '\0' ? h->name : h->user);
 	c->cols = h->cols;
 	c->rows = h->rows;
 	c->colours = h->colours;
