@@ -491,6 +491,50 @@ h_key_new(const char *repo)
 	return h_own(path);
 }
 
+/* A key's public half as an authorized_keys line with a comment (no
+ * newline); caller frees. */
+char *
+h_key_line(const char *keyfile, const char *comment)
+{
+	ssh_key key = NULL, pub = NULL;
+	char *b64 = NULL, *line;
+
+	if (ssh_pki_import_privkey_file(keyfile, NULL, NULL, NULL, &key) !=
+	    SSH_OK)
+		fail_msg("cannot read key %s", keyfile);
+	if (ssh_pki_export_privkey_to_pubkey(key, &pub) != SSH_OK ||
+	    ssh_pki_export_pubkey_base64(pub, &b64) != SSH_OK)
+		fail_msg("cannot export public key of %s", keyfile);
+	xasprintf(&line, "ssh-ed25519 %s %s", b64, comment);
+	ssh_string_free_char(b64);
+	ssh_key_free(pub);
+	ssh_key_free(key);
+	return line;
+}
+
+/* A key's SHA256 fingerprint as ssh shows it ("SHA256:..."); caller
+ * frees. */
+char *
+h_key_fingerprint(const char *keyfile)
+{
+	ssh_key key = NULL;
+	unsigned char *hash = NULL;
+	size_t hlen;
+	char *fp, *out;
+
+	if (ssh_pki_import_privkey_file(keyfile, NULL, NULL, NULL, &key) !=
+	        SSH_OK ||
+	    ssh_get_publickey_hash(
+	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0)
+		fail_msg("cannot read key %s", keyfile);
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	out = xstrdup(fp);
+	ssh_string_free_char(fp);
+	ssh_clean_pubkey_hash(&hash);
+	ssh_key_free(key);
+	return out;
+}
+
 void
 h_key_authorize(const char *repo, const char *keyfile, const char *comment)
 {

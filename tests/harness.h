@@ -67,6 +67,10 @@ char *h_read_file(const char *, const char *, size_t *);
 char *h_key_new(const char *);
 void h_key_authorize(const char *, const char *, const char *);
 char *h_key_create(const char *, const char *);
+/* A key's public half as an authorized_keys line with a comment, and its
+ * SHA256 fingerprint ("SHA256:..."); the caller frees both. */
+char *h_key_line(const char *, const char *);
+char *h_key_fingerprint(const char *);
 
 /*
  * The daemon: `$MOOT serve -C REPO --listen 127.0.0.1:0` with HOME set to
