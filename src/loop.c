@@ -126,7 +126,7 @@ loop_del(struct loop *l, int fd)
 		e->fd = -1;
 }
 
-void
+struct loop_timer *
 loop_timer(struct loop *l, uint64_t ms, loop_cb cb, void *arg)
 {
 	struct loop_timer *t, *t1;
@@ -138,10 +138,19 @@ loop_timer(struct loop *l, uint64_t ms, loop_cb cb, void *arg)
 	TAILQ_FOREACH (t1, &l->timers, entry) {
 		if (t1->when > t->when) {
 			TAILQ_INSERT_BEFORE(t1, t, entry);
-			return;
+			return t;
 		}
 	}
 	TAILQ_INSERT_TAIL(&l->timers, t, entry);
+	return t;
+}
+
+/* Forget a timer that has not fired yet (one that has is already gone). */
+void
+loop_timer_del(struct loop *l, struct loop_timer *t)
+{
+	TAILQ_REMOVE(&l->timers, t, entry);
+	free(t);
 }
 
 void
