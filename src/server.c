@@ -24,6 +24,7 @@
 #include <libssh/server.h>
 
 #include "frontend.h"
+#include "job.h"
 #include "journal.h"
 #include "loop.h"
 #include "proto.h"
@@ -225,8 +226,13 @@ server_signal_cb(int fd, int events, void *arg)
 	for (i = 0; i < n; i++) {
 		switch (sigs[i]) {
 		case SIGCHLD:
-			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-				log_debug("frontend %ld exited", (long)pid);
+			/* Frontends and jobs (hooks): a job's status ends
+			 * the job. */
+			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+				if (!job_reaped(pid, status))
+					log_debug(
+					    "frontend %ld exited", (long)pid);
+			}
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -650,6 +656,7 @@ server_main(const struct server_options *o)
 	free(fingerprint);
 
 	loop_run(server->loop);
+	job_kill_all(); /* a hook still running is stopped */
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen
 	 * one must not hold up the exit, so nothing here blocks. */
