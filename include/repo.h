@@ -31,8 +31,8 @@ char *repo_tree_hooks_dir(struct repo *);
  * "a git hook"), or NULL. */
 const char *repo_protected(struct repo *, const char *rel);
 
-/* repo-git.c: reading HEAD and making commits (libgit2; no hooks run by
- * libgit2 itself, so repo_commit runs commit-msg). */
+/* repo-git.c: reading HEAD and making commits (libgit2, which runs no hooks:
+ * the caller runs the commit-msg hook between prepare and finish). */
 
 #define REPO_MOVED (-2) /* repo_commit: HEAD is not what the caller saw */
 
@@ -72,19 +72,62 @@ struct repo_commit {
 	                       do not check */
 };
 /*
- * Commit on top of HEAD (or as the first commit of the branch HEAD names;
- * or on a detached HEAD, moving it): the new tree is HEAD's tree with only
- * these paths changed, whatever else is staged. The index entries of these
- * paths are updated to match (others untouched) so `git status` stays
- * clean. Runs the commit-msg hook (core.hooksPath or .git/hooks) when it
- * is executable, with the message in .git/COMMIT_EDITMSG: a non-zero exit
- * refuses the commit (*err carries its output); it may rewrite the message.
- * Returns 0 and the new id in id (41 bytes); REPO_MOVED when HEAD is not
- * c->expect (nothing done); -1 with *err set (nothing done, or only the
- * index of these paths updated).
+ * A commit in two steps, so that its commit-msg hook can run as a job of
+ * the daemon's loop in between:
+ *
+ * repo_commit_prepare checks the commit (input, message, the state of the
+ * repository, HEAD against c->expect) and finds the commit-msg hook
+ * (core.hooksPath or .git/hooks, when executable); if there is one, the
+ * message is written to .git/COMMIT_EDITMSG for it. Returns 0 with *prep;
+ * REPO_MOVED when HEAD is not c->expect; -1 with *err set. Nothing is
+ * committed or staged.
+ *
+ * The caller then runs prep->hook (if it wants: hook_in_tree says editors
+ * can change it) as prep->hook_argv in the working tree with
+ * prep->hook_env, and gives what it did to repo_commit_finish, or NULL
+ * when it did not run it.
+ *
+ * repo_commit_finish commits on top of HEAD (or as the first commit of the
+ * branch HEAD names; or on a detached HEAD, moving it): the new tree is
+ * HEAD's tree with only the paths changed, whatever else is staged. The
+ * index entries of these paths are updated to match (others untouched) so
+ * `git status` stays clean. A hook that exited non-zero or was stopped
+ * refuses the commit (*err carries its output); the hook may have
+ * rewritten the message. Returns 0 and the new id in id (41 bytes);
+ * REPO_MOVED when HEAD is no longer c->expect (nothing done); -1 with *err
+ * set (nothing done, or only the index of these paths updated).
  */
-int repo_commit(
-    struct repo *, const struct repo_commit *, char id[41], char **err);
+#define REPO_HOOK_SECONDS 60  /* a commit-msg hook running longer is stopped */
+#define REPO_HOOK_OUTPUT 4096 /* bytes of its output shown */
+struct repo_prep {
+	char *hook;       /* the commit-msg hook to run, NULL: none */
+	char *hook_shown; /* that file as people see it (relative to the
+	                     working tree when in it) */
+	int hook_in_tree; /* it lives in the working tree (resolved: through
+	                     core.hooksPath or a symlink), which editors change
+	                   */
+	const char *hook_argv[3]; /* hook, .git/COMMIT_EDITMSG, NULL */
+	const char *hook_env[2];  /* "GIT_DIR=...", NULL */
+
+	/* repo-git.c's own. */
+	char *file;    /* .git/COMMIT_EDITMSG */
+	char *git_dir; /* "GIT_DIR=..." */
+	struct repo_commit c;
+	char **paths;
+	char *message; /* cleaned */
+};
+/* What the hook did. */
+struct repo_hook_run {
+	int status; /* as from waitpid */
+	int late;   /* stopped after REPO_HOOK_SECONDS */
+	const char *out;
+	size_t outlen;
+};
+int repo_commit_prepare(
+    struct repo *, const struct repo_commit *, struct repo_prep **, char **err);
+int repo_commit_finish(struct repo *, struct repo_prep *,
+    const struct repo_hook_run *, char id[41], char **err);
+void repo_prep_free(struct repo_prep *);
 
 /* demo.c: create a small demo repository; returns its path. */
 char *demo_create(char **err);

@@ -125,6 +125,7 @@ enum client_mode {
 #define CMD_EDIT 0x1      /* changes the text of a document */
 #define CMD_JOURNAL 0x2   /* adds session records (chat, drafts, ...) */
 #define CMD_BROADCAST 0x4 /* shows something to everyone (rate-limited) */
+#define CMD_COMMIT 0x8    /* makes a git commit: one at a time */
 
 /* A palette command: one row of the table in cmd.c. */
 struct cmd_entry {
@@ -408,6 +409,7 @@ void decision_finish(struct client *, int accept);
 void decision_open(struct client *);
 void decision_commit_ask(struct client *);
 void decision_commit(struct client *, const char *message);
+int decision_committing(void);
 struct draft *decision_find(const char *path);
 void decision_restore(const struct journal_draft *);
 void decision_edited(struct doc *, const char *key);

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "buffer.h"
 #include "file.h"
+#include "job.h"
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
@@ -1050,22 +1052,286 @@ decision_coauthors(struct decision_trailers *tl, const char *const *paths,
 	}
 }
 
+/*
+ * A commit being made (accept, reject or commit): prepared, then its
+ * commit-msg hook running as a job, then finished in the loop. One at a
+ * time: accept, reject and commit are refused meanwhile (CMD_COMMIT).
+ * Who asked is kept by id, never by pointer: they may leave meanwhile.
+ */
+struct decision_pending {
+	unsigned client; /* id of who asked */
+	char *key;
+	char *name;
+	struct repo_prep *prep;
+	char *skipped; /* why the hook was not run; NULL if it was */
+	/* Called with c NULL when they left; rc, id and err as from
+	 * repo_commit_prepare or repo_commit_finish. */
+	void (*done)(struct decision_pending *, struct client *c, int rc,
+	    const char *id, const char *err);
+
+	/* accept or reject */
+	int accept;
+	char *path; /* the draft's record */
+	char *old_file;
+	char *title;
+	char *renumbered;
+	char *missing;
+
+	/* commit */
+	char *message;
+};
+static struct decision_pending *decision_pending;
+
+/* Is a commit being made (its hook running)? */
+int
+decision_committing(void)
+{
+	return decision_pending != NULL;
+}
+
+static void
+decision_pending_free(struct decision_pending *p)
+{
+	repo_prep_free(p->prep);
+	free(p->key);
+	free(p->name);
+	free(p->skipped);
+	free(p->path);
+	free(p->old_file);
+	free(p->title);
+	free(p->renumbered);
+	free(p->missing);
+	free(p->message);
+	free(p);
+}
+
+static struct decision_pending *
+decision_pending_new(struct client *c, const char *missing)
+{
+	struct decision_pending *p = xcalloc(1, sizeof *p);
+
+	p->client = c->id;
+	p->key = xstrdup(c->key);
+	p->name = xstrdup(c->name);
+	p->missing = missing != NULL ? xstrdup(missing) : NULL;
+	return p;
+}
+
+/* The person with this id, if they are still here. */
+static struct client *
+decision_client(unsigned id)
+{
+	struct client *c;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (c->id == id && !c->closing)
+			return c;
+	}
+	return NULL;
+}
+
+/* Tell who asked, or the log when they left. */
+static void decision_tell(struct decision_pending *, struct client *,
+    const char *, ...) __printflike(3, 4);
+static void
+decision_tell(
+    struct decision_pending *p, struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		server_client_notice(c, "%s", s);
+	else
+		log_info("client %u (%s, gone): %s", p->client, p->name, s);
+	free(s);
+}
+
+/* The end of a commit: finish it with what the hook did (NULL: no hook
+ * was run), and tell. */
+static void
+decision_commit_end(struct decision_pending *p, const struct repo_hook_run *ran)
+{
+	char id[41], *err = NULL;
+	int rc;
+
+	rc = repo_commit_finish(server->repo, p->prep, ran, id, &err);
+	p->done(p, decision_client(p->client), rc, id, err);
+	free(err);
+	decision_pending_free(p);
+}
+
+static void
+decision_hook_done(const struct job_result *jr, void *arg)
+{
+	struct decision_pending *p = arg;
+	struct repo_hook_run ran;
+
+	log_info("client %u: commit-msg hook %s ended (status %d%s)", p->client,
+	    p->prep->hook_shown, jr->status,
+	    jr->late ? ", stopped: too late" : "");
+	decision_pending = NULL;
+	memset(&ran, 0, sizeof ran);
+	ran.status = jr->status;
+	ran.late = jr->late;
+	ran.out = jr->out;
+	ran.outlen = jr->outlen;
+	decision_commit_end(p, &ran);
+}
+
+/*
+ * Commit args for c: prepare it, then run its commit-msg hook as a job
+ * (the loop goes on; p->done is called when it ends), or finish at once
+ * when there is no hook to run. A hook in the working tree runs only
+ * with --trust-tree-hooks: anyone who may edit could change it.
+ */
+static void
+decision_commit_start(struct client *c, struct decision_pending *p,
+    const struct repo_commit *args)
+{
+	static int logged;
+	struct repo_prep *prep;
+	char *err = NULL, *why;
+	int rc;
+
+	if ((rc = repo_commit_prepare(server->repo, args, &p->prep, &err)) !=
+	    0) {
+		p->done(p, c, rc, "", err);
+		free(err);
+		decision_pending_free(p);
+		return;
+	}
+	prep = p->prep;
+	if (prep->hook != NULL && prep->hook_in_tree &&
+	    !server->opts.trust_tree_hooks) {
+		xasprintf(&p->skipped,
+		    "commit-msg hook in the working tree (%s) not run: moot "
+		    "serve --trust-tree-hooks runs it",
+		    prep->hook_shown);
+		if (!logged) {
+			log_warn("%s", p->skipped);
+			logged = 1;
+		}
+	}
+	if (prep->hook == NULL || p->skipped != NULL) {
+		decision_commit_end(p, NULL);
+		return;
+	}
+
+	decision_pending = p;
+	if (job_run(server->loop, prep->hook_argv, server->repo->workdir,
+	        prep->hook_env, REPO_HOOK_SECONDS * 1000, decision_hook_done, p,
+	        &err) == NULL) {
+		decision_pending = NULL;
+		xasprintf(&why, "cannot run the commit-msg hook: %s", err);
+		p->done(p, c, -1, "", why);
+		free(why);
+		free(err);
+		decision_pending_free(p);
+		return;
+	}
+	log_info(
+	    "client %u: running commit-msg hook %s", c->id, prep->hook_shown);
+	server_client_notice(
+	    c, "running the commit-msg hook (%s)...", prep->hook_shown);
+}
+
+/* What the person who committed is told beside the notice to everyone:
+ * a hook not run, co-authors left out. NULL if nothing. */
+static char *
+decision_aside(struct decision_pending *p)
+{
+	char *s = NULL, *t;
+
+	if (p->skipped != NULL)
+		s = xstrdup(p->skipped);
+	if (p->missing != NULL) {
+		t = s;
+		xasprintf(&s,
+		    "%s%snot listed as co-authors (no email known): %s",
+		    t != NULL ? t : "", t != NULL ? "; " : "", p->missing);
+		free(t);
+	}
+	return s;
+}
+
+/* accept or reject, once committed (or not). */
+static void
+decision_finish_done(struct decision_pending *p, struct client *c, int rc,
+    const char *id, const char *err)
+{
+	const char *what = p->accept ? "accepted" : "rejected";
+	struct draft *dr;
+	unsigned number;
+	char *s;
+
+	if ((dr = decision_find(p->path)) == NULL) {
+		/* Nothing else removes a draft while its commit is made. */
+		log_warn("client %u: draft %s gone while committing", p->client,
+		    p->path);
+		return;
+	}
+	if (rc == REPO_MOVED) {
+		decision_tell(p, c, "HEAD moved while committing; run %s again",
+		    p->accept ? "accept" : "reject");
+		return;
+	}
+	if (rc != 0) {
+		decision_tell(
+		    p, c, "cannot commit ADR-%04u: %s", dr->number, err);
+		return;
+	}
+
+	log_info("client %u: %s %s ADR-%04u (%s) as %s", p->client, p->name,
+	    what, dr->number, dr->path, id);
+	chat_event(p->accept ? JOURNAL_EV_ACCEPTED : JOURNAL_EV_REJECTED,
+	    p->key, "%s %s ADR-%04u: %s", p->name, what, dr->number, p->title);
+	if (p->accept) {
+		xasprintf(&s, "%sADR-%04u\n",
+		    server->accepted != NULL ? server->accepted : "",
+		    dr->number);
+		free(server->accepted);
+		server->accepted = s;
+		if (server->journal != NULL)
+			journal_set(server->journal, "accepted", s);
+	}
+	number = dr->number;
+	decision_forget_path(dr->path);
+	if (p->old_file != NULL)
+		decision_forget_path(p->old_file);
+	if (server->journal != NULL)
+		journal_draft_done(server->journal, dr->path);
+	TAILQ_REMOVE(&server->drafts, dr, entry);
+	decision_free(dr);
+	server_notice("%s %s ADR-%04u: %s (commit %.7s%s)", p->name, what,
+	    number, p->title, id, p->renumbered != NULL ? p->renumbered : "");
+	if ((s = decision_aside(p)) != NULL) {
+		decision_tell(
+		    p, c, "%s ADR-%04u (commit %.7s); %s", what, number, id, s);
+		free(s);
+	}
+}
+
 void
 decision_finish(struct client *c, int accept)
 {
 	struct draft *dr = decision_for(c);
 	struct repo_head head;
 	struct decision_trailers tl;
+	struct decision_pending *p;
+	struct repo_commit args;
 	struct editor *e;
 	struct record rec;
 	struct doc *d;
 	char *err = NULL, *text, *subject, *body, *msg, *s, *line;
 	char *old_file = NULL, *old_title = NULL, *missing = NULL, *title;
-	char *save, id[41], *renumbered = NULL;
+	char *save, *renumbered = NULL;
 	const char *paths[2], *what = accept ? "accepted" : "rejected";
 	size_t len, npaths = 1;
 	unsigned number, old_number;
-	int rc;
 
 	if (dr == NULL) {
 		server_client_notice(
@@ -1175,67 +1441,26 @@ decision_finish(struct client *c, int accept)
 	msg = record_commit_message(subject, body, tl.t, tl.n);
 	free(body);
 	free(text);
+	free(subject);
 	decision_trailers_free(&tl);
 
-	{
-		struct repo_commit rc_args;
-
-		memset(&rc_args, 0, sizeof rc_args);
-		rc_args.paths = paths;
-		rc_args.npaths = npaths;
-		rc_args.name = c->name;
-		rc_args.email = c->email;
-		rc_args.message = msg;
-		rc_args.expect = head.id;
-		rc = repo_commit(server->repo, &rc_args, id, &err);
-	}
+	p = decision_pending_new(c, missing);
+	p->done = decision_finish_done;
+	p->accept = accept;
+	p->path = xstrdup(dr->path);
+	p->old_file = old_file != NULL ? xstrdup(old_file) : NULL;
+	p->title = title;
+	p->renumbered = renumbered;
+	renumbered = NULL;
+	memset(&args, 0, sizeof args);
+	args.paths = paths;
+	args.npaths = npaths;
+	args.name = c->name;
+	args.email = c->email;
+	args.message = msg;
+	args.expect = head.id;
+	decision_commit_start(c, p, &args);
 	free(msg);
-	free(subject);
-	if (rc == REPO_MOVED) {
-		server_client_notice(c,
-		    "HEAD moved while committing; run "
-		    "%s again",
-		    accept ? "accept" : "reject");
-		free(title);
-		goto out;
-	}
-	if (rc != 0) {
-		server_client_notice(
-		    c, "cannot commit ADR-%04u: %s", dr->number, err);
-		free(err);
-		free(title);
-		goto out;
-	}
-
-	log_info("client %u: %s %s ADR-%04u (%s) as %s", c->id, c->name, what,
-	    dr->number, dr->path, id);
-	chat_event(accept ? JOURNAL_EV_ACCEPTED : JOURNAL_EV_REJECTED, c->key,
-	    "%s %s ADR-%04u: %s", c->name, what, dr->number, title);
-	if (accept) {
-		xasprintf(&s, "%sADR-%04u\n",
-		    server->accepted != NULL ? server->accepted : "",
-		    dr->number);
-		free(server->accepted);
-		server->accepted = s;
-		if (server->journal != NULL)
-			journal_set(server->journal, "accepted", s);
-	}
-	number = dr->number;
-	decision_forget_path(dr->path);
-	if (old_file != NULL)
-		decision_forget_path(old_file);
-	if (server->journal != NULL)
-		journal_draft_done(server->journal, dr->path);
-	TAILQ_REMOVE(&server->drafts, dr, entry);
-	decision_free(dr);
-	server_notice("%s %s ADR-%04u: %s (commit %.7s%s)", c->name, what,
-	    number, title, id, renumbered != NULL ? renumbered : "");
-	if (missing != NULL)
-		server_client_notice(c,
-		    "%s ADR-%04u (commit %.7s); not listed as co-authors "
-		    "(no email known): %s",
-		    what, number, id, missing);
-	free(title);
 out:
 	free(renumbered);
 	free(missing);
@@ -1257,16 +1482,45 @@ decision_commit_ask(struct client *c)
 	server_client_ask(c, CLIENT_COMMIT);
 }
 
+/* commit, once committed (or not). */
+static void
+decision_commit_done(struct decision_pending *p, struct client *c, int rc,
+    const char *id, const char *err)
+{
+	size_t i;
+	char *s;
+
+	if (rc != 0) {
+		decision_tell(p, c, "cannot commit: %s",
+		    err != NULL ? err : "HEAD moved; try again");
+		return;
+	}
+	log_info("client %u: %s committed %s", p->client, p->name, id);
+	chat_event(JOURNAL_EV_COMMIT, p->key, "%s committed %.7s: %s", p->name,
+	    id, p->message);
+	for (i = 0; i < p->prep->c.npaths; i++)
+		decision_forget_path(p->prep->c.paths[i]);
+	free(server->accepted);
+	server->accepted = NULL;
+	if (server->journal != NULL)
+		journal_set(server->journal, "accepted", "");
+	server_notice("%s committed %.7s: %s", p->name, id, p->message);
+	if ((s = decision_aside(p)) != NULL) {
+		decision_tell(p, c, "committed %.7s; %s", id, s);
+		free(s);
+	}
+}
+
 void
 decision_commit(struct client *c, const char *message)
 {
 	struct decision_trailers tl;
+	struct decision_pending *p;
 	struct editor *e;
 	const char **paths = NULL;
-	char *msg, *s, *line, *save, *missing = NULL, *err = NULL, id[41];
-	size_t npaths = 0, i;
+	char *msg, *s, *line, *save, *missing = NULL;
+	size_t npaths = 0;
 	struct repo_commit args;
-	int rc;
 
 	while (*message == ' ')
 		message++;
@@ -1297,42 +1551,17 @@ decision_commit(struct client *c, const char *message)
 	msg = record_commit_message(message, "", tl.t, tl.n);
 	decision_trailers_free(&tl);
 
+	p = decision_pending_new(c, missing);
+	p->done = decision_commit_done;
+	p->message = xstrdup(message);
 	memset(&args, 0, sizeof args);
-	args.paths = paths;
+	args.paths = paths; /* copied by repo_commit_prepare */
 	args.npaths = npaths;
 	args.name = c->name;
 	args.email = c->email;
 	args.message = msg;
-	rc = repo_commit(server->repo, &args, id, &err);
+	decision_commit_start(c, p, &args);
 	free(msg);
-	if (rc != 0) {
-		server_client_notice(c, "cannot commit: %s",
-		    err != NULL ? err : "HEAD moved; try again");
-		free(err);
-		free(paths);
-		free(missing);
-		return;
-	}
-	log_info("client %u: %s committed %s", c->id, c->name, id);
-	chat_event(JOURNAL_EV_COMMIT, c->key, "%s committed %.7s: %s", c->name,
-	    id, message);
-	/* paths point into the saved list: copy before forgetting. */
-	for (i = 0; i < npaths; i++)
-		paths[i] = xstrdup(paths[i]);
-	for (i = 0; i < npaths; i++) {
-		decision_forget_path(paths[i]);
-		free((char *)paths[i]);
-	}
 	free(paths);
-	free(server->accepted);
-	server->accepted = NULL;
-	if (server->journal != NULL)
-		journal_set(server->journal, "accepted", "");
-	server_notice("%s committed %.7s: %s", c->name, id, message);
-	if (missing != NULL)
-		server_client_notice(c,
-		    "committed %.7s; not listed as co-authors (no email "
-		    "known): %s",
-		    id, missing);
 	free(missing);
 }

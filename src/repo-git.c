@@ -1,5 +1,6 @@
 /* repo-git.c: reading HEAD and making commits through libgit2.
- * A commit takes exactly the named paths and runs the commit-msg hook. */
+ * A commit takes exactly the named paths; its caller runs the commit-msg hook.
+ */
 #include "moot.h"
 
 #include <sys/stat.h>
@@ -7,23 +8,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
 
 #include "repo.h"
 
-extern char **environ;
-
-#define REPO_GIT_HOOK_OUTPUT 4096  /* bytes of hook output kept */
-#define REPO_GIT_HOOK_SECONDS 60   /* a hook running longer is stopped */
 #define REPO_GIT_MESSAGE_MAX 65536 /* longest message read back */
 #define REPO_GIT_SYMREF_DEPTH 10   /* symbolic references followed */
 
@@ -537,15 +532,53 @@ fail:
 	return NULL;
 }
 
-/* The commit-msg hook to run, or NULL if there is none or it is not
- * executable (git ignores those too). */
-static char *
-repo_git_hook_path(struct repo *r)
+/* Is path (resolved: symlinks and ".." followed) inside the working tree
+ * but not inside the git directory? Those are the files people can change
+ * through the session. 0 as well when it does not resolve. */
+static int
+repo_git_in_tree(struct repo *r, const char *path)
+{
+	char real[PATH_MAX], git[PATH_MAX];
+	size_t wlen = strlen(r->workdir), glen;
+	const char *dirs[2];
+	int i;
+
+	if (realpath(path, real) == NULL)
+		return 0;
+	/* The top itself (hooksPath "."), or below it. */
+	if (strncmp(real, r->workdir, wlen - 1) != 0 ||
+	    (real[wlen - 1] != '\0' && real[wlen - 1] != '/'))
+		return 0;
+	dirs[0] = git_repository_path(r->git);
+	dirs[1] = git_repository_commondir(r->git);
+	for (i = 0; i < 2; i++) {
+		if (dirs[i] == NULL || realpath(dirs[i], git) == NULL)
+			continue;
+		glen = strlen(git);
+		if (strncmp(real, git, glen) == 0 &&
+		    (real[glen] == '\0' || real[glen] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Find the commit-msg hook (core.hooksPath, else .git/hooks), when it is
+ * an executable file (git ignores others too), and say whether it lives
+ * in the working tree: through its directory or through the file itself
+ * (a symlink from .git/hooks into the tree counts as in the tree).
+ * libgit2 runs no hooks at all, and moot runs only this one: pre-commit,
+ * prepare-commit-msg and post-commit are not run (the files are the
+ * session's and the message is moot's).
+ */
+static void
+repo_git_find_hook(struct repo *r, struct repo_prep *p)
 {
 	git_config *config;
 	git_buf buf = GIT_BUF_INIT;
 	struct stat sb;
-	char *dir = NULL, *hook;
+	char *dir = NULL, *hook, real[PATH_MAX];
+	size_t wlen = strlen(r->workdir);
 
 	if (git_repository_config_snapshot(&config, r->git) == 0) {
 		if (git_config_get_path(&buf, config, "core.hooksPath") == 0 &&
@@ -560,208 +593,42 @@ repo_git_hook_path(struct repo *r)
 		git_config_free(config);
 	}
 	git_error_clear();
-	if (dir == NULL) {
+	if (dir == NULL)
 		xasprintf(&dir, "%shooks", git_repository_commondir(r->git));
-	}
 	xasprintf(&hook, "%s/commit-msg", dir);
-	free(dir);
 	if (stat(hook, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    access(hook, X_OK) != 0) {
 		free(hook);
-		return NULL;
+		free(dir);
+		return;
 	}
-	return hook;
+	p->hook = hook;
+	p->hook_in_tree = repo_git_in_tree(r, dir) || repo_git_in_tree(r, hook);
+	/* Shown as the file an editor would change. */
+	if (p->hook_in_tree && realpath(hook, real) != NULL &&
+	    strncmp(real, r->workdir, wlen) == 0)
+		p->hook_shown = xstrdup(real + wlen);
+	else if (strncmp(hook, r->workdir, wlen) == 0)
+		p->hook_shown = xstrdup(hook + wlen);
+	else
+		p->hook_shown = xstrdup(hook);
+	free(dir);
 }
 
-/* Milliseconds left until deadline (0 when past). */
-static int
-repo_git_ms_left(const struct timespec *deadline)
+/* Why the hook refused the commit, from what it did; NULL if it did not.
+ * Its output is trimmed and made inert. */
+static char *
+repo_git_hook_refusal(const struct repo_hook_run *ran)
 {
-	struct timespec now;
-	long long ms;
+	char out[REPO_HOOK_OUTPUT + 1], *start, *end, *p, *why = NULL;
+	size_t len = ran->outlen;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
-	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	if (ms <= 0)
-		return 0;
-	return ms > INT32_MAX ? INT32_MAX : (int)ms;
-}
-
-/*
- * Run hook with file as its argument, in the working tree, stdin from
- * /dev/null, output collected (the first REPO_GIT_HOOK_OUTPUT bytes) into
- * out. 0 with *status (as from waitpid) and *late (stopped for taking too
- * long), or -1 with *err set if it could not be run at all.
- */
-static int
-repo_git_run_hook(struct repo *r, const char *hook, const char *file, char *out,
-    size_t *outlen, int *status, int *late, char **err)
-{
-	struct timespec deadline, pause = {0, 10 * 1000 * 1000};
-	struct pollfd pfd;
-	sigset_t none;
-	char **envp, *gitdir, *gitdir_env, chunk[1024];
-	char *argv[3], *shargv[4];
-	size_t nenv, i, j, keep;
-	ssize_t n;
-	pid_t pid, w;
-	int fds[2], null, rc = -1;
-
-	*outlen = 0;
-	*status = 0;
-	*late = 0;
-
-	/* Everything the child needs is made before fork. */
-	gitdir = xstrdup(git_repository_path(r->git));
-	i = strlen(gitdir);
-	if (i > 1 && gitdir[i - 1] == '/')
-		gitdir[i - 1] = '\0';
-	xasprintf(&gitdir_env, "GIT_DIR=%s", gitdir);
-	for (nenv = 0; environ[nenv] != NULL; nenv++)
-		;
-	envp = xcalloc(nenv + 2, sizeof *envp);
-	for (i = j = 0; i < nenv; i++) {
-		if (strncmp(environ[i], "GIT_DIR=", 8) != 0)
-			envp[j++] = environ[i];
-	}
-	envp[j++] = gitdir_env;
-	envp[j] = NULL;
-	argv[0] = (char *)hook;
-	argv[1] = (char *)file;
-	argv[2] = NULL;
-	shargv[0] = (char *)"sh";
-	shargv[1] = (char *)hook;
-	shargv[2] = (char *)file;
-	shargv[3] = NULL;
-	sigemptyset(&none);
-
-	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
-		xasprintf(err, "cannot open /dev/null: %s", strerror(errno));
-		goto out;
-	}
-	if (pipe(fds) == -1) {
-		xasprintf(err, "cannot run the commit-msg hook: pipe: %s",
-		    strerror(errno));
-		close(null);
-		goto out;
-	}
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	if ((pid = fork()) == -1) {
-		xasprintf(err, "cannot run the commit-msg hook: fork: %s",
-		    strerror(errno));
-		close(null);
-		close(fds[0]);
-		close(fds[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		/* Only async-signal-safe calls from here to exec. */
-		setpgid(0, 0);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(null, STDIN_FILENO) == -1 ||
-		    dup2(fds[1], STDOUT_FILENO) == -1 ||
-		    dup2(fds[1], STDERR_FILENO) == -1 ||
-		    chdir(r->workdir) == -1)
-			_exit(127);
-		compat_closefrom(STDERR_FILENO + 1);
-		execve(hook, argv, envp);
-		if (errno == ENOEXEC) /* a script without #!, as git does */
-			execve("/bin/sh", shargv, envp);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(null);
-	close(fds[1]);
-
-	/* Read until the hook closes its output, or until it is late. */
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += REPO_GIT_HOOK_SECONDS;
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
-	for (;;) {
-		if (repo_git_ms_left(&deadline) == 0) {
-			*late = 1;
-			break;
-		}
-		n = poll(&pfd, 1, repo_git_ms_left(&deadline));
-		if (n == -1 && errno != EINTR)
-			break;
-		if (n <= 0)
-			continue;
-		n = read(fds[0], chunk, sizeof chunk);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
-		keep = (size_t)n;
-		if (keep > REPO_GIT_HOOK_OUTPUT - *outlen)
-			keep = REPO_GIT_HOOK_OUTPUT - *outlen;
-		memcpy(out + *outlen, chunk, keep);
-		*outlen += keep;
-	}
-	close(fds[0]);
-
-	/* Wait for it, stopping it (and what it started) when late. */
-	for (;;) {
-		if (*late) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-		}
-		w = waitpid(pid, status, *late ? 0 : WNOHANG);
-		if (w == pid)
-			break;
-		if (w == -1 && errno != EINTR) {
-			xasprintf(err,
-			    "cannot wait for the commit-msg hook: %s",
-			    strerror(errno));
-			goto out;
-		}
-		if (w == 0) {
-			if (repo_git_ms_left(&deadline) == 0)
-				*late = 1;
-			else
-				nanosleep(&pause, NULL);
-		}
-	}
-	rc = 0;
-
-out:
-	free(envp);
-	free(gitdir_env);
-	free(gitdir);
-	return rc;
-}
-
-/*
- * Run the commit-msg hook, if there is an executable one, on *message:
- * it gets the message in COMMIT_EDITMSG and may rewrite it; a non-zero
- * exit refuses the commit. libgit2 runs no hooks at all, and moot runs
- * only this one: pre-commit, prepare-commit-msg and post-commit are not
- * run (the files are the session's and the message is moot's).
- */
-static int
-repo_git_hook(struct repo *r, char **message, char **err)
-{
-	char *hook, *file, *text, out[REPO_GIT_HOOK_OUTPUT + 1];
-	char *start, *end, *p;
-	size_t outlen;
-	int status, late, rc = -1;
-
-	if ((hook = repo_git_hook_path(r)) == NULL)
-		return 0;
-	xasprintf(&file, "%sCOMMIT_EDITMSG", git_repository_path(r->git));
-	if (repo_git_write_file(file, *message, err) != 0)
-		goto out;
-	if (repo_git_run_hook(
-	        r, hook, file, out, &outlen, &status, &late, err) != 0)
-		goto out;
-
-	/* Its output, trimmed and made inert, for the refusal. */
-	out[outlen] = '\0';
-	for (p = out; p < out + outlen; p++) {
+	if (len > REPO_HOOK_OUTPUT)
+		len = REPO_HOOK_OUTPUT;
+	if (len > 0)
+		memcpy(out, ran->out, len);
+	out[len] = '\0';
+	for (p = out; p < out + len; p++) {
 		if (*p == '\0' ||
 		    ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') ||
 		    *p == 0x7f)
@@ -776,41 +643,27 @@ repo_git_hook(struct repo *r, char **message, char **err)
 	                          end[-1] == '\n' || end[-1] == '\r'))
 		*--end = '\0';
 
-	if (late) {
-		xasprintf(err,
+	if (ran->late) {
+		xasprintf(&why,
 		    "commit-msg hook refused the commit: it did not finish "
 		    "within %d seconds and was stopped",
-		    REPO_GIT_HOOK_SECONDS);
-		goto out;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		    REPO_HOOK_SECONDS);
+	} else if (!WIFEXITED(ran->status) || WEXITSTATUS(ran->status) != 0) {
 		if (*start != '\0')
-			xasprintf(err, "commit-msg hook refused the commit: %s",
-			    start);
-		else if (WIFEXITED(status))
-			xasprintf(err,
+			xasprintf(&why,
+			    "commit-msg hook refused the commit: %s", start);
+		else if (WIFEXITED(ran->status))
+			xasprintf(&why,
 			    "commit-msg hook refused the commit: it exited "
 			    "with status %d and said nothing",
-			    WEXITSTATUS(status));
+			    WEXITSTATUS(ran->status));
 		else
-			xasprintf(err,
+			xasprintf(&why,
 			    "commit-msg hook refused the commit: it was "
 			    "killed by signal %d",
-			    WTERMSIG(status));
-		goto out;
+			    WTERMSIG(ran->status));
 	}
-
-	/* The hook may have rewritten the message. */
-	if ((text = repo_git_read_file(file, err)) == NULL)
-		goto out;
-	free(*message);
-	*message = text;
-	rc = 0;
-
-out:
-	free(file);
-	free(hook);
-	return rc;
+	return why;
 }
 
 /*
@@ -895,9 +748,13 @@ repo_git_seen(const struct repo_commit *c, size_t i)
 	return 0;
 }
 
-int
-repo_commit(
-    struct repo *r, const struct repo_commit *c, char id[41], char **err)
+/*
+ * Make the commit of c with message (already cleaned, hook done): on top
+ * of HEAD as it is now, if it is still what c expects.
+ */
+static int
+repo_git_make(struct repo *r, const struct repo_commit *c, const char *message,
+    char id[41], char **err)
 {
 	struct repo_git_at at;
 	git_index *index = NULL;
@@ -910,38 +767,15 @@ repo_commit(
 	git_signature *sig = NULL;
 	git_reference *moved = NULL;
 	git_oid tree_oid, commit_oid, zero;
-	char *message = NULL, *cleaned, *reflog = NULL;
+	char *reflog = NULL;
 	size_t i, nupdates = 0;
 	int rc = -1, error, unchanged, index_dirty = 0;
 
-	*err = NULL;
-	id[0] = '\0';
-	memset(&at, 0, sizeof at);
-	if (repo_git_check_input(c, err) != 0)
-		return -1;
-	if ((message = repo_git_clean_message(c->message)) == NULL) {
-		xasprintf(err, "the commit message is empty");
-		return -1;
+	/* HEAD now (the hook took time): build on it if it is as expected. */
+	if ((rc = repo_git_at(r, c->expect, &at, err)) != 0) {
+		repo_git_at_clear(&at);
+		return rc;
 	}
-
-	/* Refuse early, before the hook, if it cannot work anyway. */
-	if ((rc = repo_git_at(r, c->expect, &at, err)) != 0)
-		goto out;
-	repo_git_at_clear(&at);
-	rc = -1;
-	if (repo_git_hook(r, &message, err) != 0)
-		goto out;
-	cleaned = repo_git_clean_message(message);
-	free(message);
-	if ((message = cleaned) == NULL) {
-		xasprintf(err, "the commit message is empty (after the "
-		               "commit-msg hook)");
-		goto out;
-	}
-
-	/* The hook took time: look again, and build on what is there now. */
-	if ((rc = repo_git_at(r, c->expect, &at, err)) != 0)
-		goto out;
 	rc = -1;
 	if (!at.head.unborn) {
 		if (git_commit_lookup(&parent, r->git, &at.oid) != 0 ||
@@ -1092,7 +926,115 @@ out:
 	git_index_free(index);
 	free(updates);
 	free(reflog);
-	free(message);
 	repo_git_at_clear(&at);
+	return rc;
+}
+
+void
+repo_prep_free(struct repo_prep *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->hook);
+	free(p->hook_shown);
+	free(p->file);
+	free(p->git_dir);
+	for (i = 0; i < p->c.npaths; i++)
+		free(p->paths[i]);
+	free(p->paths);
+	free((char *)p->c.name);
+	free((char *)p->c.email);
+	free((char *)p->c.expect);
+	free(p->message);
+	free(p);
+}
+
+int
+repo_commit_prepare(struct repo *r, const struct repo_commit *c,
+    struct repo_prep **out, char **err)
+{
+	struct repo_git_at at;
+	struct repo_prep *p;
+	char *message, *gitdir;
+	size_t i, len;
+	int rc;
+
+	*err = NULL;
+	*out = NULL;
+	if (repo_git_check_input(c, err) != 0)
+		return -1;
+	if ((message = repo_git_clean_message(c->message)) == NULL) {
+		xasprintf(err, "the commit message is empty");
+		return -1;
+	}
+	/* Refuse early, before the hook, if it cannot work anyway. */
+	rc = repo_git_at(r, c->expect, &at, err);
+	repo_git_at_clear(&at);
+	if (rc != 0) {
+		free(message);
+		return rc;
+	}
+
+	p = xcalloc(1, sizeof *p);
+	p->message = message;
+	p->paths = xcalloc(c->npaths, sizeof *p->paths);
+	for (i = 0; i < c->npaths; i++)
+		p->paths[i] = xstrdup(c->paths[i]);
+	p->c.paths = (const char *const *)p->paths;
+	p->c.npaths = c->npaths;
+	p->c.name = xstrdup(c->name);
+	p->c.email = xstrdup(c->email);
+	p->c.expect = c->expect != NULL ? xstrdup(c->expect) : NULL;
+
+	repo_git_find_hook(r, p);
+	if (p->hook != NULL) {
+		xasprintf(
+		    &p->file, "%sCOMMIT_EDITMSG", git_repository_path(r->git));
+		if (repo_git_write_file(p->file, p->message, err) != 0) {
+			repo_prep_free(p);
+			return -1;
+		}
+		gitdir = xstrdup(git_repository_path(r->git));
+		len = strlen(gitdir);
+		if (len > 1 && gitdir[len - 1] == '/')
+			gitdir[len - 1] = '\0';
+		xasprintf(&p->git_dir, "GIT_DIR=%s", gitdir);
+		free(gitdir);
+		p->hook_env[0] = p->git_dir;
+		p->hook_argv[0] = p->hook;
+		p->hook_argv[1] = p->file;
+	}
+	*out = p;
+	return 0;
+}
+
+int
+repo_commit_finish(struct repo *r, struct repo_prep *p,
+    const struct repo_hook_run *ran, char id[41], char **err)
+{
+	char *message, *text;
+	int rc;
+
+	*err = NULL;
+	id[0] = '\0';
+	if (ran == NULL || p->hook == NULL)
+		return repo_git_make(r, &p->c, p->message, id, err);
+
+	if ((*err = repo_git_hook_refusal(ran)) != NULL)
+		return -1;
+	/* The hook may have rewritten the message. */
+	if ((text = repo_git_read_file(p->file, err)) == NULL)
+		return -1;
+	message = repo_git_clean_message(text);
+	free(text);
+	if (message == NULL) {
+		xasprintf(err, "the commit message is empty (after the "
+		               "commit-msg hook)");
+		return -1;
+	}
+	rc = repo_git_make(r, &p->c, message, id, err);
+	free(message);
 	return rc;
 }

@@ -274,6 +274,12 @@ server_client_allowed(struct client *c, int flags)
 			    c, "%s is read-only", c->view.doc->path);
 		return 0;
 	}
+	if ((flags & CMD_COMMIT) && decision_committing()) {
+		server_client_notice(c,
+		    "a commit is being made (its commit-msg hook is running); "
+		    "try again when it is done");
+		return 0;
+	}
 	return 1;
 }
 
@@ -461,7 +467,9 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		break;
 	case KEYC_ENTER:
 		c->mode = CLIENT_EDIT;
-		if (!server_client_allowed(c, CMD_JOURNAL | CMD_BROADCAST))
+		if (!server_client_allowed(
+		        c, CMD_JOURNAL | CMD_BROADCAST |
+		               (mode == CLIENT_COMMIT ? CMD_COMMIT : 0)))
 			break;
 		text = xstrdup(p->text);
 		if (mode == CLIENT_CHAT)

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "job.h"
+#include "loop.h"
 #include "repo.h"
 
 /* The git CLI with an identity, for commits made by the tests. */
@@ -111,6 +115,94 @@ cli_head(struct fx *f)
 	if (len > 0 && s[len - 1] == '\n')
 		s[len - 1] = '\0';
 	return s;
+}
+
+/*
+ * repo_commit_prepare, the hook, repo_commit_finish: as the daemon does it,
+ * the hook run as a job of an event loop (with SIGCHLD handed to
+ * job_reaped), every hook run, in the working tree or not (that choice is
+ * the daemon's). What prepare found is kept in last_prep for the tests.
+ */
+static struct loop *test_loop;
+static int test_sig[2] = {-1, -1};
+static struct {
+	int hook; /* there was a hook */
+	int in_tree;
+	char shown[1024];
+} last_prep;
+struct test_ran {
+	struct repo_hook_run ran;
+	char out[JOB_OUTPUT_MAX];
+};
+
+static void
+test_on_signal(int sig)
+{
+	if (write(test_sig[1], "c", 1) == -1) {
+		/* a wake-up is already pending */
+	}
+}
+
+static void
+test_reap(int fd, int events, void *arg)
+{
+	char buf[64];
+	pid_t pid;
+	int status;
+
+	if (read(fd, buf, sizeof buf) == -1) {
+		/* nothing to read: reap anyway */
+	}
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		job_reaped(pid, status);
+}
+
+static void
+test_hook_done(const struct job_result *jr, void *arg)
+{
+	struct test_ran *tr = arg;
+
+	tr->ran.status = jr->status;
+	tr->ran.late = jr->late;
+	memcpy(tr->out, jr->out, jr->outlen);
+	tr->ran.out = tr->out;
+	tr->ran.outlen = jr->outlen;
+	loop_stop(test_loop);
+}
+
+static int
+repo_commit(
+    struct repo *r, const struct repo_commit *c, char id[41], char **err)
+{
+	struct repo_prep *p;
+	struct test_ran tr;
+	int rc;
+
+	id[0] = '\0';
+	memset(&last_prep, 0, sizeof last_prep);
+	if ((rc = repo_commit_prepare(r, c, &p, err)) != 0)
+		return rc;
+	if (p->hook == NULL) {
+		rc = repo_commit_finish(r, p, NULL, id, err);
+		repo_prep_free(p);
+		return rc;
+	}
+	last_prep.hook = 1;
+	last_prep.in_tree = p->hook_in_tree;
+	snprintf(last_prep.shown, sizeof last_prep.shown, "%s", p->hook_shown);
+
+	memset(&tr, 0, sizeof tr);
+	test_loop = loop_create();
+	loop_add(test_loop, test_sig[0], LOOP_READ, test_reap, NULL);
+	if (job_run(test_loop, p->hook_argv, r->workdir, p->hook_env,
+	        REPO_HOOK_SECONDS * 1000, test_hook_done, &tr, err) == NULL)
+		fail_msg("job_run: %s", *err);
+	loop_run(test_loop);
+	loop_free(test_loop);
+	test_loop = NULL;
+	rc = repo_commit_finish(r, p, &tr.ran, id, err);
+	repo_prep_free(p);
+	return rc;
 }
 
 /* Make a commit of paths (NULL-terminated) as Ann. */
@@ -512,6 +604,9 @@ test_hook_appends(void **state)
 	write_file(f, "a.txt", "a2\n");
 	assert_int_equal(commit(f, paths, "Hooked", NULL, id, &err), 0);
 	assert_null(err);
+	assert_int_equal(last_prep.hook, 1);
+	assert_int_equal(last_prep.in_tree, 0);
+	assert_string_equal(last_prep.shown, ".git/hooks/commit-msg");
 	xasprintf(&want, "Hooked\n\nTicket: 42\nDir: %s\nGit: %s/.git\n",
 	    f->dir, f->dir);
 	msg = capture(f, "git log -1 --format=%%B");
@@ -574,6 +669,9 @@ test_hooks_path(void **state)
 	    err, "commit-msg hook refused the commit: bad: Subject");
 	free(err);
 	err = NULL;
+	/* It lives in the working tree: the daemon runs it only if told. */
+	assert_int_equal(last_prep.in_tree, 1);
+	assert_string_equal(last_prep.shown, "hooks/commit-msg");
 
 	/* A script without #! runs with sh, and one that says nothing. */
 	MUST(f, "printf 'exit 5\\n' > hooks/commit-msg");
@@ -582,6 +680,255 @@ test_hooks_path(void **state)
 	                         "exited with status 5 and said nothing");
 	free(err);
 	expect_output(f, "Plain\nbase\n", "git log --format=%s");
+}
+
+/* What prepare says of the hook at dir/commit-msg with core.hooksPath set
+ * to hooks_path (NULL: unset). */
+static void
+expect_hook(
+    struct fx *f, const char *hooks_path, int in_tree, const char *shown)
+{
+	const char *paths[] = {"a.txt", NULL};
+	struct repo_commit c;
+	struct repo_prep *p;
+	char *err = NULL;
+
+	if (hooks_path != NULL)
+		MUST(f, "git config core.hooksPath '%s'", hooks_path);
+	else
+		MUST(f, "git config --unset-all core.hooksPath || true");
+	memset(&c, 0, sizeof c);
+	c.paths = paths;
+	c.npaths = 1;
+	c.name = "Ann Example";
+	c.email = "ann@example.org";
+	c.message = "Where";
+	assert_int_equal(repo_commit_prepare(f->r, &c, &p, &err), 0);
+	assert_null(err);
+	if (shown == NULL) {
+		assert_null(p->hook);
+	} else {
+		assert_non_null(p->hook);
+		if (p->hook_in_tree != in_tree || strcmp(p->hook_shown, shown))
+			fail_msg("core.hooksPath %s: in tree %d, shown %s; "
+			         "expected %d, %s",
+			    hooks_path != NULL ? hooks_path : "unset",
+			    p->hook_in_tree, p->hook_shown, in_tree, shown);
+	}
+	repo_prep_free(p);
+}
+
+/* Whether the hook lives in the working tree is found for real: through
+ * "..", symlinks and absolute paths. */
+static void
+test_hook_in_tree(void **state)
+{
+	struct fx *f = *state;
+	char *out, *abs, *shown;
+
+	base_commit(f);
+	out = xstrdup(f->dir);
+	*strrchr(out, '/') = '\0';
+	xasprintf(&abs, "%s/outside-%s", out, strrchr(f->dir, '/') + 1);
+	free(out);
+	MUST(f,
+	    "mkdir -p hooks sub '%s' && "
+	    "printf '#!/bin/sh\\n' > hooks/commit-msg && "
+	    "cp hooks/commit-msg .git/hooks/commit-msg && "
+	    "cp hooks/commit-msg '%s/commit-msg' && cp hooks/commit-msg . "
+	    "&& chmod +x hooks/commit-msg .git/hooks/commit-msg "
+	    "'%s/commit-msg' commit-msg && "
+	    "ln -s hooks inlink && ln -s '%s' outlink",
+	    abs, abs, abs, abs);
+
+	expect_hook(f, NULL, 0, ".git/hooks/commit-msg");
+	expect_hook(f, "hooks", 1, "hooks/commit-msg");
+	expect_hook(f, "./sub/../hooks/", 1, "hooks/commit-msg");
+	expect_hook(f, ".", 1, "commit-msg");
+	expect_hook(f, "inlink", 1, "hooks/commit-msg");
+	xasprintf(&out, "%s/hooks", f->dir);
+	expect_hook(f, out, 1, "hooks/commit-msg");
+	free(out);
+	/* Outside: absolute, by "..", or through a symlink in the tree. */
+	xasprintf(&out, "%s/commit-msg", abs);
+	expect_hook(f, abs, 0, out);
+	free(out);
+	xasprintf(&out, "../%s", strrchr(abs, '/') + 1);
+	xasprintf(&shown, "%s/commit-msg", out);
+	expect_hook(f, out, 0, shown);
+	free(shown);
+	free(out);
+	expect_hook(f, "outlink", 0, "outlink/commit-msg");
+	/* The git directory is not the working tree... */
+	xasprintf(&out, "%s/.git/hooks", f->dir);
+	expect_hook(f, out, 0, ".git/hooks/commit-msg");
+	free(out);
+	/* ...unless its hook is a symlink into the tree. */
+	MUST(f, "rm .git/hooks/commit-msg && "
+	        "ln -s ../../hooks/commit-msg .git/hooks/commit-msg");
+	expect_hook(f, NULL, 1, "hooks/commit-msg");
+	MUST(f, "rm -r '%s'", abs);
+	free(abs);
+}
+
+/* The hook gets a minimal environment, /dev/null as input, no descriptor
+ * of ours, and a process group of its own. */
+static void
+test_hook_env(void **state)
+{
+	struct fx *f = *state;
+	const char *paths[] = {"a.txt", NULL};
+	char id[41], *err = NULL, *env, *want, *got;
+	int fd;
+
+	base_commit(f);
+	/* Something of ours it must not see: a variable and a descriptor. */
+	setenv("MOOT_TEST_SECRET", "daemon-only", 1);
+	fd = open("/dev/null", O_RDONLY);
+	assert_true(fd > 2);
+	MUST(f,
+	    "printf '%%s\\n' '#!/bin/sh' "
+	    "'env > .git/hook-env' "
+	    "'readlink /proc/$$/fd/0 > .git/hook-in' "
+	    "'test -e /proc/$$/fd/%d && echo open > .git/hook-fd' "
+	    "'set -- $(cat /proc/$$/stat); test \"$5\" = $$ && "
+	    "echo own > .git/hook-pgrp' "
+	    "'exit 0' > .git/hooks/commit-msg && "
+	    "chmod +x .git/hooks/commit-msg",
+	    fd);
+	write_file(f, "a.txt", "a2\n");
+	assert_int_equal(commit(f, paths, "Env", NULL, id, &err), 0);
+	assert_null(err);
+	close(fd);
+	unsetenv("MOOT_TEST_SECRET");
+
+	/* Only what the shell adds itself (PWD, SHLVL, _) beyond ours. */
+	env = capture(f, "grep -v '^PWD=\\|^SHLVL=\\|^_=\\|^OLDPWD=' "
+	                 ".git/hook-env | sort");
+	xasprintf(&want,
+	    "GIT_DIR=%s/.git\nHOME=%s\nLANG=%s\n"
+	    "PATH=/usr/local/bin:/usr/bin:/bin\n",
+	    f->dir, test_home,
+	    getenv("LANG") != NULL && *getenv("LANG") != '\0' ? getenv("LANG")
+	                                                      : "C.UTF-8");
+	assert_string_equal(env, want);
+	free(want);
+	free(env);
+	expect_output(f, "/dev/null\n", "cat .git/hook-in");
+	assert_int_not_equal(run(f, "test -e .git/hook-fd"), 0);
+	expect_output(f, "own\n", "cat .git/hook-pgrp");
+	got = capture(f, "git log -1 --format=%%s");
+	assert_string_equal(got, "Env\n");
+	free(got);
+}
+
+/* Is pid gone (or a zombie waiting for init)? Waits up to 5 s. */
+static int
+gone(pid_t pid)
+{
+	char *path, *stat;
+	int i, dead = 0;
+	FILE *fp;
+
+	xasprintf(&path, "/proc/%ld/stat", (long)pid);
+	for (i = 0; i < 100 && !dead; i++) {
+		stat = xcalloc(1, 512);
+		if ((fp = fopen(path, "r")) == NULL)
+			dead = 1;
+		else {
+			if (fgets(stat, 512, fp) != NULL &&
+			    strstr(stat, ") Z ") != NULL)
+				dead = 1;
+			fclose(fp);
+		}
+		free(stat);
+		if (!dead)
+			usleep(50 * 1000);
+	}
+	free(path);
+	return dead;
+}
+
+/* A hook that does not finish is killed at the time limit with what it
+ * started, and refuses the commit. (The job's limit is an argument: here
+ * it is short; the daemon gives REPO_HOOK_SECONDS.) */
+static void
+test_hook_late(void **state)
+{
+	struct fx *f = *state;
+	const char *paths[] = {"a.txt", NULL};
+	struct repo_commit c;
+	struct repo_prep *p;
+	struct test_ran tr;
+	char id[41], *err = NULL, *bg, *want;
+
+	base_commit(f);
+	MUST(f, "printf '%%s\\n' '#!/bin/sh' 'sleep 60 &' 'echo $! > "
+	        ".git/bg.pid' 'echo waiting' 'wait' "
+	        "> .git/hooks/commit-msg && chmod +x .git/hooks/commit-msg");
+	write_file(f, "a.txt", "a2\n");
+	memset(&c, 0, sizeof c);
+	c.paths = paths;
+	c.npaths = 1;
+	c.name = "Ann Example";
+	c.email = "ann@example.org";
+	c.message = "Late";
+	assert_int_equal(repo_commit_prepare(f->r, &c, &p, &err), 0);
+	memset(&tr, 0, sizeof tr);
+	test_loop = loop_create();
+	loop_add(test_loop, test_sig[0], LOOP_READ, test_reap, NULL);
+	assert_non_null(job_run(test_loop, p->hook_argv, f->r->workdir,
+	    p->hook_env, 500, test_hook_done, &tr, &err));
+	loop_run(test_loop);
+	loop_free(test_loop);
+	test_loop = NULL;
+	assert_int_equal(tr.ran.late, 1);
+	assert_true(WIFSIGNALED(tr.ran.status));
+	assert_int_equal(WTERMSIG(tr.ran.status), SIGKILL);
+	assert_int_equal(tr.ran.outlen, strlen("waiting\n"));
+	assert_int_equal(repo_commit_finish(f->r, p, &tr.ran, id, &err), -1);
+	xasprintf(&want,
+	    "commit-msg hook refused the commit: it did not finish within %d "
+	    "seconds and was stopped",
+	    REPO_HOOK_SECONDS);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	repo_prep_free(p);
+	/* What it started went with it. */
+	bg = capture(f, "cat .git/bg.pid");
+	assert_true(atoi(bg) > 0);
+	assert_true(gone((pid_t)atoi(bg)));
+	free(bg);
+	expect_output(f, "base\n", "git log --format=%s");
+}
+
+/* Only the first JOB_OUTPUT_MAX bytes of what a hook says are kept, and a
+ * hook saying much more is not held up by a full pipe. */
+static void
+test_hook_output_bounded(void **state)
+{
+	struct fx *f = *state;
+	const char *paths[] = {"a.txt", NULL};
+	char id[41], *err = NULL;
+	size_t i;
+
+	base_commit(f);
+	MUST(f, "printf '%%s\\n' '#!/bin/sh' "
+	        "'head -c 1000000 /dev/zero | tr \"\\\\0\" x' 'exit 1' "
+	        "> .git/hooks/commit-msg && chmod +x .git/hooks/commit-msg");
+	write_file(f, "a.txt", "a2\n");
+	assert_int_equal(commit(f, paths, "Loud", NULL, id, &err), -1);
+	assert_int_equal(strncmp(err, "commit-msg hook refused the commit: ",
+	                     strlen("commit-msg hook refused the commit: ")),
+	    0);
+	assert_int_equal(strlen(err),
+	    strlen("commit-msg hook refused the commit: ") + REPO_HOOK_OUTPUT);
+	for (i = strlen("commit-msg hook refused the commit: "); err[i] != '\0';
+	     i++)
+		assert_int_equal(err[i], 'x');
+	free(err);
+	expect_output(f, "base\n", "git log --format=%s");
 }
 
 static void
@@ -801,6 +1148,11 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_hook_appends, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_refuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hooks_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_in_tree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_env, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_late, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_hook_output_bounded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_hook_moves_head, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_email, setup, teardown),
@@ -810,6 +1162,7 @@ main(void)
 	        test_head_file_and_dir, setup, teardown),
 	};
 	const char *tmp = getenv("TMPDIR");
+	struct sigaction sa;
 	char *cmd;
 	int failed;
 
@@ -830,6 +1183,15 @@ main(void)
 	unsetenv("GIT_COMMITTER_NAME");
 	unsetenv("GIT_COMMITTER_EMAIL");
 	setenv("GIT_EDITOR", "true", 1);
+
+	/* Hooks end with SIGCHLD, as in the daemon. */
+	if (pipe2(test_sig, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe2");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = test_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
 
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 
