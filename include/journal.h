@@ -80,10 +80,12 @@ char *journal_set_aside(const char *path);
 void journal_base(
     struct journal *, const char *path, const char *text, size_t len);
 void journal_append(struct journal *, const struct journal_rec *);
-/* Where a person's cursor is (the latest one per author wins). */
+/* Where a person's cursor is (the latest one per author wins, also in the
+ * queue: one still queued for that author is replaced). */
 void journal_cursor(
     struct journal *, const char *author, const char *path, uint64_t pos);
-/* Who an author is (for records and commit trailers). */
+/* Who an author is (for records and commit trailers; latest wins, as for
+ * cursors). */
 void journal_person(
     struct journal *, const char *author, const char *name, const char *email);
 /*
@@ -113,7 +115,8 @@ int64_t journal_chat(struct journal *, int64_t time, const char *author,
  * (JOURNAL_EV_*); text a sentence ("Alice accepted ADR-0007 Use WAL"). */
 void journal_event(struct journal *, int64_t time, int kind, const char *author,
     const char *text);
-/* A person was here at time (the latest one per author wins). */
+/* A person was here at time (the latest one per author wins, as for
+ * cursors). */
 void journal_visit(struct journal *, const char *author, int64_t time);
 /* An open question with no draft: returns its id (1, 2, ...). */
 int64_t journal_question(
@@ -135,8 +138,12 @@ void journal_set(struct journal *, const char *key, const char *value);
 
 /* Write what is queued in one transaction. Returns 0, or -1 with *err set:
  * then nothing of it was written and all of it stays queued for the next
- * call (edits stay in memory; the caller tells people). */
+ * call (the caller holds the edits back from screens; see hold.c). */
 int journal_flush(struct journal *, char **err);
+/* Why the last flush failed, in a few words for people: the system's
+ * reason when a file could not be written ("No space left on device",
+ * "File too large"), else sqlite's message; "" before any failure. */
+const char *journal_reason(const struct journal *);
 /* Records queued and not yet written. */
 size_t journal_queued(const struct journal *);
 

@@ -336,7 +336,9 @@ struct journal {
 	char *path;
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_NSTMT];
-	char *error; /* sqlite's message for the last failed step */
+	char *error;  /* sqlite's message for the last failed step */
+	char *reason; /* why the last flush failed, for people */
+	int syserr;   /* errno of a failed file access in the last step */
 	int modes_fixed;
 	int readonly; /* opened by journal_open_readonly */
 	int session;  /* the session tables are there */
@@ -416,6 +418,31 @@ journal_fix_modes(struct journal *j)
 }
 
 /*
+ * The system's error behind the last failure, when it was a file that
+ * could not be written or read (a full disk, a file size limit, an I/O
+ * error); 0 for other failures (a constraint, a lock), whose sqlite message
+ * says it better. sqlite reports a full disk as SQLITE_FULL, with no errno:
+ * that is ENOSPC (its other cause, a page limit, is never set on the
+ * journal). For an I/O error it often keeps none either (3.40 does not for
+ * a failed write), so the errno the failing call left (saved, cleared
+ * before the call) stands in.
+ */
+static int
+journal_syserr(struct journal *j, int saved)
+{
+	switch (sqlite3_extended_errcode(j->db) & 0xff) {
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		if (sqlite3_system_errno(j->db) != 0)
+			return sqlite3_system_errno(j->db);
+		return saved;
+	}
+	return 0;
+}
+
+/*
  * Step a statement that returns no rows and reset it. Returns 0, or -1 with
  * sqlite's message kept in j->error.
  */
@@ -423,12 +450,15 @@ static int
 journal_run(struct journal *j, enum journal_stmt s)
 {
 	sqlite3_stmt *st = j->stmt[s];
-	int rc;
+	int rc, saved;
 
+	errno = 0;
 	rc = sqlite3_step(st);
+	saved = errno;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		free(j->error);
 		j->error = xstrdup(sqlite3_errmsg(j->db));
+		j->syserr = journal_syserr(j, saved);
 		sqlite3_reset(st);
 		return -1;
 	}
@@ -442,6 +472,7 @@ journal_keep_error(struct journal *j)
 {
 	free(j->error);
 	j->error = xstrdup(sqlite3_errmsg(j->db));
+	j->syserr = journal_syserr(j, 0);
 }
 
 /* Reset every statement and leave any open transaction. */
@@ -939,6 +970,7 @@ journal_close(struct journal *j)
 	if (j->db != NULL && sqlite3_close(j->db) != SQLITE_OK)
 		log_warn("closing %s: %s", j->path, sqlite3_errmsg(j->db));
 	free(j->error);
+	free(j->reason);
 	free(j->path);
 	free(j);
 }
@@ -1032,12 +1064,39 @@ journal_append(struct journal *j, const struct journal_rec *rec)
 	e->time = rec->time;
 }
 
+/*
+ * Before queueing a record of which the latest per author wins (a cursor,
+ * who someone is, a visit): drop the one still queued for that author. The
+ * result once written is the same, and what waits in the queue while the
+ * journal cannot be written stays bounded by the number of people, however
+ * often they move or come and go.
+ */
+static void
+journal_drop_older(
+    struct journal *j, enum journal_entry_type type, const char *author)
+{
+	struct journal_entry *e;
+
+	if (author == NULL)
+		author = "";
+	TAILQ_FOREACH (e, &j->queue, entry) {
+		if (e->type == type && strcmp(e->author, author) == 0) {
+			/* There is never more than one. */
+			TAILQ_REMOVE(&j->queue, e, entry);
+			journal_entry_free(e);
+			j->queued--;
+			return;
+		}
+	}
+}
+
 void
 journal_cursor(
     struct journal *j, const char *author, const char *path, uint64_t pos)
 {
 	struct journal_entry *e;
 
+	journal_drop_older(j, E_CURSOR, author);
 	e = journal_add(j, E_CURSOR, path);
 	e->author = journal_strdup(author);
 	e->pos = pos;
@@ -1049,6 +1108,7 @@ journal_person(
 {
 	struct journal_entry *e;
 
+	journal_drop_older(j, E_PERSON, author);
 	e = journal_add(j, E_PERSON, NULL);
 	e->author = journal_strdup(author);
 	e->name = journal_strdup(name);
@@ -1120,6 +1180,7 @@ journal_visit(struct journal *j, const char *author, int64_t time)
 {
 	struct journal_entry *e;
 
+	journal_drop_older(j, E_VISIT, author);
 	e = journal_add(j, E_VISIT, NULL);
 	e->author = journal_strdup(author);
 	e->time = time;
@@ -1426,6 +1487,7 @@ journal_write(struct journal *j, const struct journal_entry *e)
 	/* A bind failed (a record too big for sqlite). */
 	free(j->error);
 	j->error = xstrdup(sqlite3_errstr(rc));
+	j->syserr = 0;
 	return -1;
 }
 
@@ -1439,8 +1501,11 @@ journal_flush(struct journal *j, char **err)
 	if (j->readonly) {
 		journal_error(
 		    err, "cannot write %s: it was opened read-only", j->path);
+		free(j->reason);
+		j->reason = xstrdup("opened read-only");
 		return -1;
 	}
+	j->syserr = 0;
 	if (journal_run(j, S_BEGIN) != 0)
 		goto fail;
 	TAILQ_FOREACH (e, &j->queue, entry) {
@@ -1462,8 +1527,20 @@ fail:
 	/* Nothing of it stays written; all of it stays queued. */
 	journal_error(err, "cannot write %s: %s", j->path,
 	    j->error != NULL ? j->error : "unknown error");
+	free(j->reason);
+	if (j->syserr != 0)
+		j->reason = xstrdup(strerror(j->syserr));
+	else
+		j->reason =
+		    xstrdup(j->error != NULL ? j->error : "unknown error");
 	journal_abandon(j);
 	return -1;
+}
+
+const char *
+journal_reason(const struct journal *j)
+{
+	return j->reason != NULL ? j->reason : "";
 }
 
 /*

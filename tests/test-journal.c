@@ -678,6 +678,49 @@ test_latest_wins(void **state)
 	free(text);
 }
 
+/*
+ * While the journal cannot be written, people keep moving and coming and
+ * going: what waits in the queue stays one cursor, one person and one visit
+ * per author, and what is written is the latest of each, in its place
+ * after what came before it (a forgotten document's cursor goes).
+ */
+static void
+test_latest_queued_once(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	char *text;
+	int i;
+
+	j = must_open(f->path, 0);
+	journal_base(j, "a", "abc", 3);
+	journal_base(j, "b", "xyz", 3);
+	journal_cursor(j, "carol", "b", 1);
+	for (i = 0; i < 1000; i++) {
+		journal_cursor(j, "alice", "a", i);
+		journal_cursor(j, "bob", "b", 2 * i);
+		journal_person(j, "alice", "Alice", i % 2 ? "odd" : "even");
+		journal_visit(j, "alice", i);
+		journal_visit(j, "bob", 3 * i);
+	}
+	/* Bases, carol, and one of each of the others. */
+	assert_int_equal(journal_queued(j), 2 + 1 + 2 + 1 + 2);
+	journal_forget(j, "b");
+	journal_cursor(j, "bob", "a", 7);
+	assert_int_equal(journal_queued(j), 9);
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text, "doc a [abc]\n"
+	                          "cursor alice a 999\n"
+	                          "cursor bob a 7\n"
+	                          "person alice Alice <odd>\n"
+	                          "visit alice 999\n"
+	                          "visit bob 2997\n");
+	free(text);
+}
+
 /* Compaction drops a document's ops and histories and sets its base. */
 static void
 test_compact(void **state)
@@ -866,9 +909,13 @@ test_flush_page_limit(void **state)
 	memset(big, 'b', sizeof big);
 	journal_base(j, "big", big, sizeof big);
 	edit(j, "a.txt", "bob", 0, 1, "", "2", 3001);
+	assert_string_equal(journal_reason(j), "");
 	assert_int_equal(journal_flush(j, &err), -1);
 	xasprintf(&want, "cannot write %s: database or disk is full", f->path);
 	assert_string_equal(err, want);
+	/* sqlite's "full" is a full disk for the journal (it sets no page
+	 * limit of its own). */
+	assert_string_equal(journal_reason(j), strerror(ENOSPC));
 	free(want);
 	free(err);
 	err = NULL;
@@ -914,6 +961,7 @@ test_flush_row_refused(void **state)
 	assert_int_equal(journal_flush(j, &err), -1);
 	xasprintf(&want, "cannot write %s: no people", f->path);
 	assert_string_equal(err, want);
+	assert_string_equal(journal_reason(j), "no people");
 	free(want);
 	free(err);
 	err = NULL;
@@ -972,6 +1020,8 @@ test_flush_disk_full(void **state)
 	assert_int_equal(rc, -1);
 	xasprintf(&want, "cannot write %s: disk I/O error", f->path);
 	assert_string_equal(err, want);
+	/* What people are told: the system's reason. */
+	assert_string_equal(journal_reason(j), strerror(EFBIG));
 	free(want);
 	free(err);
 	err = NULL;
@@ -2576,6 +2626,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_latest_wins, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_latest_queued_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
