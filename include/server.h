@@ -312,8 +312,11 @@ struct server {
 	uint64_t now; /* ms, monotonic, updated each loop pass */
 
 	struct journal *journal;
-	int replaying;           /* recovery: ops are not journaled again */
-	uint64_t journal_warned; /* when people were last told it failed */
+	int replaying; /* recovery: ops are not journaled again */
+	/* While the journal cannot be written the session is read-only: why,
+	 * as people are told it (NULL when it can be written). */
+	char *readonly;
+	uint64_t journal_retry; /* when to try writing it again */
 	struct places places;
 
 	struct chat_msgs chat; /* oldest first */
@@ -364,6 +367,15 @@ void doc_compact(struct doc *);
 int doc_matches_disk(const struct doc *);
 struct doc *doc_restore(const char *path, const char *base, size_t len);
 void doc_attach_history(struct doc *, const char *key, struct undo *);
+
+/* hold.c: edits held back from screens while the journal cannot be
+ * written. */
+void hold_op(const struct op *);
+void hold_clear(void);
+void hold_forget(struct doc *);
+int hold_held(void);
+void hold_take_out(void);
+void hold_put_back(void);
 
 /* recover.c */
 void recover_journal(const char *path, int durable);

@@ -58,6 +58,7 @@ doc_free(struct doc *d)
 		free(h->author);
 		free(h);
 	}
+	hold_forget(d);
 	TAILQ_REMOVE(&server->docs, d, entry);
 	buffer_free(d->buf);
 	free(d->path);
@@ -228,7 +229,9 @@ doc_history(struct doc *d, const char *key, int create)
 
 /* Apply one op: the only way a document's text changes. It is queued for
  * the journal first; the journal is written before the next frames go out
- * (see server.c), so nobody sees an edit the journal does not have. */
+ * (see server.c), so nobody sees an edit the journal does not have. If
+ * that write fails, the op is taken out of the text again until the
+ * journal has it (hold.c): so it is remembered too. */
 void
 doc_apply(struct op *op)
 {
@@ -238,6 +241,12 @@ doc_apply(struct op *op)
 	struct journal_rec rec;
 	struct client *c;
 
+	/* Never while edits are held: every way to an op is refused then. */
+	if (hold_held())
+		log_warn(
+		    "%s: an edit while the journal cannot be written", d->path);
+	if (doc_journaling(d))
+		hold_op(op);
 	if (doc_journaling(d) && !doc_derived) {
 		doc_journal_base(d);
 		memset(&rec, 0, sizeof rec);

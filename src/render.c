@@ -279,6 +279,10 @@ render_notice(const struct server *s, const struct client *c)
 		return c->notice;
 	if (all)
 		return s->notice;
+	/* Read-only because the journal cannot be written: said until it
+	 * ends, whenever nothing newer is to be said. */
+	if (s->readonly != NULL)
+		return s->readonly;
 	return NULL;
 }
 

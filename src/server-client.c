@@ -262,6 +262,12 @@ server_client_popup(struct client *c)
 int
 server_client_allowed(struct client *c, int flags)
 {
+	/* The journal cannot be written: nothing may change text or add
+	 * records (saving too: it compacts the journal). */
+	if ((flags & (CMD_EDIT | CMD_JOURNAL)) && server->readonly != NULL) {
+		server_client_notice(c, "%s", server->readonly);
+		return 0;
+	}
 	if ((flags & CMD_EDIT) && c->view.doc != NULL &&
 	    c->view.doc->readonly) {
 		if (c->view.doc->protected != NULL)

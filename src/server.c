@@ -52,6 +52,12 @@ server_on_signal(int sig)
 	errno = saved;
 }
 
+/* SIGXFSZ: nothing to do; the write that went past the limit fails. */
+static void
+server_on_xfsz(int sig)
+{
+}
+
 static void
 server_set_nonblock(int fd)
 {
@@ -167,6 +173,7 @@ server_accept(int fd, int events, void *arg)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
+		signal(SIGXFSZ, SIG_IGN); /* a full log is no reason to end */
 		/*
 		 * Keep standard error, the connection and this frontend's end
 		 * of the socketpair; close everything else the daemon had
@@ -409,21 +416,58 @@ server_wake(void *arg)
 }
 
 /*
+ * The journal could not be written: the session becomes read-only. The ops
+ * of this pass are on no screen yet and not in the journal: they are taken
+ * out of the text (hold.c) and held. Everyone is told, and the status row
+ * keeps saying it (render.c) until writing works again.
+ */
+static void
+server_readonly_start(const char *why)
+{
+	hold_take_out();
+	xasprintf(&server->readonly,
+	    "the journal cannot be written (%s): the session is read-only "
+	    "until it can; nothing you saw is lost",
+	    why);
+	log_warn(
+	    "journal: cannot be written (%s): the session is read-only", why);
+	server_notice("%s", server->readonly);
+}
+
+/* The journal was written, held ops included: they go back in the text
+ * (and show with the next frames), and editing works again. */
+static void
+server_readonly_end(void)
+{
+	hold_put_back();
+	free(server->readonly);
+	server->readonly = NULL;
+	log_info("journal: written again: the session can be edited again");
+	server_notice("the journal is written again: the session can be "
+	              "edited again");
+}
+
+/*
  * Before each poll, and before any frame: write this pass's ops (and where
- * everyone's cursor is) to the journal in one transaction. If the journal
- * cannot be written, the edits stay in memory and queued, people are told,
- * and writing is retried.
+ * everyone's cursor is) to the journal in one transaction, so that a frame
+ * shows only what the journal has. If it cannot be written, the session is
+ * read-only until it can: a timer retries, and what waits meanwhile is
+ * written first.
  */
 static void
 server_flush_journal(void *arg)
 {
-	static uint64_t failed_at;
 	struct client *c;
 	char *err = NULL;
+	const char *why;
 
 	if (server->journal == NULL)
 		return;
+	/* Positions while edits are held are not the journal's: the next
+	 * pass after they are back records them. */
 	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (server->readonly != NULL)
+			break;
 		if (!c->ready || c->view.doc == NULL ||
 		    *c->view.doc->path == '\0')
 			continue;
@@ -434,27 +478,26 @@ server_flush_journal(void *arg)
 		c->jdoc = c->view.doc;
 		c->jcursor = c->view.cursor;
 	}
-	if (journal_queued(server->journal) == 0)
-		return;
 	server->now = loop_now();
-	if (failed_at != 0 && server->now - failed_at < SERVER_JOURNAL_RETRY_MS)
+	if (server->readonly != NULL && server->now < server->journal_retry)
+		return;
+	if (journal_queued(server->journal) == 0 && server->readonly == NULL)
 		return;
 	if (journal_flush(server->journal, &err) == 0) {
-		if (failed_at != 0) {
-			log_info("journal: writing again");
-			server_notice("journal written again");
-		}
-		failed_at = 0;
+		if (server->readonly != NULL)
+			server_readonly_end();
+		else
+			hold_clear();
 		return;
 	}
-	failed_at = server->now;
-	loop_timer(server->loop, SERVER_JOURNAL_RETRY_MS, server_wake, NULL);
-	log_warn("journal: %s", err);
-	if (server->now - server->journal_warned >= SERVER_NOTICE_MS) {
-		server->journal_warned = server->now;
-		server_notice("journal: %s; edits are kept in memory", err);
-	}
+	why = journal_reason(server->journal);
+	if (server->readonly == NULL)
+		server_readonly_start(why);
+	else
+		log_debug("journal: %s", err);
 	free(err);
+	server->journal_retry = server->now + SERVER_JOURNAL_RETRY_MS;
+	loop_timer(server->loop, SERVER_JOURNAL_RETRY_MS, server_wake, NULL);
 }
 
 /* Files changed behind the session's back (a git pull, another editor). */
@@ -463,8 +506,11 @@ server_check_disk(void *arg)
 {
 	struct doc *d;
 
-	TAILQ_FOREACH (d, &server->docs, entry)
-		doc_check_disk(d);
+	/* Not while read-only: a reload is an edit, and would show. */
+	if (server->readonly == NULL) {
+		TAILQ_FOREACH (d, &server->docs, entry)
+			doc_check_disk(d);
+	}
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 }
 
@@ -578,6 +624,18 @@ server_main(const struct server_options *o)
 
 	log_open("moot", o->verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/*
+	 * A file size limit must fail the write (EFBIG: the journal cannot be
+	 * written, the session goes read-only), not end the session, recovery
+	 * included. A handler that does nothing rather than SIG_IGN: programs
+	 * the daemon runs get the default back.
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = server_on_xfsz;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGXFSZ, &sa, NULL);
 
 	if (o->demo) {
 		if ((dir = demo_create(&err)) == NULL) {
