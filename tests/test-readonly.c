@@ -383,22 +383,24 @@ test_full_disk_nothing_seen_lost(void **state)
 
 /*
  * Disk full, then space again: an edit made as the disk filled is held,
- * shown to no one; editing is refused with the notice while moving and
- * finding work; once there is space the session resumes by itself, the
- * held edit appears, typing works, and after kill -9 all of it is there.
+ * shown to no one; editing is refused with the notice while moving,
+ * finding and joining work; once there is space the session resumes by
+ * itself, the held edit appears, typing works, and after kill -9 all of it
+ * is there.
  */
 static void
 test_full_disk_resumes(void **state)
 {
-	struct h_client *c[2];
+	struct h_client *c[3];
 	struct h_daemon *d;
-	char *repo, *ka, *kb, *filler, *text, *disk;
+	char *repo, *ka, *kb, *kc, *filler, *text, *disk;
 	size_t len;
 
 	repo = h_repo_create("README.md", "tail\n", NULL);
 	ro_mount(repo);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
+	kc = h_key_create(repo, "Carol <carol@example.com>");
 	d = h_daemon_start(repo);
 	c[0] = ro_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(c[0], 0, "tail", LONG);
@@ -438,6 +440,12 @@ test_full_disk_resumes(void **state)
 	assert_string_equal(disk, "tail\n");
 	free(disk);
 
+	/* Someone can still join, and sees what the journal has. */
+	c[2] = ro_join(h_daemon_port(d), kc, "carol");
+	h_wait_row(c[2], 0, "tail", LONG);
+	/* After "welcome, Carol" (4 s), the notice comes back. */
+	h_wait_row_has(c[2], h_status_row(c[2]), NOTICE_FULL, LONG);
+
 	/* Space again: the session resumes by itself. */
 	if (unlink(filler) != 0)
 		fail_msg("unlink %s: %s", filler, strerror(errno));
@@ -445,12 +453,13 @@ test_full_disk_resumes(void **state)
 	h_wait_row(c[1], 0, "held one", SHORT);
 	h_wait_row(c[1], 1, "held two", SHORT);
 	h_wait_row(c[1], 2, "tail", SHORT);
+	h_wait_row(c[2], 0, "held one", SHORT);
 	h_wait_status(c[0], h_status_row(c[0]), "README.md [+] 3:1", SHORT);
 	h_send(c[0], "after");
 	h_wait_row(c[1], 2, "aftertail", SHORT);
 	h_pump_all(100);
 
-	ro_kill9(d, c, 2);
+	ro_kill9(d, c, 3);
 	text = ro_recovered(repo, ka, "held one");
 	assert_string_equal(text, "held one\nheld two\naftertail\n");
 	free(text);
