@@ -43,12 +43,14 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *text = "hello world\n";
+	const char *text = "hello world\n", *tmp;
 	char *err = NULL;
 
-	f->dir = xstrdup("/tmp/moot-test-hold.XXXXXX");
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	xasprintf(&f->dir, "%s/test-hold-XXXXXX", tmp);
 	if (mkdtemp(f->dir) == NULL)
-		fail_msg("mkdtemp");
+		fail_msg("mkdtemp %s", f->dir);
 	xasprintf(&f->path, "%s/journal.db", f->dir);
 
 	server = xcalloc(1, sizeof *server);
