@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #define JOURNAL_FILE "journal.db" /* under .git/moot/ */
+/* The longest text the journal can keep as one document's base: sqlite's
+ * default limit on one value (SQLITE_MAX_LENGTH). */
+#define JOURNAL_TEXT_MAX 1000000000ULL
 
 /* What an op record stands for. */
 enum journal_kind {

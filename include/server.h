@@ -284,9 +284,9 @@ struct client {
 TAILQ_HEAD(clients, client);
 
 /* The command line of `moot serve` (moot.c fills in the defaults). */
-#define SERVER_MAX_FILE_SIZE (1024ULL * 1024 * 1024) /* --max-file-size */
-#define SERVER_MAX_PASTE (16ULL * 1024 * 1024)       /* --max-paste */
-#define SERVER_PASTE_BUDGET (64ULL * 1024 * 1024)    /* --paste-budget */
+#define SERVER_MAX_FILE_SIZE (512ULL * 1024 * 1024) /* --max-file-size */
+#define SERVER_MAX_PASTE (16ULL * 1024 * 1024)      /* --max-paste */
+#define SERVER_PASTE_BUDGET (64ULL * 1024 * 1024)   /* --paste-budget */
 struct server_options {
 	const char *dir;
 	const char *listen;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "server.h"
 #include "why.h"
 
@@ -43,7 +44,9 @@ usage(FILE *f)
 	    "  --trust-tree-hooks  run git hooks that live in the working "
 	    "tree\n"
 	    "                      (anyone who may edit can change them)\n"
-	    "  --max-file-size SIZE  refuse to open larger files (default 1G)\n"
+	    "  --max-file-size SIZE  refuse to open larger files (default "
+	    "512M,\n"
+	    "                      at most 953M)\n"
 	    "  --max-paste SIZE    the largest paste one person may send\n"
 	    "                      (default 16M)\n"
 	    "  --paste-budget SIZE unfinished pastes of everyone together\n"
@@ -149,6 +152,15 @@ moot_serve(int argc, char **argv)
 			if (moot_size("--max-file-size", optarg,
 			        &o.max_file_size) == -1)
 				return 2;
+			if (o.max_file_size > JOURNAL_TEXT_MAX) {
+				fprintf(stderr,
+				    "moot serve: --max-file-size can be at "
+				    "most %lluM: the journal keeps a file's "
+				    "text as one value of at most %llu "
+				    "bytes\n",
+				    JOURNAL_TEXT_MAX >> 20, JOURNAL_TEXT_MAX);
+				return 2;
+			}
 			break;
 		case 'P':
 			if (moot_size("--max-paste", optarg, &o.max_paste) ==

@@ -139,6 +139,7 @@ server_accept(int fd, int events, void *arg)
 	struct authkeys keys;
 	struct frontend_args fa;
 	struct client *c;
+	sigset_t all, old;
 	int sock, sp[2], conn, up, null, one = 1;
 	pid_t pid;
 
@@ -160,8 +161,13 @@ server_accept(int fd, int events, void *arg)
 
 	fflush(stdout);
 	fflush(stderr);
+	/* Until the child has its own handlers, a signal must not run the
+	 * daemon's (which would write to the daemon's signal pipe). */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	if ((pid = fork()) == -1) {
 		log_warn("fork: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sock);
 		close(sp[0]);
 		close(sp[1]);
@@ -172,8 +178,10 @@ server_accept(int fd, int events, void *arg)
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGXFSZ, SIG_IGN); /* a full log is no reason to end */
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		/*
 		 * Keep standard error, the connection and this frontend's end
 		 * of the socketpair; close everything else the daemon had
@@ -196,6 +204,7 @@ server_accept(int fd, int events, void *arg)
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sock);
 	close(sp[1]);
 	auth_free(&keys);
