@@ -122,7 +122,7 @@ enum client_mode {
  * (server_client_allowed) before it runs: a refused one does nothing and
  * the person is told why.
  */
-#define CMD_EDIT 0x1      /* changes the text of a document */
+#define CMD_EDIT 0x1      /* changes the text of the document in view */
 #define CMD_JOURNAL 0x2   /* adds session records (chat, drafts, ...) */
 #define CMD_BROADCAST 0x4 /* shows something to everyone (rate-limited) */
 #define CMD_COMMIT 0x8    /* makes a git commit: one at a time */
