@@ -16,8 +16,9 @@
  *	a tab, up to the next multiple of LAYOUT_TABSTOP;
  *	a C0 control or DEL byte, shown as ^X;
  *	an invalid UTF-8 byte, shown as \xNN;
- *	any other code point (C1 controls, unassigned, a lone or second
- *	combining mark), shown as <U+XXXX>.
+ *	any other code point (C1 controls, bidi controls and the other
+ *	invisible code points of utf8_invisible, unassigned, a lone or
+ *	second combining mark), shown as <U+XXXX>.
  *
  * All the functions below walk the line from its start, so they agree with
  * each other and with the renderer whatever the bytes are.
@@ -84,7 +85,8 @@ layout_next(
 	u->cp = cp;
 	u->width = width;
 
-	/* Fold one following combining mark into this unit. */
+	/* Fold one following combining mark into this unit (never a bidi
+	 * or other invisible code point: utf8_width says -1 for those). */
 	if (off + n < len) {
 		m = utf8_decode(s + off + n, len - off - n, &mark);
 		if (mark != UTF8_INVALID && utf8_width(mark) == 0) {

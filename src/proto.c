@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "keys.h"
 #include "proto.h"
+#include "utf8.h"
 
 /*
  * docs/protocol.md describes the wire format. In short: each message is
@@ -47,7 +48,8 @@ proto_set_err(const char **err, const char *why)
 		*err = why;
 }
 
-/* May this code point be sent as a cell's character or mark? */
+/* May this code point be sent as a cell's character or mark? Never a
+ * control, nor one that can reorder or hide text (utf8_invisible). */
 static int
 proto_cp_ok(uint32_t cp)
 {
@@ -55,7 +57,7 @@ proto_cp_ok(uint32_t cp)
 		return 0;
 	if (cp >= 0xd800 && cp <= 0xdfff)
 		return 0;
-	return cp <= 0x10ffff;
+	return cp <= 0x10ffff && !utf8_invisible(cp);
 }
 
 static int

@@ -331,6 +331,138 @@ test_unprintable(void **state)
 	assert_int_equal(layout_width(LINE("a\xc2\x85z")), 10);
 }
 
+/* Code points that can reorder or hide text (docs/behaviour.md): each is
+ * its own unit shown as <U+XXXX>, never folded into the character before
+ * it. A sample from each range of the set, with both ends of most. */
+static const uint32_t invisible[] = {0x00ad, 0x034f, 0x0600, 0x0605, 0x061c,
+    0x06dd, 0x070f, 0x0890, 0x0891, 0x08e2, 0x115f, 0x1160, 0x17b4, 0x17b5,
+    0x180b, 0x180e, 0x180f, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x2028,
+    0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2060, 0x2061, 0x2064,
+    0x2065, 0x2066, 0x2067, 0x2068, 0x2069, 0x206a, 0x206f, 0x3164, 0xfe00,
+    0xfe0e, 0xfe0f, 0xfeff, 0xffa0, 0xfff0, 0xfff9, 0xfffb, 0x110bd, 0x110cd,
+    0x13430, 0x1343f, 0x1bca0, 0x1bca3, 0x1d173, 0x1d17a, 0xe0000, 0xe0001,
+    0xe0020, 0xe007f, 0xe0100, 0xe01ef, 0xe0fff};
+
+/* Their neighbours stay what they are. */
+static const uint32_t visible[] = {0x00ac, 0x00ae, 0x2010, 0x2027, 0x2030,
+    0x205f, 0x2070, 0x3165, 0xfe10, 0xffa1, 0x1d16e};
+
+static size_t
+encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static void
+test_invisible(void **state)
+{
+	struct layout_unit u[MAX_UNITS];
+	char line[16], glyph[16];
+	size_t i, n;
+
+	/* "a", U+202E, "b": three units, the override shown. */
+	assert_int_equal(units(LINE("a\xe2\x80\xae"
+	                            "b"),
+	                     u),
+	    3);
+	check_unit(&u[0], LAYOUT_CHAR, 0, 1, 0, 1, 'a', 0, "");
+	check_unit(
+	    &u[1], LAYOUT_UNPRINTABLE, 1, 3, 1, 8, 0x202e, 0, "<U+202E>");
+	check_unit(&u[2], LAYOUT_CHAR, 4, 1, 9, 1, 'b', 0, "");
+	assert_int_equal(layout_next_off(LINE("a\xe2\x80\xae"
+	                                      "b"),
+	                     0),
+	    1);
+
+	for (i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+		/* After a printable character... */
+		line[0] = 'x';
+		n = 1 + encode(invisible[i], line + 1);
+		snprintf(
+		    glyph, sizeof glyph, "<U+%04X>", (unsigned)invisible[i]);
+		assert_int_equal(units(line, n, u), 2);
+		check_unit(&u[0], LAYOUT_CHAR, 0, 1, 0, 1, 'x', 0, "");
+		check_unit(&u[1], LAYOUT_UNPRINTABLE, 1, n - 1, 1,
+		    strlen(glyph), invisible[i], 0, glyph);
+		/* ... after a wide one, and alone. */
+		n = encode(0x6f22, line);
+		n += encode(invisible[i], line + n);
+		assert_int_equal(units(line, n, u), 2);
+		assert_int_equal(u[0].comb, 0);
+		assert_string_equal(u[1].glyph, glyph);
+		n = encode(invisible[i], line);
+		one_unit(line, n, &u[0]);
+		assert_string_equal(u[0].glyph, glyph);
+	}
+	for (i = 0; i < sizeof visible / sizeof visible[0]; i++) {
+		n = encode(visible[i], line);
+		one_unit(line, n, &u[0]);
+		assert_int_equal(u[0].kind, LAYOUT_CHAR);
+	}
+}
+
+/*
+ * Emoji sequences (docs/behaviour.md): each emoji is a character, and the
+ * joiner, variation selectors and tags between them are shown.
+ */
+static void
+test_emoji_sequences(void **state)
+{
+	struct layout_unit u[MAX_UNITS];
+	/* U+2764 U+FE0F: a red heart, emoji presentation. */
+	static const char heart[] = "\xe2\x9d\xa4\xef\xb8\x8f";
+	/* U+1F468 U+200D U+1F469: man, ZWJ, woman. */
+	static const char pair[] =
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9";
+	/* U+1F44D U+1F3FD: thumbs up, medium skin tone (no joiner). */
+	static const char thumb[] = "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd";
+	/* U+1F3F4 U+E0067 U+E007F: a black flag, tag g, cancel tag. */
+	static const char flag[] =
+	    "\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81"
+	    "\xbf";
+
+	assert_int_equal(units(LINE(heart), u), 2);
+	check_unit(&u[0], LAYOUT_CHAR, 0, 3, 0, 1, 0x2764, 0, "");
+	check_unit(
+	    &u[1], LAYOUT_UNPRINTABLE, 3, 3, 1, 8, 0xfe0f, 0, "<U+FE0F>");
+
+	assert_int_equal(units(LINE(pair), u), 3);
+	check_unit(&u[0], LAYOUT_CHAR, 0, 4, 0, 2, 0x1f468, 0, "");
+	check_unit(
+	    &u[1], LAYOUT_UNPRINTABLE, 4, 3, 2, 8, 0x200d, 0, "<U+200D>");
+	check_unit(&u[2], LAYOUT_CHAR, 7, 4, 10, 2, 0x1f469, 0, "");
+
+	assert_int_equal(units(LINE(thumb), u), 2);
+	check_unit(&u[0], LAYOUT_CHAR, 0, 4, 0, 2, 0x1f44d, 0, "");
+	check_unit(&u[1], LAYOUT_CHAR, 4, 4, 2, 2, 0x1f3fd, 0, "");
+
+	assert_int_equal(units(LINE(flag), u), 3);
+	check_unit(&u[0], LAYOUT_CHAR, 0, 4, 0, 2, 0x1f3f4, 0, "");
+	check_unit(
+	    &u[1], LAYOUT_UNPRINTABLE, 4, 4, 2, 9, 0xe0067, 0, "<U+E0067>");
+	check_unit(
+	    &u[2], LAYOUT_UNPRINTABLE, 8, 4, 11, 9, 0xe007f, 0, "<U+E007F>");
+}
+
 /* One line with every kind of unit: stepping visits each boundary. */
 static void
 test_stepping(void **state)
@@ -442,6 +574,8 @@ main(void)
 	    cmocka_unit_test(test_invalid),
 	    cmocka_unit_test(test_controls),
 	    cmocka_unit_test(test_unprintable),
+	    cmocka_unit_test(test_invisible),
+	    cmocka_unit_test(test_emoji_sequences),
 	    cmocka_unit_test(test_stepping),
 	    cmocka_unit_test(test_random),
 	};

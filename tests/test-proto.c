@@ -928,7 +928,17 @@ test_corrupt(void **state)
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\1\0\x80\x80\x44", 8);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* > U+10FFFF */
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\1\0\x80\xb0\x03", 8);
-	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell");     /* surrogate */
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* surrogate */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\1\0\xae\x40", 7);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* U+202E */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\1\x10\x61\xae\x40", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* mark U+202E */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\1\x10\x61\x81\x06", 8);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err),
+	    1); /* mark U+0301 */
+	assert_int_equal(msg.u.frame.cells[2].comb, 0x301);
+	proto_msg_free(&msg);
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x49\x40\2", 5); /* WIDE attr */
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell");
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x51\0\2", 5); /* comb 0 */

@@ -963,6 +963,65 @@ test_chat_inert(void **state)
 	frame_free(f);
 }
 
+/* Bidi controls and other invisible code points, from names, chat,
+ * notices, documents and pop-ups: each shown as <U+XXXX>, none ever in a
+ * cell (where the terminal would act on it). */
+static void
+test_bidi_inert(void **state)
+{
+	static const uint32_t raw[] = {
+	    0x202e, 0x2066, 0x200f, 0x00ad, 0xfe0f, 0x2067, 0x202d};
+	struct doc *d = test_doc("a.txt", "a\xe2\x80\xae"
+	                                  "b\xe2\x81\xa6"
+	                                  "c\n");
+	struct client *a = test_client("Eve\xe2\x80\xae\xc2\xad"
+	                               "x",
+	    1, d, 60, 12);
+	struct frame *f = frame_create(60, 12);
+	const struct cell *cell;
+	unsigned x, y;
+	size_t i;
+
+	test_chat("Mal\xe2\x80\xaelory", 2, 0,
+	    "hi\xe2\x81\xa6there\xe2\x80\x8f"
+	    "ok \xf0\x9f\x91\x8d\xef\xb8\x8f");
+	server->notice = xstrdup("saved by Eve\xe2\x80\xae");
+	server->notice_until = 5000;
+	server->now = 1000;
+	render_client(server, a, f);
+	assert_row(f, 0, "a<U+202E>b<U+2066>c");
+	assert_row(f, 9,
+	    "22:13 Mal<U+202E>lory: hi<U+2066>there<U+200F>ok "
+	    "\xf0\x9f\x91\x8d<U+FE0F>");
+	assert_row(f, 10,
+	    " a.txt  1:1                            saved by Eve<U+202E>");
+	assert_row(f, 11, "Eve<U+202E><U+00AD>x a.txt:1");
+	for (y = 0; y < f->rows; y++) {
+		for (x = 0; x < f->cols; x++) {
+			cell = frame_cell(f, x, y);
+			for (i = 0; i < sizeof raw / sizeof raw[0]; i++) {
+				assert_int_not_equal(cell->ch, raw[i]);
+				assert_int_not_equal(cell->comb, raw[i]);
+			}
+		}
+	}
+
+	/* What is typed in a prompt, and a pop-up's lines. */
+	set_prompt(a, CLIENT_CHAT, "x\xe2\x80\xad", -1);
+	render_client(server, a, f);
+	assert_row(f, 10,
+	    " Say: x<U+202D>                        saved by Eve<U+202E>");
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "T\xe2\x81\xa7");
+	popup_add(&a->popup, "q\xe2\x81\xa7");
+	render_client(server, a, f);
+	assert_row(f, 0, " T<U+2067>");
+	assert_row(f, 1, "q<U+2067>");
+	free(server->notice);
+	server->notice = NULL;
+	frame_free(f);
+}
+
 /* How many chat rows each terminal height gets. */
 static void
 test_chat_small(void **state)
@@ -1303,6 +1362,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_goto_line, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_three, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bidi_inert, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_inert, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_small, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_say_prompt, setup, teardown),
