@@ -459,7 +459,6 @@ void prompt_goto(struct client *);
 void prompt_key(struct client *, const struct key_event *);
 
 /* render.c */
-char *render_inert(const char *);
 void render_client(
     const struct server *, const struct client *, struct frame *);
 

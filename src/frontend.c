@@ -19,6 +19,7 @@
 #include <libssh/server.h>
 
 #include "frontend.h"
+#include "inert.h"
 #include "keys.h"
 #include "loop.h"
 #include "proto.h"
@@ -334,6 +335,7 @@ static __dead void
 frontend_finish(struct frontend *fe, int status, const char *why)
 {
 	uint64_t until;
+	char *safe = NULL;
 
 	if (fe->tty != NULL) {
 		tty_end(fe->tty);
@@ -341,6 +343,9 @@ frontend_finish(struct frontend *fe, int status, const char *why)
 	}
 	if (fe->channel != NULL && !fe->closed) {
 		if (why != NULL && *why != '\0') {
+			/* The words come from the daemon: shown inert. */
+			safe = inert_screen(why);
+			why = safe;
 			if (fe->tty != NULL) {
 				frontend_write(fe, why, strlen(why));
 				frontend_write(fe, "\r\n", 2);
@@ -359,6 +364,7 @@ frontend_finish(struct frontend *fe, int status, const char *why)
 		       ssh_is_connected(fe->session))
 			ssh_event_dopoll(fe->event, 100);
 	}
+	free(safe);
 	ssh_disconnect(fe->session);
 	_exit(status);
 }

@@ -9,6 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inert.h"
+
+/* Bytes of a log line once made inert (each byte can take four). */
+#define LOG_LINE_MAX 4096
+
 static const char *log_prefix = "moot";
 static int log_verbose;
 
@@ -19,11 +24,18 @@ log_open(const char *prefix, int verbose)
 	log_verbose = verbose;
 }
 
+/*
+ * Write one line: "prefix[pid]: level" and the message, made inert as a
+ * whole (inert_write, INERT_LOG): names, paths and user names come from
+ * other people, so no control byte, C1 control or bidi control reaches
+ * the host's terminal, and a newline in them shows as ^J instead of
+ * starting a line that would look like moot's own. Nothing here
+ * allocates: fatal() comes this way when memory runs out.
+ */
 static void
 log_vwrite(const char *level, const char *fmt, va_list ap, const char *tail)
 {
-	char line[1024];
-	unsigned char *p;
+	char line[1024], safe[LOG_LINE_MAX], safe_tail[LOG_LINE_MAX / 4];
 	int n;
 
 	n = snprintf(line, sizeof line, "%s[%ld]: %s", log_prefix,
@@ -31,16 +43,13 @@ log_vwrite(const char *level, const char *fmt, va_list ap, const char *tail)
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = 0;
 	vsnprintf(line + n, sizeof line - n, fmt, ap);
-	/* Names and paths come from other people: no control bytes may
-	 * reach the host's terminal through the log. */
-	for (p = (unsigned char *)line; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
-	if (tail != NULL)
-		fprintf(stderr, "%s: %s\n", line, tail);
-	else
-		fprintf(stderr, "%s\n", line);
+	inert_write(INERT_LOG, line, strlen(line), safe, sizeof safe);
+	if (tail != NULL) {
+		inert_write(
+		    INERT_LOG, tail, strlen(tail), safe_tail, sizeof safe_tail);
+		fprintf(stderr, "%s: %s\n", safe, safe_tail);
+	} else
+		fprintf(stderr, "%s\n", safe);
 }
 
 void

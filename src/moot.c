@@ -10,9 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inert.h"
 #include "journal.h"
 #include "server.h"
 #include "why.h"
+
+/* "what 'arg'" on standard error, the argument made inert. */
+static void
+moot_say(const char *what, const char *arg)
+{
+	char *safe = inert_cli(arg);
+
+	fprintf(stderr, "%s '%s'\n", what, safe);
+	free(safe);
+}
 
 static void
 usage(FILE *f)
@@ -181,8 +192,7 @@ moot_serve(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "moot serve: unexpected argument '%s'\n",
-		    argv[optind]);
+		moot_say("moot serve: unexpected argument", argv[optind]);
 		usage(stderr);
 		return 2;
 	}
@@ -219,7 +229,7 @@ main(int argc, char **argv)
 		return why_decisions_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "why") == 0)
 		return why_main(argc - 1, argv + 1);
-	fprintf(stderr, "moot: unknown command '%s'\n", argv[1]);
+	moot_say("moot: unknown command", argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -8,6 +8,7 @@
 
 #include "buffer.h"
 #include "file.h"
+#include "inert.h"
 #include "journal.h"
 #include "repo.h"
 #include "server.h"
@@ -20,6 +21,17 @@ struct recover {
 	size_t problems;
 };
 
+/* Tell the host on standard output: "Journal: " what (it can hold paths
+ * people chose, so made inert) and more. */
+static void
+recover_say(const char *what, const char *more)
+{
+	char *safe = inert_cli(what);
+
+	printf("Journal: %s%s\n", safe, more);
+	free(safe);
+}
+
 static void
 recover_problem(void *arg, const char *message)
 {
@@ -27,7 +39,7 @@ recover_problem(void *arg, const char *message)
 
 	r->problems++;
 	log_warn("journal: %s", message);
-	printf("Journal: %s\n", message);
+	recover_say(message, "");
 }
 
 static void
@@ -219,7 +231,7 @@ recover_journal(const char *path, int durable)
 			    err);
 		aside = journal_set_aside(path);
 		log_warn("journal: %s", err);
-		printf("Journal: %s\n", err);
+		recover_say(err, "");
 		printf("Journal: nothing could be recovered from it; it was "
 		       "moved to %s. Files on disk are untouched.\n",
 		    aside != NULL ? aside : "(could not be moved)");
@@ -252,9 +264,8 @@ recover_journal(const char *path, int durable)
 	server->replaying = 1;
 	if (journal_replay(server->journal, &cb, &r, &err) == -1) {
 		log_warn("journal: %s", err);
-		printf("Journal: %s; what was read before that is kept. "
-		       "Files on disk are untouched.\n",
-		    err);
+		recover_say(err, "; what was read before that is kept. Files "
+		                 "on disk are untouched.");
 		free(err);
 	}
 	server->replaying = 0;

@@ -9,50 +9,16 @@
 
 #include "buffer.h"
 #include "frame.h"
+#include "inert.h"
 #include "layout.h"
 #include "server.h"
 #include "utf8.h"
-
-/* Text from names, paths, chat: every control byte and invalid byte made
- * visible and harmless (^[, \xff), as in documents. Caller frees. */
-char *
-render_inert(const char *s)
-{
-	struct layout_unit u;
-	size_t len = strlen(s), off = 0, col = 0, used = 0, cap = len + 1;
-	char *out = xmalloc(cap);
-	size_t n;
-
-	while (layout_next(s, len, off, col, &u)) {
-		if (u.kind == LAYOUT_CHAR)
-			n = u.len;
-		else if (u.kind == LAYOUT_TAB)
-			n = 1;
-		else
-			n = strlen(u.glyph);
-		if (used + n + 1 > cap) {
-			cap = (used + n + 1) * 2;
-			out = xrealloc(out, cap);
-		}
-		if (u.kind == LAYOUT_CHAR)
-			memcpy(out + used, s + u.off, n);
-		else if (u.kind == LAYOUT_TAB)
-			out[used] = ' ';
-		else
-			memcpy(out + used, u.glyph, n);
-		used += n;
-		off += u.len;
-		col += u.width;
-	}
-	out[used] = '\0';
-	return out;
-}
 
 static unsigned
 render_text(struct frame *f, unsigned x, unsigned y, unsigned limit,
     const char *s, uint8_t fg, uint8_t bg, uint8_t attr)
 {
-	char *safe = render_inert(s);
+	char *safe = inert_screen(s);
 
 	x = frame_puts(f, x, y, limit, safe, fg, bg, attr);
 	free(safe);
@@ -292,7 +258,7 @@ static void
 render_right(
     struct frame *f, unsigned y, unsigned x, const char *text, uint8_t attr)
 {
-	char *safe = render_inert(text);
+	char *safe = inert_screen(text);
 	unsigned w = layout_width(safe, strlen(safe));
 
 	if (x + 2 < f->cols) {
@@ -456,7 +422,7 @@ render_prompt(
 	len = p->len < sizeof text ? p->len : sizeof text - 1;
 	memcpy(text, p->text, len);
 	text[len] = '\0';
-	safe = render_inert(text);
+	safe = inert_screen(text);
 	/* Too long for the row: show its end, where the typing is. */
 	room = x + 1 < f->cols ? f->cols - x - 1 : 0;
 	shown = safe;

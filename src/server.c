@@ -24,6 +24,7 @@
 #include <libssh/server.h>
 
 #include "frontend.h"
+#include "inert.h"
 #include "job.h"
 #include "journal.h"
 #include "loop.h"
@@ -620,6 +621,17 @@ server_print_start(const char *listen, const char *fingerprint, size_t nkeys)
 	free(host);
 }
 
+/* An error on standard error before the session starts (it may hold a
+ * path from the repository: made inert). */
+static void
+server_say_error(const char *err)
+{
+	char *safe = inert_cli(err);
+
+	fprintf(stderr, "moot: %s\n", safe);
+	free(safe);
+}
+
 int
 server_main(const struct server_options *o)
 {
@@ -648,7 +660,7 @@ server_main(const struct server_options *o)
 
 	if (o->demo) {
 		if ((dir = demo_create(&err)) == NULL) {
-			fprintf(stderr, "moot: %s\n", err);
+			server_say_error(err);
 			return 1;
 		}
 		printf("Demo repository: %s (kept after the session)\n", dir);
@@ -668,7 +680,7 @@ server_main(const struct server_options *o)
 	TAILQ_INIT(&server->saved);
 	TAILQ_INIT(&server->people);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
-		fprintf(stderr, "moot: %s\n", err);
+		server_say_error(err);
 		free(err);
 		return 1;
 	}

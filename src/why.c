@@ -17,10 +17,10 @@
 
 #include <git2.h>
 
+#include "inert.h"
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
-#include "server.h"
 #include "why.h"
 
 #define WHY_RECORD_MAX (1024 * 1024)     /* bytes of a record read */
@@ -88,19 +88,12 @@ why_git_error(char **err, const char *what)
 	    e != NULL && e->message != NULL ? e->message : "unknown error");
 }
 
-/* A copy of s safe to print on a terminal, shown as the editor shows
- * names (render_inert: ^[, \xff, <U+0085>); "" for NULL. */
-static char *
-why_inert(const char *s)
-{
-	return render_inert(s != NULL ? s : "");
-}
-
-/* Print s made inert. */
+/* Print s made inert (inert_cli: shown as the editor shows names, ^[,
+ * \xff, <U+0085>, <U+202E>); nothing for NULL. */
 static void
 why_put(FILE *f, const char *s)
 {
-	char *safe = why_inert(s);
+	char *safe = inert_cli(s);
 
 	fputs(safe, f);
 	free(safe);
@@ -1243,7 +1236,7 @@ why_open_question(
     void *arg, int64_t id, int64_t time, const char *author, const char *text)
 {
 	struct why_open_list *ol = arg;
-	char *safe = why_inert(text), *line;
+	char *safe = inert_cli(text), *line;
 
 	xasprintf(&line, "-     %s", safe);
 	free(safe);
@@ -1256,7 +1249,7 @@ static void
 why_open_draft(void *arg, const struct journal_draft *d)
 {
 	struct why_open_list *ol = arg;
-	char *safe = why_inert(d->title), *line;
+	char *safe = inert_cli(d->title), *line;
 
 	xasprintf(&line, "%04u  draft: %s", d->number, safe);
 	free(safe);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "inert.h"
 #include "layout.h"
 
 #define MAX_UNITS 64
@@ -463,6 +464,62 @@ test_emoji_sequences(void **state)
 	    &u[2], LAYOUT_UNPRINTABLE, 8, 4, 11, 9, 0xe007f, 0, "<U+E007F>");
 }
 
+/* inert_text for dest on s, compared with want. */
+static void
+check_inert(enum inert_dest dest, const char *s, const char *want)
+{
+	char *got = inert_text(dest, s);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Untrusted text for each destination (inert.c): the units above, with
+ * line breaks and tabs as each destination wants them. */
+static void
+test_inert_destinations(void **state)
+{
+	static const char hostile[] = "a\x1b[2J\xc2\x9b\x9b\xe2\x80\xae"
+	                              "b\tc\r\nd\re\n\x7f"
+	                              "f\xcc\x81";
+	static const enum inert_dest one_line[] = {
+	    INERT_SCREEN, INERT_LOG, INERT_CLI};
+	char out[16];
+	size_t i;
+
+	for (i = 0; i < sizeof one_line / sizeof one_line[0]; i++) {
+		check_inert(one_line[i], hostile,
+		    "a^[[2J<U+009B>\\x9b<U+202E>b c^M^Jd^Me^J^?f\xcc\x81");
+	}
+	check_inert(INERT_LINE, hostile,
+	    "a^[[2J<U+009B>\\x9b<U+202E>b c d e ^?f\xcc\x81");
+	check_inert(INERT_BODY, hostile,
+	    "a^[[2J<U+009B>\\x9b<U+202E>b     c\nd^Me\n^?f\xcc\x81");
+	check_inert(INERT_IDENT, hostile,
+	    "a^[[2J[U+009B]\\x9b[U+202E]b c d e ^?f\xcc\x81");
+	check_inert(INERT_SCREEN, NULL, "");
+	check_inert(INERT_SCREEN, "caf\xc3\xa9 \xe6\xbc\xa2",
+	    "caf\xc3\xa9 \xe6\xbc\xa2");
+
+	/* An identity never holds an angle bracket; a mark folded into one
+	 * is shown too. */
+	check_inert(INERT_IDENT, "A <b>", "A [U+003C]b[U+003E]");
+	check_inert(INERT_IDENT, "<\xcc\x81", "[U+003C][U+0301]");
+
+	/* Tab stops count from the start of each line of a body. */
+	check_inert(INERT_BODY, "ab\tc\n\td", "ab      c\n        d");
+
+	/* Without room, no unit is cut: the size needed is returned. */
+	assert_int_equal(
+	    inert_write(INERT_LOG, "ab\xe2\x80\xae", 5, out, 6), 10);
+	assert_string_equal(out, "ab");
+	assert_int_equal(
+	    inert_write(INERT_LOG, "ab\xe2\x80\xae", 5, out, 11), 10);
+	assert_string_equal(out, "ab<U+202E>");
+	assert_int_equal(
+	    inert_write(INERT_LOG, "ab\xe2\x80\xae", 5, NULL, 0), 10);
+}
+
 /* One line with every kind of unit: stepping visits each boundary. */
 static void
 test_stepping(void **state)
@@ -576,6 +633,7 @@ main(void)
 	    cmocka_unit_test(test_unprintable),
 	    cmocka_unit_test(test_invisible),
 	    cmocka_unit_test(test_emoji_sequences),
+	    cmocka_unit_test(test_inert_destinations),
 	    cmocka_unit_test(test_stepping),
 	    cmocka_unit_test(test_random),
 	};
