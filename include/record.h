@@ -116,8 +116,9 @@ struct record_draft {
  * "## Decision Outcome", "## Consequences", "## Open Questions" (the
  * questions as "- " items), "## More Information" (participants, each code
  * range as "- `path` lines a–b at <12-hex>", the discussion quoted as
- * "> Name (HH:MM): text" lines). No YAML, no "---" lines. Every control
- * byte of titles, names and chat is dropped; each message is one line.
+ * "> Name (HH:MM): text" lines). No YAML, no "---" lines. Titles, names,
+ * paths, questions and chat are made inert, one line each (inert.h,
+ * INERT_LINE: ^X, <U+XXXX>, \xNN; a line break as a space).
  * Caller frees; *len set.
  */
 char *record_draft_text(const struct record_draft *, size_t *len);
@@ -144,15 +145,18 @@ char *record_add_range(
 /* One trailer of a commit message. */
 struct record_trailer {
 	const char *key;
-	const char *value; /* control bytes and newlines are dropped */
+	const char *value; /* made inert, one line (INERT_LINE) */
 };
 
 /*
- * A commit message: subject (one line: newlines become spaces), a blank
- * line, the body when non-empty (trimmed; a body that itself ends in
+ * A commit message: subject (one line: line breaks become spaces), a
+ * blank line, the body when non-empty (trimmed; a body that itself ends in
  * something git would read as trailers still parses right, because the
  * trailer block follows after a blank line), a blank line, then every
- * trailer "Key: value" in order, in one block. Caller frees.
+ * trailer "Key: value" in order, in one block. Every part is made inert
+ * (inert.h): controls, bidi and other invisible code points and invalid
+ * bytes are written as ^X, <U+XXXX>, \xNN; the body keeps its line breaks
+ * and has its tabs expanded. Caller frees.
  */
 char *record_commit_message(const char *subject, const char *body,
     const struct record_trailer *, size_t ntrailers);

@@ -17,6 +17,7 @@
 
 #include "buffer.h"
 #include "file.h"
+#include "inert.h"
 #include "job.h"
 #include "journal.h"
 #include "record.h"
@@ -57,19 +58,32 @@ decision_trailers_free(struct decision_trailers *tl)
 	tl->n = 0;
 }
 
-/* "Name <email>", or "Name" when no email is known. Caller frees. */
+/* A person as a trailer names them: "Name <email>", or "Name" when no
+ * email is known; each made inert as in a git identity (inert_ident).
+ * Caller frees. */
+static char *
+decision_person(const char *name, const char *email)
+{
+	char *n = inert_ident(name), *e, *s;
+
+	if (email == NULL || *email == '\0')
+		return n;
+	e = inert_ident(email);
+	xasprintf(&s, "%s <%s>", n, e);
+	free(e);
+	free(n);
+	return s;
+}
+
+/* A person, by key, for a trailer (decision_person). Caller frees. */
 static char *
 decision_who(const char *key)
 {
 	struct person *p = server_person_find(key);
-	char *s;
 
 	if (p == NULL)
-		return xstrdup(key);
-	if (*p->email == '\0')
-		return xstrdup(p->name);
-	xasprintf(&s, "%s <%s>", p->name, p->email);
-	return s;
+		return inert_ident(key);
+	return decision_person(p->name, p->email);
 }
 
 struct draft *
@@ -1047,8 +1061,8 @@ decision_coauthors(struct decision_trailers *tl, const char *const *paths,
 			free(s);
 			continue;
 		}
-		xasprintf(&s, "%s <%s>", p->name, p->email);
-		decision_trailer(tl, "Co-authored-by", s);
+		decision_trailer(
+		    tl, "Co-authored-by", decision_person(p->name, p->email));
 	}
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "inert.h"
 #include "record.h"
 
 #define NOTFOUND SIZE_MAX /* no such line */
@@ -173,31 +174,30 @@ sb_lines(struct sbuf *sb, const char *s, const char *eol)
 	sb_str(sb, s);
 }
 
-/* A copy of s without control bytes, trimmed if asked. Caller frees. */
+/*
+ * A copy of s made inert as one line (inert.h): controls shown as ^X, a
+ * line break as a space, C1 controls, bidi and other invisible code
+ * points as <U+XXXX>, invalid bytes as \xNN. Trimmed if asked. Caller
+ * frees.
+ */
 static char *
 clean(const char *s, int trim)
 {
-	struct sbuf sb = {NULL, 0, 0};
-	size_t start;
+	char *c = inert_line(s);
+	size_t len = strlen(c), start;
 
-	sb_add(&sb, "", 0);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (!ch_control((unsigned char)*s))
-			sb_add(&sb, s, 1);
-	}
 	if (trim) {
-		while (sb.len > 0 && sb.p[sb.len - 1] == ' ')
-			sb.p[--sb.len] = '\0';
-		for (start = 0; sb.p[start] == ' '; start++)
+		while (len > 0 && c[len - 1] == ' ')
+			c[--len] = '\0';
+		for (start = 0; c[start] == ' '; start++)
 			/* nothing */;
-		memmove(sb.p, sb.p + start, sb.len - start + 1);
-		sb.len -= start;
+		memmove(c, c + start, len - start + 1);
 	}
-	return sb.p;
+	return c;
 }
 
 /*
- * Add s as inserted text: control bytes dropped, and "<!--" written as
+ * Add s as inserted text: made inert (clean), and "<!--" written as
  * "<\!--" so that nothing typed can open an HTML comment that would hide
  * the rest of the record.
  */
@@ -2050,32 +2050,27 @@ char *
 record_commit_message(const char *subject, const char *body,
     const struct record_trailer *tr, size_t ntr)
 {
-	struct sbuf sb = {NULL, 0, 0}, part = {NULL, 0, 0};
-	const char *p, *s, *nl;
-	char *key, *value, *k;
+	struct sbuf sb = {NULL, 0, 0};
+	const char *s, *nl;
+	char *text, *key, *value, *k;
 	size_t i, n;
 
-	/* The subject: one line. */
-	sb_add(&part, "", 0);
-	for (p = subject; p != NULL && *p != '\0'; p++) {
-		if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
-			sb_str(&part, " ");
-		else if (!ch_control((unsigned char)*p))
-			sb_add(&part, p, 1);
-	}
-	trim_str(part.p);
+	/*
+	 * Every part is made inert (inert.h) before it is placed: no C0 or
+	 * C1 control, DEL, bidi or other invisible code point, or invalid
+	 * UTF-8 ever reaches git, only their visible forms (^[, <U+202E>,
+	 * \xff). The subject: one line.
+	 */
+	text = inert_line(subject);
+	trim_str(text);
 	sb_add(&sb, "", 0);
-	sb_message_line(&sb, part.p, strlen(part.p));
+	sb_message_line(&sb, text, strlen(text));
 	sb_str(&sb, "\n");
+	free(text);
 
-	/* The body: no control bytes but newlines and tabs; trimmed. */
-	part.len = 0;
-	part.p[0] = '\0';
-	for (p = body; p != NULL && *p != '\0'; p++) {
-		if (*p == '\n' || *p == '\t' || !ch_control((unsigned char)*p))
-			sb_add(&part, p, 1);
-	}
-	s = part.p;
+	/* The body: its line breaks kept; trimmed. */
+	text = inert_body(body);
+	s = text;
 	n = strlen(s);
 	trim(&s, &n);
 	if (n != 0) {
@@ -2091,7 +2086,7 @@ record_commit_message(const char *subject, const char *body,
 			s = nl + 1;
 		}
 	}
-	free(part.p);
+	free(text);
 
 	/* The trailers, in one block. */
 	n = 0;
@@ -2104,7 +2099,8 @@ record_commit_message(const char *subject, const char *body,
 		if (*key != '\0') {
 			if (n++ == 0)
 				sb_str(&sb, "\n");
-			value = clean(tr[i].value, 1);
+			value = inert_line(tr[i].value);
+			trim_str(value);
 			sb_str(&sb, key);
 			sb_str(&sb, ":");
 			if (*value != '\0') {

@@ -17,6 +17,7 @@
 
 #include <git2.h>
 
+#include "inert.h"
 #include "repo.h"
 
 #define REPO_GIT_MESSAGE_MAX 65536 /* longest message read back */
@@ -767,7 +768,7 @@ repo_git_make(struct repo *r, const struct repo_commit *c, const char *message,
 	git_signature *sig = NULL;
 	git_reference *moved = NULL;
 	git_oid tree_oid, commit_oid, zero;
-	char *reflog = NULL;
+	char *reflog = NULL, *name = NULL, *email = NULL, *text = NULL;
 	size_t i, nupdates = 0;
 	int rc = -1, error, unchanged, index_dirty = 0;
 
@@ -851,14 +852,23 @@ repo_git_make(struct repo *r, const struct repo_commit *c, const char *message,
 		goto out;
 	}
 
-	if (git_signature_now(&sig, c->name, c->email) != 0) {
-		xasprintf(err, "cannot commit as %s <%s>: %s", c->name,
-		    c->email, repo_git_error());
+	/*
+	 * Names and emails come from key comments, the message from what
+	 * people typed and what the hook made of it: git gets them inert
+	 * (inert.h), so `git log` never prints a control, bidi or invalid
+	 * byte of theirs.
+	 */
+	name = inert_ident(c->name);
+	email = inert_ident(c->email);
+	if (git_signature_now(&sig, name, email) != 0) {
+		xasprintf(err, "cannot commit as %s <%s>: %s", name, email,
+		    repo_git_error());
 		goto out;
 	}
+	text = inert_body(message);
 	parents[0] = parent;
 	if (git_commit_create(&commit_oid, r->git, NULL, sig, sig, NULL,
-	        message, tree, parent != NULL ? 1 : 0, parents) != 0) {
+	        text, tree, parent != NULL ? 1 : 0, parents) != 0) {
 		xasprintf(err, "cannot make the commit: %s", repo_git_error());
 		goto out;
 	}
@@ -881,9 +891,9 @@ repo_git_make(struct repo *r, const struct repo_commit *c, const char *message,
 
 	/* The reflog says what git says, with the committer as identity. */
 	xasprintf(&reflog, "commit%s: %.*s", at.head.unborn ? " (initial)" : "",
-	    (int)strcspn(message, "\n"), message);
+	    (int)strcspn(text, "\n"), text);
 	memset(&zero, 0, sizeof zero);
-	git_repository_set_ident(r->git, c->name, c->email);
+	git_repository_set_ident(r->git, name, email);
 	/* Only if the reference is still where it was (absent if unborn). */
 	error = git_reference_create_matching(&moved, r->git, at.ref,
 	    &commit_oid, 1, at.head.unborn ? &zero : &at.oid, reflog);
@@ -926,6 +936,9 @@ out:
 	git_index_free(index);
 	free(updates);
 	free(reflog);
+	free(text);
+	free(email);
+	free(name);
 	repo_git_at_clear(&at);
 	return rc;
 }

@@ -813,28 +813,36 @@ why_range_base(struct why_ctx *ctx, struct why_range *rg)
 	return parent;
 }
 
-/* Was path renamed to ctx->path between base and HEAD? */
-static int
-why_renamed(struct why_ctx *ctx, git_tree *base, const char *path)
+/*
+ * The path in base that was renamed to ctx->path by HEAD, if it is the one
+ * a trailer names as shown (trailers hold paths made inert: inert.h).
+ * NULL when there is none. Caller frees.
+ */
+static char *
+why_renamed(struct why_ctx *ctx, git_tree *base, const char *shown)
 {
 	git_diff *diff;
 	git_diff_find_options fo;
 	const git_diff_delta *delta;
 	size_t i, n;
-	int found = 0;
+	char *found = NULL, *old;
 
 	if (git_diff_tree_to_tree(
 	        &diff, ctx->git, base, ctx->head_tree, NULL) != 0)
-		return 0;
+		return NULL;
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fo.flags = GIT_DIFF_FIND_RENAMES;
 	if (git_diff_find_similar(diff, &fo) == 0) {
 		n = git_diff_num_deltas(diff);
-		for (i = 0; i < n && !found; i++) {
+		for (i = 0; i < n && found == NULL; i++) {
 			delta = git_diff_get_delta(diff, i);
-			found = delta->status == GIT_DELTA_RENAMED &&
-			        strcmp(delta->old_file.path, path) == 0 &&
-			        strcmp(delta->new_file.path, ctx->path) == 0;
+			if (delta->status != GIT_DELTA_RENAMED ||
+			    strcmp(delta->new_file.path, ctx->path) != 0)
+				continue;
+			old = inert_line(delta->old_file.path);
+			if (strcmp(old, shown) == 0)
+				found = xstrdup(delta->old_file.path);
+			free(old);
 		}
 	}
 	git_diff_free(diff);
@@ -854,11 +862,18 @@ why_range_now(struct why_ctx *ctx, struct why_range *rg,
 	git_tree *tree = NULL;
 	git_blob *blob = NULL, *other;
 	struct why_hunks h = {NULL, 0};
-	int rc = -1;
+	char *shown, *renamed = NULL;
+	const char *path; /* the range's file, as named in its commit */
+	int rc = -1, same;
 
 	if (ctx->head_blob == NULL)
 		return -1;
-	if (strcmp(rg->path, ctx->path) != 0) {
+	/* The trailer names the file made inert: compare it so. */
+	shown = inert_line(ctx->path);
+	same = strcmp(rg->path, shown) == 0;
+	free(shown);
+	path = same ? ctx->path : rg->path;
+	if (!same) {
 		/* Another file: only if it was renamed to this one. */
 		if ((other = why_tree_blob(
 		         ctx->git, ctx->head_tree, rg->path)) != NULL) {
@@ -871,14 +886,16 @@ why_range_now(struct why_ctx *ctx, struct why_range *rg,
 	git_oid_tostr(base_id, GIT_OID_HEXSZ + 1, git_commit_id(base));
 	if (git_commit_tree(&tree, base) != 0)
 		goto out;
-	if (strcmp(rg->path, ctx->path) != 0 &&
-	    !why_renamed(ctx, tree, rg->path))
-		goto out;
-	if ((blob = why_tree_blob(ctx->git, tree, rg->path)) == NULL)
+	if (!same) {
+		if ((renamed = why_renamed(ctx, tree, rg->path)) == NULL)
+			goto out;
+		path = renamed;
+	}
+	if ((blob = why_tree_blob(ctx->git, tree, path)) == NULL)
 		goto out;
 
 	why_diff_options(&o);
-	if (git_diff_blobs(blob, rg->path, ctx->head_blob, ctx->path, &o, NULL,
+	if (git_diff_blobs(blob, path, ctx->head_blob, ctx->path, &o, NULL,
 	        NULL, why_hunk_cb, NULL, &h) != 0)
 		goto out;
 	*first = rg->first;
@@ -889,6 +906,7 @@ why_range_now(struct why_ctx *ctx, struct why_range *rg,
 		goto out;
 	rc = 0;
 out:
+	free(renamed);
 	free(h.v);
 	git_blob_free(blob);
 	git_tree_free(tree);

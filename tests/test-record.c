@@ -2,6 +2,7 @@
  * Records by moot, adr-tools, MADR and log4brains, edits and commits. */
 #include "moot.h"
 
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "record.h"
+#include "utf8.h"
 
 /* 2026-11-27 14:02:00 UTC, in ms since the epoch. */
 #define T1402 1795788120000LL
@@ -299,12 +301,12 @@ test_draft_hostile(void **state)
 	d.supersedes_file = NULL;
 	t = record_draft_text(&d, &len);
 	assert_string_equal(t,
-	    "# 12. ---# Injected[2J\n"
+	    "# 12. --- # Injected^[[2J\n"
 	    "\n"
 	    "- Status: proposed\n"
 	    "- Date: 2026-01-02\n"
-	    "- Deciders: Mal]0;pwnedlory\n"
-	    "- Participants: Mal]0;pwnedlory\n"
+	    "- Deciders: Mal^[]0;pwned^Glory\n"
+	    "- Participants: Mal^[]0;pwned^Glory\n"
 	    "- Supersedes: [2. A \\[weird\\] one](0002-a-weird-one.md)\n"
 	    "\n"
 	    "## Status\n"
@@ -330,22 +332,22 @@ test_draft_hostile(void **state)
 	    "## Open Questions\n"
 	    "\n"
 	    "- --- yaml?\n"
-	    "- ok?\n"
+	    "- ok^??\n"
 	    "\n"
 	    "## More Information\n"
 	    "\n"
-	    "Participants: Mal]0;pwnedlory <mx@evil>\n"
+	    "Participants: Mal^[]0;pwned^Glory <m x@evil>\n"
 	    "\n"
 	    "Code:\n"
 	    "\n"
 	    "- `` a`b.c `` lines 1\xe2\x80\x93"
 	    "1 at (uncommitted)\n"
-	    "- `xy.c` lines 5\xe2\x80\x93"
+	    "- `x y.c` lines 5\xe2\x80\x93"
 	    "9 at (uncommitted)\n"
 	    "\n"
 	    "Discussion:\n"
 	    "\n"
-	    "> Bob (23:59): line oneline two <\\!-- hidden\n");
+	    "> Bob (23:59): line one line two <\\!-- hidden\n");
 	assert_int_equal(len, strlen(t));
 	assert_null(strstr(t, "\n---"));
 	free(t);
@@ -884,8 +886,8 @@ test_set_status_draft(void **state)
 	out = set_status("# 1. T\n\n- Status: x\n\n## Status\n\nX\n",
 	    "# evil\n---\x1b <!-- more");
 	assert_string_equal(out,
-	    "# 1. T\n\n- Status: # evil--- <\\!-- more\n\n## Status\n\n"
-	    "\\# evil--- <\\!-- more\n");
+	    "# 1. T\n\n- Status: # evil ---^[ <\\!-- more\n\n## Status\n\n"
+	    "\\# evil ---^[ <\\!-- more\n");
 	free(out);
 }
 
@@ -1057,16 +1059,16 @@ test_add_question(void **state)
 	char *out, *want, *more;
 
 	out = add_question(draft_empty, "What about\nGPL\x1b?");
-	want = replace(draft_empty, "<!-- none yet -->", "- What aboutGPL?");
+	want = replace(draft_empty, "<!-- none yet -->", "- What about GPL^[?");
 	assert_string_equal(out, want);
 	free(want);
 
 	more = add_question(out, "And MIT?");
 	want = replace(
-	    out, "- What aboutGPL?\n", "- What aboutGPL?\n- And MIT?\n");
+	    out, "- What about GPL^[?\n", "- What about GPL^[?\n- And MIT?\n");
 	assert_string_equal(more, want);
 	parse(&r, more);
-	assert_string_equal(questions(&r), "What aboutGPL?|And MIT?");
+	assert_string_equal(questions(&r), "What about GPL^[?|And MIT?");
 	record_free(&r);
 	free(want);
 	free(more);
@@ -1186,7 +1188,7 @@ static const char trailers_text[] =
     "Decision-File: doc/adr/0007-use-wal-for-the-journal.md\n"
     "Decided-by: Alice Liddell <alice@example.com>\n"
     "Participant: Alice Liddell <alice@example.com>\n"
-    "Participant: Bob Stone<bob@example.com>\n"
+    "Participant: Bob Stone <bob@example.com>^[\n"
     "Code-Range: src/journal.c:40-52@1a2b3c4d5e6f\n"
     "Discussion: 2 messages, 14:02\xe2\x80\x93"
     "14:03\n"
@@ -1214,7 +1216,7 @@ test_commit_message(void **state)
 	    "journal.md\n"
 	    "Decided-by: Alice Liddell <alice@example.com>\n"
 	    "Participant: Alice Liddell <alice@example.com>\n"
-	    "Participant: Bob Stone<bob@example.com>\n"
+	    "Participant: Bob Stone <bob@example.com>^[\n"
 	    "Code-Range: src/journal.c:40-52@1a2b3c4d5e6f\n"
 	    "Discussion: 2 messages, 14:02\xe2\x80\x93"
 	    "14:03\n"
@@ -1296,6 +1298,76 @@ test_commit_message_git(void **state)
 	got = git_trailers(m);
 	assert_string_equal(got, "Decision-Id: ADR-0007\n");
 	free(got);
+	free(m);
+}
+
+/* Does a message hold a C0 control other than '\n', DEL, a C1 control,
+ * one of the invisible code points given, or invalid UTF-8? */
+static int
+message_unsafe(const char *m, const uint32_t *bad, size_t nbad)
+{
+	const unsigned char *p = (const unsigned char *)m;
+	size_t len = strlen(m), i, n, k;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_INVALID || (cp < 0x20 && cp != '\n') ||
+		    (cp >= 0x7f && cp < 0xa0))
+			return 1;
+		for (k = 0; k < nbad; k++) {
+			if (cp == bad[k])
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Untrusted text in a commit message (a title, names, the body): C0 and
+ * C1 controls (the raw byte 0x9b and U+009B), DEL, bidi controls and
+ * invalid UTF-8 are shown as on screen, never written; git still reads
+ * the trailers back.
+ */
+static void
+test_commit_message_inert(void **state)
+{
+	static const uint32_t bad[] = {0x202e, 0x200f, 0x2066, 0xfeff};
+	static const struct record_trailer hostile[] = {
+	    {"Decision-Id", "ADR-0007"},
+	    {"Decided-by", "Mal\xe2\x80\xaelory\xc2\x9b\n"
+	                   "<mal\x9b@example.com>\x7f"},
+	    {"Participant", "Eve\xe2\x80\x8f\x1b[2J\r\n"
+	                    "<eve\xe2\x81\xa6@example.com>\xef\xbb\xbf"},
+	};
+	static const char want_trailers[] =
+	    "Decision-Id: ADR-0007\n"
+	    "Decided-by: Mal<U+202E>lory<U+009B> <mal\\x9b@example.com>^?\n"
+	    "Participant: Eve<U+200F>^[[2J <eve<U+2066>@example.com><U+FEFF>\n";
+	char *m, *got;
+
+	m = record_commit_message(
+	    "Use\x01 WAL\x1b[31m \xc2\x9b\x9b\x7f\xe2\x80\xae\xff\tend",
+	    "Why\xe2\x80\x8f:\ttab\r\nline\x1b]0;x\x07\rmore\xc2\x9d\n"
+	    "\xe2\x81\xa6last\xc2\x85",
+	    hostile, sizeof hostile / sizeof hostile[0]);
+	assert_false(message_unsafe(m, bad, sizeof bad / sizeof bad[0]));
+	assert_string_equal(m,
+	    "Use^A WAL^[[31m <U+009B>\\x9b^?<U+202E>\\xff end\n"
+	    "\n"
+	    "Why<U+200F>:    tab\n"
+	    "line^[]0;x^G^Mmore<U+009D>\n"
+	    "<U+2066>last<U+0085>\n"
+	    "\n"
+	    "Decision-Id: ADR-0007\n"
+	    "Decided-by: Mal<U+202E>lory<U+009B> <mal\\x9b@example.com>^?\n"
+	    "Participant: Eve<U+200F>^[[2J "
+	    "<eve<U+2066>@example.com><U+FEFF>\n");
+	if (system("git --version >/dev/null 2>&1") == 0) {
+		got = git_trailers(m);
+		assert_string_equal(got, want_trailers);
+		free(got);
+	}
 	free(m);
 }
 
@@ -1433,9 +1505,11 @@ main(void)
 	    cmocka_unit_test(test_add_range),
 	    cmocka_unit_test(test_commit_message),
 	    cmocka_unit_test(test_commit_message_git),
+	    cmocka_unit_test(test_commit_message_inert),
 	    cmocka_unit_test(test_commit_body),
 	    cmocka_unit_test(test_commit_body_others),
 	};
 
+	setlocale(LC_CTYPE, "C.UTF-8");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

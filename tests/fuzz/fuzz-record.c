@@ -2,12 +2,14 @@
  * Parses, edits and summarises any bytes, and checks what edits promise. */
 #include "moot.h"
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
+#include "utf8.h"
 
 static void
 fuzz_check(int ok)
@@ -73,6 +75,41 @@ fuzz_record(const struct record *r)
 	(void)sum;
 }
 
+/*
+ * Is a commit message free of what must never reach git (inert.h): C0
+ * controls but '\n', DEL, C1 controls, invisible code points, invalid
+ * UTF-8? And is its last paragraph exactly the one trailer line given?
+ */
+static int
+fuzz_commit_safe(const char *m)
+{
+	const unsigned char *p = (const unsigned char *)m;
+	size_t len = strlen(m), i, n;
+	const char *last;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_INVALID || (cp < 0x20 && cp != '\n') ||
+		    (cp >= 0x7f && cp < 0xa0) || utf8_invisible(cp))
+			return 0;
+	}
+	if ((last = strstr(m, "\n\nDecided-by:")) == NULL)
+		return 0;
+	while (strstr(last + 1, "\n\nDecided-by:") != NULL)
+		last = strstr(last + 1, "\n\nDecided-by:");
+	last += 2;
+	return strchr(last, '\n') == last + strlen(last) - 1;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	/* As moot itself runs: UTF-8 text is printable. */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -80,7 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct record_range rg = {"src/a.c", 3, 9, "0123456789abcdef"};
 	struct record r;
 	size_t n, i;
-	char *out, *body;
+	struct record_trailer tr;
+	char *out, *body, *s;
 	int plain, found;
 
 	/* Inputs where the edits' promises can be checked exactly: no
@@ -131,5 +169,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (plain && fuzz_lacks(text, size, "none"))
 		fuzz_check(fuzz_kept(text, size, out, n));
 	free(out);
+
+	/* Any bytes as subject, body and a trailer's value: the message
+	 * holds nothing a terminal could act on, and the value stays on
+	 * its one trailer line. */
+	s = xstrndup(text, size);
+	tr.key = "Decided-by";
+	tr.value = s;
+	out = record_commit_message(s, s, &tr, 1);
+	fuzz_check(fuzz_commit_safe(out));
+	free(out);
+	free(s);
 	return 0;
 }
