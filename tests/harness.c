@@ -764,6 +764,12 @@ h_daemon_stdout(struct h_daemon *d)
 	return d->out != NULL ? d->out : "";
 }
 
+char *
+h_daemon_log_text(struct h_daemon *d, size_t *len)
+{
+	return h_read_file(d->dir, "stderr.log", len);
+}
+
 /*
  * The daemon and its frontends share one stderr log: in a sanitizer build
  * any report there (a frontend's too, which the test itself might never

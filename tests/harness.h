@@ -86,6 +86,8 @@ pid_t h_daemon_pid(struct h_daemon *);
 const char *h_daemon_stdout(struct h_daemon *);
 int h_daemon_stop(struct h_daemon *);
 void h_daemon_log(struct h_daemon *, int);
+/* The whole log of the daemon and its frontends (stderr); caller frees. */
+char *h_daemon_log_text(struct h_daemon *, size_t *);
 const char *h_moot_path(void);
 
 /* Resident set size of a process in kB (-1 if unknown). */
