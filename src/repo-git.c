@@ -617,31 +617,22 @@ repo_git_find_hook(struct repo *r, struct repo_prep *p)
 }
 
 /* Why the hook refused the commit, from what it did; NULL if it did not.
- * Its output is trimmed and made inert. */
+ * Its output is made inert as one line (inert.h) and trimmed. */
 static char *
 repo_git_hook_refusal(const struct repo_hook_run *ran)
 {
-	char out[REPO_HOOK_OUTPUT + 1], *start, *end, *p, *why = NULL;
-	size_t len = ran->outlen;
+	char *out, *start, *end, *why = NULL;
+	size_t len = ran->outlen, need;
 
 	if (len > REPO_HOOK_OUTPUT)
 		len = REPO_HOOK_OUTPUT;
-	if (len > 0)
-		memcpy(out, ran->out, len);
-	out[len] = '\0';
-	for (p = out; p < out + len; p++) {
-		if (*p == '\0' ||
-		    ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') ||
-		    *p == 0x7f)
-			*p = '?';
-	}
-	for (start = out; *start == ' ' || *start == '\t' || *start == '\n' ||
-	                  *start == '\r';
-	     start++)
+	need = inert_write(INERT_LINE, ran->out, len, NULL, 0);
+	out = xmalloc(need + 1);
+	inert_write(INERT_LINE, ran->out, len, out, need + 1);
+	for (start = out; *start == ' '; start++)
 		;
 	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
-	                          end[-1] == '\n' || end[-1] == '\r'))
+	while (end > start && end[-1] == ' ')
 		*--end = '\0';
 
 	if (ran->late) {
@@ -664,6 +655,7 @@ repo_git_hook_refusal(const struct repo_hook_run *ran)
 			    "killed by signal %d",
 			    WTERMSIG(ran->status));
 	}
+	free(out);
 	return why;
 }
 
@@ -867,8 +859,8 @@ repo_git_make(struct repo *r, const struct repo_commit *c, const char *message,
 	}
 	text = inert_body(message);
 	parents[0] = parent;
-	if (git_commit_create(&commit_oid, r->git, NULL, sig, sig, NULL,
-	        text, tree, parent != NULL ? 1 : 0, parents) != 0) {
+	if (git_commit_create(&commit_oid, r->git, NULL, sig, sig, NULL, text,
+	        tree, parent != NULL ? 1 : 0, parents) != 0) {
 		xasprintf(err, "cannot make the commit: %s", repo_git_error());
 		goto out;
 	}
