@@ -9,6 +9,8 @@ struct buffer;
 
 struct buffer *buffer_create(void);
 struct buffer *buffer_from(const char *data, size_t len);
+/* The same, but NULL when memory runs out (for sizes input decides). */
+struct buffer *buffer_try_from(const char *data, size_t len);
 void buffer_free(struct buffer *);
 
 size_t buffer_length(const struct buffer *);

@@ -11,11 +11,14 @@
 
 #define MOOT_NCOLOURS 12 /* distinct person colours */
 
-/* xmalloc.c: allocation that never returns NULL (fatal() instead). */
+/* xmalloc.c: allocation that never returns NULL (fatal() instead); the
+ * xtry* ones return NULL, for sizes that input decides. */
 void *xmalloc(size_t);
 void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 void *xreallocarray(void *, size_t, size_t);
+void *xtrymalloc(size_t);
+void *xtryrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xstrndup(const char *, size_t);
 int xasprintf(char **, const char *, ...) __printflike(2, 3);

@@ -294,14 +294,27 @@ leaf_round(size_t need)
 	return cap;
 }
 
+/* An empty leaf with room for need bytes; NULL when memory runs out. */
+static struct leaf *
+leaf_try_new(size_t need)
+{
+	size_t cap = leaf_round(need);
+	struct leaf *l;
+
+	if ((l = xtrymalloc(sizeof *l + cap)) == NULL)
+		return NULL;
+	l->len = 0;
+	l->cap = cap;
+	return l;
+}
+
 static struct leaf *
 leaf_new(size_t need)
 {
-	size_t cap = leaf_round(need);
-	struct leaf *l = xmalloc(sizeof *l + cap);
+	struct leaf *l;
 
-	l->len = 0;
-	l->cap = cap;
+	if ((l = leaf_try_new(need)) == NULL)
+		fatal("buffer: a leaf of %zu bytes", need);
 	return l;
 }
 
@@ -350,23 +363,45 @@ tree_free(void *child, int height)
 /*
  * Put k entries into m new nodes, as evenly as they go, and leave the m new
  * entries at the front of the array (they never overtake the ones still to
- * be read).
+ * be read). -1, with nothing changed, when memory runs out.
  */
-static size_t
-tree_pack(struct entry *e, size_t k, size_t m)
+static int
+tree_try_pack(struct entry *e, size_t k, size_t m)
 {
 	size_t j, start = 0, size;
-	struct node *node;
+	struct node *node, **nodes;
 
+	/* Every node first, so that a failure changes nothing. */
+	if (m > SIZE_MAX / sizeof *nodes ||
+	    (nodes = xtrymalloc(m * sizeof *nodes)) == NULL)
+		return -1;
+	for (j = 0; j < m; j++) {
+		if ((nodes[j] = xtrymalloc(sizeof *node)) == NULL) {
+			while (j > 0)
+				free(nodes[--j]);
+			free(nodes);
+			return -1;
+		}
+	}
 	for (j = 0; j < m; j++) {
 		size = k / m + (j < k % m);
-		node = xmalloc(sizeof *node);
+		node = nodes[j];
 		node->n = size;
 		memcpy(node->e, e + start, size * sizeof *e);
 		start += size;
 		e[j].child = node;
 		node_sum(node, &e[j].sum);
 	}
+	free(nodes);
+	return 0;
+}
+
+/* The same, where running out of memory is fatal; returns m. */
+static size_t
+tree_pack(struct entry *e, size_t k, size_t m)
+{
+	if (tree_try_pack(e, k, m) == -1)
+		fatal("buffer: %zu nodes", m);
 	return m;
 }
 
@@ -582,22 +617,28 @@ buffer_create(void)
 /*
  * A buffer holding a copy of data, built bottom up in one pass: full leaves
  * (LEAF_FILL, so some typing fits before they split), then levels of nodes.
+ * NULL, with nothing kept, when memory runs out: a file being opened is
+ * then refused, not the end of the session.
  */
 struct buffer *
-buffer_from(const char *data, size_t len)
+buffer_try_from(const char *data, size_t len)
 {
 	struct buffer *b;
 	struct entry *e;
 	struct leaf *l;
-	size_t k, j, size, off = 0;
+	size_t k, j, m, size, off = 0;
 
 	if (len > SIZE_MAX / 2)
-		fatalx("buffer too large (%zu bytes)", len);
-
-	b = xcalloc(1, sizeof *b);
-	b->cursor = xcalloc(1, sizeof *b->cursor);
+		return NULL;
+	if ((b = xtrymalloc(sizeof *b)) == NULL)
+		return NULL;
+	memset(b, 0, sizeof *b);
+	if ((b->cursor = xtrymalloc(sizeof *b->cursor)) == NULL)
+		goto fail;
+	memset(b->cursor, 0, sizeof *b->cursor);
 	if (len <= LEAF_MAX) {
-		l = leaf_new(len);
+		if ((l = leaf_try_new(len)) == NULL)
+			goto fail;
 		if (len != 0)
 			memcpy(l->data, data, len);
 		l->len = len;
@@ -607,18 +648,51 @@ buffer_from(const char *data, size_t len)
 	}
 
 	k = (len + LEAF_FILL - 1) / LEAF_FILL;
-	e = xreallocarray(NULL, k, sizeof *e);
+	if ((e = xtrymalloc(k * sizeof *e)) == NULL)
+		goto fail;
 	for (j = 0; j < k; j++) {
 		size = len / k + (j < len % k);
-		l = leaf_new(size);
+		if ((l = leaf_try_new(size)) == NULL) {
+			k = j;
+			goto fail_tree;
+		}
 		memcpy(l->data, data + off, size);
 		l->len = size;
 		off += size;
 		count(l->data, size, &e[j].sum);
 		e[j].child = l;
 	}
-	tree_top(b, e, k);
+	/* Stack levels of nodes until one holds them all: the root. */
+	while (k > 1) {
+		m = k <= NODE_MAX ? 1 : (k + NODE_FILL - 1) / NODE_FILL;
+		if (tree_try_pack(e, k, m) == -1)
+			goto fail_tree;
+		k = m;
+		if (++b->height >= MAX_HEIGHT)
+			fatalx("buffer: tree too high");
+	}
+	b->root = e[0].child;
+	b->total = e[0].sum;
 	free(e);
+	return b;
+
+fail_tree:
+	for (j = 0; j < k; j++)
+		tree_free(e[j].child, b->height);
+	free(e);
+fail:
+	free(b->cursor);
+	free(b);
+	return NULL;
+}
+
+struct buffer *
+buffer_from(const char *data, size_t len)
+{
+	struct buffer *b;
+
+	if ((b = buffer_try_from(data, len)) == NULL)
+		fatal("buffer: no memory for %zu bytes", len);
 	return b;
 }
 

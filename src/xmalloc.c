@@ -1,5 +1,5 @@
-/* xmalloc.c: allocation helpers that never return NULL.
- * Running out of memory is fatal; callers need not check. */
+/* xmalloc.c: allocation helpers that never return NULL, and two that may.
+ * Running out of memory is fatal, but where input decides the size. */
 #include "moot.h"
 
 #include <stdio.h>
@@ -48,6 +48,27 @@ xreallocarray(void *p, size_t n, size_t size)
 	if ((q = realloc(p, n * size)) == NULL)
 		fatal("xreallocarray %zu x %zu bytes", n, size);
 	return q;
+}
+
+/*
+ * For sizes that input decides (a file, a blob): NULL when there is no
+ * memory for it, so that the request is refused and the session goes on.
+ */
+void *
+xtrymalloc(size_t size)
+{
+	if (size == 0)
+		size = 1;
+	return malloc(size);
+}
+
+/* The same for growing p: NULL (p untouched) when it cannot grow. */
+void *
+xtryrealloc(void *p, size_t size)
+{
+	if (size == 0)
+		size = 1;
+	return realloc(p, size);
 }
 
 char *

@@ -2,6 +2,7 @@
  * Fixed cases, then many random edits checked against a naive model. */
 #include "moot.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <setjmp.h>
@@ -16,6 +17,14 @@
 #include <cmocka.h>
 
 #include "buffer.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
 
 /* Check that the buffer holds exactly len bytes of want. */
 static void
@@ -1328,6 +1337,66 @@ test_out_of_range(void **state)
 	}
 }
 
+/* The address space in use now, in bytes (0 if unknown). */
+static size_t
+vm_size(void)
+{
+	unsigned long pages = 0;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/statm", "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	return pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * buffer_try_from with too little memory for the tree: NULL, not the end
+ * of the process, and the buffer works afterwards. In a child, under an
+ * address space limit (which AddressSanitizer cannot run under).
+ */
+static void
+test_try_from_no_memory(void **state)
+{
+	size_t size = 64 * 1024 * 1024, base, i;
+	struct rlimit rl;
+	struct buffer *b;
+	char *text;
+	int status;
+	pid_t pid;
+
+	(void)state;
+#ifdef TEST_ASAN
+	skip();
+#endif
+	text = xmalloc(size);
+	for (i = 0; i < size; i++)
+		text[i] = i % 80 == 79 ? '\n' : 'a' + (char)(i % 26);
+	if ((pid = fork()) == 0) {
+		if ((base = vm_size()) == 0)
+			_exit(2);
+		rl.rlim_cur = rl.rlim_max = base + 16 * 1024 * 1024;
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(3);
+		if ((b = buffer_try_from(text, size)) != NULL)
+			_exit(4);
+		if ((b = buffer_try_from(text, 1024 * 1024)) == NULL)
+			_exit(5);
+		if (buffer_length(b) != 1024 * 1024 ||
+		    buffer_lines(b) != 1024 * 1024 / 80 + 1)
+			_exit(6);
+		buffer_free(b);
+		_exit(0);
+	}
+	assert_int_not_equal(pid, -1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1353,6 +1422,7 @@ main(void)
 	    cmocka_unit_test(test_typing),
 	    cmocka_unit_test(test_from_sizes),
 	    cmocka_unit_test(test_build_large),
+	    cmocka_unit_test(test_try_from_no_memory),
 	    cmocka_unit_test(test_out_of_range),
 	};
 
