@@ -20,8 +20,9 @@ struct authkeys {
 	size_t n;
 };
 /* Load every key the session accepts (see docs); files that do not exist
- * are skipped. Returns the number of keys. */
-size_t auth_load(struct authkeys *, const char *home, const char *workdir);
+ * are skipped. root: the working tree's descriptor (-1: none). Returns the
+ * number of keys. */
+size_t auth_load(struct authkeys *, const char *home, int root);
 void auth_free(struct authkeys *);
 const struct authkey *auth_find(const struct authkeys *, void *ssh_key);
 /* Split a key comment "Name <email>" (either part may be missing). */

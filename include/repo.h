@@ -5,10 +5,20 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+/* The largest file or blob read when nobody said (moot why, moot
+ * decisions); moot serve sets max_file from --max-file-size. */
+#define REPO_MAX_FILE (512ULL * 1024 * 1024)
+
 struct repo {
-	void *git;     /* git_repository * */
-	char *workdir; /* absolute, ending in '/' */
-	char *state;   /* .git/moot/, absolute, ending in '/' */
+	void *git;         /* git_repository * */
+	char *workdir;     /* absolute, ending in '/' (for messages, hooks) */
+	int root;          /* the working tree's descriptor: every file of it
+	                      is reached from here (workdir.h, file.h) */
+	char *state;       /* .git/moot/, absolute, ending in '/' */
+	uint64_t max_file; /* bytes of the largest file or blob read
+	                      (--max-file-size) */
 };
 
 /* Open the repository containing dir; NULL with *err set if there is none. */
@@ -21,12 +31,12 @@ char *repo_first_file(struct repo *);
 /* Whether rel is a well formed relative path: no empty, "." or ".."
  * component, no ".git" component. */
 int repo_path_ok(const char *rel);
-/* Resolve a path relative to the working tree; NULL unless it stays inside
- * the working tree after following symlinks. */
-char *repo_abspath(struct repo *, const char *rel);
-/* The hooks directory when core.hooksPath puts it inside the work tree
- * (relative, caller frees), else NULL. */
-char *repo_tree_hooks_dir(struct repo *);
+/* The directory hooks run from (core.hooksPath, else .git/hooks), as
+ * configured; caller frees. */
+char *repo_hooks_dir(struct repo *);
+/* Where an absolute path resolves in the work tree (relative, "" for the
+ * top; caller frees), or NULL: outside, in the git directory, missing. */
+char *repo_tree_path(struct repo *, const char *abs);
 /* Why rel may not be changed through the session ("moot's access list",
  * "a git hook"), or NULL. */
 const char *repo_protected(struct repo *, const char *rel);
@@ -46,8 +56,12 @@ struct repo_head {
 /* 0, or -1 with *err set. */
 int repo_head(struct repo *, struct repo_head *, char **err);
 void repo_head_clear(struct repo_head *);
+/* The size of a blob without reading it (0, or -1 on a git error). */
+struct git_oid;
+int repo_blob_size(struct repo *, const struct git_oid *, uint64_t *);
 /* The bytes of path in HEAD's tree: NULL with *err NULL when HEAD is
- * unborn or has no such file; NULL with *err set on a real error. */
+ * unborn or has no such file; NULL with *err set on a real error (a blob
+ * larger than max_file, or no memory for it, is one). */
 char *repo_head_file(struct repo *, const char *path, size_t *len, char **err);
 /* Names (not paths) of the blobs directly in dir in HEAD's tree, sorted;
  * NULL and *n = 0 when unborn or no such directory. */

@@ -2,15 +2,24 @@
  * Reads authorized_keys-format files; only public keys are ever accepted. */
 #include "moot.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libssh/libssh.h>
 
+#include "file.h"
 #include "frontend.h"
+#include "workdir.h"
+
+#define AUTH_FILE_MAX (1024 * 1024) /* bytes of .moot/authorized_keys read */
 
 /* Split "Name <email>": either part may be missing. */
 void
@@ -113,23 +122,60 @@ auth_line(struct authkeys *ak, char *line, const char *source)
 	auth_add(ak, key, comment, source);
 }
 
+/* A file of the host's own (~/.ssh): only a regular file, opened without
+ * blocking, so that a FIFO there cannot hang the daemon. */
 static void
 auth_file(struct authkeys *ak, const char *path)
 {
+	struct stat sb;
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
+	int fd;
 
-	if ((f = fopen(path, "r")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
+	    -1)
 		return;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
 	while (getline(&line, &cap, f) != -1)
 		auth_line(ak, line, path);
 	free(line);
 	fclose(f);
 }
 
+/* The list in the working tree, read through workdir_walk (file.h). */
+static void
+auth_tree_file(struct authkeys *ak, int root)
+{
+	static const char rel[] = ".moot/authorized_keys";
+	struct file_stamp st;
+	char *data, *err = NULL, *line, *nl;
+	size_t len;
+
+	if (root == -1)
+		return;
+	if (file_load(root, rel, WORKDIR_FOLLOW, AUTH_FILE_MAX, &data, &len,
+	        &st, &err) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			log_warn("%s", err);
+		free(err);
+		return;
+	}
+	for (line = data; line < data + len; line = nl + 1) {
+		if ((nl = memchr(line, '\n', data + len - line)) == NULL)
+			nl = data + len;
+		*nl = '\0';
+		auth_line(ak, line, rel);
+	}
+	free(data);
+}
+
 size_t
-auth_load(struct authkeys *ak, const char *home, const char *workdir)
+auth_load(struct authkeys *ak, const char *home, int root)
 {
 	char *path;
 	DIR *d;
@@ -157,9 +203,7 @@ auth_load(struct authkeys *ak, const char *home, const char *workdir)
 		if (d != NULL)
 			closedir(d);
 	}
-	xasprintf(&path, "%s.moot/authorized_keys", workdir);
-	auth_file(ak, path);
-	free(path);
+	auth_tree_file(ak, root);
 	return ak->n;
 }
 

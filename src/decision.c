@@ -24,9 +24,11 @@
 #include "repo.h"
 #include "server.h"
 #include "why.h"
+#include "workdir.h"
 
 #define DECISION_TITLE "Untitled decision"
 #define DECISION_TRAILERS_MAX 256
+#define DECISION_ADR_DIR_MAX 4096 /* bytes of .adr-dir read */
 
 /* A list of trailers being built (values owned). */
 struct decision_trailers {
@@ -249,55 +251,41 @@ decision_saved(struct doc *d, const char *key)
 static char *
 decision_dir(void)
 {
-	char *abs, *data = NULL, *dir, *err = NULL;
+	struct file_stamp st;
+	char *data = NULL, *dir, *err = NULL;
 	size_t len;
-	mode_t mode;
-	struct stat sb;
 
-	xasprintf(&abs, "%s.adr-dir", server->repo->workdir);
-	if (lstat(abs, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		if (file_load(abs, &data, &len, &mode, NULL, &err) == 0) {
-			data = xrealloc(data, len + 1);
-			data[len] = '\0';
-		}
-		free(err);
-	}
-	free(abs);
+	/* .adr-dir itself, never through a link. */
+	if (file_load(server->repo->root, ".adr-dir", 0, DECISION_ADR_DIR_MAX,
+	        &data, &len, &st, &err) == -1)
+		data = NULL;
+	free(err);
 	dir = record_dir(data, repo_dir_exists, server->repo);
 	free(data);
 	return dir;
 }
 
-/* Make dir (relative to the working tree) and its parents. */
+/* Make dir (relative to the working tree) and its parents, never through
+ * a symbolic link. */
 static int
 decision_mkdirs(const char *dir, char **err)
 {
-	struct stat sb;
-	char *abs, *p;
+	struct workdir_at at;
 
-	xasprintf(&abs, "%s%s/", server->repo->workdir, dir);
-	for (p = abs + strlen(server->repo->workdir); *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		/* No way out of the working tree through a symlink. */
-		if (lstat(abs, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+	if (workdir_walk(server->repo->root, dir, WORKDIR_DIR | WORKDIR_MKDIR,
+	        &at) == -1) {
+		if (errno == ELOOP || errno == ENOTDIR || errno == EEXIST ||
+		    workdir_refused(errno))
 			xasprintf(err,
 			    "%s: not a directory of the repository "
 			    "(a file or a symlink is in the way)",
 			    dir);
-			free(abs);
-			return -1;
-		}
-		if (mkdir(abs, 0755) == -1 && errno != EEXIST) {
+		else
 			xasprintf(
 			    err, "cannot make %s: %s", dir, strerror(errno));
-			free(abs);
-			return -1;
-		}
-		*p = '/';
+		return -1;
 	}
-	free(abs);
+	workdir_close(&at);
 	return 0;
 }
 
@@ -305,7 +293,8 @@ decision_mkdirs(const char *dir, char **err)
 static unsigned
 decision_next_number(const char *dir)
 {
-	char **names, *abs;
+	struct workdir_at at;
+	char **names;
 	size_t n, i;
 	unsigned next, num;
 	DIR *dp;
@@ -313,15 +302,17 @@ decision_next_number(const char *dir)
 	struct draft *d;
 
 	names = repo_head_dir(server->repo, dir, &n);
-	xasprintf(&abs, "%s%s", server->repo->workdir, dir);
-	if ((dp = opendir(abs)) != NULL) {
-		while ((de = readdir(dp)) != NULL) {
+	if (workdir_walk(server->repo->root, dir, WORKDIR_DIR | WORKDIR_FOLLOW,
+	        &at) == 0) {
+		if ((dp = fdopendir(at.dfd)) == NULL)
+			workdir_close(&at);
+		while (dp != NULL && (de = readdir(dp)) != NULL) {
 			names = xreallocarray(names, n + 1, sizeof *names);
 			names[n++] = xstrdup(de->d_name);
 		}
-		closedir(dp);
+		if (dp != NULL)
+			closedir(dp); /* and at.dfd with it */
 	}
-	free(abs);
 	next = record_next_number(names, n);
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -840,7 +831,7 @@ decision_renumber(struct draft *dr, unsigned number, char **err)
 	struct doc *d, *nd;
 	struct client *o;
 	struct editor *e;
-	char *text, *name, *dir, *path, *nl, *fixed, *abs;
+	char *text, *name, *dir, *path, *nl, *fixed;
 	const char *slash = strrchr(dr->path, '/');
 	size_t len;
 	struct record rec;
@@ -888,9 +879,7 @@ decision_renumber(struct draft *dr, unsigned number, char **err)
 				    server->journal, path, e->author);
 		}
 	}
-	if ((abs = repo_abspath(server->repo, dr->path)) != NULL)
-		unlink(abs);
-	free(abs);
+	file_remove(server->repo->root, dr->path);
 	if (server->journal != NULL) {
 		journal_forget(server->journal, dr->path);
 		journal_draft_done(server->journal, dr->path);

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,12 +17,14 @@
 #include "repo.h"
 #include "server.h"
 #include "undo.h"
+#include "workdir.h"
 
 /* Ops derived from a journaled undo or redo are not journaled themselves:
  * recovery derives them again from the same record. */
 static int doc_derived;
 
 static struct doc_history *doc_history(struct doc *, const char *, int);
+static void doc_tell(struct doc *, const char *, ...) __printflike(2, 3);
 
 struct doc *
 doc_find(const char *path)
@@ -34,13 +38,14 @@ doc_find(const char *path)
 	return NULL;
 }
 
+/* A document holding the text b (now its own). */
 static struct doc *
-doc_create(const char *path, const char *data, size_t len, mode_t mode)
+doc_create(const char *path, struct buffer *b, mode_t mode)
 {
 	struct doc *d = xcalloc(1, sizeof *d);
 
 	d->path = xstrdup(path);
-	d->buf = buffer_from(data, len);
+	d->buf = b;
 	d->mode = mode;
 	TAILQ_INIT(&d->histories);
 	TAILQ_INSERT_TAIL(&server->docs, d, entry);
@@ -73,27 +78,20 @@ doc_set_readonly(struct doc *d, const char *data, size_t len)
 	d->readonly = d->protected != NULL || file_is_binary(data, len);
 }
 
-/* Read a document's file; a file that does not exist yet is empty. */
+/* Read a document's file; a file that does not exist yet is empty. Only
+ * a regular file inside the tree, of at most --max-file-size bytes. */
 static int
 doc_read(const char *path, char **data, size_t *len, mode_t *mode,
     struct file_stamp *st, char **err)
 {
-	char *abs, *why = NULL;
-	int missing;
+	char *why = NULL, size[32], limit[32];
 
-	if ((abs = repo_abspath(server->repo, path)) == NULL) {
-		xasprintf(err, "%s: outside the repository", path);
-		return -1;
+	if (file_load(server->repo->root, path, WORKDIR_FOLLOW,
+	        server->repo->max_file, data, len, st, &why) == 0) {
+		*mode = st->mode & 07777;
+		return 0;
 	}
-	if (file_stamp(abs, st) == -1)
-		memset(st, 0, sizeof *st);
-	if (file_load(abs, data, len, mode, &missing, &why) == -1) {
-		free(abs);
-		if (!missing) {
-			xasprintf(err, "%s: %s", path, why);
-			free(why);
-			return -1;
-		}
+	if (errno == ENOENT) {
 		free(why);
 		*data = xstrdup("");
 		*len = 0;
@@ -101,8 +99,16 @@ doc_read(const char *path, char **data, size_t *len, mode_t *mode,
 		memset(st, 0, sizeof *st);
 		return 0;
 	}
-	free(abs);
-	return 0;
+	if (errno == EFBIG) {
+		free(why);
+		file_size_text((uint64_t)st->size, size, sizeof size);
+		file_size_text(server->repo->max_file, limit, sizeof limit);
+		xasprintf(err, "%s is %s, over the %s limit (--max-file-size)",
+		    path, size, limit);
+		return -1;
+	}
+	*err = why;
+	return -1;
 }
 
 /* Open (or find) a document by its path in the working tree. A path that
@@ -112,6 +118,7 @@ struct doc *
 doc_open(const char *path, char **err)
 {
 	struct doc *d;
+	struct buffer *b;
 	struct file_stamp st;
 	char *data;
 	size_t len;
@@ -121,7 +128,13 @@ doc_open(const char *path, char **err)
 		return d;
 	if (doc_read(path, &data, &len, &mode, &st, err) == -1)
 		return NULL;
-	d = doc_create(path, data, len, mode);
+	/* The text's tree is as large again: that may fail too. */
+	if ((b = buffer_try_from(data, len)) == NULL) {
+		xasprintf(err, "%s: not enough memory to open it", path);
+		free(data);
+		return NULL;
+	}
+	d = doc_create(path, b, mode);
 	d->disk = st;
 	d->protected = repo_protected(server->repo, path);
 	doc_set_readonly(d, data, len);
@@ -135,19 +148,17 @@ struct doc *
 doc_restore(const char *path, const char *base, size_t len)
 {
 	struct file_stamp st;
-	struct stat sb;
 	struct doc *d;
-	char *abs;
 	mode_t mode = 0644;
 
-	if ((abs = repo_abspath(server->repo, path)) == NULL)
-		return NULL;
-	if (file_stamp(abs, &st) == -1)
+	if (file_stamp(server->repo->root, path, &st) == -1) {
+		if (workdir_refused(errno))
+			return NULL;
 		memset(&st, 0, sizeof st);
-	if (stat(abs, &sb) == 0)
-		mode = sb.st_mode & 07777;
-	free(abs);
-	d = doc_create(path, base, len, mode);
+	}
+	if (st.exists && S_ISREG(st.mode))
+		mode = st.mode & 07777;
+	d = doc_create(path, buffer_from(base, len), mode);
 	d->disk = st;
 	d->protected = repo_protected(server->repo, path);
 	doc_set_readonly(d, base, len);
@@ -173,7 +184,7 @@ doc_scratch(void)
 
 	if ((d = doc_find("")) != NULL)
 		return d;
-	return doc_create("", "", 0, 0644);
+	return doc_create("", buffer_create(), 0644);
 }
 
 static int64_t
@@ -424,14 +435,20 @@ doc_matches_disk(const struct doc *d)
 
 /* Tell everyone looking at d. */
 static void
-doc_tell(struct doc *d, const char *what)
+doc_tell(struct doc *d, const char *fmt, ...)
 {
 	struct client *c;
+	va_list ap;
+	char *text;
 
+	va_start(ap, fmt);
+	xvasprintf(&text, fmt, ap);
+	va_end(ap);
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (c->ready && c->view.doc == d)
-			server_client_notice(c, "%s %s", d->path, what);
+			server_client_notice(c, "%s", text);
 	}
+	free(text);
 	server_redraw_doc(d);
 }
 
@@ -444,9 +461,6 @@ int
 doc_save(struct doc *d, int force, char **err)
 {
 	struct file_stamp st;
-	char *abs, *data, *why = NULL;
-	size_t len;
-	int rc;
 
 	if (*d->path == '\0') {
 		xasprintf(err, "this buffer has no file");
@@ -463,10 +477,6 @@ doc_save(struct doc *d, int force, char **err)
 		xasprintf(err, "%s is read-only", d->path);
 		return -1;
 	}
-	if ((abs = repo_abspath(server->repo, d->path)) == NULL) {
-		xasprintf(err, "%s: outside the repository", d->path);
-		return -1;
-	}
 	if (!force) {
 		doc_check_disk(d);
 		if (d->disk_changed) {
@@ -474,22 +484,13 @@ doc_save(struct doc *d, int force, char **err)
 			    "%s changed on disk: Ctrl-S again overwrites, "
 			    "Ctrl-R reloads",
 			    d->path);
-			free(abs);
 			return -2;
 		}
 	}
-	data = buffer_contents(d->buf, &len);
-	rc = file_save(abs, data, len, d->mode, &why);
-	free(data);
-	if (rc == -1) {
-		xasprintf(err, "cannot save %s: %s", d->path, why);
-		free(why);
-		free(abs);
+	if (file_save(server->repo->root, d->path, d->buf, d->mode, &st, err) ==
+	    -1)
 		return -1;
-	}
-	if (file_stamp(abs, &st) == 0)
-		d->disk = st;
-	free(abs);
+	d->disk = st;
 	d->modified = 0;
 	d->disk_changed = 0;
 	doc_compact(d);
@@ -596,35 +597,48 @@ doc_check_protected(struct doc *d)
 	doc_set_readonly(d, data, len);
 	free(data);
 	if (why != NULL)
-		doc_tell(d, "is protected now: read-only");
+		doc_tell(d, "%s is %s now: read-only", d->path, why);
 }
 
 void
 doc_check_disk(struct doc *d)
 {
-	struct file_stamp st;
-	char *abs, *data, *err = NULL;
+	struct file_stamp st, now;
+	char *data, *err = NULL;
 	size_t len;
 	mode_t mode;
 
 	if (*d->path == '\0')
 		return;
 	doc_check_protected(d);
-	if ((abs = repo_abspath(server->repo, d->path)) == NULL)
-		return;
-	if (file_stamp(abs, &st) == -1 || file_stamp_equal(&st, &d->disk)) {
-		free(abs);
+	if (file_stamp(server->repo->root, d->path, &st) == -1) {
+		/* It cannot even be reached now (a directory of its path
+		 * became a link out of the tree ...): say so once. */
+		if (!d->disk_changed || d->disk.exists) {
+			memset(&d->disk, 0, sizeof d->disk);
+			d->disk_changed = 1;
+			doc_tell(d, "%s cannot be reached on disk: %s", d->path,
+			    workdir_refused(errno) ? "outside the repository"
+			                           : strerror(errno));
+		}
 		return;
 	}
-	free(abs);
+	if (file_stamp_equal(&st, &d->disk))
+		return;
 	if (!st.exists) {
 		d->disk = st;
 		d->disk_changed = 1;
-		doc_tell(d, "was deleted on disk: Ctrl-S writes it again");
+		doc_tell(d, "%s was deleted on disk: Ctrl-S writes it again",
+		    d->path);
 		return;
 	}
+	now = st;
 	if (doc_read(d->path, &data, &len, &mode, &st, &err) == -1) {
-		log_warn("%s", err);
+		/* Replaced by something that cannot be read (a FIFO, a
+		 * device, a huge file): changed, and said once. */
+		d->disk = now;
+		d->disk_changed = 1;
+		doc_tell(d, "%s", err);
 		free(err);
 		return;
 	}
@@ -640,11 +654,11 @@ doc_check_disk(struct doc *d)
 		d->modified = 0;
 		d->disk_changed = 0;
 		doc_compact(d);
-		doc_tell(d, "reloaded from disk");
+		doc_tell(d, "%s reloaded from disk", d->path);
 	} else {
 		d->disk = st;
 		d->disk_changed = 1;
-		doc_tell(d, "changed on disk: Ctrl-R reloads");
+		doc_tell(d, "%s changed on disk: Ctrl-R reloads", d->path);
 	}
 	free(data);
 }

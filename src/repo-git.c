@@ -17,8 +17,10 @@
 
 #include <git2.h>
 
+#include "file.h"
 #include "inert.h"
 #include "repo.h"
+#include "workdir.h"
 
 #define REPO_GIT_MESSAGE_MAX 65536 /* longest message read back */
 #define REPO_GIT_SYMREF_DEPTH 10   /* symbolic references followed */
@@ -181,14 +183,32 @@ repo_git_head_tree(struct repo *r, git_tree **tree, char **err)
 	return 0;
 }
 
+int
+repo_blob_size(struct repo *r, const git_oid *id, uint64_t *size)
+{
+	git_odb *odb;
+	git_object_t type;
+	size_t len;
+	int error;
+
+	if (git_repository_odb(&odb, r->git) != 0)
+		return -1;
+	error = git_odb_read_header(&len, &type, odb, id);
+	git_odb_free(odb);
+	if (error != 0)
+		return -1;
+	*size = len;
+	return 0;
+}
+
 char *
 repo_head_file(struct repo *r, const char *path, size_t *len, char **err)
 {
 	git_tree *tree;
 	git_tree_entry *entry;
 	git_blob *blob;
-	git_object_size_t size;
-	char *out;
+	uint64_t size;
+	char *out, have[32], limit[32];
 	int error;
 
 	*err = NULL;
@@ -215,6 +235,22 @@ repo_head_file(struct repo *r, const char *path, size_t *len, char **err)
 		git_tree_entry_free(entry);
 		return NULL;
 	}
+	/* Its size first: a blob is read whole into memory. */
+	if (repo_blob_size(r, git_tree_entry_id(entry), &size) == -1) {
+		xasprintf(err, "cannot read %s from HEAD: %s", path,
+		    repo_git_error());
+		git_tree_entry_free(entry);
+		return NULL;
+	}
+	if (size >= SIZE_MAX || size > r->max_file) {
+		file_size_text(size, have, sizeof have);
+		file_size_text(r->max_file, limit, sizeof limit);
+		xasprintf(err,
+		    "%s in HEAD is %s, over the %s limit (--max-file-size)",
+		    path, have, limit);
+		git_tree_entry_free(entry);
+		return NULL;
+	}
 	error = git_blob_lookup(&blob, r->git, git_tree_entry_id(entry));
 	git_tree_entry_free(entry);
 	if (error != 0) {
@@ -223,13 +259,13 @@ repo_head_file(struct repo *r, const char *path, size_t *len, char **err)
 		return NULL;
 	}
 	size = git_blob_rawsize(blob);
-	if (size >= SIZE_MAX) {
-		xasprintf(err, "%s in HEAD is too large to read", path);
+	/* One byte more, so that text can be used as a string. */
+	if ((out = xtrymalloc((size_t)size + 1)) == NULL) {
+		xasprintf(
+		    err, "%s in HEAD: not enough memory to read it", path);
 		git_blob_free(blob);
 		return NULL;
 	}
-	/* One byte more, so that text can be used as a string. */
-	out = xmalloc((size_t)size + 1);
 	if (size > 0)
 		memcpy(out, git_blob_rawcontent(blob), (size_t)size);
 	out[size] = '\0';
@@ -301,8 +337,8 @@ int
 repo_dir_exists(const char *dir, void *arg)
 {
 	struct repo *r = arg;
-	struct stat sb;
-	char *name, *path;
+	struct workdir_at at;
+	char *name;
 	int yes;
 
 	name = repo_git_dir_name(dir);
@@ -310,13 +346,12 @@ repo_dir_exists(const char *dir, void *arg)
 		free(name);
 		return 1; /* the top of the working tree */
 	}
-	/* Confined to the working tree, symlinks followed. */
-	path = repo_abspath(r, name);
+	/* Confined to the working tree, links inside it followed. */
+	yes =
+	    workdir_walk(r->root, name, WORKDIR_DIR | WORKDIR_FOLLOW, &at) == 0;
+	if (yes)
+		workdir_close(&at);
 	free(name);
-	if (path == NULL)
-		return 0;
-	yes = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-	free(path);
 	return yes;
 }
 
@@ -533,36 +568,6 @@ fail:
 	return NULL;
 }
 
-/* Is path (resolved: symlinks and ".." followed) inside the working tree
- * but not inside the git directory? Those are the files people can change
- * through the session. 0 as well when it does not resolve. */
-static int
-repo_git_in_tree(struct repo *r, const char *path)
-{
-	char real[PATH_MAX], git[PATH_MAX];
-	size_t wlen = strlen(r->workdir), glen;
-	const char *dirs[2];
-	int i;
-
-	if (realpath(path, real) == NULL)
-		return 0;
-	/* The top itself (hooksPath "."), or below it. */
-	if (strncmp(real, r->workdir, wlen - 1) != 0 ||
-	    (real[wlen - 1] != '\0' && real[wlen - 1] != '/'))
-		return 0;
-	dirs[0] = git_repository_path(r->git);
-	dirs[1] = git_repository_commondir(r->git);
-	for (i = 0; i < 2; i++) {
-		if (dirs[i] == NULL || realpath(dirs[i], git) == NULL)
-			continue;
-		glen = strlen(git);
-		if (strncmp(real, git, glen) == 0 &&
-		    (real[glen] == '\0' || real[glen] == '/'))
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Find the commit-msg hook (core.hooksPath, else .git/hooks), when it is
  * an executable file (git ignores others too), and say whether it lives
@@ -575,27 +580,11 @@ repo_git_in_tree(struct repo *r, const char *path)
 static void
 repo_git_find_hook(struct repo *r, struct repo_prep *p)
 {
-	git_config *config;
-	git_buf buf = GIT_BUF_INIT;
 	struct stat sb;
-	char *dir = NULL, *hook, real[PATH_MAX];
+	char *dir, *hook, *in_dir, *in_hook;
 	size_t wlen = strlen(r->workdir);
 
-	if (git_repository_config_snapshot(&config, r->git) == 0) {
-		if (git_config_get_path(&buf, config, "core.hooksPath") == 0 &&
-		    buf.ptr != NULL && *buf.ptr != '\0') {
-			/* Relative to where hooks run: the working tree. */
-			if (*buf.ptr == '/')
-				dir = xstrdup(buf.ptr);
-			else
-				xasprintf(&dir, "%s%s", r->workdir, buf.ptr);
-		}
-		git_buf_dispose(&buf);
-		git_config_free(config);
-	}
-	git_error_clear();
-	if (dir == NULL)
-		xasprintf(&dir, "%shooks", git_repository_commondir(r->git));
+	dir = repo_hooks_dir(r);
 	xasprintf(&hook, "%s/commit-msg", dir);
 	if (stat(hook, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    access(hook, X_OK) != 0) {
@@ -604,15 +593,18 @@ repo_git_find_hook(struct repo *r, struct repo_prep *p)
 		return;
 	}
 	p->hook = hook;
-	p->hook_in_tree = repo_git_in_tree(r, dir) || repo_git_in_tree(r, hook);
+	in_dir = repo_tree_path(r, dir);
+	in_hook = repo_tree_path(r, hook);
+	p->hook_in_tree = in_dir != NULL || in_hook != NULL;
 	/* Shown as the file an editor would change. */
-	if (p->hook_in_tree && realpath(hook, real) != NULL &&
-	    strncmp(real, r->workdir, wlen) == 0)
-		p->hook_shown = xstrdup(real + wlen);
+	if (in_hook != NULL)
+		p->hook_shown = xstrdup(in_hook);
 	else if (strncmp(hook, r->workdir, wlen) == 0)
 		p->hook_shown = xstrdup(hook + wlen);
 	else
 		p->hook_shown = xstrdup(hook);
+	free(in_hook);
+	free(in_dir);
 	free(dir);
 }
 
@@ -659,73 +651,193 @@ repo_git_hook_refusal(const struct repo_hook_run *ran)
 	return why;
 }
 
+/* The index entry's stat fields from the file read. */
+static void
+repo_git_entry_stat(git_index_entry *e, const struct stat *sb)
+{
+	e->ctime.seconds = (int32_t)sb->st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)sb->st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)sb->st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)sb->st_mtim.tv_nsec;
+	e->dev = (uint32_t)sb->st_dev;
+	e->ino = (uint32_t)sb->st_ino;
+	e->uid = (uint32_t)sb->st_uid;
+	e->gid = (uint32_t)sb->st_gid;
+	e->file_size = (uint32_t)sb->st_size;
+}
+
+/* The mode git gives a regular file: its executable bit, unless
+ * core.fileMode is off (then what the index had). */
+static uint32_t
+repo_git_file_mode(
+    struct repo *r, git_index *index, const char *path, const struct stat *sb)
+{
+	const git_index_entry *old;
+	git_config *config;
+	int filemode = 1;
+
+	if (git_repository_config_snapshot(&config, r->git) == 0) {
+		if (git_config_get_bool(&filemode, config, "core.filemode") !=
+		    0)
+			filemode = 1;
+		git_config_free(config);
+	}
+	git_error_clear();
+	if (!filemode) {
+		old = git_index_get_bypath(index, path, 0);
+		if (old != NULL && old->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+			return GIT_FILEMODE_BLOB_EXECUTABLE;
+		return GIT_FILEMODE_BLOB;
+	}
+	return (sb->st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE
+	                               : GIT_FILEMODE_BLOB;
+}
+
+/* The blob of len bytes, entered in the index as e says (its stat fields
+ * those of the file, so that git status sees it unchanged). */
+static int
+repo_git_index_add(struct repo *r, git_index *index, git_index_entry *e,
+    const void *bytes, size_t len)
+{
+	int error;
+
+	if ((error = git_blob_create_from_buffer(&e->id, r->git, bytes, len)) !=
+	    0)
+		return error;
+	/* Adding resolves a conflict, as git add does. */
+	if (git_index_conflict_remove(index, e->path) != 0)
+		git_error_clear();
+	return git_index_add(index, e);
+}
+
 /*
- * Make the index entry of path match the working tree: the file (or
- * symlink) with its content and mode, or no entry when it is absent.
+ * Add what is at path (name in dfd) to the index: a symbolic link as a
+ * link, a regular file read through the descriptor (with git's filters,
+ * e.g. end of line conversion), never anything reached by path again.
  */
 static int
-repo_git_stage(struct repo *r, git_index *index, const char *path, char **err)
+repo_git_add(struct repo *r, git_index *index, int dfd, const char *name,
+    const char *path, const struct stat *lsb, char **err)
 {
+	git_index_entry e;
+	git_filter_list *filters = NULL;
+	git_buf clean = GIT_BUF_INIT;
 	struct stat sb;
-	char *full, *slash;
-	int absent = 0, error;
+	char *data = NULL, target[WORKDIR_PATH_MAX + 1], have[32], limit[32];
+	const char *bytes;
+	size_t len;
+	ssize_t n;
+	int error;
 
-	xasprintf(&full, "%s%s", r->workdir, path);
-	/* Like git, never look beyond a symbolic link. */
-	for (slash = strchr(full + strlen(r->workdir), '/'); slash != NULL;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		error = lstat(full, &sb);
-		*slash = '/';
-		if (error == -1 && (errno == ENOENT || errno == ENOTDIR)) {
-			absent = 1;
-			break;
+	memset(&e, 0, sizeof e);
+	e.path = path;
+	if (S_ISLNK(lsb->st_mode)) {
+		if ((n = readlinkat(dfd, name, target, sizeof target)) == -1 ||
+		    (size_t)n >= sizeof target) {
+			xasprintf(err, "cannot read %s: %s", path,
+			    n == -1 ? strerror(errno) : "link too long");
+			return -1;
 		}
-		if (error == -1) {
-			xasprintf(
-			    err, "cannot read %s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (S_ISLNK(sb.st_mode)) {
-			xasprintf(err, "%s is beyond a symbolic link", path);
-			goto fail;
-		}
-		if (!S_ISDIR(sb.st_mode)) {
-			absent = 1;
-			break;
-		}
+		repo_git_entry_stat(&e, lsb);
+		e.mode = GIT_FILEMODE_LINK;
+		error = repo_git_index_add(r, index, &e, target, (size_t)n);
+		goto added;
 	}
-	if (!absent && lstat(full, &sb) == -1) {
-		if (errno != ENOENT && errno != ENOTDIR) {
-			xasprintf(
-			    err, "cannot read %s: %s", path, strerror(errno));
-			goto fail;
+	if (file_read_at(dfd, name, path, r->max_file, &data, &len, &sb, err) ==
+	    -1) {
+		if (errno == EFBIG) {
+			free(*err);
+			file_size_text((uint64_t)sb.st_size, have, sizeof have);
+			file_size_text(r->max_file, limit, sizeof limit);
+			xasprintf(err,
+			    "%s is %s, over the %s limit (--max-file-size)",
+			    path, have, limit);
 		}
-		absent = 1;
+		return -1;
 	}
-	if (!absent && S_ISDIR(sb.st_mode)) {
-		xasprintf(err, "%s is a directory, not a file", path);
-		goto fail;
+	repo_git_entry_stat(&e, &sb);
+	e.mode = repo_git_file_mode(r, index, path, &sb);
+	bytes = data;
+	error = git_filter_list_load(&filters, r->git, NULL, path,
+	    GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT);
+	if (error == 0 && filters != NULL) {
+		error =
+		    git_filter_list_apply_to_buffer(&clean, filters, data, len);
+		bytes = clean.ptr;
+		len = clean.size;
 	}
-	if (!absent && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
-		xasprintf(err, "%s is not a regular file", path);
-		goto fail;
-	}
-	free(full);
+	if (error == 0)
+		error = repo_git_index_add(r, index, &e, bytes, len);
+	git_filter_list_free(filters);
+	git_buf_dispose(&clean);
+	free(data);
 
-	if (absent)
-		error = git_index_remove_bypath(index, path);
-	else
-		error = git_index_add_bypath(index, path);
+added:
 	if (error != 0) {
 		xasprintf(err, "cannot stage %s: %s", path, repo_git_error());
 		return -1;
 	}
 	return 0;
+}
 
-fail:
-	free(full);
-	return -1;
+/*
+ * Make the index entry of path match the working tree: the file (or
+ * symlink) with its content and mode, or no entry when it is absent. Like
+ * git, never look beyond a symbolic link; the walk and every read go
+ * through descriptors (workdir.h), so nothing outside is ever staged.
+ */
+static int
+repo_git_stage(struct repo *r, git_index *index, const char *path, char **err)
+{
+	struct workdir_at at;
+	struct stat sb;
+	int absent = 0, rc = -1;
+
+	if (workdir_walk(r->root, path, 0, &at) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			absent = 1;
+		else if (errno == ELOOP) {
+			xasprintf(err, "%s is beyond a symbolic link", path);
+			return -1;
+		} else if (workdir_refused(errno)) {
+			xasprintf(
+			    err, "%s is not a file of the working tree", path);
+			return -1;
+		} else {
+			xasprintf(
+			    err, "cannot read %s: %s", path, strerror(errno));
+			return -1;
+		}
+	} else if (fstatat(at.dfd, at.name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			xasprintf(
+			    err, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		absent = 1;
+	}
+	if (absent) {
+		if (git_index_remove_bypath(index, path) != 0) {
+			xasprintf(
+			    err, "cannot stage %s: %s", path, repo_git_error());
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		xasprintf(err, "%s is a directory, not a file", path);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+		xasprintf(err, "%s is %s, not a regular file", path,
+		    file_kind(sb.st_mode));
+		goto out;
+	}
+	rc = repo_git_add(r, index, at.dfd, at.name, path, &sb, err);
+out:
+	workdir_close(&at);
+	return rc;
 }
 
 /* Did an earlier path in the list name the same file? */

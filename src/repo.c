@@ -1,5 +1,5 @@
 /* repo.c: the git repository the session serves, through libgit2.
- * Finds it from a directory, lists tracked files, confines paths to it. */
+ * Finds it from a directory, lists tracked files, checks paths. */
 #include "moot.h"
 
 #include <sys/stat.h>
@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "repo.h"
+#include "workdir.h"
 
 static int repo_libgit2_ready;
 
@@ -67,10 +69,18 @@ repo_open(const char *dir, char **err)
 
 	r = xcalloc(1, sizeof *r);
 	r->git = git;
+	r->max_file = REPO_MAX_FILE;
 	if (realpath(git_repository_workdir(git), real) != NULL)
 		r->workdir = repo_with_slash(real);
 	else
 		r->workdir = repo_with_slash(git_repository_workdir(git));
+	/* Every file of the working tree is reached from here. */
+	if ((r->root = workdir_open(r->workdir)) == -1) {
+		xasprintf(err, "cannot open the working tree %s: %s",
+		    r->workdir, strerror(errno));
+		repo_free(r);
+		return NULL;
+	}
 	/* State lives in the common git directory, never the working tree. */
 	xasprintf(&state, "%smoot", git_repository_commondir(git));
 	if (mkdir(state, 0700) == -1 && errno != EEXIST) {
@@ -91,6 +101,8 @@ repo_free(struct repo *r)
 	if (r == NULL)
 		return;
 	git_repository_free(r->git);
+	if (r->root != -1)
+		close(r->root);
 	free(r->workdir);
 	free(r->state);
 	free(r);
@@ -203,65 +215,16 @@ repo_path_ok(const char *rel)
 }
 
 /*
- * The real location of a path of the working tree: symlinks followed, so
- * that a link to a file inside the tree opens (and saves to) that file. A
- * file that does not exist yet must have an existing directory inside.
+ * The directory git runs hooks from: core.hooksPath (relative to the work
+ * tree, where git runs hooks), else hooks/ of the common git directory;
+ * absolute, as configured (links not resolved). Caller frees.
  */
 char *
-repo_abspath(struct repo *r, const char *rel)
-{
-	char *path, *dir, *slash, real[PATH_MAX], *out;
-	size_t wlen = strlen(r->workdir);
-	struct stat sb;
-
-	if (!repo_path_ok(rel))
-		return NULL;
-	xasprintf(&path, "%s%s", r->workdir, rel);
-	if (realpath(path, real) != NULL)
-		out = xstrdup(real);
-	else {
-		if (errno != ENOENT) {
-			free(path);
-			return NULL;
-		}
-		/* A new file: its directory must resolve inside, and the
-		 * name itself must not be a dangling symlink. */
-		dir = xstrdup(path);
-		slash = strrchr(dir, '/');
-		*slash = '\0';
-		if (realpath(dir, real) == NULL || lstat(path, &sb) == 0) {
-			free(dir);
-			free(path);
-			return NULL;
-		}
-		xasprintf(&out, "%s/%s", real, slash + 1);
-		free(dir);
-	}
-	free(path);
-	/* It must lie strictly below the work tree, and not in its .git. */
-	if (strncmp(out, r->workdir, wlen) != 0 || strlen(out) <= wlen ||
-	    strcmp(out + wlen, ".git") == 0 ||
-	    strncmp(out + wlen, ".git/", 5) == 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/*
- * The directory of git hooks when core.hooksPath puts it inside the work
- * tree, relative to the tree and without a trailing slash (caller frees);
- * NULL when hooks live outside it (.git/hooks, an absolute path
- * elsewhere) or it does not exist. A relative core.hooksPath is relative
- * to the work tree, where git runs hooks.
- */
-char *
-repo_tree_hooks_dir(struct repo *r)
+repo_hooks_dir(struct repo *r)
 {
 	git_config *config;
 	git_buf buf = GIT_BUF_INIT;
-	char *dir = NULL, real[PATH_MAX], *out = NULL;
-	size_t wlen = strlen(r->workdir);
+	char *dir = NULL;
 
 	if (git_repository_config_snapshot(&config, r->git) == 0) {
 		if (git_config_get_path(&buf, config, "core.hooksPath") == 0 &&
@@ -276,63 +239,98 @@ repo_tree_hooks_dir(struct repo *r)
 	}
 	git_error_clear();
 	if (dir == NULL)
-		return NULL;
-	/* realpath() has no trailing slash; the work tree has one. */
-	if (realpath(dir, real) != NULL &&
-	    strncmp(real, r->workdir, wlen) == 0 && real[wlen] != '\0')
-		out = xstrdup(real + wlen);
-	free(dir);
-	return out;
+		xasprintf(&dir, "%shooks", git_repository_commondir(r->git));
+	return dir;
 }
 
-/* Whether rel is dir or lies below it. */
-static int
-repo_below(const char *rel, const char *dir, size_t len)
+/*
+ * Where an absolute path is in the work tree once symbolic links and ".."
+ * are resolved: relative to the tree ("" for the top itself), or NULL when
+ * it resolves outside, into the git directory, or not at all. Only for
+ * paths the host configures (hooks): files people open are reached with
+ * workdir_walk.
+ */
+char *
+repo_tree_path(struct repo *r, const char *abs)
 {
+	char real[PATH_MAX], git[PATH_MAX];
+	size_t wlen = strlen(r->workdir), glen;
+	const char *dirs[2];
+	int i;
+
+	if (realpath(abs, real) == NULL)
+		return NULL;
+	/* The top itself, or below it (workdir ends in '/'). */
+	if (strncmp(real, r->workdir, wlen - 1) != 0 ||
+	    (real[wlen - 1] != '\0' && real[wlen - 1] != '/'))
+		return NULL;
+	dirs[0] = git_repository_path(r->git);
+	dirs[1] = git_repository_commondir(r->git);
+	for (i = 0; i < 2; i++) {
+		if (dirs[i] == NULL || realpath(dirs[i], git) == NULL)
+			continue;
+		glen = strlen(git);
+		if (strncmp(real, git, glen) == 0 &&
+		    (real[glen] == '\0' || real[glen] == '/'))
+			return NULL;
+	}
+	return xstrdup(real[wlen - 1] == '\0' ? "" : real + wlen);
+}
+
+/* Whether rel is dir or lies below it ("" is the top: everything is). */
+static int
+repo_below(const char *rel, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (len == 0)
+		return 1;
 	return strncmp(rel, dir, len) == 0 &&
 	       (rel[len] == '\0' || rel[len] == '/');
 }
 
 /*
  * Why a file of the work tree must not be changed through the session, or
- * NULL: moot's access list (everything under .moot/) and git hooks that
- * live in the tree (core.hooksPath; for husky's `.husky/_`, the whole of
- * `.husky`, whose scripts the hooks run). Anyone who could edit these
- * could let strangers in or run commands as the account running moot;
- * they are changed with git outside the session. rel is compared as given
- * and as resolved through symlinks.
+ * NULL: moot's access list (everything under .moot/) and the git hooks
+ * that live in the tree: the hooks directory when core.hooksPath puts it
+ * there (for husky's .husky/_, the whole of .husky, whose scripts the
+ * hooks run), and a commit-msg hook elsewhere that is a link into the
+ * tree. Anyone who could edit these could let strangers in or run
+ * commands as the account running moot; they are changed with git outside
+ * the session. rel is compared as given and as resolved through links.
  */
 const char *
 repo_protected(struct repo *r, const char *rel)
 {
-	const char *why = NULL, *p;
-	char *abs, *hooks, *slash;
-	size_t wlen = strlen(r->workdir), i, len;
-	const char *paths[2];
+	struct workdir_at at;
+	const char *why = NULL, *paths[2];
+	char *dir, *hooks, *hook, *file, *slash;
+	size_t i;
 
 	paths[0] = rel;
 	paths[1] = NULL;
-	if ((abs = repo_abspath(r, rel)) != NULL &&
-	    strncmp(abs, r->workdir, wlen) == 0)
-		paths[1] = abs + wlen;
-	hooks = repo_tree_hooks_dir(r);
-	if (hooks != NULL) {
-		/* husky: hooksPath .husky/_ runs the scripts in .husky/. */
-		slash = strrchr(hooks, '/');
-		p = slash != NULL ? slash + 1 : hooks;
-		if (slash != NULL && strcmp(p, "_") == 0)
-			*slash = '\0';
+	if (workdir_walk(r->root, rel, WORKDIR_FOLLOW, &at) == 0) {
+		paths[1] = at.path;
+		workdir_close(&at);
 	}
+	dir = repo_hooks_dir(r);
+	if ((hooks = repo_tree_path(r, dir)) != NULL &&
+	    (slash = strrchr(hooks, '/')) != NULL && strcmp(slash, "/_") == 0)
+		*slash = '\0'; /* husky: .husky/_ runs the scripts in .husky */
+	xasprintf(&file, "%s/commit-msg", dir);
+	hook = repo_tree_path(r, file);
 	for (i = 0; i < 2 && why == NULL; i++) {
 		if (paths[i] == NULL)
 			continue;
-		if (repo_below(paths[i], ".moot", 5))
+		if (repo_below(paths[i], ".moot"))
 			why = "moot's access list";
-		else if (hooks != NULL &&
-		         repo_below(paths[i], hooks, (len = strlen(hooks))))
+		else if ((hooks != NULL && repo_below(paths[i], hooks)) ||
+		         (hook != NULL && strcmp(paths[i], hook) == 0))
 			why = "a git hook";
 	}
+	free(file);
+	free(hook);
 	free(hooks);
-	free(abs);
+	free(dir);
 	return why;
 }

@@ -168,7 +168,7 @@ server_client_name(struct client *c, const char *name)
 	const char *tag;
 	int taken = 0;
 
-	auth_load(&keys, getenv("HOME"), server->repo->workdir);
+	auth_load(&keys, getenv("HOME"), server->repo->root);
 	if ((owner = auth_owner(&keys, name)) != NULL) {
 		fp = auth_fingerprint(owner->key);
 		taken = fp == NULL || strcmp(fp, c->key) != 0;

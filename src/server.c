@@ -158,7 +158,7 @@ server_accept(int fd, int events, void *arg)
 		return;
 	}
 	/* Keys are read at each connection so new ones work at once. */
-	auth_load(&keys, getenv("HOME"), server->repo->workdir);
+	auth_load(&keys, getenv("HOME"), server->repo->root);
 
 	fflush(stdout);
 	fflush(stderr);
@@ -685,6 +685,7 @@ server_main(const struct server_options *o)
 		return 1;
 	}
 	free(dir);
+	server->repo->max_file = o->max_file_size;
 
 	/* Bring back what the last session had, before anyone can join. */
 	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);
@@ -728,7 +729,7 @@ server_main(const struct server_options *o)
 	server_tick(NULL);
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 
-	nkeys = auth_load(&keys, getenv("HOME"), server->repo->workdir);
+	nkeys = auth_load(&keys, getenv("HOME"), server->repo->root);
 	auth_free(&keys);
 	server_print_start(shown, fingerprint, nkeys);
 	free(shown);

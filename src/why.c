@@ -17,11 +17,13 @@
 
 #include <git2.h>
 
+#include "file.h"
 #include "inert.h"
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
 #include "why.h"
+#include "workdir.h"
 
 #define WHY_RECORD_MAX (1024 * 1024)     /* bytes of a record read */
 #define WHY_FILE_MAX (256 * 1024 * 1024) /* bytes of a source file read */
@@ -32,50 +34,25 @@
  */
 
 /*
- * Read a regular file whole, NUL-terminated; NULL (errno set) when it is
- * missing, not a regular file, or larger than max.
+ * Read a regular file of the working tree whole, NUL-terminated (links
+ * inside the tree followed); NULL (errno set) when it is missing, not a
+ * regular file, outside, or larger than max.
  */
 static char *
-why_read_file(const char *path, size_t max, size_t *len)
+why_read_file(struct repo *r, const char *rel, size_t max, size_t *len)
 {
-	struct stat sb;
-	char *buf;
-	size_t used = 0;
-	ssize_t got;
-	int fd;
+	struct file_stamp st;
+	char *data, *err = NULL;
+	int saved;
 
-	/* Non-blocking, so that a FIFO does not hang us before fstat. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		errno = ENOENT;
-		return NULL;
-	}
-	if ((uintmax_t)sb.st_size > max) {
-		close(fd);
-		errno = EFBIG;
+	if (file_load(r->root, rel, WORKDIR_FOLLOW, max, &data, len, &st,
+	        &err) == -1) {
+		saved = errno;
+		free(err);
+		errno = saved == ENODEV ? ENOENT : saved;
 		return NULL;
 	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	/* The file may change size under us: read at most what we sized. */
-	while (used < (size_t)sb.st_size) {
-		got = read(fd, buf + used, (size_t)sb.st_size - used);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-	}
-	close(fd);
-	buf[used] = '\0';
-	*len = used;
-	return buf;
+	return data;
 }
 
 /* Set *err from libgit2's last error. */
@@ -199,12 +176,10 @@ why_record_cmp(const void *a, const void *b)
 static char *
 why_record_dir(struct repo *r)
 {
-	char *path, *contents, *dir;
+	char *contents, *dir;
 	size_t len;
 
-	xasprintf(&path, "%s.adr-dir", r->workdir);
-	contents = why_read_file(path, WHY_ADR_DIR_MAX, &len);
-	free(path);
+	contents = why_read_file(r, ".adr-dir", WHY_ADR_DIR_MAX, &len);
 	if (contents != NULL) {
 		/* adr-tools writes the name and a newline. */
 		while (len > 0 && isspace((unsigned char)contents[len - 1]))
@@ -219,26 +194,29 @@ int
 why_records(struct repo *r, struct why_record **out, size_t *n, char **err)
 {
 	struct why_record *list = NULL, *w;
+	struct workdir_at at;
 	struct dirent *de;
 	size_t used = 0, alloc = 0, len;
-	char *dir, *abs, *rel, *path, *text;
+	char *dir, *rel, *text;
 	DIR *d;
 
 	*out = NULL;
 	*n = 0;
 	dir = why_record_dir(r);
-	if ((abs = repo_abspath(r, dir)) == NULL) {
-		free(dir);
-		return 0; /* nothing there that we may read */
-	}
-	if ((d = opendir(abs)) == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR) {
-			free(abs);
+	if (workdir_walk(r->root, dir, WORKDIR_DIR | WORKDIR_FOLLOW, &at) ==
+	    -1) {
+		if (errno == ENOENT || errno == ENOTDIR ||
+		    workdir_refused(errno)) {
 			free(dir);
-			return 0;
+			return 0; /* nothing there that we may read */
 		}
 		xasprintf(err, "cannot read %s: %s", dir, strerror(errno));
-		free(abs);
+		free(dir);
+		return -1;
+	}
+	if ((d = fdopendir(at.dfd)) == NULL) {
+		xasprintf(err, "cannot read %s: %s", dir, strerror(errno));
+		workdir_close(&at);
 		free(dir);
 		return -1;
 	}
@@ -247,13 +225,8 @@ why_records(struct repo *r, struct why_record **out, size_t *n, char **err)
 			continue;
 		xasprintf(&rel, "%s/%s", dir, de->d_name);
 		/* Symlinks must stay inside the working tree. */
-		if ((path = repo_abspath(r, rel)) == NULL) {
-			free(rel);
-			continue;
-		}
-		text = why_read_file(path, WHY_RECORD_MAX, &len);
-		free(path);
-		if (text == NULL) {
+		if ((text = why_read_file(r, rel, WHY_RECORD_MAX, &len)) ==
+		    NULL) {
 			free(rel);
 			continue;
 		}
@@ -269,8 +242,7 @@ why_records(struct repo *r, struct why_record **out, size_t *n, char **err)
 		w->number = w->rec.number != 0 ? w->rec.number
 		                               : record_file_number(de->d_name);
 	}
-	closedir(d);
-	free(abs);
+	closedir(d); /* and at.dfd with it */
 	free(dir);
 	if (used > 0)
 		qsort(list, used, sizeof *list, why_record_cmp);
@@ -675,17 +647,21 @@ struct why_ctx {
 	size_t nhits;
 };
 
-/* The blob of path in a tree, or NULL. */
+/* The blob of path in a tree, or NULL (also when it is larger than the
+ * file size limit: a blob is read whole into memory). */
 static git_blob *
-why_tree_blob(git_repository *git, git_tree *tree, const char *path)
+why_tree_blob(struct repo *r, git_tree *tree, const char *path)
 {
 	git_tree_entry *te;
 	git_blob *blob = NULL;
+	uint64_t size;
 
 	if (git_tree_entry_bypath(&te, tree, path) != 0)
 		return NULL;
-	if (git_tree_entry_type(te) == GIT_OBJECT_BLOB)
-		git_blob_lookup(&blob, git, git_tree_entry_id(te));
+	if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+	    repo_blob_size(r, git_tree_entry_id(te), &size) == 0 &&
+	    size <= r->max_file)
+		git_blob_lookup(&blob, r->git, git_tree_entry_id(te));
 	git_tree_entry_free(te);
 	return blob;
 }
@@ -720,19 +696,19 @@ why_hit_record(struct why_ctx *ctx, struct why_hit *hit, const char *file,
 	struct record rec;
 	struct record *found = NULL;
 	const char *foundfile = NULL;
-	char *path = NULL, *text = NULL;
+	char *text = NULL;
 	size_t i, len;
 
 	memset(&rec, 0, sizeof rec);
 	/* The file the decision names, as it is in the working tree. */
-	if (file != NULL && (path = repo_abspath(ctx->r, file)) != NULL &&
-	    (text = why_read_file(path, WHY_RECORD_MAX, &len)) != NULL) {
+	if (file != NULL && repo_path_ok(file) &&
+	    (text = why_read_file(ctx->r, file, WHY_RECORD_MAX, &len)) !=
+	        NULL) {
 		record_parse(&rec, text, len);
 		found = &rec;
 		foundfile = file;
 	}
 	free(text);
-	free(path);
 	/* Else the record with that number in the decision directory. */
 	for (i = 0; found == NULL && i < ctx->nrecs; i++) {
 		if (ctx->recs[i].number == hit->number) {
@@ -875,8 +851,8 @@ why_range_now(struct why_ctx *ctx, struct why_range *rg,
 	path = same ? ctx->path : rg->path;
 	if (!same) {
 		/* Another file: only if it was renamed to this one. */
-		if ((other = why_tree_blob(
-		         ctx->git, ctx->head_tree, rg->path)) != NULL) {
+		if ((other = why_tree_blob(ctx->r, ctx->head_tree, rg->path)) !=
+		    NULL) {
 			git_blob_free(other);
 			return -1;
 		}
@@ -891,7 +867,7 @@ why_range_now(struct why_ctx *ctx, struct why_range *rg,
 			goto out;
 		path = renamed;
 	}
-	if ((blob = why_tree_blob(ctx->git, tree, path)) == NULL)
+	if ((blob = why_tree_blob(ctx->r, tree, path)) == NULL)
 		goto out;
 
 	why_diff_options(&o);
@@ -1054,7 +1030,7 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 	struct why_ctx ctx;
 	git_diff_options o;
 	git_oid oid;
-	char *abs, *file = NULL;
+	char *file = NULL;
 	const char *buf = text;
 	size_t buflen = len;
 	unsigned long lines;
@@ -1069,24 +1045,22 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 	ctx.line = line;
 
 	/* The file and the line must exist. */
-	if ((abs = repo_abspath(r, path)) == NULL) {
+	if (!repo_path_ok(path)) {
 		xasprintf(err, "%s: no such file in the repository", path);
 		return -1;
 	}
 	if (text == NULL) {
-		file = why_read_file(abs, WHY_FILE_MAX, &buflen);
+		file = why_read_file(r, path, WHY_FILE_MAX, &buflen);
 		if (file == NULL) {
 			if (errno == EFBIG)
 				xasprintf(err, "%s: too large", path);
 			else
 				xasprintf(err,
 				    "%s: no such file in the repository", path);
-			free(abs);
 			return -1;
 		}
 		buf = file;
 	}
-	free(abs);
 	lines = why_count_lines(buf, buflen);
 	if (line == 0 || line > lines) {
 		xasprintf(err, "%s has %lu line%s", path, lines,
@@ -1109,7 +1083,7 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 	}
 
 	/* From HEAD to the text asked about. */
-	ctx.head_blob = why_tree_blob(ctx.git, ctx.head_tree, path);
+	ctx.head_blob = why_tree_blob(r, ctx.head_tree, path);
 	if (ctx.head_blob != NULL) {
 		ctx.head_lines = why_blob_lines(ctx.head_blob);
 		why_diff_options(&o);
@@ -1419,7 +1393,7 @@ why_resolve_at(struct repo *r, const char *rel_to, const char *name)
 {
 	char *full, *dir, *base, *slash, real[PATH_MAX], *rel = NULL, *abs;
 	size_t wlen = strlen(r->workdir);
-	struct stat sb;
+	struct file_stamp st;
 
 	if (*name == '/' || rel_to == NULL)
 		full = xstrdup(name);
@@ -1442,14 +1416,13 @@ why_resolve_at(struct repo *r, const char *rel_to, const char *name)
 			rel = xstrdup(abs + wlen);
 			free(abs);
 			/* It must be a file that stays inside the tree. */
-			abs = repo_abspath(r, rel);
-			if (abs == NULL || stat(abs, &sb) != 0 ||
-			    !S_ISREG(sb.st_mode)) {
+			if (file_stamp(r->root, rel, &st) != 0 || !st.exists ||
+			    !S_ISREG(st.mode)) {
 				free(rel);
 				rel = NULL;
 			}
-		}
-		free(abs);
+		} else
+			free(abs);
 	}
 	free(dir);
 	free(base);

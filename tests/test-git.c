@@ -1126,6 +1126,80 @@ test_head_file_and_dir(void **state)
 	assert_int_equal(repo_dir_exists(".git", f->r), 0);
 }
 
+/*
+ * What commit stages is read through the working tree's descriptor: a
+ * link is staged as a link, nothing is read through a link to outside
+ * or from a FIFO, git's filters still apply, and HEAD's blobs are read
+ * only up to the size limit.
+ */
+static void
+test_stage_safely(void **state)
+{
+	struct fx *f = *state;
+	const char *link[] = {"ln.txt", NULL};
+	const char *out[] = {"out/f.txt", NULL};
+	const char *fifo[] = {"p", NULL};
+	const char *crlf[] = {"crlf.txt", NULL};
+	const char *two[] = {"b.txt", NULL};
+	char id[41], *err = NULL, *tree, *blob;
+	size_t len;
+
+	base_commit(f);
+	MUST(f, "ln -s a.txt ln.txt");
+	assert_int_equal(commit(f, link, "Link", NULL, id, &err), 0);
+	assert_null(err);
+	tree = capture(f, "git ls-tree --format='%%(objectmode) %%(path)' "
+	                  "HEAD ln.txt");
+	assert_string_equal(tree, "120000 ln.txt\n");
+	free(tree);
+	expect_output(f, "a.txt", "git cat-file -p HEAD:ln.txt");
+	expect_output(f, "", "git status --porcelain");
+
+	MUST(f,
+	    "mkdir -p ../outside-%s && echo secret > ../outside-%s/f.txt "
+	    "&& ln -s \"$(cd ../outside-%s && pwd)\" out",
+	    strrchr(f->dir, '-') + 1, strrchr(f->dir, '-') + 1,
+	    strrchr(f->dir, '-') + 1);
+	assert_int_equal(commit(f, out, "Out", NULL, id, &err), -1);
+	assert_string_equal(err, "out/f.txt is beyond a symbolic link");
+	free(err);
+
+	MUST(f, "mkfifo p");
+	alarm(10); /* reading the FIFO would hang */
+	assert_int_equal(commit(f, fifo, "Fifo", NULL, id, &err), -1);
+	alarm(0);
+	assert_string_equal(
+	    err, "p is a named pipe (FIFO), not a regular file");
+	free(err);
+	MUST(f, "rm p");
+
+	MUST(f, "git config core.autocrlf input");
+	write_file(f, "crlf.txt", "x\r\ny\r\n");
+	assert_int_equal(commit(f, crlf, "Crlf", NULL, id, &err), 0);
+	assert_null(err);
+	expect_output(f, "x\ny\n", "git show HEAD:crlf.txt");
+	expect_output(f, "?? out\n", "git status --porcelain");
+
+	/* The size limit: commit refuses a larger file, HEAD's blobs are
+	 * not read beyond it. */
+	f->r->max_file = 2;
+	write_file(f, "b.txt", "b2\n");
+	assert_int_equal(commit(f, two, "Big", NULL, id, &err), -1);
+	assert_string_equal(
+	    err, "b.txt is 3 bytes, over the 2 bytes limit (--max-file-size)");
+	free(err);
+	assert_null(repo_head_file(f->r, "a.txt", &len, &err));
+	assert_string_equal(err, "a.txt in HEAD is 3 bytes, over the 2 bytes "
+	                         "limit (--max-file-size)");
+	free(err);
+	f->r->max_file = 3;
+	blob = repo_head_file(f->r, "a.txt", &len, &err);
+	assert_null(err);
+	assert_string_equal(blob, "a1\n");
+	free(blob);
+	MUST(f, "rm -rf ../outside-%s", strrchr(f->dir, '-') + 1);
+}
+
 int
 main(void)
 {
@@ -1158,6 +1232,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_no_email, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_paths, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stage_safely, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_head_file_and_dir, setup, teardown),
 	};
