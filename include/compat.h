@@ -29,6 +29,10 @@ void compat_no_new_privs(void);
 /* Close every descriptor from lowfd up. */
 void compat_closefrom(int lowfd);
 
+/* Give memory the allocator keeps but no longer uses back to the system
+ * (where the allocator can). */
+void compat_release_memory(void);
+
 /* An anonymous file (memfd where there is one, else tmpfile). */
 int compat_anon_fd(const char *name);
 

@@ -25,6 +25,7 @@ struct journal_draft;
 #define SERVER_MIN_ROWS 5
 #define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
 
+
 /* One person's undo history in one document, kept after they leave. */
 struct doc_history {
 	char *author; /* key fingerprint */
@@ -226,6 +227,14 @@ struct picker {
 	size_t top;
 };
 
+/* A bracketed paste arriving from a person. */
+enum client_paste {
+	CLIENT_PASTE_NONE = 0,
+	CLIENT_PASTE_GATHERING,   /* held in client.paste until it ends */
+	CLIENT_PASTE_TOO_LARGE,   /* over --max-paste: the rest is dropped */
+	CLIENT_PASTE_OVER_BUDGET, /* over --paste-budget: the same */
+};
+
 /* One person connected through one frontend process. */
 struct client {
 	unsigned id;
@@ -254,8 +263,8 @@ struct client {
 
 	char *clipboard; /* this person's own: Ctrl-X/Ctrl-C fill it */
 	size_t clipboard_len;
-	struct bytes paste; /* a bracketed paste arriving */
-	int pasting;        /* 1: a paste is arriving; -1: too large, dropped */
+	struct bytes paste;        /* a bracketed paste arriving */
+	enum client_paste pasting; /* and what becomes of it */
 
 	uint64_t last_edit;   /* when they last typed (undo grouping) */
 	size_t last_edit_end; /* where their last edit ended */
@@ -330,6 +339,7 @@ struct server {
 	                           = who saved) */
 	char *accepted;         /* "ADR-0007\nADR-0009\n": accepted since the
 	                           last `commit` */
+	uint64_t paste_held;    /* bytes of everyone's unfinished pastes */
 	struct people people;
 };
 

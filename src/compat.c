@@ -11,6 +11,9 @@
 #ifdef HAVE_SYS_PRCTL_H
 #include <sys/prctl.h>
 #endif
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 int
 compat_anon_fd(const char *name)
@@ -60,5 +63,13 @@ compat_no_new_privs(void)
 {
 #if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_NO_NEW_PRIVS)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+#endif
+}
+
+void
+compat_release_memory(void)
+{
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
 #endif
 }

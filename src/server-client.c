@@ -3,6 +3,7 @@
 #include "moot.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,8 +20,12 @@
 
 #define CLIENT_READ_MAX (1024 * 1024) /* unread input we hold per client */
 #define CLIENT_GROUP_MS 500 /* a pause this long closes an undo group */
-#define CLIENT_PASTE_MAX (256U * 1024 * 1024) /* the largest paste taken */
+/* A paste this large or larger gives its memory back to the system when it
+ * goes, not only to the allocator. */
+#define CLIENT_PASTE_TRIM (1024 * 1024)
 #define CLIENT_CONFIRM_MS 4000 /* a second Ctrl-S within this overwrites */
+
+static void server_client_paste_drop(struct client *);
 
 struct client *
 server_client_create(int fd, pid_t pid)
@@ -45,7 +50,7 @@ server_client_free(struct client *c)
 	bytes_free(&c->out);
 	picker_free(&c->picker);
 	popup_free(&c->popup);
-	bytes_free(&c->paste);
+	server_client_paste_drop(c);
 	free(c->clipboard);
 	free(c->find_last);
 	frame_free(c->sent);
@@ -578,32 +583,98 @@ server_client_paste_done(struct client *c)
 	}
 }
 
-/* A piece of a bracketed paste; the last one applies it all. A paste over
- * CLIENT_PASTE_MAX is dropped whole (pasting -1) and the person told. */
+/* A size for people: "16 MB", "512 KB", "100 bytes". */
+static void
+server_client_size(uint64_t n, char *out, size_t size)
+{
+	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		snprintf(out, size, "%llu MB", (unsigned long long)(n >> 20));
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, size, "%llu KB", (unsigned long long)(n >> 10));
+	else
+		snprintf(out, size, "%llu bytes", (unsigned long long)n);
+}
+
+/* Give back at once what c's unfinished paste holds. */
+static void
+server_client_paste_drop(struct client *c)
+{
+	size_t held = bytes_len(&c->paste);
+
+	server->paste_held -= held;
+	bytes_free(&c->paste);
+	if (held >= CLIENT_PASTE_TRIM)
+		compat_release_memory();
+}
+
+/* Tell c why their paste is refused (c->pasting says which limit). */
+static void
+server_client_paste_notice(struct client *c)
+{
+	char size[32];
+
+	if (c->pasting == CLIENT_PASTE_TOO_LARGE) {
+		server_client_size(server->opts.max_paste, size, sizeof size);
+		server_client_notice(
+		    c, "paste refused: over %s; nothing was pasted", size);
+	} else {
+		server_client_size(
+		    server->opts.paste_budget, size, sizeof size);
+		server_client_notice(c,
+		    "paste refused: %s already being pasted; nothing was "
+		    "pasted",
+		    size);
+	}
+}
+
+/*
+ * Refuse c's paste (why: CLIENT_PASTE_TOO_LARGE or _OVER_BUDGET): what it
+ * gathered goes now, the rest is dropped as it arrives, and nothing is
+ * pasted at its end. They are told now, since the end may never come, and
+ * again when it ends.
+ */
+static void
+server_client_paste_refuse(struct client *c, enum client_paste why)
+{
+	log_info("client %u: %s: paste refused after %zu bytes (%s)", c->id,
+	    c->name, bytes_len(&c->paste),
+	    why == CLIENT_PASTE_TOO_LARGE ? "--max-paste" : "--paste-budget");
+	server_client_paste_drop(c);
+	c->pasting = why;
+	server_client_paste_notice(c);
+}
+
+/*
+ * A piece of a bracketed paste; the last one applies it all. A paste is
+ * held in memory until it ends, so two limits bound what unfinished
+ * pastes can hold: --max-paste for one paste, --paste-budget for all of
+ * them together. A paste over either is refused whole.
+ */
 static void
 server_client_paste(struct client *c, const struct proto_paste *p)
 {
-	if (c->pasting == 0)
-		c->pasting = 1; /* a piece without a start key starts one */
-	if (c->pasting == 1 &&
-	    bytes_len(&c->paste) + p->len > CLIENT_PASTE_MAX) {
-		c->pasting = -1;
-		bytes_free(&c->paste);
-		bytes_init(&c->paste);
+	if (c->pasting == CLIENT_PASTE_NONE)
+		c->pasting =
+		    CLIENT_PASTE_GATHERING; /* no start key: one starts */
+	if (c->pasting == CLIENT_PASTE_GATHERING) {
+		if (bytes_len(&c->paste) + p->len > server->opts.max_paste)
+			server_client_paste_refuse(c, CLIENT_PASTE_TOO_LARGE);
+		else if (server->paste_held + p->len >
+		         server->opts.paste_budget)
+			server_client_paste_refuse(c, CLIENT_PASTE_OVER_BUDGET);
+		else {
+			bytes_add(&c->paste, p->data, p->len);
+			server->paste_held += p->len;
+		}
 	}
-	if (c->pasting == 1)
-		bytes_add(&c->paste, p->data, p->len);
 	if (!p->last)
 		return;
-	if (c->pasting == -1) {
-		server_client_notice(c,
-		    "paste too large (over %u MB); nothing was pasted",
-		    CLIENT_PASTE_MAX / (1024 * 1024));
-	} else if (c->cols >= SERVER_MIN_COLS && c->rows >= SERVER_MIN_ROWS)
+	if (c->pasting != CLIENT_PASTE_GATHERING)
+		server_client_paste_notice(c);
+	else if (c->cols >= SERVER_MIN_COLS && c->rows >= SERVER_MIN_ROWS)
 		server_client_paste_done(c);
-	bytes_free(&c->paste); /* do not keep megabytes around */
-	bytes_init(&c->paste);
-	c->pasting = 0;
+	server_client_paste_drop(c); /* do not keep megabytes around */
+	c->pasting = CLIENT_PASTE_NONE;
 	server_redraw_all();
 }
 
@@ -990,8 +1061,8 @@ server_client_message(struct client *c, struct proto_msg *m)
 		k.mods = m->u.key.mods;
 		k.cp = m->u.key.cp;
 		if (k.code == KEYC_PASTE_START) {
-			bytes_clear(&c->paste);
-			c->pasting = 1;
+			server_client_paste_drop(c);
+			c->pasting = CLIENT_PASTE_GATHERING;
 		} else if (k.code != KEYC_PASTE_END)
 			server_client_key(c, &k);
 		break;
