@@ -12,6 +12,7 @@
 #include "file.h"
 #include "frame.h"
 #include "keys.h"
+#include "rate.h"
 
 struct buffer;
 struct repo;
@@ -25,6 +26,16 @@ struct journal_draft;
 #define SERVER_MIN_ROWS 5
 #define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
 
+/*
+ * What each person may do that everyone sees (CMD_BROADCAST: a chat
+ * message, question, decide, accept, reject, supersede, commit, a save, a
+ * reload): SERVER_BROADCAST_BURST at once, then one every
+ * SERVER_BROADCAST_MS. People talking never get near it (ten messages in
+ * a row, then one every two seconds for as long as they like); a script
+ * gets 30 a minute instead of thousands.
+ */
+#define SERVER_BROADCAST_BURST 10
+#define SERVER_BROADCAST_MS 2000
 
 /* One person's undo history in one document, kept after they leave. */
 struct doc_history {
@@ -83,6 +94,7 @@ struct person {
 	char *name;
 	char *email;   /* "" when none is known */
 	int64_t visit; /* ms since the epoch they were last here; 0 never */
+	struct rate broadcast; /* what they show everyone (all connections) */
 	TAILQ_ENTRY(person) entry;
 };
 TAILQ_HEAD(people, person);
@@ -280,6 +292,8 @@ struct client {
 
 	char *notice; /* private notice (e.g. unknown TERM) */
 	uint64_t notice_until;
+	struct rate broadcast; /* when they have no person (no key) */
+	uint64_t slow_told;    /* when told to slow down; 0: not refused */
 
 	struct frame *sent; /* what the frontend has drawn */
 	uint32_t seq;       /* last frame sent */

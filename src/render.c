@@ -398,7 +398,7 @@ render_prompt(
 	const struct prompt *p = &c->prompt;
 	const char *label, *notice, *shown;
 	char text[sizeof p->text], info[64], *safe;
-	size_t len, room;
+	size_t len, room, w;
 	uint32_t cp;
 	unsigned x;
 
@@ -419,12 +419,23 @@ render_prompt(
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 	x = frame_puts(f, 0, y, f->cols, label, 0, 0, CELL_REVERSE | CELL_BOLD);
 
+	/* While finding, where the match is matters more than a notice. */
+	*info = '\0';
+	if (c->mode == CLIENT_FIND)
+		render_find_info(c, info, sizeof info);
+	notice = *info == '\0' ? render_notice(s, c) : NULL;
+
 	len = p->len < sizeof text ? p->len : sizeof text - 1;
 	memcpy(text, p->text, len);
 	text[len] = '\0';
 	safe = inert_screen(text);
-	/* Too long for the row: show its end, where the typing is. */
+	/* Too long for the row: show its end, where the typing is. A notice
+	 * (say, why Enter did nothing) keeps up to half the row. */
 	room = x + 1 < f->cols ? f->cols - x - 1 : 0;
+	if (notice != NULL) {
+		w = layout_width(notice, strlen(notice)) + 2;
+		room -= w < room / 2 ? w : room / 2;
+	}
 	shown = safe;
 	while (*shown != '\0' && layout_width(shown, strlen(shown)) > room)
 		shown += utf8_decode(
@@ -436,13 +447,9 @@ render_prompt(
 	f->cy = y;
 	f->cursor_visible = 1;
 
-	/* While finding, where the match is matters more than a notice. */
-	*info = '\0';
-	if (c->mode == CLIENT_FIND)
-		render_find_info(c, info, sizeof info);
 	if (*info != '\0')
 		render_right(f, y, x, info, CELL_REVERSE);
-	else if ((notice = render_notice(s, c)) != NULL)
+	else if (notice != NULL)
 		render_right(f, y, x, notice, CELL_REVERSE | CELL_BOLD);
 }
 

@@ -260,6 +260,36 @@ server_client_popup(struct client *c)
 }
 
 /*
+ * May c show everyone something now? One bucket per person (by key, so
+ * every connection of theirs shares it). When not, they are told when
+ * they may go on: once when the refusals start, then again only after
+ * that notice has gone, however often they try.
+ */
+static int
+server_client_pace(struct client *c)
+{
+	struct person *p = c->key != NULL ? server_person_find(c->key) : NULL;
+	struct rate *r = p != NULL ? &p->broadcast : &c->broadcast;
+	uint64_t wait;
+
+	server->now = loop_now();
+	wait = rate_take(
+	    r, server->now, SERVER_BROADCAST_BURST, SERVER_BROADCAST_MS);
+	if (wait == 0) {
+		c->slow_told = 0;
+		return 1;
+	}
+	if (c->slow_told == 0 ||
+	    server->now - c->slow_told >= SERVER_NOTICE_MS) {
+		c->slow_told = server->now;
+		server_client_notice(c,
+		    "slow down: you may chat, save or decide again in %llu s",
+		    (unsigned long long)(wait + 999) / 1000);
+	}
+	return 0;
+}
+
+/*
  * The one place that decides whether c may do something that needs flags
  * (CMD_*: a key or a palette command). Returns 1, or 0 after telling them
  * why not.
@@ -291,6 +321,8 @@ server_client_allowed(struct client *c, int flags)
 		    "try again when it is done");
 		return 0;
 	}
+	if ((flags & CMD_BROADCAST) && !server_client_pace(c))
+		return 0;
 	return 1;
 }
 
@@ -477,11 +509,12 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		p->text[p->len] = '\0';
 		break;
 	case KEYC_ENTER:
-		c->mode = CLIENT_EDIT;
+		/* Refused, the text stays: Enter again later, or Esc. */
 		if (!server_client_allowed(
 		        c, CMD_JOURNAL | CMD_BROADCAST |
 		               (mode == CLIENT_COMMIT ? CMD_COMMIT : 0)))
 			break;
+		c->mode = CLIENT_EDIT;
 		text = xstrdup(p->text);
 		if (mode == CLIENT_CHAT)
 			chat_say(c, text);
@@ -967,7 +1000,7 @@ static const struct server_client_key {
     {KEYC_BACKSPACE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_DELETE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_ESC, 0, 0, server_client_key_esc},
-    {KEYC_CTRL, 's', CMD_JOURNAL, server_client_key_ctrl},
+    {KEYC_CTRL, 's', CMD_JOURNAL | CMD_BROADCAST, server_client_key_ctrl},
     {KEYC_CTRL, 'o', 0, server_client_key_ctrl},
     {KEYC_CTRL, 'z', CMD_EDIT, server_client_key_ctrl},
     {KEYC_CTRL, 'y', CMD_EDIT, server_client_key_ctrl},
@@ -976,7 +1009,8 @@ static const struct server_client_key {
     {KEYC_CTRL, 'v', CMD_EDIT, server_client_key_ctrl},
     {KEYC_CTRL, 'f', 0, server_client_key_ctrl},
     {KEYC_CTRL, 'g', 0, server_client_key_ctrl},
-    {KEYC_CTRL, 'r', CMD_EDIT | CMD_JOURNAL, server_client_key_ctrl},
+    {KEYC_CTRL, 'r', CMD_EDIT | CMD_JOURNAL | CMD_BROADCAST,
+        server_client_key_ctrl},
     {KEYC_CTRL, 'p', 0, server_client_key_ctrl},
     {KEYC_CTRL, 't', 0, server_client_key_ctrl},
     {KEYC_CTRL, 'd', 0, server_client_key_ctrl},
