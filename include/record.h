@@ -83,6 +83,19 @@ struct record_message {
 	const char *text;
 };
 
+/*
+ * A draft quotes the newest messages of its discussion, at most
+ * RECORD_QUOTE_MAX of them and at most RECORD_QUOTE_BYTES bytes of quote
+ * lines, whichever is fewer: a real discussion fits (a hundred messages
+ * of a line or two), a flood does not make a megabyte record. The
+ * messages are in the session's chat and journal all the same.
+ */
+#define RECORD_QUOTE_MAX 100
+#define RECORD_QUOTE_BYTES (32 * 1024)
+
+/* How many of n messages (oldest first) a draft quotes: the newest ones. */
+size_t record_quoted(const struct record_message *, size_t n);
+
 /* A person: name, and email or NULL when none is known. */
 struct record_person {
 	const char *name;
@@ -116,10 +129,11 @@ struct record_draft {
  * "## Decision Outcome", "## Consequences", "## Open Questions" (the
  * questions as "- " items), "## More Information" (participants, each code
  * range as "- `path` lines a–b at <12-hex>", the discussion quoted as
- * "> Name (HH:MM): text" lines). No YAML, no "---" lines. Titles, names,
- * paths, questions and chat are made inert, one line each (inert.h,
- * INERT_LINE: ^X, <U+XXXX>, \xNN; a line break as a space).
- * Caller frees; *len set.
+ * "> Name (HH:MM): text" lines, after a line saying how many earlier
+ * messages are not quoted and where they are, when record_quoted leaves
+ * some out). No YAML, no "---" lines. Titles, names, paths, questions and
+ * chat are made inert, one line each (inert.h, INERT_LINE: ^X, <U+XXXX>,
+ * \xNN; a line break as a space). Caller frees; *len set.
  */
 char *record_draft_text(const struct record_draft *, size_t *len);
 

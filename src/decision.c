@@ -941,34 +941,47 @@ decision_supersede(
 	return doc_save(d, 1, err) == 0 ? 0 : -1;
 }
 
-/* "N chat messages, HH:MM–HH:MM UTC, quoted in the record". */
+/* "N chat messages, HH:MM–HH:MM UTC, quoted in the record", or "..., the
+ * last K quoted in the record" when the record could not quote them all. */
 static char *
 decision_discussion(const struct draft *dr)
 {
 	struct chat_msg *m;
-	size_t n = 0;
+	struct record_message *msgs = NULL;
+	size_t n = 0, quoted;
 	int64_t from = 0, to = 0;
-	char a[16], b[16], *s;
+	char a[16], b[16], *s, *last = NULL;
 	struct tm tm;
 	time_t t;
 
 	TAILQ_FOREACH (m, &server->chat, entry) {
 		if (m->seq < dr->chat_first || m->seq > dr->chat_last)
 			continue;
+		msgs = xreallocarray(msgs, n + 1, sizeof *msgs);
+		msgs[n].name = m->name;
+		msgs[n].time = m->time;
+		msgs[n].text = m->text;
 		if (n++ == 0)
 			from = m->time;
 		to = m->time;
 	}
-	if (n == 0 || dr->chat_first == 0)
+	if (n == 0 || dr->chat_first == 0) {
+		free(msgs);
 		return xstrdup("none in the session chat");
+	}
+	quoted = record_quoted(msgs, n);
+	free(msgs);
 	t = from / 1000;
 	gmtime_r(&t, &tm);
 	strftime(a, sizeof a, "%H:%M", &tm);
 	t = to / 1000;
 	gmtime_r(&t, &tm);
 	strftime(b, sizeof b, "%H:%M", &tm);
-	xasprintf(&s, "%zu chat message%s, %s-%s UTC, quoted in the record", n,
-	    n == 1 ? "" : "s", a, b);
+	if (quoted < n)
+		xasprintf(&last, "the last %zu ", quoted);
+	xasprintf(&s, "%zu chat message%s, %s-%s UTC, %squoted in the record",
+	    n, n == 1 ? "" : "s", a, b, last != NULL ? last : "");
+	free(last);
 	return s;
 }
 

@@ -1492,13 +1492,49 @@ sb_field(struct sbuf *sb, const char *key, const char *value)
 	free(v);
 }
 
+/* One quoted chat message: "> Name (HH:MM): text" and a newline. */
+static void
+sb_quote(struct sbuf *sb, const struct record_message *m)
+{
+	char *text;
+
+	sb_str(sb, "> ");
+	sb_text(sb, m->name, 1);
+	sb_str(sb, " (");
+	sb_time(sb, m->time);
+	sb_str(sb, "):");
+	text = clean(m->text, 1);
+	if (*text != '\0') {
+		sb_str(sb, " ");
+		sb_text(sb, text, 0);
+	}
+	free(text);
+	sb_str(sb, "\n");
+}
+
+size_t
+record_quoted(const struct record_message *m, size_t n)
+{
+	struct sbuf sb;
+	size_t k, bytes = 0;
+
+	for (k = 0; k < n && k < RECORD_QUOTE_MAX; k++) {
+		memset(&sb, 0, sizeof sb);
+		sb_quote(&sb, &m[n - 1 - k]);
+		bytes += sb.len;
+		free(sb.p);
+		if (bytes > RECORD_QUOTE_BYTES)
+			break;
+	}
+	return k;
+}
+
 char *
 record_draft_text(const struct record_draft *rd, size_t *len)
 {
 	struct sbuf sb = {NULL, 0, 0};
-	const struct record_message *m;
-	size_t i, mark, count;
-	char *title, *q, *text;
+	size_t i, mark, count, quoted;
+	char *title, *q;
 
 	title = clean(rd->title, 1);
 	sb_str(&sb, "#");
@@ -1575,21 +1611,19 @@ record_draft_text(const struct record_draft *rd, size_t *len)
 
 	if (rd->messages != NULL && rd->nmessages != 0) {
 		sb_str(&sb, "\nDiscussion:\n\n");
-		for (i = 0; i < rd->nmessages; i++) {
-			m = &rd->messages[i];
-			sb_str(&sb, "> ");
-			sb_text(&sb, m->name, 1);
-			sb_str(&sb, " (");
-			sb_time(&sb, m->time);
-			sb_str(&sb, "):");
-			text = clean(m->text, 1);
-			if (*text != '\0') {
-				sb_str(&sb, " ");
-				sb_text(&sb, text, 0);
-			}
-			free(text);
-			sb_str(&sb, "\n");
+		quoted = record_quoted(rd->messages, rd->nmessages);
+		if (quoted < rd->nmessages) {
+			sb_uint(&sb, rd->nmessages - quoted);
+			sb_str(&sb, rd->nmessages - quoted == 1
+			                ? " earlier message is"
+			                : " earlier messages are");
+			sb_str(&sb, " not quoted here: `chat` in the "
+			            "session's palette shows them all, and "
+			            "the session's journal keeps them "
+			            "(.git/moot/journal.db).\n\n");
 		}
+		for (i = rd->nmessages - quoted; i < rd->nmessages; i++)
+			sb_quote(&sb, &rd->messages[i]);
 	}
 	free(title);
 	return sb_done(&sb, len);

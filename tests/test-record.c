@@ -353,6 +353,140 @@ test_draft_hostile(void **state)
 	free(t);
 }
 
+/* The empty draft with these messages. Caller frees. */
+static char *
+draft_with(const struct record_message *m, size_t n, size_t *len)
+{
+	struct record_draft d;
+
+	memset(&d, 0, sizeof d);
+	d.number = 8;
+	d.title = "Pick a licence";
+	d.date = "2026-11-28";
+	d.messages = m;
+	d.nmessages = n;
+	return record_draft_text(&d, len);
+}
+
+/* Does text end with tail? */
+static void
+assert_ends_with(const char *text, const char *tail)
+{
+	size_t n = strlen(text), k = strlen(tail);
+
+	if (n < k || strcmp(text + n - k, tail) != 0)
+		fail_msg(
+		    "expected the text to end with:\n%s\ngot:\n%s", tail, text);
+}
+
+/*
+ * 150 messages: the newest RECORD_QUOTE_MAX (100) are quoted, after a
+ * line saying how many are not and where they are.
+ */
+static void
+test_draft_quote_count(void **state)
+{
+	struct record_message m[150];
+	char text[150][8], *t, *want, *line;
+	size_t len, i;
+
+	for (i = 0; i < 150; i++) {
+		snprintf(text[i], sizeof text[i], "m%03zu", i);
+		m[i].name = "Ann";
+		m[i].time = T1402 + (int64_t)i * 1000;
+		m[i].text = text[i];
+	}
+	assert_int_equal(record_quoted(m, 150), 100);
+	assert_int_equal(record_quoted(m, 100), 100);
+	assert_int_equal(record_quoted(m, 3), 3);
+	assert_int_equal(record_quoted(m, 0), 0);
+
+	want = xstrdup(draft_empty);
+	line = want;
+	xasprintf(&want,
+	    "%s\n"
+	    "Discussion:\n"
+	    "\n"
+	    "50 earlier messages are not quoted here: `chat` in the "
+	    "session's palette shows them all, and the session's journal "
+	    "keeps them (.git/moot/journal.db).\n"
+	    "\n",
+	    line);
+	free(line);
+	for (i = 50; i < 150; i++) {
+		line = want;
+		xasprintf(
+		    &want, "%s> Ann (14:%02zu): m%03zu\n", line, 2 + i / 60, i);
+		free(line);
+	}
+	t = draft_with(m, 150, &len);
+	assert_string_equal(t, want);
+	assert_int_equal(len, strlen(want));
+	free(t);
+	free(want);
+}
+
+/*
+ * Long messages: the quote lines stop before RECORD_QUOTE_BYTES (32 KiB).
+ * Each line here is 1015 bytes: 32 fit (32480), 33 would not (33495).
+ * One message too long to quote at all leaves only the line about it.
+ */
+static void
+test_draft_quote_bytes(void **state)
+{
+	struct record_message m[40];
+	char *big, *huge, *t, *want, *line;
+	size_t len, i;
+
+	big = xmalloc(1001);
+	memset(big, 'x', 1000);
+	big[1000] = '\0';
+	for (i = 0; i < 40; i++) {
+		m[i].name = "Bo";
+		m[i].time = T1402;
+		m[i].text = big;
+	}
+	assert_int_equal(record_quoted(m, 40), 32);
+
+	xasprintf(&want,
+	    "\nDiscussion:\n"
+	    "\n"
+	    "8 earlier messages are not quoted here: `chat` in the "
+	    "session's palette shows them all, and the session's journal "
+	    "keeps them (.git/moot/journal.db).\n"
+	    "\n");
+	for (i = 0; i < 32; i++) {
+		line = want;
+		xasprintf(&want, "%s> Bo (14:02): %s\n", line, big);
+		free(line);
+	}
+	t = draft_with(m, 40, &len);
+	assert_ends_with(t, want);
+	assert_int_equal(strlen(t), strlen(draft_empty) + strlen(want));
+	assert_int_equal(len, strlen(t));
+	free(t);
+	free(want);
+
+	huge = xmalloc(RECORD_QUOTE_BYTES + 1);
+	memset(huge, 'y', RECORD_QUOTE_BYTES);
+	huge[RECORD_QUOTE_BYTES] = '\0';
+	m[0].text = huge;
+	assert_int_equal(record_quoted(m, 1), 0);
+	t = draft_with(m, 1, &len);
+	assert_ends_with(t,
+	    "- none\n"
+	    "\n"
+	    "Discussion:\n"
+	    "\n"
+	    "1 earlier message is not quoted here: `chat` in the "
+	    "session's palette shows them all, and the session's journal "
+	    "keeps them (.git/moot/journal.db).\n"
+	    "\n");
+	free(t);
+	free(huge);
+	free(big);
+}
+
 static void
 test_parse_draft(void **state)
 {
@@ -1482,6 +1616,8 @@ main(void)
 	    cmocka_unit_test(test_draft_text),
 	    cmocka_unit_test(test_draft_empty),
 	    cmocka_unit_test(test_draft_hostile),
+	    cmocka_unit_test(test_draft_quote_count),
+	    cmocka_unit_test(test_draft_quote_bytes),
 	    cmocka_unit_test(test_parse_draft),
 	    cmocka_unit_test(test_parse_adr_tools),
 	    cmocka_unit_test(test_parse_adr_tools_links),

@@ -110,6 +110,63 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * A draft quoting the input's lines as chat messages (at most 400, each
+ * at most 2000 bytes, so that both limits of record_quoted are reached):
+ * it quotes at most RECORD_QUOTE_MAX, says so when it leaves some out,
+ * and reads back.
+ */
+static void
+fuzz_draft(const char *text, size_t size)
+{
+	struct record_message m[400];
+	struct record_draft d;
+	struct record r;
+	char *copy, *p, *nl, *out;
+	const char *disc;
+	size_t n = 0, quoted, len;
+
+	copy = xmalloc(size + 1);
+	memcpy(copy, text, size);
+	copy[size] = '\0';
+	for (p = copy; n < 400 && p < copy + size; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		*nl = '\0';
+		if (strlen(p) > 2000)
+			p[2000] = '\0';
+		m[n].name = n % 2 ? "Ann" : p;
+		m[n].time = (int64_t)n * 59999 - 1000;
+		m[n].text = p;
+		n++;
+	}
+	quoted = record_quoted(m, n);
+	fuzz_check(quoted <= n && quoted <= RECORD_QUOTE_MAX);
+	memset(&d, 0, sizeof d);
+	d.number = 3;
+	d.title = copy;
+	d.messages = m;
+	d.nmessages = n;
+	out = record_draft_text(&d, &len);
+	fuzz_check(strlen(out) == len);
+	/* After the heading: quotes, or first the line about the rest. */
+	disc = strstr(out, "\nDiscussion:\n\n");
+	fuzz_check((disc != NULL) == (n > 0));
+	if (disc != NULL) {
+		disc += strlen("\nDiscussion:\n\n");
+		if (quoted == n)
+			fuzz_check(disc[0] == '>' && disc[1] == ' ');
+		else
+			fuzz_check(disc[0] >= '1' && disc[0] <= '9' &&
+			           strstr(disc, " not quoted here: ") != NULL);
+	}
+	record_parse(&r, out, len);
+	fuzz_record(&r);
+	record_free(&r);
+	free(out);
+	free(copy);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -180,5 +237,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(fuzz_commit_safe(out));
 	free(out);
 	free(s);
+
+	fuzz_draft(text, size);
 	return 0;
 }
