@@ -13,6 +13,15 @@
 #define PROTO_MAX_MSG (16U * 1024 * 1024) /* longest message accepted */
 #define PROTO_PASTE_MAX (64U * 1024)      /* most bytes in one PASTE */
 
+/*
+ * The largest terminal: what a screen can show. An 8K display (7680x4320
+ * pixels) filled with a small 8x16 pixel font shows 960 columns by 270
+ * rows, or 540 by 480 turned on its side. A terminal that says it is
+ * larger is drawn at this size, in its top left corner.
+ */
+#define PROTO_MAX_COLS 1000
+#define PROTO_MAX_ROWS 500
+
 enum proto_type {
 	/* frontend -> daemon */
 	PROTO_HELLO = 1,

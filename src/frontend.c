@@ -108,6 +108,17 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 	return SSH_AUTH_SUCCESS;
 }
 
+/* A terminal larger than a screen can show is drawn at the largest size
+ * (PROTO_MAX_COLS x PROTO_MAX_ROWS), in its top left corner. */
+static void
+frontend_clamp(struct frontend *fe)
+{
+	if (fe->cols > PROTO_MAX_COLS)
+		fe->cols = PROTO_MAX_COLS;
+	if (fe->rows > PROTO_MAX_ROWS)
+		fe->rows = PROTO_MAX_ROWS;
+}
+
 static int
 frontend_pty_request(ssh_session session, ssh_channel channel, const char *term,
     int cols, int rows, int px, int py, void *arg)
@@ -115,8 +126,9 @@ frontend_pty_request(ssh_session session, ssh_channel channel, const char *term,
 	struct frontend *fe = arg;
 
 	snprintf(fe->term, sizeof fe->term, "%s", term != NULL ? term : "");
-	fe->cols = cols > 0 ? (cols > 1000 ? 1000 : cols) : 80;
-	fe->rows = rows > 0 ? (rows > 1000 ? 1000 : rows) : 24;
+	fe->cols = cols > 0 ? cols : 80;
+	fe->rows = rows > 0 ? rows : 24;
+	frontend_clamp(fe);
 	fe->pty = 1;
 	return 0;
 }
@@ -129,8 +141,9 @@ frontend_window_change(ssh_session session, ssh_channel channel, int cols,
 
 	if (cols < 1 || rows < 1)
 		return 0;
-	fe->cols = cols > 1000 ? 1000 : cols;
-	fe->rows = rows > 1000 ? 1000 : rows;
+	fe->cols = cols;
+	fe->rows = rows;
+	frontend_clamp(fe);
 	fe->resized = 1;
 	return 0;
 }

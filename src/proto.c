@@ -29,8 +29,6 @@
 #define ITEM_RUN 0x40   /* a varint follows: how many more times */
 #define ITEM_RESERVED 0x80
 
-#define PROTO_MAX_SIZE 1000 /* largest cols or rows */
-
 /* Attributes a cell item may carry (not the wide-character halves). */
 #define PROTO_ATTR_MASK ((uint8_t) ~(CELL_WIDE | CELL_CONT))
 
@@ -63,8 +61,8 @@ proto_cp_ok(uint32_t cp)
 static int
 proto_size_ok(unsigned cols, unsigned rows)
 {
-	return cols >= 1 && cols <= PROTO_MAX_SIZE && rows >= 1 &&
-	       rows <= PROTO_MAX_SIZE;
+	return cols >= 1 && cols <= PROTO_MAX_COLS && rows >= 1 &&
+	       rows <= PROTO_MAX_ROWS;
 }
 
 /* Start a message: room for the length, then the type. */

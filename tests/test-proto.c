@@ -875,6 +875,15 @@ test_corrupt(void **state)
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
 	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe9\0\5", 6);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
+	/* At most PROTO_MAX_COLS x PROTO_MAX_ROWS: 1000 x 500. */
+	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe8\x01\xf4", 6);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.resize.cols, 1000);
+	assert_int_equal(msg.u.resize.rows, 500);
+	proto_msg_free(&msg);
+	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe8\x01\xf5", 6);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
 	/* (HELLOs of this version, 2.) */
 	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\0\0\0", 8);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
@@ -892,6 +901,10 @@ test_corrupt(void **state)
 	raw_frame(&b, 0, 2, 0, 0, 1, 0, "", 0);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "frame size");
 	raw_frame(&b, 3, 1001, 0, 0, 1, 0, "", 0);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "frame size");
+	raw_frame(&b, 3, 501, 0, 0, 1, 0, "", 0);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "frame size");
+	raw_frame(&b, 1001, 3, 0, 0, 1, 0, "", 0);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "frame size");
 	raw_frame(&b, 3, 2, 3, 0, 1, 0, "", 0);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "cursor");
