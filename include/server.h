@@ -295,10 +295,11 @@ struct client {
 	struct rate broadcast; /* when they have no person (no key) */
 	uint64_t slow_told;    /* when told to slow down; 0: not refused */
 
-	struct frame *sent; /* what the frontend has drawn */
-	uint32_t seq;       /* last frame sent */
-	uint32_t acked;     /* last frame the frontend drew */
-	uint64_t sent_at;   /* when the unacknowledged frame went out */
+	struct frame *sent;  /* what the frontend has drawn */
+	struct frame *spare; /* the next frame is drawn in this one */
+	uint32_t seq;        /* last frame sent */
+	uint32_t acked;      /* last frame the frontend drew */
+	uint64_t sent_at;    /* when the unacknowledged frame went out */
 	int dirty;
 	int stalled;
 

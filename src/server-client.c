@@ -54,6 +54,7 @@ server_client_free(struct client *c)
 	free(c->clipboard);
 	free(c->find_last);
 	frame_free(c->sent);
+	frame_free(c->spare);
 	free(c->name);
 	free(c->email);
 	free(c->user);

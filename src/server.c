@@ -35,6 +35,9 @@
 #define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
 #define SERVER_DISK_MS 1000  /* how often files are checked for changes */
 #define SERVER_JOURNAL_RETRY_MS 1000 /* after a failed journal write */
+/* Screens with more cells than a big terminal (256x100) get their frames
+ * after everyone else's. */
+#define SERVER_BIG_CELLS (256 * 100)
 
 struct server *server;
 
@@ -540,44 +543,72 @@ server_follow(struct client *c)
 	c->view.selecting = 0;
 }
 
-/* Before each poll: send a frame to everyone whose screen changed and
- * whose frontend has drawn the last one. */
+/*
+ * Render and send c's frame. Two frames per person are kept and swapped:
+ * the one their frontend has drawn (to diff against) and the one drawn
+ * into next, so a frame costs no allocation; only rows that changed are
+ * sent.
+ */
+static void
+server_send_frame(struct client *c)
+{
+	struct frame *f = c->spare;
+	unsigned height;
+
+	height = render_text_height(server, c);
+	if (height == 0)
+		height = 1;
+	server_follow(c);
+	if (c->mode == CLIENT_EDIT)
+		view_scroll_to_cursor(&c->view, c->cols, height);
+	if (f == NULL || f->cols != c->cols || f->rows != c->rows) {
+		frame_free(f);
+		f = frame_create(c->cols, c->rows);
+	}
+	c->spare = NULL;
+	render_client(server, c, f);
+	c->seq++;
+	proto_put_frame(&c->out, c->seq, c->gen, f, c->sent);
+	c->spare = c->sent;
+	c->sent = f;
+	c->sent_at = server->now;
+	c->dirty = 0;
+	server_client_flush(c);
+}
+
+/*
+ * Before each poll: send a frame to everyone whose screen changed and
+ * whose frontend has drawn the last one. A frame costs in proportion to
+ * its cells, so screens over SERVER_BIG_CELLS go after everyone else's:
+ * a huge terminal never delays the others' frames of the same pass.
+ */
 static void
 server_flush_frames(void *arg)
 {
 	struct client *c;
-	struct frame *f;
-	unsigned height;
+	int big;
 
 	server->now = loop_now();
-	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (!c->ready || c->closing || !c->dirty)
-			continue;
-		if (c->seq != c->acked) {
-			if (!c->stalled &&
-			    server->now - c->sent_at > SERVER_STALL_MS) {
-				c->stalled = 1;
-				log_info("client %u (%s): output stalled; "
-				         "holding frames until it catches up",
-				    c->id, c->name);
+	for (big = 0; big <= 1; big++) {
+		TAILQ_FOREACH (c, &server->clients, entry) {
+			if (!c->ready || c->closing || !c->dirty)
+				continue;
+			if (((size_t)c->cols * c->rows > SERVER_BIG_CELLS) !=
+			    big)
+				continue;
+			if (c->seq != c->acked) {
+				if (!c->stalled && server->now - c->sent_at >
+				                       SERVER_STALL_MS) {
+					c->stalled = 1;
+					log_info("client %u (%s): output "
+					         "stalled; holding frames "
+					         "until it catches up",
+					    c->id, c->name);
+				}
+				continue;
 			}
-			continue;
+			server_send_frame(c);
 		}
-		height = render_text_height(server, c);
-		if (height == 0)
-			height = 1;
-		server_follow(c);
-		if (c->mode == CLIENT_EDIT)
-			view_scroll_to_cursor(&c->view, c->cols, height);
-		f = frame_create(c->cols, c->rows);
-		render_client(server, c, f);
-		c->seq++;
-		proto_put_frame(&c->out, c->seq, c->gen, f, c->sent);
-		frame_free(c->sent);
-		c->sent = f;
-		c->sent_at = server->now;
-		c->dirty = 0;
-		server_client_flush(c);
 	}
 }
 
