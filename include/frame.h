@@ -25,22 +25,37 @@ struct cell {
 	uint8_t attr;
 };
 
+/*
+ * A frame is made for every person after every change, and a terminal may
+ * be 1000 columns wide and 500 rows high, so what costs in proportion to
+ * its size must not be done for blanks: each row knows how many of its
+ * first cells may be other than the blanks frame_clear makes (used), and
+ * clearing and comparing stop there. Every change to a cell goes through
+ * frame_put (and the calls built on it), frame_touch or frame_row, which
+ * keep used.
+ */
 struct frame {
 	unsigned cols, rows;
 	unsigned cx, cy; /* terminal cursor */
 	int cursor_visible;
 	struct cell *cells; /* rows * cols */
+	unsigned *used;     /* per row: cells from this column on are blanks */
 };
 
 struct frame *frame_create(unsigned cols, unsigned rows);
 void frame_free(struct frame *);
 /* Fill with blanks, cursor at 0,0 visible. */
 void frame_clear(struct frame *);
-static inline struct cell *
+/* A cell, to read. */
+static inline const struct cell *
 frame_cell(const struct frame *f, unsigned x, unsigned y)
 {
 	return &f->cells[(size_t)y * f->cols + x];
 }
+/* A cell, to change (x < cols, y < rows). */
+struct cell *frame_touch(struct frame *, unsigned x, unsigned y);
+/* The cells of row y, to change all of them. */
+struct cell *frame_row(struct frame *, unsigned y);
 /* Set one cell (a wide ch takes two: x and x + 1; if it does not fit, a
  * blank is put instead). Out-of-range writes are ignored. Returns columns
  * used. */

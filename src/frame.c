@@ -21,11 +21,15 @@ struct frame *
 frame_create(unsigned cols, unsigned rows)
 {
 	struct frame *f;
+	unsigned y;
 
 	f = xcalloc(1, sizeof *f);
 	f->cols = cols;
 	f->rows = rows;
 	f->cells = xcalloc((size_t)cols * rows, sizeof *f->cells);
+	f->used = xcalloc(rows != 0 ? rows : 1, sizeof *f->used);
+	for (y = 0; y < rows; y++)
+		f->used[y] = cols; /* zeroed memory is not blanks yet */
 	frame_clear(f);
 	return f;
 }
@@ -36,32 +40,49 @@ frame_free(struct frame *f)
 	if (f == NULL)
 		return;
 	free(f->cells);
+	free(f->used);
 	free(f);
 }
 
 /*
- * A frame is cleared for every frame sent, so this is quick: the first
- * row cell by cell, then copies of it. The blank is copied whole, padding
- * included (always zero), so equal cells are equal bytes: rows compare
- * with memcmp.
+ * Only the used part of each row is cleared: the rest is blank already.
+ * The blank is copied whole, padding included (always zero), so equal
+ * cells are equal bytes and rows compare with memcmp.
  */
 void
 frame_clear(struct frame *f)
 {
-	struct cell blank;
-	size_t x, y, row = f->cols * sizeof *f->cells;
+	struct cell blank, *c;
+	unsigned x, y;
 
 	memset(&blank, 0, sizeof blank);
 	blank.ch = ' ';
 	blank.fg = FRAME_DEFAULT;
 	blank.bg = FRAME_DEFAULT;
-	for (x = 0; x < f->cols && f->rows > 0; x++)
-		f->cells[x] = blank;
-	for (y = 1; y < f->rows; y++)
-		memcpy(f->cells + y * f->cols, f->cells, row);
+	for (y = 0; y < f->rows; y++) {
+		c = f->cells + (size_t)y * f->cols;
+		for (x = 0; x < f->used[y]; x++)
+			c[x] = blank;
+		f->used[y] = 0;
+	}
 	f->cx = 0;
 	f->cy = 0;
 	f->cursor_visible = 1;
+}
+
+struct cell *
+frame_touch(struct frame *f, unsigned x, unsigned y)
+{
+	if (x >= f->used[y])
+		f->used[y] = x + 1;
+	return &f->cells[(size_t)y * f->cols + x];
+}
+
+struct cell *
+frame_row(struct frame *f, unsigned y)
+{
+	f->used[y] = f->cols;
+	return &f->cells[(size_t)y * f->cols];
 }
 
 /* Before cell x of row y is overwritten: blank the other half of a wide
@@ -69,12 +90,12 @@ frame_clear(struct frame *f)
 static void
 frame_unwide(struct frame *f, unsigned x, unsigned y)
 {
-	struct cell *c = frame_cell(f, x, y);
+	struct cell *c = frame_touch(f, x, y);
 
 	if ((c->attr & CELL_CONT) && x > 0)
-		frame_blank(frame_cell(f, x - 1, y));
+		frame_blank(frame_touch(f, x - 1, y));
 	if ((c->attr & CELL_WIDE) && x + 1 < f->cols)
-		frame_blank(frame_cell(f, x + 1, y));
+		frame_blank(frame_touch(f, x + 1, y));
 	frame_blank(c);
 }
 
@@ -115,7 +136,7 @@ frame_put(struct frame *f, unsigned x, unsigned y, uint32_t ch, uint32_t comb,
 	if (width == 2)
 		frame_unwide(f, x + 1, y);
 
-	c = frame_cell(f, x, y);
+	c = frame_touch(f, x, y);
 	c->ch = ch;
 	c->comb = comb;
 	c->fg = fg;
@@ -123,7 +144,7 @@ frame_put(struct frame *f, unsigned x, unsigned y, uint32_t ch, uint32_t comb,
 	c->attr = attr;
 	if (width == 2) {
 		c->attr |= CELL_WIDE;
-		c = frame_cell(f, x + 1, y);
+		c = frame_touch(f, x + 1, y);
 		c->ch = 0;
 		c->comb = 0;
 		c->fg = fg;
@@ -172,7 +193,7 @@ frame_puts(struct frame *f, unsigned x, unsigned y, unsigned limit,
 			x++;
 			break;
 		}
-		last = frame_cell(f, x, y);
+		last = frame_touch(f, x, y);
 		x += frame_put(f, x, y, cp, 0, fg, bg, attr);
 	}
 	return x;
@@ -189,18 +210,22 @@ frame_fill(struct frame *f, unsigned x, unsigned y, unsigned limit, uint8_t fg,
 }
 
 /*
- * Cells are only ever set field by field or copied whole from cells that
- * were, over zeroed memory or frame_clear's blanks, so their padding is
- * zero and equal cells are equal bytes. (Were padding ever to differ, a
- * row would only be sent again for nothing.)
+ * Past the used part of both rows every cell is a blank, and cells are
+ * only ever set field by field or copied whole from cells that were, over
+ * frame_clear's blanks, so their padding is zero and equal cells are
+ * equal bytes. (Were padding ever to differ, a row would only be sent
+ * again for nothing.)
  */
 int
 frame_row_equal(const struct frame *a, const struct frame *b, unsigned y)
 {
+	unsigned n;
+
 	if (a->cols != b->cols || y >= a->rows || y >= b->rows)
 		return 0;
+	n = a->used[y] > b->used[y] ? a->used[y] : b->used[y];
 	return memcmp(frame_cell(a, 0, y), frame_cell(b, 0, y),
-	           a->cols * sizeof *a->cells) == 0;
+	           n * sizeof *a->cells) == 0;
 }
 
 void
@@ -212,11 +237,15 @@ frame_copy(struct frame *dst, const struct frame *src)
 	if (dst->cols != src->cols || dst->rows != src->rows) {
 		dst->cells =
 		    xreallocarray(dst->cells, n ? n : 1, sizeof *dst->cells);
+		dst->used = xreallocarray(
+		    dst->used, src->rows ? src->rows : 1, sizeof *dst->used);
 		dst->cols = src->cols;
 		dst->rows = src->rows;
 	}
 	if (n != 0)
 		memcpy(dst->cells, src->cells, n * sizeof *dst->cells);
+	if (src->rows != 0)
+		memcpy(dst->used, src->used, src->rows * sizeof *dst->used);
 	dst->cx = src->cx;
 	dst->cy = src->cy;
 	dst->cursor_visible = src->cursor_visible;

@@ -622,7 +622,7 @@ proto_apply_frame(const struct proto_frame *pf, struct frame *f)
 	for (i = 0; i < pf->nrows; i++) {
 		if (pf->row[i] >= f->rows)
 			continue;
-		memcpy(frame_cell(f, 0, pf->row[i]),
+		memcpy(frame_row(f, pf->row[i]),
 		    pf->cells + (size_t)i * pf->cols,
 		    (size_t)pf->cols * sizeof *pf->cells);
 	}

@@ -159,7 +159,7 @@ render_select_line(struct frame *f, unsigned y, const char *s, size_t len,
 		return;
 
 	for (i = c0 > left ? c0 : left; i < c1 && i < left + f->cols; i++) {
-		cell = frame_cell(f, i - left, y);
+		cell = frame_touch(f, i - left, y);
 		if (own)
 			cell->attr |= CELL_REVERSE;
 		else {
@@ -225,13 +225,13 @@ render_other_cursor(struct frame *f, const struct client *c,
 		return;
 	x = col - mine->left;
 	y = line - mine->top;
-	cell = frame_cell(f, x, y);
+	cell = frame_touch(f, x, y);
 	if ((cell->attr & CELL_CONT) && x > 0)
-		cell = frame_cell(f, x - 1, y);
+		cell = frame_touch(f, --x, y);
 	cell->bg = c->colour;
 	cell->fg = FRAME_DEFAULT;
-	if (cell->attr & CELL_WIDE)
-		frame_cell(f, x + 1, y)->bg = c->colour;
+	if ((cell->attr & CELL_WIDE) && x + 1 < f->cols)
+		frame_touch(f, x + 1, y)->bg = c->colour;
 }
 
 static const char *

@@ -506,7 +506,7 @@ test_frame_wide(void **state)
 {
 	struct frame *f, *have;
 	struct proto_msg out;
-	struct cell *c;
+	const struct cell *c;
 	char *text;
 
 	f = frame_create(10, 3);
@@ -548,13 +548,13 @@ test_frame_wide(void **state)
 
 	/* Broken cells are sent well formed: lone halves become blanks. */
 	frame_clear(f);
-	frame_cell(f, 3, 0)->attr = CELL_CONT;
-	frame_cell(f, 3, 0)->ch = 0;
-	frame_cell(f, 9, 0)->attr = CELL_WIDE;
-	frame_cell(f, 9, 0)->ch = 0x4e2d;
-	frame_cell(f, 5, 0)->ch = 0x07;
-	frame_cell(f, 6, 0)->ch = 'q';
-	frame_cell(f, 6, 0)->comb = 0x1b;
+	frame_touch(f, 3, 0)->attr = CELL_CONT;
+	frame_touch(f, 3, 0)->ch = 0;
+	frame_touch(f, 9, 0)->attr = CELL_WIDE;
+	frame_touch(f, 9, 0)->ch = 0x4e2d;
+	frame_touch(f, 5, 0)->ch = 0x07;
+	frame_touch(f, 6, 0)->ch = 'q';
+	frame_touch(f, 6, 0)->comb = 0x1b;
 	f->cx = 50;
 	f->cy = 50;
 	assert_int_equal(send_frame(f, NULL, have, &out), 3);
@@ -569,11 +569,94 @@ test_frame_wide(void **state)
 	frame_free(have);
 }
 
+/* Every cell of row y the same in a and b, field by field (not frame_row_
+ * equal, which trusts the frames' used widths). */
+static int
+cells_equal(const struct frame *a, const struct frame *b, unsigned y)
+{
+	const struct cell *ca, *cb;
+	unsigned x;
+
+	for (x = 0; x < a->cols; x++) {
+		ca = frame_cell(a, x, y);
+		cb = frame_cell(b, x, y);
+		if (ca->ch != cb->ch || ca->comb != cb->comb ||
+		    ca->fg != cb->fg || ca->bg != cb->bg ||
+		    ca->attr != cb->attr)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Clearing and comparing only look at the used part of each row; what is
+ * past it is blank, whatever was there before, and a change anywhere
+ * (frame_put, frame_touch, frame_row) shows in the comparison.
+ */
+static void
+test_frame_used(void **state)
+{
+	struct frame *a, *b, *have;
+	struct proto_msg out;
+	unsigned y;
+
+	a = frame_create(40, 3);
+	b = frame_create(40, 3);
+	have = frame_create(40, 3);
+	for (y = 0; y < 3; y++)
+		assert_int_equal(a->used[y], 0);
+
+	frame_puts(a, 0, 0, 40, "thirty columns of text, at last", 0, 0, 0);
+	assert_int_equal(a->used[0], 31);
+	frame_fill(a, 0, 2, 40, 0, 0, CELL_REVERSE);
+	assert_int_equal(a->used[2], 40);
+	assert_false(frame_row_equal(a, b, 0));
+	assert_true(frame_row_equal(a, b, 1));
+	assert_false(frame_row_equal(a, b, 2));
+	assert_int_equal(send_frame(a, NULL, have, &out), 3);
+	proto_msg_free(&out);
+
+	/* Cleared and drawn shorter: the rest of the row is blank. */
+	frame_clear(a);
+	assert_int_equal(a->used[0], 0);
+	frame_puts(a, 0, 0, 40, "short", 0, 0, 0);
+	frame_puts(b, 0, 0, 40, "short", 0, 0, 0);
+	for (y = 0; y < 3; y++) {
+		assert_true(frame_row_equal(a, b, y));
+		assert_true(cells_equal(a, b, y));
+	}
+	/* Against what was drawn before, rows 0 and 2 changed. */
+	assert_int_equal(send_frame(a, have, have, &out), 2);
+	proto_msg_free(&out);
+	for (y = 0; y < 3; y++)
+		assert_true(cells_equal(a, have, y));
+
+	/* A cell past the used part, changed by hand. */
+	frame_touch(a, 35, 1)->bg = 3;
+	assert_int_equal(a->used[1], 36);
+	assert_false(frame_row_equal(a, b, 1));
+	assert_false(frame_row_equal(b, a, 1));
+	assert_int_equal(send_frame(a, have, have, &out), 1);
+	proto_msg_free(&out);
+	assert_true(cells_equal(a, have, 1));
+	assert_int_equal(have->used[1], 40); /* a row set whole */
+
+	/* frame_copy keeps the used widths. */
+	frame_copy(b, a);
+	for (y = 0; y < 3; y++) {
+		assert_int_equal(b->used[y], a->used[y]);
+		assert_true(frame_row_equal(a, b, y));
+	}
+	frame_free(a);
+	frame_free(b);
+	frame_free(have);
+}
+
 static void
 test_frame_put(void **state)
 {
 	struct frame *f, *g;
-	struct cell *c;
+	const struct cell *c;
 	char *text;
 
 	f = frame_create(6, 2);
@@ -984,6 +1067,7 @@ main(void)
 	    cmocka_unit_test(test_frame_diff),
 	    cmocka_unit_test(test_frame_wide),
 	    cmocka_unit_test(test_frame_put),
+	    cmocka_unit_test(test_frame_used),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_corrupt),
 	};
