@@ -398,8 +398,8 @@ render_prompt(
 	const struct prompt *p = &c->prompt;
 	const char *label, *notice, *shown;
 	char text[sizeof p->text], info[64], *safe;
-	size_t len, room, w;
-	uint32_t cp;
+	size_t len, room, w, slen, total, off, col;
+	struct layout_unit u;
 	unsigned x;
 
 	switch (c->mode) {
@@ -436,10 +436,16 @@ render_prompt(
 		w = layout_width(notice, strlen(notice)) + 2;
 		room -= w < room / 2 ? w : room / 2;
 	}
-	shown = safe;
-	while (*shown != '\0' && layout_width(shown, strlen(shown)) > room)
-		shown += utf8_decode(
-		    (const unsigned char *)shown, strlen(shown), &cp);
+	/* In one pass: inert text has no tabs, so a unit is as wide
+	 * wherever it is. */
+	slen = strlen(safe);
+	total = layout_width(safe, slen);
+	off = col = 0;
+	while (total - col > room && layout_next(safe, slen, off, col, &u)) {
+		off += u.len;
+		col += u.width;
+	}
+	shown = safe + off;
 	x = frame_puts(f, x, y, f->cols, shown, 0, 0, CELL_REVERSE);
 	free(safe);
 

@@ -645,6 +645,48 @@ test_find_prompt_long(void **state)
 	frame_free(f);
 }
 
+/*
+ * A chat prompt of 1000 bytes shows its end (found in one pass, not one
+ * per character dropped); a notice (why Enter did nothing) keeps room on
+ * the row, at most half of it.
+ */
+static void
+test_say_prompt_long(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 40, 6);
+	struct frame *f = frame_create(40, 6);
+	char text[1001];
+	size_t i;
+
+	for (i = 0; i < 1000; i++)
+		text[i] = '0' + i % 10;
+	text[1000] = '\0';
+	set_prompt(a, CLIENT_CHAT, text, -1);
+	render_client(server, a, f);
+	/* 40 columns less " Say: " and the cursor's: the last 33. */
+	assert_row(f, 4, " Say: 789012345678901234567890123456789");
+	assert_int_equal(f->cx, 39);
+
+	a->notice = xstrdup("wait");
+	a->notice_until = 5000;
+	server->now = 1000;
+	render_client(server, a, f);
+	assert_row(f, 4, " Say: 345678901234567890123456789  wait");
+	assert_int_equal(f->cx, 33);
+
+	/* A long notice gets half the room, and is cut at the edge. */
+	free(a->notice);
+	a->notice = xstrdup("slow down: you may chat, save or decide again "
+	                    "in 2 s");
+	render_client(server, a, f);
+	assert_row(f, 4, " Say: 34567890123456789  slow down: you");
+	assert_int_equal(f->cx, 23);
+	free(a->notice);
+	a->notice = NULL;
+	frame_free(f);
+}
+
 /* The "N of M" count: overlapping matches, the cap, the byte budget. */
 static void
 test_find_count(void **state)
@@ -871,7 +913,7 @@ test_chat_one(void **state)
 	struct doc *d = test_lines_doc("a.txt", 12);
 	struct client *a = test_client("Alice", 1, d, 40, 12);
 	struct frame *f = frame_create(40, 12);
-	struct cell *cell;
+	const struct cell *cell;
 	unsigned x;
 
 	test_chat("Bob", 2, 0, "hello there");
@@ -1366,6 +1408,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_chat_inert, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_small, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_say_prompt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_say_prompt_long, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_palette_overlay, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
