@@ -986,6 +986,14 @@ struct h_client *
 h_client_connect(int port, const char *keyfile, const char *user, int cols,
     int rows, const char *term)
 {
+	return h_client_connect_pty(
+	    port, keyfile, user, cols, rows, cols, rows, term);
+}
+
+struct h_client *
+h_client_connect_pty(int port, const char *keyfile, const char *user, int cols,
+    int rows, int pty_cols, int pty_rows, const char *term)
+{
 	struct h_client *c;
 	ssh_session s;
 	ssh_key key = NULL;
@@ -1008,8 +1016,8 @@ h_client_connect(int port, const char *keyfile, const char *user, int cols,
 	    ssh_channel_open_session(c->channel) != SSH_OK)
 		fail_msg("%s: cannot open a session channel: %s", user,
 		    ssh_get_error(s));
-	if (ssh_channel_request_pty_size(c->channel, term, cols, rows) !=
-	    SSH_OK)
+	if (ssh_channel_request_pty_size(
+	        c->channel, term, pty_cols, pty_rows) != SSH_OK)
 		fail_msg("%s: pty request refused: %s", user, ssh_get_error(s));
 	if (ssh_channel_request_shell(c->channel) != SSH_OK)
 		fail_msg(
@@ -1347,6 +1355,12 @@ h_key(struct h_client *c, const char *name)
 void
 h_resize(struct h_client *c, int cols, int rows)
 {
+	h_resize_pty(c, cols, rows, cols, rows);
+}
+
+void
+h_resize_pty(struct h_client *c, int cols, int rows, int pty_cols, int pty_rows)
+{
 	struct winsize ws;
 
 	c->cols = cols;
@@ -1354,12 +1368,12 @@ h_resize(struct h_client *c, int cols, int rows)
 	vterm_set_size(c->vt, rows, cols);
 	if (c->openssh) {
 		memset(&ws, 0, sizeof ws);
-		ws.ws_col = cols;
-		ws.ws_row = rows;
+		ws.ws_col = pty_cols;
+		ws.ws_row = pty_rows;
 		if (ioctl(c->fd, TIOCSWINSZ, &ws) != 0)
 			fail_msg("TIOCSWINSZ: %s", strerror(errno));
-	} else if (ssh_channel_change_pty_size(c->channel, cols, rows) !=
-	           SSH_OK)
+	} else if (ssh_channel_change_pty_size(
+	               c->channel, pty_cols, pty_rows) != SSH_OK)
 		fail_msg("%s: window change failed", c->label);
 }
 

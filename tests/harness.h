@@ -104,6 +104,13 @@ int h_children(pid_t, pid_t *, int);
 struct h_client *h_client_connect(
     int, const char *, const char *, int, int, const char *);
 struct h_client *h_openssh_connect(int, const char *, int, int);
+/*
+ * h_client_connect with a screen of one size (cols, rows) that asks the
+ * server for a pty of another (pty_cols, pty_rows): a terminal larger
+ * than the server will draw.
+ */
+struct h_client *h_client_connect_pty(
+    int, const char *, const char *, int, int, int, int, const char *);
 /* h_client_connect at 80x24 with TERM=xterm-256color (port, key, user). */
 struct h_client *h_join(int, const char *, const char *);
 void h_client_close(struct h_client *);
@@ -123,6 +130,9 @@ void h_send(struct h_client *, const char *);
 void h_send_bytes(struct h_client *, const void *, size_t);
 void h_key(struct h_client *, const char *);
 void h_resize(struct h_client *, int, int);
+/* Resize the screen to cols x rows but tell the server pty_cols x
+ * pty_rows. */
+void h_resize_pty(struct h_client *, int, int, int, int);
 
 /*
  * The screen. h_row and h_screen return strings that stay valid for the

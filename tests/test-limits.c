@@ -1,0 +1,467 @@
+/* test-limits.c: end-to-end tests of what one person may cost the others.
+ * Unfinished pastes, chat floods, quoted chat, huge terminals. */
+#include "moot.h"
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "proto.h"
+#include "record.h"
+#include "server.h"
+
+#define WAIT 10000 /* ms for anything prompt (sanitizer builds are slow) */
+#define JOIN 15000 /* ms for joining (key exchange, fork) */
+#define COLS 160   /* wide enough for the longest notice */
+#define ROWS 30
+
+#define PASTE_START "\033[200~"
+#define PASTE_END "\033[201~"
+
+#define ALICE "Alice Liddell <alice@example.com>"
+#define BOB "Bob Stone <bob@example.com>"
+#define MALLORY "Mallory <mallory@example.com>"
+
+static const char readme[] = "# Limits\nsecond line\n";
+
+#define wait_status(c, s) h_wait_status(c, h_status_row(c), s, WAIT)
+#define wait_notice(c, s) h_wait_row_has(c, h_status_row(c), s, WAIT)
+
+/* Peak resident set size of a process in kB (VmHWM), -1 if unknown. */
+static long
+peak_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	}
+	fclose(f);
+	return kb;
+}
+
+/* Join at COLSxROWS (wide enough for every notice) and wait for the first
+ * frame: the file's name on the status row. */
+static struct h_client *
+join(int port, const char *key, const char *user)
+{
+	struct h_client *c;
+
+	c = h_client_connect(port, key, user, COLS, ROWS, "xterm-256color");
+
+	wait_status(c, " README.md");
+	return c;
+}
+
+/* Within ms, the status row of c shows text. */
+static int
+shows(struct h_client *c, const char *text, int ms)
+{
+	struct h_rowtext rt;
+
+	rt.y = h_status_row(c);
+	rt.text = text;
+	return h_until(c, h_row_has, &rt, ms);
+}
+
+#define BUDGET_NOTICE                                                          \
+	"paste refused: 2 MB already being pasted; nothing was pasted"
+
+/* Send len bytes of paste data (printable, no ESC) in pieces. */
+static void
+send_paste_data(struct h_client *c, size_t len, char fill)
+{
+	static char chunk[32768];
+	size_t n;
+
+	memset(chunk, fill, sizeof chunk);
+	while (len > 0) {
+		n = len < sizeof chunk ? len : sizeof chunk;
+		h_send_bytes(c, chunk, n);
+		len -= n;
+		h_pump_all(0);
+	}
+}
+
+/* Lines of text that contain s. */
+static int
+count_lines(const char *text, const char *s)
+{
+	const char *p, *nl;
+	int n = 0;
+
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if (memmem(p, nl - p, s, strlen(s)) != NULL)
+			n++;
+		if (*nl == '\0')
+			break;
+	}
+	return n;
+}
+
+/* The output of a shell command run in dir, which must succeed. */
+static char *
+sh(const char *dir, const char *cmd)
+{
+	char *out;
+	int status;
+
+	status = h_run_capture(dir, NULL, &out, "sh", "-c", cmd, NULL);
+	if (status != 0)
+		fail_msg("`%s` in %s exited %d:\n%s", cmd, dir, status, out);
+	return out;
+}
+
+/* A number printed by a shell command. */
+static long
+sh_number(const char *dir, const char *cmd)
+{
+	char *out = sh(dir, cmd);
+	long n = strtol(out, NULL, 10);
+
+	free(out);
+	return n;
+}
+
+/*
+ * Four connections start pastes and never end them, with far more data
+ * than the budget: the daemon holds at most the budget (2 MB here), each
+ * paste over a limit is refused with a notice, its memory given back, and
+ * nothing of it is pasted; the others keep working. On the old code every
+ * paste was kept up to 256 MB: the daemon grew by the 35 MB sent.
+ */
+static void
+test_paste_budget(void **state)
+{
+	struct h_client *a, *m[4];
+	struct h_daemon *d;
+	char *repo, *ka, *km;
+	long before, peak;
+	int i, port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, ALICE);
+	km = h_key_create(repo, MALLORY);
+	d = h_daemon_start_args(
+	    repo, "--max-paste", "1M", "--paste-budget", "2M", (char *)NULL);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	for (i = 0; i < 4; i++)
+		m[i] = join(port, km, "mallory");
+	h_pump_all(300);
+	before = h_rss_kb(h_daemon_pid(d));
+	assert_true(before > 0);
+
+	/* 768 KB each, under --max-paste: three of them are over the
+	 * budget together, so at least one is refused for it. */
+	for (i = 0; i < 4; i++) {
+		h_send(m[i], PASTE_START);
+		send_paste_data(m[i], 768 * 1024, 'a' + i);
+	}
+	for (i = 0; !shows(m[i], BUDGET_NOTICE, i == 3 ? WAIT : 500); i++) {
+		if (i == 3)
+			fail_msg("nobody was refused for the budget");
+	}
+
+	/* 8 MB more each: every paste is over a limit now. */
+	for (i = 0; i < 4; i++)
+		send_paste_data(m[i], 8 * 1024 * 1024, 'a' + i);
+	for (i = 0; i < 4; i++)
+		wait_notice(m[i], "paste refused: ");
+	h_wait(m[0], "paste refused: over 1 MB; nothing was pasted", WAIT);
+
+	/* Alice was never held up. */
+	h_send(a, "typed ");
+	h_wait_row(a, 0, "typed # Limits", WAIT);
+
+	/* The daemon never held much more than the budget. */
+	peak = peak_kb(h_daemon_pid(d));
+	fprintf(
+	    stderr, "daemon RSS %ld kB before, peak %ld kB\n", before, peak);
+	if (peak - before > 24 * 1024)
+		fail_msg("the daemon grew by %ld kB for 2 MB of pastes",
+		    peak - before);
+
+	/* The pastes end: nothing of them is pasted. */
+	for (i = 0; i < 4; i++)
+		h_send(m[i], PASTE_END);
+	for (i = 0; i < 4; i++)
+		wait_notice(m[i], "nothing was pasted");
+	h_pump_all(300);
+	h_wait_row(a, 0, "typed # Limits", WAIT);
+	h_wait_row(a, 1, "second line", WAIT);
+
+	/* A paste under the limits works again. */
+	h_send(m[0], PASTE_START "pasted fine" PASTE_END);
+	h_wait_row_has(a, 0, "pasted fine", WAIT);
+	h_wait_row_has(a, 0, "typed # Limits", WAIT);
+	h_pass();
+}
+
+/*
+ * One paste over --max-paste is refused whole with a notice; one at the
+ * limit goes in. On the old code the limit was 256 MB: both went in.
+ */
+static void
+test_paste_max(void **state)
+{
+	struct h_client *a, *b;
+	struct h_daemon *d;
+	char *repo, *ka, *kb;
+	int port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, ALICE);
+	kb = h_key_create(repo, BOB);
+	d = h_daemon_start_args(repo, "--max-paste", "64K", (char *)NULL);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	b = join(port, kb, "bob");
+
+	/* 64 KiB + 1 byte: refused, told at once and at the end. */
+	h_send(a, PASTE_START);
+	send_paste_data(a, 64 * 1024 + 1, 'x');
+	wait_notice(a, "paste refused: over 64 KB; nothing was pasted");
+
+	h_send(a, PASTE_END);
+	h_pump_all(500);
+	h_wait_row(a, 0, "# Limits", WAIT);
+	h_wait_row(b, 0, "# Limits", WAIT);
+
+	/* Exactly 64 KiB: one line of x and the text after it. */
+	h_send(a, PASTE_START);
+	send_paste_data(a, 64 * 1024, 'y');
+	h_send(a, PASTE_END);
+	wait_status(a, " README.md [+]");
+	h_wait_row_has(b, 0, "yyyyyyyyyy", WAIT);
+	h_pass();
+}
+
+/*
+ * A flood of 200 chat messages: the sender is told to slow down, the
+ * others keep working, the journal and the log hold only what the limit
+ * let through. On the old code all 200 went to everyone, the journal and
+ * the log.
+ */
+static void
+test_chat_flood(void **state)
+{
+	struct h_client *a, *b;
+	struct h_daemon *d;
+	char *repo, *ka, *kb, *msg, *log;
+	long long t0, elapsed;
+	long rows, allowed;
+	int i, port, lines;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, ALICE);
+	kb = h_key_create(repo, BOB);
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	b = join(port, kb, "bob");
+	h_pump_all(200);
+
+	/* Ctrl-T, the text, Enter: 200 times, as fast as it goes. */
+	t0 = h_now_ms();
+	for (i = 0; i < 200; i++) {
+		xasprintf(&msg, "\024flood %03d\r", i);
+		h_send(a, msg);
+		free(msg);
+		if (i % 20 == 0)
+			h_pump_all(0);
+	}
+	wait_notice(a, "slow down: you may chat, save or decide again in ");
+
+	/* Bob works as usual and sees the messages that got through. */
+	h_send(b, "bob ");
+	h_wait_row(b, 0, "bob # Limits", WAIT);
+	h_wait_row(a, 0, "bob # Limits", WAIT);
+	h_wait(b, "Alice Liddell: flood ", WAIT);
+
+	/* The journal has the chat messages let through: a burst, then one
+	 * every SERVER_BROADCAST_MS. */
+	h_pump_all(500);
+	elapsed = h_now_ms() - t0;
+	allowed = SERVER_BROADCAST_BURST + elapsed / SERVER_BROADCAST_MS + 1;
+	rows = sh_number(repo, "sqlite3 .git/moot/journal.db "
+	                       "'SELECT count(*) FROM chat'");
+	fprintf(stderr, "%ld chat rows in %lld ms (at most %ld allowed)\n",
+	    rows, elapsed, allowed);
+	if (rows < SERVER_BROADCAST_BURST || rows > allowed)
+		fail_msg(
+		    "%ld chat messages journaled in %lld ms", rows, elapsed);
+
+	/* The log: one line a message let through, not 200. */
+	log = h_daemon_log_text(d, NULL);
+	lines = count_lines(log, "says: ");
+	if (lines > allowed)
+		fail_msg("%d chat lines in the log:\n%s", lines, log);
+	free(log);
+
+	/* When the bucket has refilled, Alice's kept text goes out. */
+	h_key(a, "Escape");
+	h_pump_all(SERVER_BROADCAST_MS + 200);
+	h_key(a, "C-t");
+	wait_status(a, " Say:");
+	h_send(a, "after the flood\r");
+	h_wait(b, "Alice Liddell: after the flood", WAIT);
+	h_pass();
+}
+
+/* The record of a decide, read from its file. Caller frees. */
+static char *
+record_text(const char *repo, const char *file)
+{
+	char *text;
+	size_t len;
+
+	if ((text = h_read_file(repo, file, &len)) == NULL)
+		fail_msg("no record %s", file);
+	return text;
+}
+
+/*
+ * A decide after 250 chat messages quotes the newest RECORD_QUOTE_MAX
+ * (100) and says where the other 150 are; the commit's Discussion trailer
+ * says so too. On the old code the record quoted all 250.
+ */
+static void
+test_decide_quotes(void **state)
+{
+	struct h_client *a;
+	struct h_daemon *d;
+	char *repo, *ka, *rec, *out, *want;
+	int port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, ALICE);
+	d = h_daemon_start(repo);
+	assert_int_equal(h_daemon_stop(d), 0);
+	/* 250 messages of a past session, a second apart. */
+	out = sh(repo, "sqlite3 .git/moot/journal.db \"WITH RECURSIVE n(i) AS "
+	               "(SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) "
+	               "INSERT INTO chat (time, author, name, text) SELECT "
+	               "(strftime('%s', 'now') - 300 + i) * 1000, 'SHA256:x', "
+	               "'Mallory', printf('message %03d', i) FROM n\"");
+	free(out);
+
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	h_key(a, "C-p");
+	h_wait_row(a, 0, "Command:", WAIT);
+	h_send(a, "decide Flood\r");
+	wait_status(a, " doc/adr/0001-flood.md");
+
+	rec = record_text(repo, "doc/adr/0001-flood.md");
+	assert_int_equal(count_lines(rec, "> Mallory ("), RECORD_QUOTE_MAX);
+	assert_non_null(strstr(rec,
+	    "\nDiscussion:\n\n150 earlier messages are not quoted here: "
+	    "`chat` in the session's palette shows them all, and the "
+	    "session's journal keeps them (.git/moot/journal.db).\n\n"
+	    "> Mallory ("));
+	assert_null(strstr(rec, "): message 150\n"));
+	assert_non_null(strstr(rec, "): message 151\n"));
+	assert_non_null(strstr(rec, "): message 250\n"));
+	free(rec);
+
+	h_key(a, "C-p");
+	h_wait_row(a, 0, "Command:", WAIT);
+	h_send(a, "accept\r");
+	wait_notice(a, "accepted ADR-0001: Flood (commit ");
+	out = sh(repo, "git log -1 --format=%B | git interpret-trailers "
+	               "--parse | grep ^Discussion:");
+	xasprintf(&want, " UTC, the last %d quoted in the record\n",
+	    RECORD_QUOTE_MAX);
+	if (strncmp(out, "Discussion: 250 chat messages, ", 31) != 0 ||
+	    strstr(out, want) == NULL)
+		fail_msg("the Discussion trailer is: %s", out);
+	free(want);
+	free(out);
+	h_pass();
+}
+
+/*
+ * A terminal that says it is 10000x10000 is drawn at PROTO_MAX_COLS x
+ * PROTO_MAX_ROWS (1000x500): its status row is row 498. One that grows to
+ * that size too. The others keep working. On the old code the frame was
+ * 1000x1000.
+ */
+static void
+test_huge_terminal(void **state)
+{
+	struct h_client *a, *b, *c;
+	struct h_daemon *d;
+	char *repo, *ka, *kb, *kc;
+	int port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = h_key_create(repo, ALICE);
+	kb = h_key_create(repo, BOB);
+	kc = h_key_create(repo, "Carol <carol@example.com>");
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+
+	b = h_client_connect_pty(port, kb, "bob", PROTO_MAX_COLS,
+	    PROTO_MAX_ROWS, 10000, 10000, "xterm-256color");
+	assert_int_equal(h_status_row(b), PROTO_MAX_ROWS - 2);
+	wait_status(b, " README.md");
+	h_wait_row_has(b, PROTO_MAX_ROWS - 1, "Alice Liddell", WAIT);
+	h_wait_row_has(b, PROTO_MAX_ROWS - 1, "Bob Stone", WAIT);
+
+	/* Carol grows to 10000x10000 after joining. */
+	c = join(port, kc, "carol");
+	h_resize_pty(c, PROTO_MAX_COLS, PROTO_MAX_ROWS, 10000, 10000);
+	wait_status(c, " README.md");
+	h_wait_row_has(c, PROTO_MAX_ROWS - 1, "Carol", WAIT);
+
+	/* Alice types; everyone sees it. */
+	h_send(a, "abc");
+	h_wait_row(a, 0, "abc# Limits", WAIT);
+	h_wait_row(b, 0, "abc# Limits", WAIT);
+	h_wait_row(c, 0, "abc# Limits", WAIT);
+	h_pass();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_paste_budget, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_paste_max, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_chat_flood, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_decide_quotes, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_huge_terminal, h_setup, h_teardown),
+	};
+
+	/* E2E_FILTER=test_chat_flood runs one test (a glob). */
+	if (getenv("E2E_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("E2E_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
