@@ -322,6 +322,7 @@ server_client_allowed(struct client *c, int flags)
 		    "try again when it is done");
 		return 0;
 	}
+	/* Last: only what would otherwise run takes a token. */
 	if ((flags & CMD_BROADCAST) && !server_client_pace(c))
 		return 0;
 	return 1;
@@ -687,9 +688,9 @@ server_client_paste_refuse(struct client *c, enum client_paste why)
 static void
 server_client_paste(struct client *c, const struct proto_paste *p)
 {
+	/* A piece without a start key starts a paste. */
 	if (c->pasting == CLIENT_PASTE_NONE)
-		c->pasting =
-		    CLIENT_PASTE_GATHERING; /* no start key: one starts */
+		c->pasting = CLIENT_PASTE_GATHERING;
 	if (c->pasting == CLIENT_PASTE_GATHERING) {
 		if (bytes_len(&c->paste) + p->len > server->opts.max_paste)
 			server_client_paste_refuse(c, CLIENT_PASTE_TOO_LARGE);
