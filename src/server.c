@@ -579,8 +579,9 @@ server_send_frame(struct client *c)
 /*
  * Before each poll: send a frame to everyone whose screen changed and
  * whose frontend has drawn the last one. A frame costs in proportion to
- * its cells, so screens over SERVER_BIG_CELLS go after everyone else's:
- * a huge terminal never delays the others' frames of the same pass.
+ * what it shows, and a big screen can show much more than others, so
+ * screens over SERVER_BIG_CELLS go after everyone else's: a huge terminal
+ * never delays the others' frames of the same pass.
  */
 static void
 server_flush_frames(void *arg)
