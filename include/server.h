@@ -345,6 +345,8 @@ struct server {
 
 	struct chat_msgs chat; /* oldest first */
 	size_t nchat;
+	size_t chat_held;     /* the newest messages, said since the journal was
+	                         last written: nobody sees them until it is */
 	int64_t chat_decided; /* seq of the last message quoted by a draft */
 	struct events events;
 	struct questions questions;

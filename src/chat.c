@@ -62,6 +62,9 @@ chat_say(struct client *c, const char *text)
 	else
 		seq = 1;
 	chat_add(seq, now, c->key, c->name, copy);
+	/* Shown once the journal has it (server_flush_journal). */
+	if (server->journal != NULL)
+		server->chat_held++;
 	log_info("client %u: %s says: %s", c->id, c->name, copy);
 	free(copy);
 	server_redraw_all();
@@ -83,13 +86,16 @@ chat_history(struct client *c)
 {
 	struct chat_msg *m;
 	char hhmm[16];
+	size_t n = 0;
 
 	popup_open(&c->popup, "Chat");
 	TAILQ_FOREACH (m, &server->chat, entry) {
+		if (n++ == server->nchat - server->chat_held)
+			break; /* not in the journal yet */
 		chat_hhmm(m->time, hhmm, sizeof hhmm);
 		popup_add(&c->popup, "%s %s: %s", hhmm, m->name, m->text);
 	}
-	if (TAILQ_EMPTY(&server->chat))
+	if (server->nchat == server->chat_held)
 		popup_add(&c->popup, "Nobody has said anything yet.");
 	c->popup.top = c->popup.nlines;
 	server_client_popup(c);

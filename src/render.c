@@ -32,15 +32,19 @@ render_chat_count(const struct server *s, unsigned rows)
 {
 	size_t want;
 
-	if (s == NULL || s->nchat == 0 || TAILQ_EMPTY(&s->chat))
+	size_t shown;
+
+	/* The newest ones wait until the journal has them (chat_held). */
+	if (s == NULL || s->nchat <= s->chat_held || TAILQ_EMPTY(&s->chat))
 		return 0;
+	shown = s->nchat - s->chat_held;
 	if (rows >= 12)
 		want = 3;
 	else if (rows >= 8)
 		want = 1;
 	else
 		return 0;
-	return s->nchat < want ? (unsigned)s->nchat : (unsigned)want;
+	return shown < want ? (unsigned)shown : (unsigned)want;
 }
 
 /* Rows of text (or of an overlay) above the chat, status and presence. */
@@ -662,9 +666,11 @@ static void
 render_chat(const struct server *s, struct frame *f, unsigned y, unsigned k)
 {
 	const struct chat_msg *m, *first = NULL;
-	unsigned i;
+	size_t i;
 
 	m = TAILQ_LAST(&s->chat, chat_msgs);
+	for (i = 0; i < s->chat_held && m != NULL; i++)
+		m = TAILQ_PREV(m, chat_msgs, entry);
 	for (i = 0; i < k && m != NULL; i++) {
 		first = m;
 		m = TAILQ_PREV(m, chat_msgs, entry);

@@ -494,9 +494,12 @@ server_flush_journal(void *arg)
 	server->now = loop_now();
 	if (server->readonly != NULL && server->now < server->journal_retry)
 		return;
-	if (journal_queued(server->journal) == 0 && server->readonly == NULL)
+	if (journal_queued(server->journal) == 0 && server->readonly == NULL) {
+		server->chat_held = 0;
 		return;
+	}
 	if (journal_flush(server->journal, &err) == 0) {
+		server->chat_held = 0;
 		if (server->readonly != NULL)
 			server_readonly_end();
 		else

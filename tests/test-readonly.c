@@ -467,6 +467,72 @@ test_full_disk_resumes(void **state)
 	h_pass();
 }
 
+/* Whether a row of a screen holds text (row 0 to the last). */
+static int
+ro_screen_has(struct h_client *c, const char *text)
+{
+	int y;
+
+	for (y = 0; y < h_rows(c); y++) {
+		if (strstr(h_row(c, y), text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Chat said in the pass whose journal write fails is not shown either:
+ * it shows, to everyone, once it is written, and survives kill -9.
+ */
+static void
+test_full_disk_chat(void **state)
+{
+	struct h_client *c[2];
+	struct h_daemon *d;
+	char *repo, *ka, *kb, *filler;
+	long long until;
+
+	repo = h_repo_create("README.md", "tail\n", NULL);
+	ro_mount(repo);
+	ka = h_key_create(repo, "Alice <alice@example.com>");
+	kb = h_key_create(repo, "Bob <bob@example.com>");
+	d = h_daemon_start(repo);
+	c[0] = ro_join(h_daemon_port(d), ka, "alice");
+	c[1] = ro_join(h_daemon_port(d), kb, "bob");
+	h_wait_row(c[0], h_presence_row(c[0]),
+	    "Alice README.md:1  Bob README.md:1", LONG);
+	h_key(c[0], "C-t");
+	h_wait_row_has(c[0], h_status_row(c[0]), "Say:", SHORT);
+	h_send(c[0], "unwritten words");
+	h_wait_row_has(c[0], h_status_row(c[0]), "unwritten words", SHORT);
+	h_pump_all(200);
+
+	filler = ro_fill(repo);
+	h_key(c[0], "Enter");
+	h_wait_row_has(c[1], h_status_row(c[1]), NOTICE_FULL, SHORT);
+	h_wait_row_has(c[0], h_status_row(c[0]), NOTICE_FULL, SHORT);
+	/* A while read-only: the words are on no screen. */
+	for (until = h_now_ms() + 1500; h_now_ms() < until;) {
+		h_pump_all(100);
+		if (ro_screen_has(c[1], "unwritten words") ||
+		    (ro_screen_has(c[0], "unwritten words") &&
+		        !ro_status_has(c[0], "Say:")))
+			fail_msg("chat the journal does not have is shown");
+	}
+
+	if (unlink(filler) != 0)
+		fail_msg("unlink %s: %s", filler, strerror(errno));
+	h_wait_row_has(c[1], h_status_row(c[1]), NOTICE_BACK, LONG);
+	h_wait(c[1], "Alice: unwritten words", SHORT);
+
+	ro_kill9(d, c, 2);
+	d = h_daemon_start(repo);
+	c[0] = ro_join(h_daemon_port(d), kb, "bob");
+	h_wait(c[0], "Alice: unwritten words", LONG);
+	free(filler);
+	h_pass();
+}
+
 /* The size of a file (0 if it is not there). */
 static off_t
 ro_size(const char *dir, const char *name)
@@ -567,6 +633,8 @@ main(void)
 	        test_full_disk_nothing_seen_lost, ro_setup, ro_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_full_disk_resumes, ro_setup, ro_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_full_disk_chat, ro_setup, ro_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_file_size_limit, ro_setup, ro_teardown),
 	};
