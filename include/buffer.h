@@ -4,6 +4,7 @@
 #define MOOT_BUFFER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buffer;
 
@@ -14,6 +15,10 @@ struct buffer *buffer_try_from(const char *data, size_t len);
 void buffer_free(struct buffer *);
 
 size_t buffer_length(const struct buffer *);
+/* A number that changes whenever the text changes (an insert or delete of
+ * at least one byte) and is never the same for two buffers or two states
+ * of one buffer: what a cache of the text checks it is still current. */
+uint64_t buffer_stamp(const struct buffer *);
 /* Insert len bytes at off (0 <= off <= length). */
 void buffer_insert(struct buffer *, size_t off, const char *data, size_t len);
 /* Delete len bytes at off (off + len <= length). */

@@ -95,7 +95,11 @@ struct buffer {
 	int height; /* levels of nodes above the leaves */
 	struct summary total;
 	struct path *cursor; /* the last path used, if valid */
+	uint64_t stamp;      /* see buffer_stamp() */
 };
+
+/* The last stamp given to any buffer: stamps never repeat in a process. */
+static uint64_t buffer_stamps;
 
 /* What a walk down the tree looks for. */
 enum find {
@@ -636,6 +640,7 @@ buffer_try_from(const char *data, size_t len)
 	if ((b->cursor = xtrymalloc(sizeof *b->cursor)) == NULL)
 		goto fail;
 	memset(b->cursor, 0, sizeof *b->cursor);
+	b->stamp = ++buffer_stamps;
 	if (len <= LEAF_MAX) {
 		if ((l = leaf_try_new(len)) == NULL)
 			goto fail;
@@ -710,6 +715,12 @@ size_t
 buffer_length(const struct buffer *b)
 {
 	return b->total.bytes;
+}
+
+uint64_t
+buffer_stamp(const struct buffer *b)
+{
+	return b->stamp;
 }
 
 /*
@@ -840,6 +851,7 @@ buffer_insert(struct buffer *b, size_t off, const char *data, size_t len)
 	}
 	if (len == 0)
 		return;
+	b->stamp = ++buffer_stamps;
 	if (len > SIZE_MAX / 2 - b->total.bytes)
 		fatalx(
 		    "buffer too large (%zu + %zu bytes)", b->total.bytes, len);
@@ -1043,6 +1055,7 @@ buffer_delete(struct buffer *b, size_t off, size_t len)
 	}
 	if (len == 0)
 		return;
+	b->stamp = ++buffer_stamps;
 
 	if (len == b->total.bytes) {
 		/* Everything: back to one empty leaf. */
