@@ -7,6 +7,10 @@
 #include <stdint.h>
 
 #define LAYOUT_TABSTOP 8
+/* layout_next reads at most this many bytes from the offset it is given (a
+ * code point and one combining mark), so a caller may decode from a window
+ * of the line that holds this many bytes, or the rest of the line. */
+#define LAYOUT_UNIT_MAX 8
 
 enum layout_kind {
 	LAYOUT_CHAR,       /* a printable code point (width 1 or 2) */

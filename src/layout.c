@@ -50,6 +50,20 @@ layout_next(
 	u->off = off;
 	u->col = col;
 
+	/*
+	 * Most text is printable ASCII: one column, and nothing folds into
+	 * it when the next byte is ASCII too (every combining mark is above
+	 * U+02FF). The same answer as below, without decoding twice.
+	 */
+	if (s[off] >= 0x20 && s[off] < 0x7f &&
+	    (off + 1 == len || s[off + 1] < 0x80)) {
+		u->len = 1;
+		u->kind = LAYOUT_CHAR;
+		u->cp = s[off];
+		u->width = 1;
+		return 1;
+	}
+
 	n = utf8_decode(s + off, len - off, &cp);
 	u->len = n;
 
