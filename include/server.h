@@ -15,6 +15,7 @@
 #include "rate.h"
 
 struct buffer;
+struct colindex;
 struct repo;
 struct loop;
 struct journal;
@@ -49,6 +50,7 @@ TAILQ_HEAD(doc_histories, doc_history);
 struct doc {
 	char *path; /* relative to the working tree */
 	struct buffer *buf;
+	struct colindex *colindex; /* columns of its long lines; may be NULL */
 	int modified;
 	mode_t mode;           /* of the file on disk, kept on save */
 	int readonly;          /* binary or protected: shown, never changed */
@@ -457,7 +459,6 @@ void decision_editor_add(
     struct editors *, const char *path, const char *author);
 
 /* view.c */
-char *view_line_bytes(const struct buffer *, size_t line, size_t *len);
 void view_set_doc(struct view *, struct doc *);
 void view_shift(struct view *, const struct op *, int mine);
 size_t view_shift_offset(size_t, const struct op *);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "buffer.h"
+#include "colindex.h"
 #include "file.h"
 #include "journal.h"
 #include "repo.h"
@@ -46,6 +47,7 @@ doc_create(const char *path, struct buffer *b, mode_t mode)
 
 	d->path = xstrdup(path);
 	d->buf = b;
+	d->colindex = colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING);
 	d->mode = mode;
 	TAILQ_INIT(&d->histories);
 	TAILQ_INSERT_TAIL(&server->docs, d, entry);
@@ -65,6 +67,7 @@ doc_free(struct doc *d)
 	}
 	hold_forget(d);
 	TAILQ_REMOVE(&server->docs, d, entry);
+	colindex_free(d->colindex);
 	buffer_free(d->buf);
 	free(d->path);
 	free(d);
@@ -251,6 +254,7 @@ doc_apply(struct op *op)
 	struct doc_history *h;
 	struct journal_rec rec;
 	struct client *c;
+	uint64_t stamp;
 
 	/* Never while edits are held: every way to an op is refused then. */
 	if (hold_held())
@@ -274,10 +278,13 @@ doc_apply(struct op *op)
 		journal_append(server->journal, &rec);
 	}
 
+	stamp = buffer_stamp(d->buf);
 	if (op->del_len > 0)
 		buffer_delete(d->buf, op->pos, op->del_len);
 	if (op->ins_len > 0)
 		buffer_insert(d->buf, op->pos, op->ins, op->ins_len);
+	colindex_op(d->colindex, d->buf, stamp, op->pos, op->del, op->del_len,
+	    op->ins, op->ins_len);
 	d->modified = 1;
 
 	if (*key != '\0') {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "buffer.h"
+#include "colindex.h"
 #include "frame.h"
 #include "inert.h"
 #include "layout.h"
@@ -68,18 +69,18 @@ render_text_height(const struct server *s, const struct client *c)
 	return render_height(s, c->rows);
 }
 
-/* One line of the document into row y, from screen column left. */
+/* One line of the document into row y, from screen column left: only the
+ * units on the screen are read (colindex.c), however long the line. */
 static void
-render_line(struct frame *f, unsigned y, const char *s, size_t len, size_t left)
+render_line(struct frame *f, unsigned y, struct colindex *ci,
+    const struct buffer *b, size_t line, size_t left)
 {
+	struct colindex_walk w;
 	struct layout_unit u;
-	size_t off = 0, col = 0, x, i;
+	size_t x, i;
 
-	while (layout_next(s, len, off, col, &u)) {
-		off += u.len;
-		col += u.width;
-		if (u.col + u.width <= left)
-			continue;
+	colindex_walk(ci, b, line, left, &w);
+	while (colindex_walk_next(&w, &u)) {
 		if (u.col >= left + f->cols)
 			break;
 		for (i = 0; i < u.width; i++) {
@@ -109,58 +110,13 @@ render_line(struct frame *f, unsigned y, const char *s, size_t len, size_t left)
 	}
 }
 
-/*
- * Paint the part of a selection [from, to) that lies on one visible line:
- * row y shows the line's text (len bytes starting at document offset
- * start; nl when a newline ends it), scrolled left columns. The cells are
- * those of the units holding selected bytes (a tab: all its cells; a wide
- * character: both halves), plus one cell just after the last character
- * when the line's newline is selected, so an empty selected line shows one
- * cell. Only this line is walked, never the document; once the selected
- * part and the screen are both behind, the walk stops. Mine is shown in
- * reverse video, anyone else's with their colour behind the text.
- */
+/* Mark the cells [c0, c1) of row y, scrolled left columns, as selected. */
 static void
-render_select_line(struct frame *f, unsigned y, const char *s, size_t len,
-    size_t start, int nl, size_t left, size_t from, size_t to, int own,
-    uint8_t colour)
+render_select_cells(struct frame *f, unsigned y, size_t left, size_t c0,
+    size_t c1, int own, uint8_t colour)
 {
-	struct layout_unit u;
-	size_t lo, hi, off = 0, col = 0, c0 = 0, c1 = 0, i;
-	int any = 0, newline;
 	struct cell *cell;
-
-	if (to <= start || from > start + len)
-		return;
-	lo = from > start ? from - start : 0;
-	hi = to - start < len ? to - start : len;
-	newline = nl && from <= start + len && to > start + len;
-	if (lo >= hi && !newline)
-		return;
-
-	while (layout_next(s, len, off, col, &u)) {
-		if (u.off >= hi && !newline)
-			break;
-		if (u.off + u.len > lo && u.off < hi) {
-			if (!any)
-				c0 = u.col;
-			c1 = u.col + u.width;
-			any = 1;
-		}
-		off += u.len;
-		col += u.width;
-		if (!newline && col >= left + f->cols)
-			break;
-	}
-	if (newline) {
-		/* col is now the width of the whole line. */
-		if (!any)
-			c0 = col;
-		c1 = col + 1;
-		any = 1;
-	}
-	if (!any)
-		return;
+	size_t i;
 
 	for (i = c0 > left ? c0 : left; i < c1 && i < left + f->cols; i++) {
 		cell = frame_touch(f, i - left, y);
@@ -171,6 +127,50 @@ render_select_line(struct frame *f, unsigned y, const char *s, size_t len,
 			cell->bg = colour;
 		}
 	}
+}
+
+/*
+ * Paint the part of a selection [from, to) that lies on one visible line:
+ * row y shows line (len bytes starting at document offset start; nl when
+ * a newline ends it), scrolled left columns. The cells are those of the
+ * units holding selected bytes (a tab: all its cells; a wide character:
+ * both halves), plus one cell just after the last character when the
+ * line's newline is selected, so an empty selected line shows one cell.
+ * Only the units on the screen are walked, never the document or the rest
+ * of the line. Mine is shown in reverse video, anyone else's with their
+ * colour behind the text.
+ */
+static void
+render_select_line(struct frame *f, unsigned y, struct colindex *ci,
+    const struct buffer *b, size_t line, size_t start, size_t len, int nl,
+    size_t left, size_t from, size_t to, int own, uint8_t colour)
+{
+	struct colindex_walk w;
+	struct layout_unit u;
+	size_t lo, hi;
+	int newline;
+
+	if (to <= start || from > start + len)
+		return;
+	lo = from > start ? from - start : 0;
+	hi = to - start < len ? to - start : len;
+	newline = nl && from <= start + len && to > start + len;
+	if (lo >= hi && !newline)
+		return;
+
+	colindex_walk(ci, b, line, left, &w);
+	while (colindex_walk_next(&w, &u)) {
+		if (u.col >= left + f->cols)
+			return; /* the rest, newline included, is off screen */
+		if (u.off >= hi && !newline)
+			return;
+		if (u.off + u.len > lo && u.off < hi)
+			render_select_cells(
+			    f, y, left, u.col, u.col + u.width, own, colour);
+	}
+	/* At the end of the line: w.col is its width. */
+	if (newline)
+		render_select_cells(f, y, left, w.col, w.col + 1, own, colour);
 }
 
 /* Whether c sees o in its document (o's cursor and selection). */
@@ -187,30 +187,29 @@ render_lines(const struct server *s, const struct client *c, struct frame *f,
 {
 	const struct view *v = &c->view;
 	const struct buffer *b = v->doc->buf;
+	struct colindex *ci = v->doc->colindex;
 	const struct client *o;
 	size_t nlines = buffer_lines(b), line, start, len, from, to, ofrom, oto;
 	unsigned y;
-	char *text;
 	int mine, nl;
 
 	mine = view_selection(v, &from, &to);
 	for (y = 0; y < height && v->top + y < nlines; y++) {
 		line = v->top + y;
-		text = view_line_bytes(b, line, &len);
 		start = buffer_line_start(b, line);
+		len = buffer_line_end(b, line) - start;
 		nl = line + 1 < nlines;
-		render_line(f, y, text, len, v->left);
+		render_line(f, y, ci, b, line, v->left);
 		TAILQ_FOREACH (o, &s->clients, entry) {
 			if (!render_shows(c, o) ||
 			    !view_selection(&o->view, &ofrom, &oto))
 				continue;
-			render_select_line(f, y, text, len, start, nl, v->left,
-			    ofrom, oto, 0, o->colour);
+			render_select_line(f, y, ci, b, line, start, len, nl,
+			    v->left, ofrom, oto, 0, o->colour);
 		}
 		if (mine)
-			render_select_line(f, y, text, len, start, nl, v->left,
-			    from, to, 1, 0);
-		free(text);
+			render_select_line(f, y, ci, b, line, start, len, nl,
+			    v->left, from, to, 1, 0);
 	}
 }
 

@@ -6,21 +6,8 @@
 #include <string.h>
 
 #include "buffer.h"
-#include "layout.h"
+#include "colindex.h"
 #include "server.h"
-
-/* The bytes of line (without its newline), NUL-ended; caller frees. */
-char *
-view_line_bytes(const struct buffer *b, size_t line, size_t *len)
-{
-	size_t start = buffer_line_start(b, line);
-	size_t end = buffer_line_end(b, line);
-	char *s = xmalloc(end - start + 1);
-
-	*len = buffer_copy(b, start, end - start, s);
-	s[*len] = '\0';
-	return s;
-}
 
 void
 view_set_doc(struct view *v, struct doc *d)
@@ -39,12 +26,10 @@ size_t
 view_col(const struct view *v)
 {
 	const struct buffer *b = v->doc->buf;
-	size_t line = buffer_line_of(b, v->cursor), len, col;
-	char *s = view_line_bytes(b, line, &len);
+	size_t line = buffer_line_of(b, v->cursor);
 
-	col = layout_col_of(s, len, v->cursor - buffer_line_start(b, line));
-	free(s);
-	return col;
+	return colindex_col_of(
+	    v->doc->colindex, b, line, v->cursor - buffer_line_start(b, line));
 }
 
 static size_t
@@ -114,33 +99,27 @@ size_t
 view_prev_unit(const struct view *v)
 {
 	const struct buffer *b = v->doc->buf;
-	size_t line = buffer_line_of(b, v->cursor), start, len, off;
-	char *s;
+	size_t line = buffer_line_of(b, v->cursor), start;
 
 	start = buffer_line_start(b, line);
 	if (v->cursor == start)
 		return line > 0 ? v->cursor - 1 : v->cursor;
-	s = view_line_bytes(b, line, &len);
-	off = layout_prev(s, len, v->cursor - start);
-	free(s);
-	return start + off;
+	return start +
+	       colindex_prev(v->doc->colindex, b, line, v->cursor - start);
 }
 
 size_t
 view_next_unit(const struct view *v)
 {
 	const struct buffer *b = v->doc->buf;
-	size_t line = buffer_line_of(b, v->cursor), start, end, len, off;
-	char *s;
+	size_t line = buffer_line_of(b, v->cursor), start, end;
 
 	start = buffer_line_start(b, line);
 	end = buffer_line_end(b, line);
 	if (v->cursor == end)
 		return end < buffer_length(b) ? end + 1 : end;
-	s = view_line_bytes(b, line, &len);
-	off = layout_next_off(s, len, v->cursor - start);
-	free(s);
-	return start + off;
+	return start +
+	       colindex_next_off(v->doc->colindex, b, line, v->cursor - start);
 }
 
 void
@@ -162,11 +141,9 @@ static void
 view_goto_goal(struct view *v, size_t line)
 {
 	const struct buffer *b = v->doc->buf;
-	size_t len;
-	char *s = view_line_bytes(b, line, &len);
 
-	v->cursor = buffer_line_start(b, line) + layout_off_at(s, len, v->goal);
-	free(s);
+	v->cursor = buffer_line_start(b, line) +
+	            colindex_off_at(v->doc->colindex, b, line, v->goal);
 }
 
 void

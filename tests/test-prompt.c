@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "buffer.h"
+#include "colindex.h"
 #include "keys.h"
 #include "server.h"
 
@@ -23,6 +24,8 @@ test_doc(const char *text)
 
 	d->path = xstrdup("t.txt");
 	d->buf = buffer_from(text, strlen(text));
+	/* Checkpoints every few bytes: columns go through the index. */
+	d->colindex = colindex_create(1, 8);
 	d->mode = 0644;
 	return d;
 }
@@ -50,6 +53,7 @@ drop(struct client *c)
 	free(c->find_last);
 	free(c->name);
 	free(c);
+	colindex_free(d->colindex);
 	buffer_free(d->buf);
 	free(d->path);
 	free(d);

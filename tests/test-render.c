@@ -13,7 +13,9 @@
 #include <cmocka.h>
 
 #include "buffer.h"
+#include "colindex.h"
 #include "frame.h"
+#include "layout.h"
 #include "server.h"
 
 static struct doc *
@@ -23,6 +25,9 @@ test_doc(const char *path, const char *text)
 
 	d->path = xstrdup(path);
 	d->buf = buffer_from(text, strlen(text));
+	/* Checkpoints in every line, every few bytes: every test here goes
+	 * through the column index as a long line would. */
+	d->colindex = colindex_create(1, 8);
 	d->mode = 0644;
 	TAILQ_INSERT_TAIL(&server->docs, d, entry);
 	return d;
@@ -73,6 +78,7 @@ teardown(void **state)
 		free(c);
 	}
 	TAILQ_FOREACH_SAFE (d, &server->docs, entry, d1) {
+		colindex_free(d->colindex);
 		buffer_free(d->buf);
 		free(d->path);
 		free(d);
@@ -1376,6 +1382,293 @@ test_popup_scrolled(void **state)
 	frame_free(f);
 }
 
+/*
+ * The reference for test_long_lines: how the text area was drawn before
+ * the column index, each line copied whole and walked from its start.
+ */
+static void
+ref_line(struct frame *f, unsigned y, const char *s, size_t len, size_t left)
+{
+	struct layout_unit u;
+	size_t off = 0, col = 0, x, i;
+
+	while (layout_next(s, len, off, col, &u)) {
+		off += u.len;
+		col += u.width;
+		if (u.col + u.width <= left)
+			continue;
+		if (u.col >= left + f->cols)
+			break;
+		for (i = 0; i < u.width; i++) {
+			if (u.col + i < left)
+				continue;
+			x = u.col + i - left;
+			if (x >= f->cols)
+				break;
+			if (u.kind == LAYOUT_CHAR) {
+				if (u.col < left ||
+				    u.col + u.width > left + f->cols)
+					frame_put(f, x, y, ' ', 0, 0, 0, 0);
+				else if (i == 0)
+					frame_put(
+					    f, x, y, u.cp, u.comb, 0, 0, 0);
+			} else if (u.kind == LAYOUT_TAB)
+				frame_put(f, x, y, ' ', 0, 0, 0, 0);
+			else
+				frame_put(f, x, y, (unsigned char)u.glyph[i], 0,
+				    0, 0, CELL_DIM);
+		}
+	}
+}
+
+static void
+ref_select(struct frame *f, unsigned y, const char *s, size_t len, size_t start,
+    int nl, size_t left, size_t from, size_t to, int own, uint8_t colour)
+{
+	struct layout_unit u;
+	size_t lo, hi, off = 0, col = 0, c0 = 0, c1 = 0, i;
+	int any = 0, newline;
+	struct cell *cell;
+
+	if (to <= start || from > start + len)
+		return;
+	lo = from > start ? from - start : 0;
+	hi = to - start < len ? to - start : len;
+	newline = nl && from <= start + len && to > start + len;
+	if (lo >= hi && !newline)
+		return;
+	while (layout_next(s, len, off, col, &u)) {
+		if (u.off >= hi && !newline)
+			break;
+		if (u.off + u.len > lo && u.off < hi) {
+			if (!any)
+				c0 = u.col;
+			c1 = u.col + u.width;
+			any = 1;
+		}
+		off += u.len;
+		col += u.width;
+	}
+	if (newline) {
+		if (!any)
+			c0 = col;
+		c1 = col + 1;
+		any = 1;
+	}
+	for (i = c0 > left ? c0 : left; any && i < c1 && i < left + f->cols;
+	     i++) {
+		cell = frame_cell(f, i - left, y);
+		if (own)
+			cell->attr |= CELL_REVERSE;
+		else {
+			cell->fg = FRAME_DEFAULT;
+			cell->bg = colour;
+		}
+	}
+}
+
+/* A line's bytes, copied whole; its column of off. */
+static char *
+ref_bytes(const struct buffer *b, size_t line, size_t *len)
+{
+	size_t start = buffer_line_start(b, line);
+	char *s;
+
+	*len = buffer_line_end(b, line) - start;
+	s = xmalloc(*len + 1);
+	buffer_copy(b, start, *len, s);
+	return s;
+}
+
+static size_t
+ref_col(const struct view *v)
+{
+	const struct buffer *b = v->doc->buf;
+	size_t line = buffer_line_of(b, v->cursor), len, col;
+	char *s = ref_bytes(b, line, &len);
+
+	col = layout_col_of(s, len, v->cursor - buffer_line_start(b, line));
+	free(s);
+	return col;
+}
+
+/* The text area c should see, drawn the old way into f. */
+static void
+ref_text(const struct client *c, struct frame *f, unsigned height)
+{
+	const struct view *v = &c->view, *ov;
+	const struct buffer *b = v->doc->buf;
+	const struct client *o;
+	size_t nlines = buffer_lines(b), line, start, len, from, to, col;
+	struct cell *cell;
+	unsigned y;
+	char *s;
+
+	frame_clear(f);
+	for (y = 0; y < height && v->top + y < nlines; y++) {
+		line = v->top + y;
+		s = ref_bytes(b, line, &len);
+		start = buffer_line_start(b, line);
+		ref_line(f, y, s, len, v->left);
+		TAILQ_FOREACH (o, &server->clients, entry) {
+			if (o != c && view_selection(&o->view, &from, &to))
+				ref_select(f, y, s, len, start,
+				    line + 1 < nlines, v->left, from, to, 0,
+				    o->colour);
+		}
+		if (view_selection(v, &from, &to))
+			ref_select(f, y, s, len, start, line + 1 < nlines,
+			    v->left, from, to, 1, 0);
+		free(s);
+	}
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		ov = &o->view;
+		line = view_line(ov);
+		col = ref_col(ov);
+		if (o == c || line < v->top || line >= v->top + height ||
+		    col < v->left || col >= v->left + f->cols)
+			continue;
+		cell = frame_cell(f, col - v->left, line - v->top);
+		if ((cell->attr & CELL_CONT) && col > v->left)
+			cell = frame_cell(f, col - v->left - 1, line - v->top);
+		cell->bg = o->colour;
+		cell->fg = FRAME_DEFAULT;
+		if (cell->attr & CELL_WIDE)
+			cell[1].bg = o->colour;
+	}
+}
+
+/* Random text for long lines: every kind of unit, cut sequences too. */
+static char *
+long_text(uint32_t *seed, size_t n, size_t *len)
+{
+	static const char *pieces[] = {"abcdefgh", "x", "\t", "\x01", "\x7f",
+	    "\xff", "\xe6\xbc", "\xe6\xbc\xa2", "\xcc\x81", "e\xcc\x81\xcc\x81",
+	    "\xc2\x85", "\xf0\x9f\x98\x80", "\xe2\x80\xae", " "};
+	char *s = xmalloc(n + 16);
+	const char *p;
+
+	*len = 0;
+	while (*len < n) {
+		*seed = *seed * 1103515245 + 12345;
+		p = pieces[(*seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+		memcpy(s + *len, p, strlen(p));
+		*len += strlen(p);
+	}
+	s[*len] = '\0';
+	return s;
+}
+
+/*
+ * Long lines (past COLINDEX_MIN_LINE) with every kind of unit, three
+ * people with cursors and selections anywhere, scrolled anywhere, and
+ * edits between frames: every cell of the text area, the cursor and the
+ * status column are what walking each line from its start gives.
+ */
+static void
+test_long_lines(void **state)
+{
+	struct doc *d = test_doc("min.js", "");
+	struct client *c[3], *a;
+	struct frame *f = frame_create(50, 12), *ref = frame_create(50, 12);
+	uint32_t seed = 77;
+	size_t len, n, i, width, lines, line, x;
+	unsigned height, y;
+	struct op op;
+	char *text, *want, pos[64], *row;
+	int round;
+
+	colindex_free(d->colindex);
+	d->colindex = colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING);
+	c[0] = a = test_client("Alice", 1, d, 50, 12);
+	c[1] = test_client("Bob", 2, d, 50, 12);
+	c[2] = test_client("Carol", 3, d, 50, 12);
+	for (i = 0; i < 4; i++) {
+		text = long_text(&seed, i % 2 == 0 ? 20000 : 20, &len);
+		buffer_insert(d->buf, buffer_length(d->buf), text, len);
+		buffer_insert(d->buf, buffer_length(d->buf), "\n", 1);
+		free(text);
+	}
+	height = render_text_height(server, a);
+
+	for (round = 0; round < 150; round++) {
+		seed = seed * 1103515245 + 12345;
+		lines = buffer_lines(d->buf);
+		for (i = 0; i < 3; i++) {
+			seed = seed * 1103515245 + 12345;
+			line = (seed >> 8) % lines;
+			n = buffer_line_end(d->buf, line) -
+			    buffer_line_start(d->buf, line);
+			/* Near the end of the line, often. */
+			x = (seed >> 4) % 3 == 0
+			        ? (seed >> 12) % (n + 1)
+			        : n - (seed >> 12) % (n / 50 + 1);
+			c[i]->view.cursor = buffer_line_start(d->buf, line) + x;
+			c[i]->view.selecting = (seed >> 20) % 2;
+			c[i]->view.anchor =
+			    c[i]->view.cursor - (seed >> 10) %
+			                            (c[i]->view.cursor + 1) /
+			                            (1 + (seed >> 21) % 40);
+			if ((seed >> 22) % 2 == 0)
+				view_move_right(&c[i]->view);
+		}
+		a->view.top = 0;
+		a->view.left = 0;
+		view_scroll_to_cursor(&a->view, f->cols, height);
+		if (round % 4 == 1) {
+			/* Scrolled anywhere. */
+			width = colindex_width(
+			    d->colindex, d->buf, view_line(&a->view));
+			a->view.left = (seed >> 3) % (width + 10);
+		}
+
+		render_client(server, a, f);
+		ref_text(a, ref, height);
+		for (y = 0; y < height; y++) {
+			if (!frame_row_equal(f, ref, y)) {
+				row = frame_text(f);
+				want = frame_text(ref);
+				fail_msg("round %d, row %u:\n%s\nwant\n%s",
+				    round, y, row, want);
+			}
+		}
+		snprintf(pos, sizeof pos, "%zu:%zu", view_line(&a->view) + 1,
+		    ref_col(&a->view) + 1);
+		row = row_text(f, f->rows - 2);
+		assert_non_null(strstr(row, pos));
+		free(row);
+		if (ref_col(&a->view) >= a->view.left &&
+		    ref_col(&a->view) < a->view.left + f->cols &&
+		    view_line(&a->view) >= a->view.top &&
+		    view_line(&a->view) < a->view.top + height)
+			assert_int_equal(
+			    f->cx, ref_col(&a->view) - a->view.left);
+
+		/* Someone edits: typing, a paste, a cut across anything. */
+		memset(&op, 0, sizeof op);
+		op.doc = d;
+		op.author = c[round % 3];
+		op.pos = c[round % 3]->view.cursor;
+		text = long_text(&seed, round % 5 == 0 ? 3000 : 1, &len);
+		op.ins = text;
+		op.ins_len = len;
+		n = buffer_length(d->buf) - op.pos;
+		op.del_len = round % 3 == 0 ? (seed >> 9) % 50 : 0;
+		if (op.del_len > n)
+			op.del_len = n;
+		want = xmalloc(op.del_len + 1);
+		buffer_copy(d->buf, op.pos, op.del_len, want);
+		op.del = want;
+		doc_apply(&op);
+		free(want);
+		free(text);
+	}
+	/* The index was used. */
+	assert_true(colindex_lines(d->colindex) > 0);
+	frame_free(f);
+	frame_free(ref);
+}
+
 int
 main(void)
 {
@@ -1417,6 +1710,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_popup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_popup_scrolled, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
