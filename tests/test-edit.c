@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "layout.h"
 
 #define SHORT 3000 /* ms for anything that should be immediate */
 #define LONG 8000  /* ms for joining (key exchange, fork) */
@@ -1596,6 +1598,238 @@ test_journal_files(void **state)
 	h_pass();
 }
 
+/*
+ * Row 0 of a screen cols wide showing line[0..len) from column left, as
+ * render.c draws each unit (tabs as blanks, inert bytes as their glyphs, a
+ * wide character cut by an edge as blanks), worked out by walking the
+ * whole line from its start with layout.c; trailing blanks trimmed as
+ * h_row trims them. The caller frees it.
+ */
+static char *
+long_row(const char *line, size_t len, size_t left, size_t cols)
+{
+	struct layout_unit u;
+	size_t off = 0, col = 0, i, n = 0;
+	char *row = xmalloc(cols * 16 + 1);
+
+	while (layout_next(line, len, off, col, &u)) {
+		off += u.len;
+		col += u.width;
+		if (u.col + u.width <= left)
+			continue;
+		if (u.col >= left + cols)
+			break;
+		if (u.kind == LAYOUT_CHAR && u.col >= left &&
+		    u.col + u.width <= left + cols) {
+			/* The character and its mark: one cell of h_row. */
+			memcpy(row + n, line + u.off, u.len);
+			n += u.len;
+			continue;
+		}
+		for (i = 0; i < u.width; i++) {
+			if (u.col + i < left || u.col + i >= left + cols)
+				continue;
+			if (u.kind == LAYOUT_CHAR || u.kind == LAYOUT_TAB)
+				row[n++] = ' ';
+			else
+				row[n++] = u.glyph[i];
+		}
+	}
+	while (n > 0 && row[n - 1] == ' ')
+		n--;
+	row[n] = '\0';
+	return row;
+}
+
+/* What a screen should show with its cursor at byte off of the line. */
+struct long_view {
+	const char *line;
+	size_t len;
+	size_t off;
+	size_t col;  /* the column of off, from layout.c */
+	size_t left; /* the first column shown, from the terminal cursor */
+	char *want;  /* the row last compared */
+	const char *got;
+};
+
+/* The status row shows 1:col+1, the terminal cursor is on row 0, and row 0
+ * shows the line from the column the cursor implies. */
+static int
+long_view_ok(struct h_client *c, void *arg)
+{
+	struct long_view *v = arg;
+	int line, col, x, y;
+
+	if (!status_pos(c, &line, &col) || line != 1 ||
+	    (size_t)col != v->col + 1)
+		return 0;
+	h_cursor(c, &x, &y);
+	if (y != 0 || (size_t)x > v->col)
+		return 0;
+	v->left = v->col - x;
+	free(v->want);
+	v->want = long_row(v->line, v->len, v->left, h_cols(c));
+	v->got = h_row(c, 0);
+	return strcmp(v->got, v->want) == 0;
+}
+
+/* Wait until c shows the line with its cursor at off; returns the first
+ * column shown. */
+#define wait_long(c, line, len, off)                                           \
+	wait_long_at(c, line, len, off, __FILE__, __LINE__)
+static size_t
+wait_long_at(struct h_client *c, const char *line, size_t len, size_t off,
+    const char *file, int fline)
+{
+	struct long_view v;
+	char *what;
+
+	memset(&v, 0, sizeof v);
+	v.line = line;
+	v.len = len;
+	v.off = off;
+	v.col = layout_col_of(line, len, off);
+	if (!h_until(c, long_view_ok, &v, LONG)) {
+		xasprintf(&what,
+		    "status 1:%zu and row 0 \"%s\" from column %zu "
+		    "(row 0 is \"%s\")",
+		    v.col + 1, v.want != NULL ? v.want : "?", v.left,
+		    v.got != NULL ? v.got : "?");
+		h_wait_pred_at(c, long_view_ok, &v, what, 1, file, fline);
+	}
+	free(v.want);
+	return v.left;
+}
+
+/*
+ * A file of one 300 KB line, every kind of unit in it (tabs, wide
+ * characters, combining marks, control and invalid bytes shown inert):
+ * four people look at its end and move and type there. Each screen shows
+ * exactly what walking the whole line from its start gives, and the
+ * status row the right column, after every move and edit. The column
+ * index (colindex.c) serves all of it from checkpoints near the end.
+ */
+static void
+test_long_line(void **state)
+{
+	static const char *pieces[] = {"function(a,b){return a+b}", "var x=1;",
+	    "\t", "\xe6\xbc\xa2", "e\xcc\x81", "\x01", "\xff", "\xc3\xa9",
+	    "\xf0\x9f\x98\x80", ";"};
+	static const char tail[] = "\tend\xe5\xad\x97\x01x\xcc\x81;\xfe"
+	                           "/* the end of a minified bundle */";
+	struct h_daemon *d;
+	struct h_client *c[4];
+	char *repo, *key[4], *line, user[16], comment[64];
+	size_t len = 0, cap = 300 * 1024 + 256, off[4], left, i;
+	uint32_t seed = 9;
+	int k;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	line = xmalloc(cap + 64);
+	while (len < 300 * 1024) {
+		seed = seed * 1103515245 + 12345;
+		k = (seed >> 16) % (sizeof pieces / sizeof pieces[0]);
+		memcpy(line + len, pieces[k], strlen(pieces[k]));
+		len += strlen(pieces[k]);
+	}
+	memcpy(line + len, tail, sizeof tail - 1);
+	len += sizeof tail - 1;
+	line[len] = '\n';
+	line[len + 1] = '\0';
+
+	repo = h_repo_create("min.js", line, NULL);
+	for (i = 0; i < 4; i++) {
+		snprintf(
+		    comment, sizeof comment, "P%zu <p%zu@example.com>", i, i);
+		key[i] = h_key_create(repo, comment);
+	}
+	d = h_daemon_start(repo);
+	for (i = 0; i < 4; i++) {
+		snprintf(user, sizeof user, "p%zu", i);
+		c[i] = h_join(h_daemon_port(d), key[i], user);
+		wait_status(c[i], "min.js", LONG);
+	}
+
+	/* Everyone to the end: the screen scrolls there. */
+	for (i = 0; i < 4; i++) {
+		h_key(c[i], "End");
+		off[i] = len;
+		left = wait_long(c[i], line, len, off[i]);
+		/* A quarter of the width stays visible after the cursor. */
+		assert_int_equal(
+		    left, layout_col_of(line, len, len) - 80 + 20 + 1);
+	}
+	/* P1 steps back over the tail, P2 far enough to scroll. */
+	for (k = 0; k < 5; k++) {
+		h_key(c[1], "Left");
+		off[1] = layout_prev(line, len, off[1]);
+	}
+	wait_long(c[1], line, len, off[1]);
+	for (k = 0; k < 90; k++) {
+		h_key(c[2], "Left");
+		off[2] = layout_prev(line, len, off[2]);
+	}
+	wait_long(c[2], line, len, off[2]);
+
+	/* P0 types at the end: a tab, a wide character, a mark after a letter,
+	 * an inert byte. The others' cursors stay where they were. */
+	h_send(c[0], "ab\t\xe6\xbc\xa2"
+	             "e\xcc\x81"
+	             "z");
+	memcpy(line + len,
+	    "ab\t\xe6\xbc\xa2"
+	    "e\xcc\x81"
+	    "z",
+	    10);
+	len += 10;
+	off[0] = len;
+	line[len] = '\n';
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], line, len, off[i]);
+
+	/* P3 types in the middle of the tail (before P1 and P0): everyone
+	 * after it moves right with the text. */
+	for (k = 0; k < 12; k++) {
+		h_key(c[3], "Left");
+		off[3] = layout_prev(line, len, off[3]);
+	}
+	wait_long(c[3], line, len, off[3]);
+	h_send(c[3], "\t");
+	memmove(line + off[3] + 1, line + off[3], len - off[3] + 1);
+	line[off[3]] = '\t';
+	len++;
+	for (i = 0; i < 4; i++) {
+		if (i == 3 || off[i] > off[3])
+			off[i]++;
+	}
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], line, len, off[i]);
+
+	/* P0 deletes back over the mark and the wide character. */
+	h_key(c[0], "BSpace");
+	h_key(c[0], "BSpace");
+	h_key(c[0], "BSpace");
+	for (k = 0; k < 3; k++) {
+		i = layout_prev(line, len, off[0]);
+		memmove(line + i, line + off[0], len - off[0] + 1);
+		len -= off[0] - i;
+		off[0] = i;
+	}
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], line, len, off[i]);
+
+	/* P2 jumps to the start and back to the end. */
+	h_key(c[2], "Home");
+	off[2] = 0;
+	wait_long(c[2], line, len, 0);
+	h_key(c[2], "End");
+	off[2] = len;
+	wait_long(c[2], line, len, len);
+
+	free(line);
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -1622,6 +1856,8 @@ main(void)
 	        test_corrupt_journal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_journal_files, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_long_line, h_setup, h_teardown),
 	};
 
 	/* E2E_FILTER=test_undo runs one test (a glob). */
