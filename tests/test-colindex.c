@@ -197,7 +197,7 @@ check_walk(struct model *m, size_t line, const char *s, size_t len, size_t col,
 {
 	struct colindex_walk w;
 	struct layout_unit u, v;
-	size_t off = 0, c = 0;
+	size_t off = 0, c = 0, k;
 	int more;
 
 	/* The plain walk to the unit holding col. */
@@ -207,8 +207,8 @@ check_walk(struct model *m, size_t line, const char *s, size_t len, size_t col,
 		c += v.width;
 	}
 	colindex_walk(m->ci, m->b, line, col, &w);
-	for (; more; n--) {
-		if (n == 1)
+	for (k = 0; more; k++) {
+		if (n != 0 && k == n)
 			return;
 		assert_true(colindex_walk_next(&w, &u));
 		CHECK(u.off, v.off, "walk off", col);
