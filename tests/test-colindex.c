@@ -70,6 +70,8 @@ static void
 model_init(struct model *m, struct colindex *ci)
 {
 	memset(m, 0, sizeof *m);
+	m->cap = 64;
+	m->text = xmalloc(m->cap);
 	m->b = buffer_create();
 	m->ci = ci;
 }
@@ -241,11 +243,20 @@ plain_init(struct plain *p, const char *s, size_t len)
 {
 	size_t off = 0, col = 0, x;
 
+	/* Kept from line to line: thousands of lines are checked. */
+	static struct layout_unit *units;
+	static size_t *at, cap;
+
+	if (len + 1 > cap) {
+		cap = (len + 1) * 2;
+		units = xreallocarray(units, cap, sizeof *units);
+		at = xreallocarray(at, cap, sizeof *at);
+	}
 	memset(p, 0, sizeof *p);
 	p->s = s;
 	p->len = len;
-	p->u = xcalloc(len + 1, sizeof *p->u);
-	p->at = xcalloc(len + 1, sizeof *p->at);
+	p->u = units;
+	p->at = at;
 	while (layout_next(s, len, off, col, &p->u[p->n])) {
 		for (x = off; x < off + p->u[p->n].len; x++)
 			p->at[x] = p->n;
@@ -254,13 +265,6 @@ plain_init(struct plain *p, const char *s, size_t len)
 		p->n++;
 	}
 	p->width = col;
-}
-
-static void
-plain_free(struct plain *p)
-{
-	free(p->u);
-	free(p->at);
 }
 
 /* layout_col_of, layout_prev, layout_next_off, layout_off_at. */
@@ -346,7 +350,6 @@ check_line(struct model *m, size_t line, int all)
 	for (i = 0; i < (all ? 4 : 1); i++)
 		check_walk(
 		    m, line, s, len, rnd((uint32_t)width + 2), all ? 0 : 200);
-	plain_free(&p);
 }
 
 /*
