@@ -25,6 +25,9 @@ void buffer_insert(struct buffer *, size_t off, const char *data, size_t len);
 void buffer_delete(struct buffer *, size_t off, size_t len);
 /* Copy up to len bytes at off into out; returns bytes copied. */
 size_t buffer_copy(const struct buffer *, size_t off, size_t len, char *out);
+/* Bytes buffer_copy has copied out of any buffer so far: how tests check
+ * that drawing a screen reads a bounded part of a long line. */
+size_t buffer_copied(void);
 /* The byte at off (off < length). */
 unsigned char buffer_byte(const struct buffer *, size_t off);
 /* The whole text as one contiguous allocation of length bytes (caller frees).

@@ -101,6 +101,9 @@ struct buffer {
 /* The last stamp given to any buffer: stamps never repeat in a process. */
 static uint64_t buffer_stamps;
 
+/* Bytes buffer_copy has copied, from any buffer (see buffer_copied()). */
+static size_t buffer_copied_bytes;
+
 /* What a walk down the tree looks for. */
 enum find {
 	FIND_BYTE,   /* the leaf holding byte t */
@@ -723,6 +726,12 @@ buffer_stamp(const struct buffer *b)
 	return b->stamp;
 }
 
+size_t
+buffer_copied(void)
+{
+	return buffer_copied_bytes;
+}
+
 /*
  * Put k entries where the path's position pos (0 the root, b->height the
  * leaf) was: d is how much the text under it grew. A node that overflows is
@@ -1114,6 +1123,7 @@ buffer_copy(const struct buffer *b, size_t off, size_t len, char *out)
 	total = len;
 	if (len == 0)
 		return 0;
+	buffer_copied_bytes += len;
 
 	p = buffer_find(b, FIND_BYTE, off);
 	o = off - p->before.bytes;

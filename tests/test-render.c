@@ -1669,6 +1669,82 @@ test_long_lines(void **state)
 	frame_free(ref);
 }
 
+/* Type text at a person's cursor, as a key would. */
+static void
+type_at(struct client *c, const char *text)
+{
+	struct op op;
+
+	memset(&op, 0, sizeof op);
+	op.doc = c->view.doc;
+	op.author = c;
+	op.pos = c->view.cursor;
+	op.ins = text;
+	op.ins_len = strlen(text);
+	doc_apply(&op);
+}
+
+/*
+ * The cost of a frame does not depend on the line's length: eleven people
+ * at the end of a 4 MB line, one typing there, then one at its start. Each
+ * keystroke and the eleven frames it causes read at most RENDER_READ bytes
+ * from the buffer per frame (laying the line out the first time reads it
+ * once). Walking the line from its start read all of it for every row and
+ * every cursor on it: 4 MB times twelve, eleven times per keystroke.
+ */
+#define RENDER_READ (16 * 1024)
+static void
+test_long_line_reads(void **state)
+{
+	size_t big = 4 * 1024 * 1024, i, before, read;
+	struct client *c[11];
+	struct frame *f = frame_create(80, 24);
+	struct doc *d;
+	char *text, name[16];
+	int round;
+
+	text = xmalloc(big + 2);
+	for (i = 0; i < big; i++)
+		text[i] = "var a=b\t+c;"[i % 11];
+	text[big] = '\n';
+	text[big + 1] = '\0';
+	d = test_doc("min.js", text);
+	free(text);
+	colindex_free(d->colindex);
+	d->colindex = colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING);
+	for (i = 0; i < 11; i++) {
+		snprintf(name, sizeof name, "P%zu", i);
+		c[i] = test_client(name, 1 + i % 8, d, 80, 24);
+		view_move_end(&c[i]->view);
+		view_scroll_to_cursor(&c[i]->view, 80, 20);
+		render_client(server, c[i], f);
+	}
+	for (round = 0; round < 20; round++) {
+		if (round == 10) {
+			/* The typist goes to the start: everyone else moves. */
+			view_move_home(&c[0]->view);
+			view_scroll_to_cursor(&c[0]->view, 80, 20);
+		}
+		before = buffer_copied();
+		type_at(c[0], "x");
+		view_scroll_to_cursor(&c[0]->view, 80, 20);
+		for (i = 0; i < 11; i++)
+			render_client(server, c[i], f);
+		read = buffer_copied() - before;
+		if (read > 11 * RENDER_READ)
+			fail_msg("round %d: a keystroke and 11 frames read %zu "
+			         "bytes of a %zu-byte line",
+			    round, read, big);
+	}
+	/* And the columns are right: P1 where the line ended before. */
+	text = buffer_contents(d->buf, &i);
+	assert_int_equal(view_col(&c[1]->view),
+	    layout_col_of(text, buffer_line_end(d->buf, 0), c[1]->view.cursor));
+	assert_int_equal(c[1]->view.cursor, big + 10);
+	free(text);
+	frame_free(f);
+}
+
 int
 main(void)
 {
@@ -1711,6 +1787,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_popup_scrolled, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_long_line_reads, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
