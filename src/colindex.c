@@ -37,9 +37,13 @@
  * doc_apply() tells the index of every op. An op before a line moves the
  * line's start; an op in it re-lays the stretches it touched (from the
  * last checkpoint at least LAYOUT_UNIT_MAX bytes before it, until the
- * units fall on an old checkpoint again past it) and moves the later ones;
- * an op adding or removing a newline in it drops the line, which is laid
- * out afresh the next time someone looks at it.
+ * units fall on an old checkpoint again past it) and moves the later ones.
+ * An op that adds or removes newlines makes new lines from the old ones'
+ * parts the same way: the line holding the op keeps the checkpoints
+ * before it, the line holding the end of the inserted text those after
+ * it, and only the text between is walked. A long part that had no
+ * checkpoints is not walked then: its line is laid out when someone
+ * looks at it.
  */
 
 /* The column change across a stretch of units (see above). */
@@ -286,6 +290,55 @@ colindex_settle(struct colindex_line *l)
 	l->valid = l->n;
 }
 
+/*
+ * Walk on from where w is, adding a checkpoint to out at the first unit
+ * boundary after every spacing bytes, until the units fall on a checkpoint
+ * of y (y->m[*z] or a later one, each now at its offset - y_from + y_new)
+ * or reach the end of the line. Sets *fin to the stretch from the last
+ * checkpoint added (or from where the walk began) to there, and *z to the
+ * checkpoint of y the walk fell on.
+ */
+static void
+colindex_lay(struct colindex *ci, struct colindex_walk *w,
+    struct colindex_line *out, const struct colindex_line *y, size_t y_from,
+    size_t y_new, size_t *z, struct colindex_mark *fin)
+{
+	static const struct colindex_sum zero;
+	struct colindex_sum acc = zero;
+	struct layout_unit u;
+	size_t last = w->off, at, pushed = 0;
+
+	while (colindex_walk_next(w, &u)) {
+		colindex_sum_unit(&acc, &u);
+		if (y != NULL) {
+			/* The end of the line is always one of y's. */
+			while ((at = y->m[*z].off - y_from + y_new) < w->off &&
+			       *z + 1 < y->n)
+				(*z)++;
+			if (at == w->off)
+				break; /* y's units from here on stand */
+		}
+		if (w->off - last >= ci->spacing && w->off < w->len) {
+			colindex_push(out, w->off - last, &acc);
+			pushed++;
+			last = w->off;
+			acc = zero;
+		}
+	}
+	memset(fin, 0, sizeof *fin);
+	fin->len = w->off - last;
+	fin->sum = acc;
+
+	/* Leave no tiny stretch at the end: join it to the one before. */
+	if (pushed > 0 && fin->len < ci->spacing / 4) {
+		out->n--;
+		acc = out->m[out->n].sum;
+		colindex_sum_join(&acc, &fin->sum);
+		fin->sum = acc;
+		fin->len += out->m[out->n].len;
+	}
+}
+
 /* Lay out a whole line: checkpoints at the first boundary after every
  * spacing bytes, and at the end. */
 static struct colindex_line *
@@ -295,86 +348,63 @@ colindex_build(
 	static const struct colindex_sum zero;
 	struct colindex_line *l = xcalloc(1, sizeof *l);
 	struct colindex_walk w;
-	struct colindex_sum acc = zero;
-	struct layout_unit u;
-	size_t last = 0;
+	struct colindex_mark fin;
 
 	l->start = start;
 	l->len = len;
 	colindex_push(l, 0, &zero);
 	colindex_walk_init(&w, b, start, len, 0, 0, &ci->read);
-	while (colindex_walk_next(&w, &u)) {
-		colindex_sum_unit(&acc, &u);
-		if (w.off - last >= ci->spacing && w.off < len) {
-			colindex_push(l, w.off - last, &acc);
-			last = w.off;
-			acc = zero;
-		}
-	}
-	colindex_push(l, len - last, &acc);
+	colindex_lay(ci, &w, l, NULL, 0, 0, NULL, &fin);
+	colindex_push(l, fin.len, &fin.sum);
 	l->valid = 1;
 	colindex_settle(l);
 	return l;
 }
 
+/* The last checkpoint of l whose units an op at p cannot have changed:
+ * the unit ending there was decided from bytes before p. */
+static size_t
+colindex_before(const struct colindex_line *l, size_t p)
+{
+	if (p < LAYOUT_UNIT_MAX)
+		return 0;
+	return colindex_by_off(l, p - LAYOUT_UNIT_MAX, 0) - l->m;
+}
+
+/* The first checkpoint of l at or after off. */
+static size_t
+colindex_after(const struct colindex_line *l, size_t off)
+{
+	size_t z = colindex_by_off(l, off, 1) - l->m;
+
+	return l->m[z].off < off ? z + 1 : z;
+}
+
 /*
- * Re-lay l after the op at p (relative to its start) that made del_len
- * bytes into ins_len bytes, with no newline among them.
+ * Re-lay l in place after the op at p (relative to its start) that made
+ * del_len bytes into ins_len bytes, with no newline among them: from the
+ * last checkpoint the op cannot have moved to where the units fall on one
+ * of the old checkpoints after it again.
  */
 static void
 colindex_relay(struct colindex *ci, struct colindex_line *l,
     const struct buffer *b, size_t p, size_t del_len, size_t ins_len)
 {
-	static const struct colindex_sum zero;
 	struct colindex_walk w;
-	struct colindex_sum acc = zero, fin;
+	struct colindex_mark fin;
 	struct colindex_line tmp;
-	struct layout_unit u;
-	size_t a, z, last, x, finlen, newlen, keep, i;
+	size_t a, z, keep, i;
 
 	colindex_settle(l);
-	newlen = l->len - del_len + ins_len;
-
-	/*
-	 * From the last checkpoint whose units the op cannot have changed:
-	 * the unit ending there was decided from bytes before p.
-	 */
-	a = 0;
-	if (p >= LAYOUT_UNIT_MAX)
-		a = colindex_by_off(l, p - LAYOUT_UNIT_MAX, 0) - l->m;
-	/* The old checkpoints after the op, where the units may fall again. */
-	for (z = a + 1; l->m[z].off < p + del_len; z++)
-		/* nothing */;
+	a = colindex_before(l, p);
+	z = colindex_after(l, p + del_len);
+	if (z <= a)
+		z = a + 1;
 
 	memset(&tmp, 0, sizeof tmp);
-	colindex_walk_init(
-	    &w, b, l->start, newlen, l->m[a].off, l->m[a].col, &ci->read);
-	last = x = l->m[a].off;
-	while (colindex_walk_next(&w, &u)) {
-		colindex_sum_unit(&acc, &u);
-		x = w.off;
-		while (l->m[z].off - del_len + ins_len < x)
-			z++;
-		if (l->m[z].off - del_len + ins_len == x)
-			break; /* the old units from here on stand */
-		if (x - last >= ci->spacing) {
-			colindex_push(&tmp, x - last, &acc);
-			last = x;
-			acc = zero;
-		}
-	}
-	/* The end is always a checkpoint, so the walk stopped at z. */
-	finlen = x - last;
-	fin = acc;
-
-	/* Do not leave a tiny stretch before z: join it to the one before. */
-	if (tmp.n > 0 && finlen < ci->spacing / 4) {
-		tmp.n--;
-		finlen += tmp.m[tmp.n].len;
-		acc = tmp.m[tmp.n].sum;
-		colindex_sum_join(&acc, &fin);
-		fin = acc;
-	}
+	colindex_walk_init(&w, b, l->start, l->len - del_len + ins_len,
+	    l->m[a].off, l->m[a].col, &ci->read);
+	colindex_lay(ci, &w, &tmp, l, p + del_len, p + ins_len, &z, &fin);
 
 	/* m[a + 1 .. z - 1] become tmp; m[z] gets the last stretch. */
 	keep = l->n - z;
@@ -386,12 +416,118 @@ colindex_relay(struct colindex *ci, struct colindex_line *l,
 	for (i = 0; i < tmp.n; i++)
 		l->m[a + 1 + i] = tmp.m[i];
 	l->n = a + 1 + tmp.n + keep;
-	l->m[a + 1 + tmp.n].len = finlen;
-	l->m[a + 1 + tmp.n].sum = fin;
+	l->m[a + 1 + tmp.n].len = fin.len;
+	l->m[a + 1 + tmp.n].sum = fin.sum;
 	free(tmp.m);
 
-	l->len = newlen;
+	l->len = w.len;
 	l->valid = a + 1;
+}
+
+/*
+ * A new line of len bytes at start, made of parts of old ones: x's
+ * checkpoints before the op at cut (if x; the line starts where x did;
+ * else from the line's start), a walk of the new text, and, where the
+ * walk falls on one of them, y's checkpoints from y_from on, now at their
+ * offset - y_from + y_new (if y; else the walk goes to the end).
+ */
+static struct colindex_line *
+colindex_splice(struct colindex *ci, const struct buffer *b, size_t start,
+    size_t len, struct colindex_line *x, size_t cut, struct colindex_line *y,
+    size_t y_from, size_t y_new)
+{
+	static const struct colindex_sum zero;
+	struct colindex_line *l = xcalloc(1, sizeof *l);
+	struct colindex_walk w;
+	struct colindex_mark fin;
+	size_t a, z = 0, i;
+
+	l->start = start;
+	l->len = len;
+	if (x != NULL) {
+		colindex_settle(x);
+		a = colindex_before(x, cut);
+		l->cap = l->n = a + 1;
+		l->m = xreallocarray(NULL, l->cap, sizeof *l->m);
+		memcpy(l->m, x->m, l->n * sizeof *l->m);
+	} else
+		colindex_push(l, 0, &zero);
+	if (y != NULL) {
+		colindex_settle(y);
+		z = colindex_after(y, y_from);
+	}
+
+	colindex_walk_init(&w, b, start, len, l->m[l->n - 1].off,
+	    l->m[l->n - 1].col, &ci->read);
+	colindex_lay(ci, &w, l, y, y_from, y_new, &z, &fin);
+	colindex_push(l, fin.len, &fin.sum);
+	for (i = z + 1; y != NULL && i < y->n; i++)
+		colindex_push(l, y->m[i].len, &y->m[i].sum);
+	l->valid = 1;
+	colindex_settle(l);
+	return l;
+}
+
+/* Add a line made by colindex_splice to the index. */
+static void
+colindex_keep(struct colindex *ci, struct colindex_line *l)
+{
+	TAILQ_INSERT_HEAD(&ci->lines, l, entry);
+	if (++ci->nlines > COLINDEX_MAX_LINES)
+		colindex_drop(ci, TAILQ_LAST(&ci->lines, colindex_lines));
+}
+
+/*
+ * An op at pos added or removed newlines. p is the old line that held pos
+ * and q the one that held pos + del_len (either may be NULL, or both the
+ * same line), both out of the list. The line now holding pos keeps p's
+ * checkpoints before the op, and q's after it when no newline was
+ * inserted; otherwise the line after the last inserted newline keeps q's.
+ * Between them the new text is walked; a part with no checkpoints is
+ * walked too when it is short, else the line is laid out when someone
+ * looks at it.
+ */
+static void
+colindex_newline(struct colindex *ci, const struct buffer *b, size_t pos,
+    size_t del_len, const char *ins, size_t ins_len, struct colindex_line *p,
+    struct colindex_line *q)
+{
+	struct colindex_line *y;
+	size_t first = ins_len, last = 0, i, line, start, end, from;
+
+	for (i = 0; i < ins_len; i++) {
+		if (ins[i] == '\n') {
+			if (first == ins_len)
+				first = i;
+			last = i;
+		}
+	}
+	from = q != NULL ? pos + del_len - q->start : 0;
+
+	/* The line holding pos: p's part, the text inserted up to its first
+	 * newline, and q's part after the op if none was inserted. */
+	y = first == ins_len ? q : NULL;
+	line = buffer_line_of(b, pos);
+	start = buffer_line_start(b, line);
+	end = buffer_line_end(b, line);
+	if ((p != NULL || y != NULL) && end - start >= ci->min_line &&
+	    (p != NULL || pos - start < ci->min_line) &&
+	    (y != NULL || first < ins_len ||
+	        end - (pos + ins_len) < ci->min_line)) {
+		colindex_keep(
+		    ci, colindex_splice(ci, b, start, end - start, p,
+		            pos - start, y, from, pos + ins_len - start));
+	}
+
+	/* The line after the last inserted newline: its text, then q's. */
+	if (first < ins_len && q != NULL) {
+		start = pos + last + 1;
+		end = buffer_line_end(b, buffer_line_of(b, start));
+		if (end - start >= ci->min_line)
+			colindex_keep(
+			    ci, colindex_splice(ci, b, start, end - start, NULL,
+			            0, q, from, ins_len - last - 1));
+	}
 }
 
 void
@@ -399,7 +535,7 @@ colindex_op(struct colindex *ci, const struct buffer *b, uint64_t stamp,
     size_t pos, const char *del, size_t del_len, const char *ins,
     size_t ins_len)
 {
-	struct colindex_line *l, *l1;
+	struct colindex_line *l, *l1, *p = NULL, *q = NULL;
 	size_t end;
 	int nl;
 
@@ -423,12 +559,37 @@ colindex_op(struct colindex *ci, const struct buffer *b, uint64_t stamp,
 		}
 		if (pos > end)
 			continue;
-		if (nl || pos < l->start || pos + del_len > end ||
-		    l->len - del_len + ins_len < ci->min_line) {
-			colindex_drop(ci, l);
+		if (!nl) {
+			/* Inside the line (its newlines are untouched). */
+			if (l->len - del_len + ins_len < ci->min_line)
+				colindex_drop(ci, l);
+			else
+				colindex_relay(
+				    ci, l, b, pos - l->start, del_len, ins_len);
 			continue;
 		}
-		colindex_relay(ci, l, b, pos - l->start, del_len, ins_len);
+		/* Newlines come or go: the lines around the op are new. */
+		TAILQ_REMOVE(&ci->lines, l, entry);
+		ci->nlines--;
+		if (l->start <= pos)
+			p = l;
+		if (pos + del_len <= end)
+			q = l;
+		if (l != p && l != q) {
+			free(l->m);
+			free(l);
+		}
+	}
+	if (!nl)
+		return;
+	colindex_newline(ci, b, pos, del_len, ins, ins_len, p, q);
+	if (p != NULL) {
+		free(p->m);
+		free(p);
+	}
+	if (q != NULL && q != p) {
+		free(q->m);
+		free(q);
 	}
 }
 

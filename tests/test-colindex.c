@@ -479,42 +479,91 @@ test_untold(void **state)
 	model_free(&m);
 }
 
-/* A newline typed into an indexed line drops it; both halves are right. */
+/* Bytes the index read for one op. */
+static size_t
+op_reads(struct model *m, size_t pos, size_t del_len, const char *ins)
+{
+	size_t before = colindex_read(m->ci);
+
+	model_op(m, pos, del_len, ins, strlen(ins));
+	return colindex_read(m->ci) - before;
+}
+
+/*
+ * Newlines typed into a 200 KB indexed line and removed again: the lines
+ * on either side keep their checkpoints, only the text around the op is
+ * walked (a few windows, not the line), and every answer stays right.
+ */
 static void
 test_newline(void **state)
 {
 	struct model m;
 	char *text;
-	size_t len, line;
+	size_t len, line, nl;
+	const size_t budget = 3 * COLINDEX_WINDOW;
 
 	seed = 8;
-	model_init(&m, colindex_create(100, 32));
-	text = random_text(3000, 0, &len);
+	model_init(&m, colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING));
+	text = random_text(200000, 0, &len);
 	model_op(&m, 0, 0, text, len);
 	free(text);
-	check_line(&m, 0, 1);
+	check_line(&m, 0, 0);
 	assert_int_equal(colindex_lines(m.ci), 1);
-	assert_true(colindex_marks(m.ci, 0) > 50);
 
-	model_op(&m, 1500, 0, "\n", 1);
-	assert_int_equal(colindex_lines(m.ci), 0);
-	check_line(&m, 0, 1);
-	check_line(&m, 1, 1);
+	/* Split in two. */
+	assert_true(op_reads(&m, 100000, 0, "\n") <= budget);
 	assert_int_equal(colindex_lines(m.ci), 2);
+	check_line(&m, 0, 0);
+	check_line(&m, 1, 0);
 
-	/* Joined again: dropped, then right again. */
-	model_op(&m, buffer_line_end(m.b, 0), 1, "", 0);
+	/* Joined again. */
+	nl = buffer_line_end(m.b, 0);
+	assert_true(op_reads(&m, nl, 1, "") <= budget);
+	assert_int_equal(colindex_lines(m.ci), 1);
+	check_line(&m, 0, 0);
+
+	/* Lines pasted in the middle: the short one between is not kept. */
+	assert_true(op_reads(&m, 50001, 0, "ab\tc\nd\ne\xcc\x81") <= budget);
+	assert_int_equal(colindex_lines(m.ci), 2);
+	for (line = 0; line < 3; line++)
+		check_line(&m, line, 0);
+
+	/* A cut from inside the first line to inside the third. */
+	nl = buffer_line_end(m.b, 1);
+	assert_true(op_reads(&m, 40000, nl + 3 - 40000, "\t") <= budget);
+	assert_int_equal(colindex_lines(m.ci), 1);
+	assert_int_equal(buffer_lines(m.b), 1);
+	check_line(&m, 0, 0);
+
+	/* A newline at the very start, at the very end, then both gone. */
+	assert_true(op_reads(&m, 0, 0, "\n") <= budget);
+	assert_true(op_reads(&m, m.len, 0, "\n") <= budget);
+	for (line = 0; line < 3; line++)
+		check_line(&m, line, 0);
+	assert_int_equal(colindex_lines(m.ci), 1);
+	assert_true(op_reads(&m, m.len - 1, 1, "") <= budget);
+	assert_true(op_reads(&m, 0, 1, "") <= budget);
+	check_line(&m, 0, 0);
+
+	/* Joined to a long line nobody looked at: laid out when someone
+	 * does, not now. */
+	text = random_text(100000, 0, &len);
+	model_op(&m, 0, 0, "\n", 1);
+	model_op(&m, 0, 0, text, len);
+	free(text);
+	assert_int_equal(colindex_lines(m.ci), 1);
+	assert_true(op_reads(&m, buffer_line_end(m.b, 0), 1, "") <= budget);
 	assert_int_equal(colindex_lines(m.ci), 0);
-	check_line(&m, 0, 1);
+	check_line(&m, 0, 0);
 
-	/* An op before a line moves it without laying it out again. */
+	/* An op before a line moves it without walking it. */
 	model_op(&m, 0, 0, "top\n\n", 5);
-	check_line(&m, 2, 1);
+	check_line(&m, 2, 0);
 	line = colindex_read(m.ci);
 	model_op(&m, 1, 2, "\n\n\n", 3);
 	model_op(&m, 0, 4, "", 0);
 	assert_int_equal(colindex_read(m.ci), line);
-	check_line(&m, buffer_lines(m.b) - 1, 1);
+	check_line(&m, buffer_lines(m.b) - 1, 0);
 	model_free(&m);
 }
 

@@ -1641,73 +1641,120 @@ long_row(const char *line, size_t len, size_t left, size_t cols)
 	return row;
 }
 
-/* What a screen should show with its cursor at byte off of the line. */
+/* What a screen should show with its cursor at byte off of the document
+ * (whose lines all fit the text area, so line N is on row N - 1). */
 struct long_view {
-	const char *line;
-	size_t len;
+	const char *doc;
 	size_t off;
-	size_t col;  /* the column of off, from layout.c */
+	int lineno;  /* 1-based, from doc */
+	size_t col;  /* the column of off in its line, from layout.c */
 	size_t left; /* the first column shown, from the terminal cursor */
 	char *want;  /* the row last compared */
 	const char *got;
 };
 
-/* The status row shows 1:col+1, the terminal cursor is on row 0, and row 0
- * shows the line from the column the cursor implies. */
+/* The status row shows the cursor's line and column, the terminal cursor
+ * is on that line's row, and the row shows the line from the column the
+ * cursor implies. */
 static int
 long_view_ok(struct h_client *c, void *arg)
 {
 	struct long_view *v = arg;
+	const char *start = v->doc, *nl;
+	size_t len;
 	int line, col, x, y;
 
-	if (!status_pos(c, &line, &col) || line != 1 ||
+	if (!status_pos(c, &line, &col) || line != v->lineno ||
 	    (size_t)col != v->col + 1)
 		return 0;
 	h_cursor(c, &x, &y);
-	if (y != 0 || (size_t)x > v->col)
+	if (y != v->lineno - 1 || (size_t)x > v->col)
 		return 0;
+	for (line = 1; line < v->lineno; line++)
+		start = strchr(start, '\n') + 1;
+	len = (nl = strchr(start, '\n')) != NULL ? (size_t)(nl - start)
+	                                         : strlen(start);
 	v->left = v->col - x;
 	free(v->want);
-	v->want = long_row(v->line, v->len, v->left, h_cols(c));
-	v->got = h_row(c, 0);
+	v->want = long_row(start, len, v->left, h_cols(c));
+	v->got = h_row(c, y);
 	return strcmp(v->got, v->want) == 0;
 }
 
-/* Wait until c shows the line with its cursor at off; returns the first
- * column shown. */
-#define wait_long(c, line, len, off)                                           \
-	wait_long_at(c, line, len, off, __FILE__, __LINE__)
+/* Wait until c shows doc with its cursor at off; returns the first column
+ * shown. */
+#define wait_long(c, doc, off) wait_long_at(c, doc, off, __FILE__, __LINE__)
 static size_t
-wait_long_at(struct h_client *c, const char *line, size_t len, size_t off,
-    const char *file, int fline)
+wait_long_at(
+    struct h_client *c, const char *doc, size_t off, const char *file, int fl)
 {
 	struct long_view v;
+	const char *start = doc, *p;
 	char *what;
 
 	memset(&v, 0, sizeof v);
-	v.line = line;
-	v.len = len;
+	v.doc = doc;
 	v.off = off;
-	v.col = layout_col_of(line, len, off);
+	v.lineno = 1;
+	for (p = doc; p < doc + off; p++) {
+		if (*p == '\n') {
+			v.lineno++;
+			start = p + 1;
+		}
+	}
+	p = strchr(start, '\n');
+	v.col = layout_col_of(start,
+	    p != NULL ? (size_t)(p - start) : strlen(start), doc + off - start);
 	if (!h_until(c, long_view_ok, &v, LONG)) {
 		xasprintf(&what,
-		    "status 1:%zu and row 0 \"%s\" from column %zu "
-		    "(row 0 is \"%s\")",
-		    v.col + 1, v.want != NULL ? v.want : "?", v.left,
+		    "status %d:%zu and row %d \"%s\" from column %zu "
+		    "(the row is \"%s\")",
+		    v.lineno, v.col + 1, v.lineno - 1,
+		    v.want != NULL ? v.want : "?", v.left,
 		    v.got != NULL ? v.got : "?");
-		h_wait_pred_at(c, long_view_ok, &v, what, 1, file, fline);
+		h_wait_pred_at(c, long_view_ok, &v, what, 1, file, fl);
 	}
 	free(v.want);
 	return v.left;
 }
 
+/* Insert text into doc (room for it) at off; move the offsets after it. */
+static void
+long_insert(char *doc, size_t off, const char *text, size_t *offs, size_t n)
+{
+	size_t k = strlen(text), i;
+
+	memmove(doc + off + k, doc + off, strlen(doc + off) + 1);
+	memcpy(doc + off, text, k);
+	for (i = 0; i < n; i++) {
+		if (offs[i] > off)
+			offs[i] += k;
+	}
+}
+
+/* Delete doc[from, to); move the offsets after it. */
+static void
+long_delete(char *doc, size_t from, size_t to, size_t *offs, size_t n)
+{
+	size_t i;
+
+	memmove(doc + from, doc + to, strlen(doc + to) + 1);
+	for (i = 0; i < n; i++) {
+		if (offs[i] >= to)
+			offs[i] -= to - from;
+		else if (offs[i] > from)
+			offs[i] = from;
+	}
+}
+
 /*
  * A file of one 300 KB line, every kind of unit in it (tabs, wide
  * characters, combining marks, control and invalid bytes shown inert):
- * four people look at its end and move and type there. Each screen shows
- * exactly what walking the whole line from its start gives, and the
- * status row the right column, after every move and edit. The column
- * index (colindex.c) serves all of it from checkpoints near the end.
+ * four people look at its end, move and type there, split the line near
+ * its end and join it again, push it down a line and back. After each step
+ * every screen shows exactly what walking the line from its start gives, and
+ * the status row the right line and column. The column index (colindex.c)
+ * serves all of it from checkpoints near the end.
  */
 static void
 test_long_line(void **state)
@@ -1719,25 +1766,25 @@ test_long_line(void **state)
 	                           "/* the end of a minified bundle */";
 	struct h_daemon *d;
 	struct h_client *c[4];
-	char *repo, *key[4], *line, user[16], comment[64];
-	size_t len = 0, cap = 300 * 1024 + 256, off[4], left, i;
+	char *repo, *key[4], *doc, user[16], comment[64];
+	size_t len = 0, off[4], left, i;
 	uint32_t seed = 9;
 	int k;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
-	line = xmalloc(cap + 64);
+	doc = xmalloc(300 * 1024 + 1024);
 	while (len < 300 * 1024) {
 		seed = seed * 1103515245 + 12345;
 		k = (seed >> 16) % (sizeof pieces / sizeof pieces[0]);
-		memcpy(line + len, pieces[k], strlen(pieces[k]));
+		memcpy(doc + len, pieces[k], strlen(pieces[k]));
 		len += strlen(pieces[k]);
 	}
-	memcpy(line + len, tail, sizeof tail - 1);
+	memcpy(doc + len, tail, sizeof tail - 1);
 	len += sizeof tail - 1;
-	line[len] = '\n';
-	line[len + 1] = '\0';
+	doc[len] = '\n';
+	doc[len + 1] = '\0';
 
-	repo = h_repo_create("min.js", line, NULL);
+	repo = h_repo_create("min.js", doc, NULL);
 	for (i = 0; i < 4; i++) {
 		snprintf(
 		    comment, sizeof comment, "P%zu <p%zu@example.com>", i, i);
@@ -1754,79 +1801,97 @@ test_long_line(void **state)
 	for (i = 0; i < 4; i++) {
 		h_key(c[i], "End");
 		off[i] = len;
-		left = wait_long(c[i], line, len, off[i]);
+		left = wait_long(c[i], doc, off[i]);
 		/* A quarter of the width stays visible after the cursor. */
 		assert_int_equal(
-		    left, layout_col_of(line, len, len) - 80 + 20 + 1);
+		    left, layout_col_of(doc, len, len) - 80 + 20 + 1);
 	}
 	/* P1 steps back over the tail, P2 far enough to scroll. */
 	for (k = 0; k < 5; k++) {
 		h_key(c[1], "Left");
-		off[1] = layout_prev(line, len, off[1]);
+		off[1] = layout_prev(doc, len, off[1]);
 	}
-	wait_long(c[1], line, len, off[1]);
+	wait_long(c[1], doc, off[1]);
 	for (k = 0; k < 90; k++) {
 		h_key(c[2], "Left");
-		off[2] = layout_prev(line, len, off[2]);
+		off[2] = layout_prev(doc, len, off[2]);
 	}
-	wait_long(c[2], line, len, off[2]);
+	wait_long(c[2], doc, off[2]);
 
-	/* P0 types at the end: a tab, a wide character, a mark after a letter,
-	 * an inert byte. The others' cursors stay where they were. */
+	/* P0 types at the end: a tab, a wide character, a mark after a
+	 * letter. The others' cursors stay where they were. */
 	h_send(c[0], "ab\t\xe6\xbc\xa2"
 	             "e\xcc\x81"
 	             "z");
-	memcpy(line + len,
+	long_insert(doc, off[0],
 	    "ab\t\xe6\xbc\xa2"
 	    "e\xcc\x81"
 	    "z",
-	    10);
+	    off, 4);
 	len += 10;
 	off[0] = len;
-	line[len] = '\n';
 	for (i = 0; i < 4; i++)
-		wait_long(c[i], line, len, off[i]);
+		wait_long(c[i], doc, off[i]);
 
-	/* P3 types in the middle of the tail (before P1 and P0): everyone
-	 * after it moves right with the text. */
+	/* P3 types a tab in the middle of the tail, before P1 and P0: they
+	 * move right with the text. */
 	for (k = 0; k < 12; k++) {
 		h_key(c[3], "Left");
-		off[3] = layout_prev(line, len, off[3]);
+		off[3] = layout_prev(doc, len, off[3]);
 	}
-	wait_long(c[3], line, len, off[3]);
+	wait_long(c[3], doc, off[3]);
 	h_send(c[3], "\t");
-	memmove(line + off[3] + 1, line + off[3], len - off[3] + 1);
-	line[off[3]] = '\t';
+	long_insert(doc, off[3], "\t", off, 4);
 	len++;
-	for (i = 0; i < 4; i++) {
-		if (i == 3 || off[i] > off[3])
-			off[i]++;
-	}
+	off[3]++;
 	for (i = 0; i < 4; i++)
-		wait_long(c[i], line, len, off[i]);
+		wait_long(c[i], doc, off[i]);
 
-	/* P0 deletes back over the mark and the wide character. */
-	h_key(c[0], "BSpace");
-	h_key(c[0], "BSpace");
-	h_key(c[0], "BSpace");
+	/* P0 deletes back over the z, the mark's letter and the wide
+	 * character. */
 	for (k = 0; k < 3; k++) {
-		i = layout_prev(line, len, off[0]);
-		memmove(line + i, line + off[0], len - off[0] + 1);
-		len -= off[0] - i;
-		off[0] = i;
+		h_key(c[0], "BSpace");
+		i = layout_prev(doc, len, off[0]);
+		long_delete(doc, i, off[0], off, 4);
+		len = strlen(doc) - 1;
 	}
 	for (i = 0; i < 4; i++)
-		wait_long(c[i], line, len, off[i]);
+		wait_long(c[i], doc, off[i]);
 
-	/* P2 jumps to the start and back to the end. */
+	/* P3 splits the line with Enter: everyone after it is on line 2. */
+	h_key(c[3], "Enter");
+	long_insert(doc, off[3], "\n", off, 4);
+	off[3]++;
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], doc, off[i]);
+	/* And joins it again with Backspace. */
+	h_key(c[3], "BSpace");
+	long_delete(doc, off[3] - 1, off[3], off, 4);
+	len = strlen(doc) - 1;
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], doc, off[i]);
+
+	/* P2 jumps to the start, pushes the whole line down with Enter and
+	 * pulls it up again: the line keeps its checkpoints both times. */
 	h_key(c[2], "Home");
 	off[2] = 0;
-	wait_long(c[2], line, len, 0);
+	wait_long(c[2], doc, 0);
+	h_key(c[2], "Enter");
+	long_insert(doc, 0, "\n", off, 4);
+	off[2] = 1;
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], doc, off[i]);
+	h_key(c[2], "BSpace");
+	long_delete(doc, 0, 1, off, 4);
+	for (i = 0; i < 4; i++)
+		wait_long(c[i], doc, off[i]);
+
+	/* And back to the end. */
 	h_key(c[2], "End");
 	off[2] = len;
-	wait_long(c[2], line, len, len);
+	wait_long(c[2], doc, len);
 
-	free(line);
+	free(doc);
 	h_pass();
 }
 
