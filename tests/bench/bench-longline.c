@@ -46,23 +46,29 @@
 #define SHORT_NAME "short.js"
 #define LONG_NAME "min.js"
 
-/* One run: where everyone is, and what the typist's echo took. */
-struct run {
-	const char *label;
-	const char *file;
-	int typist_end; /* the typist at the line's end (else its start) */
-	long width;     /* the line's columns before typing */
-	long long *lat; /* echo of each measured keystroke, us */
-	size_t nlat;
-	long long ns; /* daemon CPU over the measured keystrokes */
-	int failed;   /* no figures */
-	int unclean;  /* figures, but the daemon did not exit 0 */
-};
-
 /* What the typist's screen shows once a keystroke has been handled. */
 struct typed {
 	long col;    /* the status row's column */
 	uint32_t ch; /* the cell left of the terminal cursor */
+};
+
+/* One run: its daemon, where everyone is, what the typist's echo took. */
+struct run {
+	const char *label;
+	const char *file;
+	int typist_end; /* the typist at the line's end (else its start) */
+	struct h_daemon *d;
+	struct h_client *c[MAXVIEWERS + 1]; /* c[0] types */
+	int n;
+	long end;       /* the viewers' column */
+	struct typed t; /* the typist's last key */
+	long width;     /* the line's columns before typing */
+	long long *lat; /* echo of each measured keystroke, us */
+	size_t nlat;
+	long long ns0; /* daemon CPU before the measured keystrokes */
+	long long ns;  /* over them */
+	int failed;    /* no figures */
+	int unclean;   /* figures, but the daemon did not exit 0 */
 };
 
 static uint32_t
@@ -261,67 +267,62 @@ type_key(struct h_client *c, struct typed *t, int timeout)
 }
 
 /*
- * One run, in its own daemon: everyone joins and opens the file, the
+ * Start a run in its own daemon: everyone joins and opens the file, the
  * viewers go to the end of its first line, the typist to its end or its
- * start; WARMUP keys to start, then keys measured one at a time.
+ * start; then WARMUP keys. 0 if all went well.
  */
-static void
-one_run(struct run *r, const char *longtext, const char *shorttext, int viewers,
-    int nkeys)
+static int
+run_start(struct run *r, const char *longtext, const char *shorttext,
+    int viewers, int nkeys)
 {
-	struct h_client *c[MAXVIEWERS + 1], *typist;
-	struct h_daemon *d;
-	struct typed t;
-	char user[16], comment[64], *keys[MAXVIEWERS + 1], *repo, *what;
-	long long us, ns0, ns1;
-	long start, end;
-	int n = viewers + 1, i, k;
+	char user[16], comment[64], *keys[MAXVIEWERS + 1], *repo;
+	long start;
+	int i, k;
 
 	/* A fresh repository: nothing typed in a run before is journaled. */
 	repo = h_repo_create(START_NAME, START_TEXT, SHORT_NAME, shorttext,
 	    LONG_NAME, longtext, NULL);
 	bench_watch_dir(repo);
-	for (i = 0; i < n; i++) {
+	r->n = viewers + 1;
+	for (i = 0; i < r->n; i++) {
 		snprintf(
 		    comment, sizeof comment, "u%02d <u%02d@example.com>", i, i);
 		keys[i] = h_key_create(repo, comment);
 	}
-	memset(c, 0, sizeof c);
 	r->lat = xcalloc(nkeys, sizeof *r->lat);
-	d = bench_daemon_start(repo);
-	for (i = 0; i < n; i++) {
+	r->d = bench_daemon_start(repo);
+	for (i = 0; i < r->n; i++) {
 		snprintf(user, sizeof user, "u%02d", i);
-		c[i] = h_client_connect(
-		    h_daemon_port(d), keys[i], user, COLS, ROWS, TERM);
-		if (!h_until(c[i], status_names, START_NAME, JOIN_TIMEOUT)) {
-			report(
-			    d, c[i], "a client never drew its first frame", r);
-			goto fail;
+		r->c[i] = h_client_connect(
+		    h_daemon_port(r->d), keys[i], user, COLS, ROWS, TERM);
+		if (!h_until(r->c[i], status_names, START_NAME, JOIN_TIMEOUT)) {
+			report(r->d, r->c[i],
+			    "a client never drew its first frame", r);
+			return -1;
 		}
 	}
-	typist = c[0];
-	for (i = 0; i < n; i++) {
-		if (open_file(c[i], r->file) != 0) {
-			report(d, c[i], "the file never opened", r);
-			goto fail;
+	for (i = 0; i < r->n; i++) {
+		if (open_file(r->c[i], r->file) != 0) {
+			report(r->d, r->c[i], "the file never opened", r);
+			return -1;
 		}
 	}
 	/* The viewers to the end of the line, one after the other. */
 	start = 1;
-	for (i = 1; i < n; i++) {
-		h_key(c[i], "End");
-		if (!h_until(c[i], moved_right, &start, OPEN_TIMEOUT)) {
-			report(d, c[i], "End never got to the line's end", r);
-			goto fail;
+	for (i = 1; i < r->n; i++) {
+		h_key(r->c[i], "End");
+		if (!h_until(r->c[i], moved_right, &start, OPEN_TIMEOUT)) {
+			report(r->d, r->c[i], "End never got there", r);
+			return -1;
 		}
 	}
-	end = status_col(c[1]);
-	r->width = end - 1;
+	r->end = status_col(r->c[1]);
+	r->width = r->end - 1;
 	if (r->typist_end) {
-		h_key(typist, "End");
-		if (!h_until(typist, col_is, &end, OPEN_TIMEOUT)) {
-			report(d, typist, "End never got there", r);
-			goto fail;
+		h_key(r->c[0], "End");
+		if (!h_until(r->c[0], col_is, &r->end, OPEN_TIMEOUT)) {
+			report(r->d, r->c[0], "End never got there", r);
+			return -1;
 		}
 	}
 	h_pump_all(QUIET);
@@ -332,52 +333,65 @@ one_run(struct run *r, const char *longtext, const char *shorttext, int viewers,
 	 * of sqlite's write-ahead log; both are the journal's cost, not the
 	 * screen's.
 	 */
-	t.col = r->typist_end ? end : 1;
+	r->t.col = r->typist_end ? r->end : 1;
 	for (k = 0; k < WARMUP; k++) {
-		t.col++;
-		t.ch = 'A' + k;
-		if (type_key(typist, &t, KEY_TIMEOUT) < 0) {
-			report(d, typist, "a first keystroke never showed", r);
-			goto fail;
+		r->t.col++;
+		r->t.ch = 'A' + k;
+		if (type_key(r->c[0], &r->t, KEY_TIMEOUT) < 0) {
+			report(
+			    r->d, r->c[0], "a first keystroke never showed", r);
+			return -1;
 		}
 		h_pump_all(QUIET);
 	}
+	r->ns0 = bench_process_ns(h_daemon_pid(r->d));
+	return 0;
+}
 
-	ns0 = bench_process_ns(h_daemon_pid(d));
-	for (k = 0; k < nkeys; k++) {
-		t.col++;
-		t.ch = 'a' + (k + 1) % 26;
-		if ((us = type_key(typist, &t, KEY_TIMEOUT)) < 0) {
-			xasprintf(&what, "keystroke %d never showed", k);
-			report(d, typist, what, r);
-			free(what);
-			goto fail;
-		}
-		r->lat[r->nlat++] = us;
-		h_pump_all(SETTLE);
+/* Measured keystroke k of a run; 0 if it showed. */
+static int
+run_key(struct run *r, int k)
+{
+	long long us;
+	char *what;
+
+	r->t.col++;
+	r->t.ch = 'a' + k % 26;
+	if ((us = type_key(r->c[0], &r->t, KEY_TIMEOUT)) < 0) {
+		xasprintf(&what, "keystroke %d never showed", k);
+		report(r->d, r->c[0], what, r);
+		free(what);
+		return -1;
 	}
-	ns1 = bench_process_ns(h_daemon_pid(d));
-	r->ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
-	/* Every viewer is still where it was: at the end of the line, after
-	 * the typing when that was at the start. */
+	r->lat[r->nlat++] = us;
+	return 0;
+}
+
+/* End a run: every viewer where it was, everyone leaves, the daemon
+ * stops. */
+static void
+run_end(struct run *r)
+{
+	long long ns1;
+	int i;
+
+	ns1 = bench_process_ns(h_daemon_pid(r->d));
+	r->ns = r->ns0 >= 0 && ns1 >= 0 ? ns1 - r->ns0 : -1;
+	/* At the end of the line, after the typing when that was at its
+	 * start. */
 	if (!r->typist_end)
-		end += WARMUP + nkeys;
-	for (i = 1; i < n; i++) {
-		if (!h_until(c[i], col_is, &end, KEY_TIMEOUT)) {
-			report(d, c[i], "a viewer lost its place", r);
-			goto fail;
+		r->end += WARMUP + (long)r->nlat;
+	for (i = 1; !r->failed && i < r->n; i++) {
+		if (!h_until(r->c[i], col_is, &r->end, KEY_TIMEOUT)) {
+			report(r->d, r->c[i], "a viewer lost its place", r);
+			r->failed = 1;
 		}
 	}
-	goto out;
-
-fail:
-	r->failed = 1;
-out:
-	for (i = 0; i < n && c[i] != NULL; i++)
-		h_client_close(c[i]);
+	for (i = 0; i < r->n && r->c[i] != NULL; i++)
+		h_client_close(r->c[i]);
 	/* A daemon still drawing frames that take seconds each (before the
 	 * column index) may need SIGKILL: the figures stand, with a note. */
-	if (bench_daemon_stop(d) != 0) {
+	if (bench_daemon_stop(r->d) != 0) {
 		fprintf(stderr,
 		    "bench-longline: %s: the daemon did not exit 0 "
 		    "on SIGTERM\n",
@@ -399,17 +413,22 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct run runs[] = {
-	    {"short lines, all at the end", SHORT_NAME, 1, 0, NULL, 0, 0, 0, 0},
-	    {"10 MB line, all at the end", LONG_NAME, 1, 0, NULL, 0, 0, 0, 0},
-	    {"10 MB line, typist at the start", LONG_NAME, 0, 0, NULL, 0, 0, 0,
-	        0},
+	static struct run runs[] = {
+	    {.label = "short lines, all at the end",
+	        .file = SHORT_NAME,
+	        .typist_end = 1},
+	    {.label = "10 MB line, all at the end",
+	        .file = LONG_NAME,
+	        .typist_end = 1},
+	    {.label = "10 MB line, typist at the start",
+	        .file = LONG_NAME,
+	        .typist_end = 0},
 	};
 	const size_t nruns = sizeof runs / sizeof runs[0];
 	char *text, *shorttext, *clients;
 	long long start;
 	double p50[3], p95[3];
-	int nkeys = KEYS, viewers = VIEWERS, ch, failed = 0;
+	int nkeys = KEYS, viewers = VIEWERS, ch, failed = 0, k;
 	size_t len, r;
 	struct run *x;
 
@@ -448,8 +467,27 @@ main(int argc, char **argv)
 	       "of about 40 bytes\n\n",
 	    LONG_NAME, len - 1, SHORT_NAME);
 
+	/*
+	 * All runs are set up at once and their keys interleaved (one key
+	 * of each in turn), so that whatever else the machine does falls on
+	 * them alike.
+	 */
 	for (r = 0; r < nruns; r++) {
-		one_run(&runs[r], text, shorttext, viewers, nkeys);
+		if (run_start(&runs[r], text, shorttext, viewers, nkeys) != 0)
+			runs[r].failed = 1;
+	}
+	for (k = 0; k < nkeys; k++) {
+		for (r = 0; r < nruns; r++) {
+			if (runs[r].failed)
+				continue;
+			if (run_key(&runs[r], k) != 0)
+				runs[r].failed = 1;
+			h_pump_all(SETTLE);
+		}
+	}
+	for (r = 0; r < nruns; r++) {
+		if (runs[r].d != NULL)
+			run_end(&runs[r]);
 		if (runs[r].failed || runs[r].unclean)
 			failed = 1;
 	}
@@ -457,8 +495,9 @@ main(int argc, char **argv)
 	free(shorttext);
 
 	printf("Echo: from sending a key to the typist's own screen showing "
-	       "it (and its column),\nms; each run has its own daemon; "
-	       "the viewers sit at the end of line 1 (End).\n\n");
+	       "it (and its column),\nms; each run has its own daemon, all "
+	       "three at once, their keys taking turns;\nthe viewers sit at "
+	       "the end of line 1 (End).\n\n");
 	printf("  %-34s %5s %8s %8s %8s %8s %8s  %s\n", "run", "keys",
 	    "columns", "p50", "p95", "p99", "max", "daemon CPU/key");
 	for (r = 0; r < nruns; r++) {
