@@ -1457,7 +1457,7 @@ ref_select(struct frame *f, unsigned y, const char *s, size_t len, size_t start,
 	}
 	for (i = c0 > left ? c0 : left; any && i < c1 && i < left + f->cols;
 	     i++) {
-		cell = frame_cell(f, i - left, y);
+		cell = frame_touch(f, i - left, y);
 		if (own)
 			cell->attr |= CELL_REVERSE;
 		else {
@@ -1501,7 +1501,7 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 	const struct client *o;
 	size_t nlines = buffer_lines(b), line, start, len, from, to, col;
 	struct cell *cell;
-	unsigned y;
+	unsigned x, y;
 	char *s;
 
 	frame_clear(f);
@@ -1528,13 +1528,14 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 		if (o == c || line < v->top || line >= v->top + height ||
 		    col < v->left || col >= v->left + f->cols)
 			continue;
-		cell = frame_cell(f, col - v->left, line - v->top);
-		if ((cell->attr & CELL_CONT) && col > v->left)
-			cell = frame_cell(f, col - v->left - 1, line - v->top);
+		x = col - v->left;
+		cell = frame_touch(f, x, line - v->top);
+		if ((cell->attr & CELL_CONT) && x > 0)
+			cell = frame_touch(f, --x, line - v->top);
 		cell->bg = o->colour;
 		cell->fg = FRAME_DEFAULT;
 		if (cell->attr & CELL_WIDE)
-			cell[1].bg = o->colour;
+			frame_touch(f, x + 1, line - v->top)->bg = o->colour;
 	}
 }
 
