@@ -392,7 +392,7 @@ run_phase(enum phase p, int keys, struct result *r)
 		else
 			r->chat_rows = -1;
 		free(out);
-		out = h_daemon_log_text(d);
+		out = h_daemon_log_text(d, NULL);
 		for (i = 0, r->log_lines = 0; out[i] != '\0'; i++) {
 			if (strncmp(out + i, " says: ", 7) == 0)
 				r->log_lines++;
