@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 #include <libssh/libssh.h>
+#include <sqlite3.h>
 #include <vterm.h>
 
 #include "harness.h"
@@ -1884,4 +1885,78 @@ h_try_forward(int port, const char *keyfile)
 	ssh_channel_free(ch);
 	h_ssh_close(s);
 	return rc == SSH_OK ? 0 : -1;
+}
+
+void
+h_palette(struct h_client *c, const char *line, int ms)
+{
+	char *want;
+
+	h_key(c, "C-p");
+	h_wait_row(c, 0, "Command:", ms);
+	h_send(c, line);
+	xasprintf(&want, "Command: %s", line);
+	h_wait_row(c, 0, want, ms);
+	free(want);
+	h_key(c, "Enter");
+	h_wait_row_lacks(c, 0, "Command:", ms);
+}
+
+void
+h_open(struct h_client *c, const char *path, int ms)
+{
+	char *want;
+
+	h_key(c, "C-o");
+	h_wait_row(c, 0, "Open:", ms);
+	h_send(c, path);
+	xasprintf(&want, "Open: %s", path);
+	h_wait_row(c, 0, want, ms);
+	free(want);
+	h_key(c, "Enter");
+}
+
+void
+h_close_picker(struct h_client *c, int ms)
+{
+	h_pump_all(200);
+	if (strncmp(h_row(c, 0), "Open:", 5) == 0)
+		h_key(c, "Escape");
+	h_wait_gone(c, "Open:", ms);
+}
+
+char *
+h_sh(const char *dir, const char *cmd)
+{
+	char *out;
+	size_t n;
+	int status;
+
+	status = h_run_capture(dir, NULL, &out, "sh", "-c", cmd, NULL);
+	if (status != 0)
+		fail_msg("`%s` in %s exited %d:\n%s", cmd, dir, status, out);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	return out;
+}
+
+long long
+h_journal_int(const char *repo, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *path;
+	long long v;
+
+	xasprintf(&path, "%s/.git/moot/journal.db", repo);
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return v;
 }

@@ -90,6 +90,10 @@ void h_daemon_log(struct h_daemon *, int);
 char *h_daemon_log_text(struct h_daemon *, size_t *);
 const char *h_moot_path(void);
 
+/* One integer a query gives from a repository's journal (SQL), opened
+ * read-only beside the running daemon. */
+long long h_journal_int(const char *, const char *);
+
 /* Resident set size of a process in kB (-1 if unknown). */
 long h_rss_kb(pid_t);
 /* Children of a process, at most the given number; their count. */
@@ -120,6 +124,20 @@ int h_client_closed(struct h_client *);
 int h_client_exit_status(struct h_client *);
 size_t h_client_bytes(struct h_client *);
 const char *h_client_stderr(struct h_client *);
+
+/*
+ * What people do often, each waiting up to ms for each step. h_palette:
+ * Ctrl-P, type the line, Enter; the palette closes. h_open: Ctrl-O, type
+ * the path, Enter (what follows is the caller's to wait for).
+ * h_close_picker: after a refused open, the picker is closed (Esc if it is
+ * still open).
+ */
+void h_palette(struct h_client *, const char *, int);
+void h_open(struct h_client *, const char *, int);
+void h_close_picker(struct h_client *, int);
+/* `sh -c CMD` in a directory, which must exit 0: its output (stdout and
+ * stderr), trailing newlines dropped. The caller frees. */
+char *h_sh(const char *, const char *);
 
 /* Read whatever every live, unfrozen client has, for about ms. */
 void h_pump_all(int);

@@ -321,22 +321,6 @@ wait_popup_line_at(
 	free(what);
 }
 
-/* Open the palette, type a command line, run it; the palette closes. */
-static void
-run_cmd(struct h_client *c, const char *line)
-{
-	char *want;
-
-	h_key(c, "C-p");
-	h_wait_row(c, 0, "Command:", WAIT);
-	h_send(c, line);
-	xasprintf(&want, "Command: %s", line);
-	h_wait_row(c, 0, want, WAIT);
-	free(want);
-	h_key(c, "Enter");
-	h_wait_row_lacks(c, 0, "Command:", WAIT);
-}
-
 /* Say something in the chat with Ctrl-T (printable text). */
 static void
 say(struct h_client *c, const char *text)
@@ -374,13 +358,7 @@ open_path(struct h_client *c, const char *path)
 {
 	char *want;
 
-	h_key(c, "C-o");
-	h_wait_row(c, 0, "Open:", WAIT);
-	h_send(c, path);
-	xasprintf(&want, "Open: %s", path);
-	h_wait_row(c, 0, want, WAIT);
-	free(want);
-	h_key(c, "Enter");
+	h_open(c, path, WAIT);
 	xasprintf(&want, " %s", path);
 	wait_status(c, want);
 	free(want);
@@ -408,7 +386,7 @@ decide(struct h_client *c, const char *title, const char *file, const char *id)
 	char *line;
 
 	xasprintf(&line, "decide %s", title);
-	run_cmd(c, line);
+	h_palette(c, line, WAIT);
 	free(line);
 	xasprintf(&line, " %s", file);
 	wait_status(c, line);
@@ -429,7 +407,7 @@ conclude(struct h_client *c, struct h_client *other, const char *verb,
 {
 	char *notice, *row;
 
-	run_cmd(c, verb);
+	h_palette(c, verb, WAIT);
 	/* "accepted", "rejected" */
 	xasprintf(&notice, "%s %sed %s: %s (commit ", name, verb, id, title);
 	wait_notice(c, notice);
@@ -479,27 +457,13 @@ sh(const char *dir, const char *cmd)
 	return out;
 }
 
-/* The same without trailing newlines. */
-static char *
-sh1(const char *dir, const char *cmd)
-{
-	char *out;
-	size_t n;
-
-	out = sh(dir, cmd);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return out;
-}
-
 /* Assert a shell command prints exactly want (trailing newlines dropped). */
 static void
 assert_sh(const char *dir, const char *cmd, const char *want)
 {
 	char *out;
 
-	out = sh1(dir, cmd);
+	out = h_sh(dir, cmd);
 	if (strcmp(out, want) != 0)
 		fail_msg("`%s` printed:\n%s\nexpected:\n%s", cmd, out, want);
 	free(out);
@@ -756,7 +720,7 @@ decide_wal_lines_2_4(struct sess *s)
 	char *base, *row;
 	int i;
 
-	base = sh1(s->repo, "git rev-parse HEAD");
+	base = h_sh(s->repo, "git rev-parse HEAD");
 	h_key(s->a, "Down");
 	wait_pos(s->a, 2, 1);
 	for (i = 0; i < 3; i++)
@@ -783,7 +747,7 @@ test_chat_and_decide_accept(void **state)
 	memset(&s, 0, sizeof s);
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
 	start_two(&s, "src/journal.c");
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 
 	/* Two messages: both see both, oldest on top, above the status. */
 	say(s.a, "should the journal use WAL?");
@@ -840,7 +804,7 @@ test_chat_and_decide_accept(void **state)
 	row = conclude(s.a, s.b, "accept", "Alice Liddell", "ADR-0001", WAL);
 
 	/* One commit on top of the base, by Alice, of the record alone. */
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 	assert_sh(s.repo, "git rev-parse HEAD~1", base);
@@ -985,7 +949,7 @@ test_chat_persists_and_inert(void **state)
 	}
 
 	/* The chat pop-up: the whole history, oldest first. */
-	run_cmd(s.a, "chat");
+	h_palette(s.a, "chat", WAIT);
 	wait_popup(s.a, "Chat");
 	for (y = 1; y < h_status_row(s.a); y++) {
 		if (is_chat_line(ltrim(h_row(s.a, y)), shown))
@@ -1031,7 +995,7 @@ test_draft_kill9(void **state)
 	    "README.md", "first line\nsecond line\nthird line\n", NULL);
 	start_two(&s, "README.md");
 	say(s.a, "what if the daemon dies?");
-	run_cmd(s.a, "decide Survive a crash");
+	h_palette(s.a, "decide Survive a crash", WAIT);
 	wait_notice(s.a, "ADR-0001 drafted");
 	wait_notice(s.b, "started ADR-0001");
 	h_key(s.b, "C-d");
@@ -1105,11 +1069,11 @@ test_question_and_decisions_open(void **state)
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
 	start_alice(&s, ALICE, "Alice Liddell", "src/journal.c");
 
-	run_cmd(s.a, "question Do we need a checkpoint?");
+	h_palette(s.a, "question Do we need a checkpoint?", WAIT);
 	wait_notice(s.a, "question noted (1 open)");
 	out = moot_until(s.repo, "decisions", "--open", open1, NULL);
 	free(out);
-	run_cmd(s.a, "question Is fsync enough?");
+	h_palette(s.a, "question Is fsync enough?", WAIT);
 	wait_notice(s.a, "question noted (2 open)");
 	out = moot_until(s.repo, "decisions", "--open", open2, NULL);
 	free(out);
@@ -1126,7 +1090,7 @@ test_question_and_decisions_open(void **state)
 	free(out);
 
 	/* With a draft open, a question goes into it (an edit). */
-	run_cmd(s.a, "question What about NFS?");
+	h_palette(s.a, "question What about NFS?", WAIT);
 	wait_notice(s.a, "question added to ADR-0001");
 	wait_status(s.a, " " WAL_FILE " [+]");
 	out = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL);
@@ -1160,13 +1124,13 @@ test_reject(void **state)
 	memset(&s, 0, sizeof s);
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
 	start_alice(&s, ALICE, "Alice Liddell", "src/journal.c");
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 
 	decide(s.a, "Use a thread pool", "doc/adr/0001-use-a-thread-pool.md",
 	    "ADR-0001");
 	row = conclude(s.a, NULL, "reject", "Alice Liddell", "ADR-0001",
 	    "Use a thread pool");
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 
@@ -1227,7 +1191,7 @@ test_supersede(void **state)
 	    h_repo_create("README.md", "demo\n", old, adr_tools_0001, NULL);
 	start_alice(&s, ALICE, "Alice Liddell", "README.md");
 
-	run_cmd(s.a, "supersede 1");
+	h_palette(s.a, "supersede 1", WAIT);
 	wait_status(s.a, " doc/adr/0002-supersede-adr-0001.md");
 	wait_notice(s.a, "ADR-0002 drafted");
 	h_wait(s.a, "# 2. Supersede ADR-0001", WAIT);
@@ -1237,7 +1201,7 @@ test_supersede(void **state)
 
 	row = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0002",
 	    "Supersede ADR-0001");
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 	assert_sh(s.repo, "git log -1 --format=%s",
@@ -1317,7 +1281,7 @@ test_adr_tools_numbering(void **state)
 	free(out);
 
 	start_alice(&s, ALICE, "Alice Liddell", "README.md");
-	run_cmd(s.a, "decide Keep the journal in WAL mode");
+	h_palette(s.a, "decide Keep the journal in WAL mode", WAIT);
 	wait_status(s.a,
 	    " doc/architecture/decisions/0004-keep-the-journal-in-wal-mode.md");
 	wait_notice(s.a, "ADR-0004 drafted");
@@ -1348,7 +1312,7 @@ test_decide_outside(void **state)
 	    h_repo_create("README.md", "demo\n", ".adr-dir", "ext/adr\n", NULL);
 	assert_int_equal(h_run(s.repo, "ln", "-s", outside, "ext", NULL), 0);
 	start_alice(&s, ALICE, "Alice Liddell", "README.md");
-	run_cmd(s.a, "decide Escape the repository");
+	h_palette(s.a, "decide Escape the repository", WAIT);
 	wait_notice(s.a, "ext/adr: not a directory of the repository");
 	wait_status(s.a, " README.md");
 	xasprintf(&target, "%s/adr", outside);
@@ -1375,7 +1339,7 @@ test_commit_with_refs(void **state)
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 	row = conclude(s.a, s.b, "accept", "Alice Liddell", "ADR-0001", WAL);
 	free(row);
-	prev = sh1(s.repo, "git rev-parse HEAD");
+	prev = h_sh(s.repo, "git rev-parse HEAD");
 
 	/* Bob edits line 7 and saves; Alice edits line 9 and saves. */
 	goto_line(s.b, 7);
@@ -1390,7 +1354,7 @@ test_commit_with_refs(void **state)
 	save_wait(s.a, "Alice Liddell");
 
 	/* commit asks for the message on the status row. */
-	run_cmd(s.a, "commit");
+	h_palette(s.a, "commit", WAIT);
 	wait_status(s.a, " Commit message:");
 	h_send(s.a, "journal: use WAL");
 	wait_status(s.a, " Commit message: journal: use WAL");
@@ -1399,7 +1363,7 @@ test_commit_with_refs(void **state)
 	row = xstrdup(h_row(s.a, h_status_row(s.a)));
 	wait_notice(s.b, "Alice Liddell committed ");
 	rowb = xstrdup(h_row(s.b, h_status_row(s.b)));
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	xasprintf(
 	    &notice, "Alice Liddell committed %.7s: journal: use WAL", head);
 	assert_has(row, notice);
@@ -1427,7 +1391,7 @@ test_commit_with_refs(void **state)
 	assert_sh(s.repo, "git status --porcelain -- src doc", "");
 
 	/* Nothing more to commit. */
-	run_cmd(s.a, "commit");
+	h_palette(s.a, "commit", WAIT);
 	wait_notice(s.a, "nothing saved since the last commit");
 	assert_sh(s.repo, "git rev-parse HEAD", head);
 
@@ -1480,7 +1444,7 @@ test_git_unborn(void **state)
 	start_alice(&s, ALICE, "Alice Liddell", "README.md");
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 	row = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL);
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 
@@ -1553,9 +1517,9 @@ test_git_head_moved(void **state)
 	out = sh(s.repo, "git add doc/adr/0002-other.md && "
 	                 "git commit -q -m 'other decision'");
 	free(out);
-	moved = sh1(s.repo, "git rev-parse HEAD");
+	moved = h_sh(s.repo, "git rev-parse HEAD");
 
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	renum.seen = 0;
 	h_wait_pred(s.a, renumbered_then, &renum,
 	    "a notice \"Alice Liddell accepted ADR-0003 ... (commit ...)\"",
@@ -1602,7 +1566,7 @@ test_git_mid_merge(void **state)
 	                 "printf 'one\\ntwo on main\\n' > conflict.txt && "
 	                 "git commit -q -am main");
 	free(out);
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 	start_alice(&s, ALICE, "Alice Liddell", "README.md");
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 
@@ -1611,7 +1575,7 @@ test_git_mid_merge(void **state)
 	free(out);
 	assert_false(absent(s.repo, ".git/MERGE_HEAD"));
 
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.a, "merge");
 	assert_sh(s.repo, "git rev-parse HEAD", base);
 	assert_false(absent(s.repo, WAL_FILE));
@@ -1622,7 +1586,7 @@ test_git_mid_merge(void **state)
 	free(out);
 	assert_true(absent(s.repo, ".git/MERGE_HEAD"));
 	row = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL);
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 	assert_sh(s.repo, "git rev-parse HEAD~1", base);
@@ -1647,11 +1611,11 @@ test_git_detached(void **state)
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
 	out = sh(s.repo, "git checkout -q --detach");
 	free(out);
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 	start_alice(&s, ALICE, "Alice Liddell", "src/journal.c");
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 	row = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL);
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 
@@ -1678,14 +1642,14 @@ test_git_index_lock(void **state)
 
 	memset(&s, 0, sizeof s);
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 	start_alice(&s, ALICE, "Alice Liddell", "src/journal.c");
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 	h_send(s.a, "Kept across the refusal");
 	h_wait(s.a, "Kept across the refusal", WAIT);
 
 	h_write_file(s.repo, ".git/index.lock", "", 0);
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.a, "index.lock");
 	assert_sh(s.repo, "git rev-parse HEAD", base);
 	assert_false(absent(s.repo, WAL_FILE));
@@ -1696,7 +1660,7 @@ test_git_index_lock(void **state)
 	assert_int_equal(unlink(path), 0);
 	free(path);
 	row = conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL);
-	head = sh1(s.repo, "git rev-parse HEAD");
+	head = h_sh(s.repo, "git rev-parse HEAD");
 	check_short_id(row, head);
 	free(row);
 	assert_sh(s.repo, "git rev-parse HEAD~1", base);
@@ -1719,10 +1683,10 @@ test_git_no_email(void **state)
 
 	memset(&s, 0, sizeof s);
 	s.repo = h_repo_create("src/journal.c", journal_c, NULL);
-	base = sh1(s.repo, "git rev-parse HEAD");
+	base = h_sh(s.repo, "git rev-parse HEAD");
 	start_alice(&s, "Alice", "Alice", "src/journal.c");
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.a, "no email");
 	assert_sh(s.repo, "git rev-parse HEAD", base);
 	assert_false(absent(s.repo, WAL_FILE));
@@ -1749,7 +1713,7 @@ test_follow_who(void **state)
 	free(text);
 	start_two(&s, "README.md");
 
-	run_cmd(s.b, "follow ali");
+	h_palette(s.b, "follow ali", WAIT);
 	wait_notice(s.b, "following Alice Liddell (any move stops)");
 
 	open_path(s.a, "long.txt");
@@ -1764,7 +1728,7 @@ test_follow_who(void **state)
 	    "Alice Liddell long.txt:30  Bob Stone long.txt:30", WAIT);
 
 	/* who, from Alice. */
-	run_cmd(s.a, "who");
+	h_palette(s.a, "who", WAIT);
 	wait_popup(s.a, "Who is here");
 	wait_popup_line(s.a, "Alice Liddell  long.txt:30");
 	wait_popup_line(s.a, "Bob Stone  long.txt:30  following Alice Liddell");
@@ -1810,7 +1774,7 @@ test_since(void **state)
 	decide(s.a, WAL, WAL_FILE, "ADR-0001");
 	free(conclude(s.a, NULL, "accept", "Alice Liddell", "ADR-0001", WAL));
 	open_path(s.a, "src/journal.c");
-	run_cmd(s.a, "question Do we need a checkpoint?");
+	h_palette(s.a, "question Do we need a checkpoint?", WAIT);
 	wait_notice(s.a, "question noted (1 open)");
 
 	/* Bob comes back: the pop-up comes first. */
@@ -1830,7 +1794,7 @@ test_since(void **state)
 	h_wait_row(s.b, 0, "journal 01", WAIT);
 
 	/* since shows it again. */
-	run_cmd(s.b, "since");
+	h_palette(s.b, "since", WAIT);
 	wait_popup(s.b, "Since your last visit");
 	wait_popup_line(s.b, "Alice Liddell accepted ADR-0001: " WAL);
 	wait_popup_line(s.b, "- Do we need a checkpoint?");
@@ -1838,7 +1802,7 @@ test_since(void **state)
 	h_wait_row(s.b, 0, "journal 01", WAIT);
 
 	/* Alice never left, and the decision is her own: not listed. */
-	run_cmd(s.a, "since");
+	h_palette(s.a, "since", WAIT);
 	wait_popup(s.a, "Since your last visit");
 	rows = text_rows(s.a);
 	assert_lacks(rows, "accepted ADR-0001");
@@ -1865,14 +1829,14 @@ test_why_in_editor(void **state)
 	open_path(s.a, "src/journal.c");
 
 	goto_line(s.a, 3);
-	run_cmd(s.a, "why");
+	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:3");
 	h_wait_pred(s.a, has_row_squeezed, (void *)hit, hit, WAIT);
 	h_key(s.a, "Escape");
 	h_wait_row(s.a, 0, "journal 01", WAIT);
 
 	goto_line(s.a, 5);
-	run_cmd(s.a, "why");
+	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:5");
 	wait_popup_line(s.a, "No recorded decision covers this line.");
 	rows = text_rows(s.a); /* the notice may still name ADR-0001 */
@@ -1888,13 +1852,13 @@ test_why_in_editor(void **state)
 	h_wait_row(s.a, 1, "journal 01", WAIT);
 	goto_line(s.a, 5);
 	h_wait_row(s.a, 4, "journal 04", WAIT);
-	run_cmd(s.a, "why");
+	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:5");
 	h_wait_pred(s.a, has_row_squeezed, (void *)hit, hit, WAIT);
 	h_key(s.a, "Escape");
 	h_wait_row(s.a, 1, "journal 01", WAIT);
 	goto_line(s.a, 2);
-	run_cmd(s.a, "why");
+	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:2");
 	wait_popup_line(s.a, "No recorded decision covers this line.");
 	h_key(s.a, "Escape");
@@ -2043,7 +2007,7 @@ test_palette(void **state)
 	wait_status(s.a, " README.md 1:1");
 
 	/* help: keys, then every command with its help text. */
-	run_cmd(s.a, "help");
+	h_palette(s.a, "help", WAIT);
 	wait_popup(s.a, "Help");
 	h_wait(s.a, "Ctrl-T", WAIT);
 	h_wait(s.a, "Ctrl-P", WAIT);

@@ -225,31 +225,6 @@ text_rows_are(struct h_client *c, void *arg)
 	return same;
 }
 
-/* Open a path with Ctrl-O: type it and press Enter. */
-static void
-open_path(struct h_client *c, const char *path)
-{
-	char *row;
-
-	h_key(c, "C-o");
-	h_wait_row(c, 0, "Open:", SHORT);
-	h_send(c, path);
-	xasprintf(&row, "Open: %s", path);
-	h_wait_row(c, 0, row, SHORT);
-	free(row);
-	h_key(c, "Enter");
-}
-
-/* After a refused open: the picker is closed (Esc if it is still open). */
-static void
-close_picker(struct h_client *c)
-{
-	h_pump_all(200);
-	if (strncmp(h_row(c, 0), "Open:", 5) == 0)
-		h_key(c, "Escape");
-	h_wait_gone(c, "Open:", SHORT);
-}
-
 static int
 row4_changed(struct h_client *c, void *arg)
 {
@@ -450,7 +425,7 @@ test_kill9_midstream(void **state)
 	    b, h_presence_row(b), "Alice README.md:1  Bob README.md:1", LONG);
 
 	/* Bob edits another file: he is to land back there. */
-	open_path(b, "other.md");
+	h_open(b, "other.md", SHORT);
 	h_wait_row(b, 1, "two", SHORT);
 	h_key(b, "Down");
 	h_key(b, "End");
@@ -1174,20 +1149,20 @@ test_files(void **state)
 
 	/* Paths outside the working tree are refused. */
 	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		open_path(a, refused[i]);
+		h_open(a, refused[i], SHORT);
 		xasprintf(&want, "%s: outside the repository", refused[i]);
 		h_wait(a, want, SHORT);
 		free(want);
-		close_picker(a);
+		h_close_picker(a, SHORT);
 		h_wait_row(a, 0, "# Demo", SHORT);
 		wait_status(a, " README.md", SHORT);
 		h_wait_row(a, h_presence_row(a), "Alice README.md:1", SHORT);
 	}
 
 	/* A symlink to outside is refused too, and its target untouched. */
-	open_path(a, "evil.md");
+	h_open(a, "evil.md", SHORT);
 	h_wait(a, "evil.md: outside the repository", SHORT);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	h_wait_row(a, 0, "# Demo", SHORT);
 	wait_status(a, " README.md", SHORT);
 	h_send(a, "S");
@@ -1207,7 +1182,7 @@ test_files(void **state)
 	h_wait_gone(a, "Open:", SHORT);
 
 	/* A symlink inside the tree opens its target. */
-	open_path(a, "link.md");
+	h_open(a, "link.md", SHORT);
 	h_wait_row(a, 0, "note a", SHORT);
 	h_wait_row_lacks(a, h_status_row(a), "README.md", SHORT);
 
@@ -1253,7 +1228,7 @@ test_symlink_save(void **state)
 	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 
-	open_path(a, "link.md");
+	h_open(a, "link.md", SHORT);
 	h_wait_row(a, 0, "note a", SHORT);
 	h_send(a, "L");
 	h_wait_row(a, 0, "Lnote a", SHORT);
@@ -1287,7 +1262,7 @@ test_binary(void **state)
 	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 
-	open_path(a, "data.bin");
+	h_open(a, "data.bin", SHORT);
 	wait_status(a, " data.bin [RO]", SHORT);
 	/* Checked at the end so the rest is tested either way. */
 	told = h_until(a, screen_has, "data.bin is binary: read-only", SHORT);
@@ -1509,27 +1484,6 @@ test_undo_after_restart(void **state)
 	h_pass();
 }
 
-/* One integer from the running daemon's journal, read-only. */
-static long long
-journal_int(const char *repo, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char *path;
-	long long v;
-
-	xasprintf(&path, "%s/.git/moot/journal.db", repo);
-	assert_int_equal(
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	free(path);
-	return v;
-}
-
 static void
 test_journal_files(void **state)
 {
@@ -1581,19 +1535,19 @@ test_journal_files(void **state)
 	h_wait_row(a, 0, "abcd# Demo", SHORT);
 
 	/* What is on screen is in the journal: four one-byte edits. */
-	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops"), 4);
-	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops WHERE "
-	                                   "kind = 'e' AND ins = X'64'"),
+	assert_int_equal(h_journal_int(repo, "SELECT count(*) FROM ops"), 4);
+	assert_int_equal(h_journal_int(repo, "SELECT count(*) FROM ops WHERE "
+	                                     "kind = 'e' AND ins = X'64'"),
 	    1);
 	/* A save compacts it: no ops left, the saved text is the base. */
 	h_key(a, "C-s");
 	h_wait(a, "saved by Alice", SHORT);
-	assert_int_equal(journal_int(repo, "SELECT count(*) FROM ops"), 0);
+	assert_int_equal(h_journal_int(repo, "SELECT count(*) FROM ops"), 0);
 	assert_int_equal(
-	    journal_int(repo, "SELECT count(*) FROM docs WHERE "
-	                      "path = 'README.md' AND "
-	                      "CAST(substr(base, 1, 10) AS TEXT) = "
-	                      "'abcd# Demo'"),
+	    h_journal_int(repo, "SELECT count(*) FROM docs WHERE "
+	                        "path = 'README.md' AND "
+	                        "CAST(substr(base, 1, 10) AS TEXT) = "
+	                        "'abcd# Demo'"),
 	    1);
 	h_pass();
 }

@@ -57,29 +57,6 @@ join(int port, const char *key, const char *user)
 	return h_client_connect(port, key, user, COLS, ROWS, "xterm-256color");
 }
 
-/* Run a shell command in dir that must succeed; its output, trailing
- * newlines dropped. Caller frees. */
-static char *
-sh(const char *dir, const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd, *out;
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	xvasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	status = h_run_capture(dir, NULL, &out, "sh", "-c", cmd, NULL);
-	if (status != 0)
-		fail_msg("`%s` in %s exited %d:\n%s", cmd, dir, status, out);
-	free(cmd);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return out;
-}
-
 static int
 exists(const char *dir, const char *name)
 {
@@ -114,15 +91,16 @@ wait_file(const char *dir, const char *name, int ms)
 static void
 make_repo(struct sess *s, const char *hook_path, const char *hook)
 {
-	char *out;
+	char *cmd;
 
 	s->repo = h_repo_create("README.md", "hello\n", NULL);
 	if (hook_path != NULL) {
 		h_write_file(s->repo, hook_path, hook, strlen(hook));
-		out = sh(s->repo,
+		xasprintf(&cmd,
 		    "chmod +x '%s' && git add '%s' && git commit -q -m hook",
 		    hook_path, hook_path);
-		free(out);
+		free(h_sh(s->repo, cmd));
+		free(cmd);
 	}
 }
 
@@ -149,27 +127,11 @@ start_two(struct sess *s, const char *arg)
 	h_wait_row(s->b, h_presence_row(s->b), both, JOIN);
 }
 
-/* Open the palette, type a command line, run it (Ctrl-P, type, Enter). */
-static void
-run_cmd(struct h_client *c, const char *line)
-{
-	char *want;
-
-	h_key(c, "C-p");
-	h_wait_row(c, 0, "Command:", WAIT);
-	h_send(c, line);
-	xasprintf(&want, "Command: %s", line);
-	h_wait_row(c, 0, want, WAIT);
-	free(want);
-	h_key(c, "Enter");
-	h_wait_row_lacks(c, 0, "Command:", WAIT);
-}
-
 /* decide WAL as c: the draft ADR-0001 opens for c. */
 static void
 decide_wal(struct h_client *c)
 {
-	run_cmd(c, "decide " WAL);
+	h_palette(c, "decide " WAL, WAIT);
 	wait_notice(c, "ADR-0001 drafted: edit it, then accept or reject");
 }
 
@@ -177,7 +139,7 @@ decide_wal(struct h_client *c)
 static int
 commits(const char *repo)
 {
-	char *out = sh(repo, "git rev-list --count HEAD");
+	char *out = h_sh(repo, "git rev-list --count HEAD");
 	int n = atoi(out);
 
 	free(out);
@@ -200,7 +162,7 @@ test_tree_hook_not_run(void **state)
 	memset(&s, 0, sizeof s);
 	s.out = h_tmpdir("hook-out");
 	make_repo(&s, ".hooks/commit-msg", "#!/bin/sh\nexit 0\n");
-	out = sh(s.repo, "git config core.hooksPath .hooks");
+	out = h_sh(s.repo, "git config core.hooksPath .hooks");
 	free(out);
 	/* What an editor saves in the session (the mode is kept). */
 	xasprintf(&hook, "#!/bin/sh\ntouch '%s/marker'\nexit 0\n", s.out);
@@ -209,12 +171,12 @@ test_tree_hook_not_run(void **state)
 	start_two(&s, NULL);
 
 	decide_wal(s.a);
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.b, "Alice Liddell accepted ADR-0001: " WAL " (commit ");
 	if (exists(s.out, "marker"))
 		fail_msg("the hook in the working tree ran: %s/marker exists",
 		    s.out);
-	out = sh(s.repo, "git log -1 --format=%%s");
+	out = h_sh(s.repo, "git log -1 --format=%s");
 	assert_string_equal(out, WAL_SUBJECT);
 	free(out);
 	assert_int_equal(commits(s.repo), 3);
@@ -226,13 +188,13 @@ test_tree_hook_not_run(void **state)
 	h_wait_row(s.b, 0, "Zhello", WAIT);
 	h_key(s.b, "C-s");
 	wait_notice(s.b, "saved by Bob Stone");
-	run_cmd(s.b, "commit");
+	h_palette(s.b, "commit", WAIT);
 	h_wait_status(s.b, h_status_row(s.b), " Commit message:", WAIT);
 	h_send(s.b, "readme: Z");
 	h_key(s.b, "Enter");
 	wait_notice(s.b, NOT_RUN);
 	wait_notice(s.b, "committed ");
-	out = sh(s.repo, "git log -1 --format=%%s");
+	out = h_sh(s.repo, "git log -1 --format=%s");
 	assert_string_equal(out, "readme: Z");
 	free(out);
 	assert_false(exists(s.out, "marker"));
@@ -266,7 +228,7 @@ test_trusted_hook_is_a_job(void **state)
 	    s.out, s.out, s.out, s.out);
 	make_repo(&s, ".hooks/commit-msg", hook);
 	free(hook);
-	out = sh(s.repo, "git config core.hooksPath .hooks");
+	out = h_sh(s.repo, "git config core.hooksPath .hooks");
 	free(out);
 
 	/* Something of the daemon's own that the hook must not see. */
@@ -289,7 +251,7 @@ test_trusted_hook_is_a_job(void **state)
 	h_wait_row(s.b, 0, "Zhello", ECHO);
 	wait_notice(s.a, "running the commit-msg hook (.hooks/commit-msg)");
 	/* A second commit waits for this one. */
-	run_cmd(s.b, "accept");
+	h_palette(s.b, "accept", WAIT);
 	wait_notice(s.b, "a commit is being made (its commit-msg hook is "
 	                 "running); try again when it is done");
 	assert_int_equal(commits(s.repo), 2);
@@ -299,10 +261,10 @@ test_trusted_hook_is_a_job(void **state)
 	wait_notice(s.b, "Alice Liddell left");
 	h_write_file(s.out, "gate", "", 0);
 	wait_notice(s.b, "Alice Liddell accepted ADR-0001: " WAL " (commit ");
-	out = sh(s.repo, "git log -1 --format=%%s");
+	out = h_sh(s.repo, "git log -1 --format=%s");
 	assert_string_equal(out, WAL_SUBJECT);
 	free(out);
-	out = sh(s.repo, "git log -1 --format=%%B | sed '/^$/d' | tail -1");
+	out = h_sh(s.repo, "git log -1 --format=%B | sed '/^$/d' | tail -1");
 	assert_string_equal(out, "Hooked-by: the tree hook");
 	free(out);
 	assert_int_equal(commits(s.repo), 3);
@@ -344,21 +306,21 @@ test_git_dir_hook_runs(void **state)
 	memset(&s, 0, sizeof s);
 	make_repo(&s, NULL, NULL);
 	h_write_file(s.repo, ".git/hooks/commit-msg", refuse, strlen(refuse));
-	out = sh(s.repo, "chmod +x .git/hooks/commit-msg");
+	out = h_sh(s.repo, "chmod +x .git/hooks/commit-msg");
 	free(out);
 	start_two(&s, NULL);
 
 	decide_wal(s.a);
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.a, "cannot commit ADR-0001: commit-msg hook refused the "
 	                 "commit: no ticket in: " WAL_SUBJECT);
 	assert_int_equal(commits(s.repo), 1);
 
 	h_write_file(s.repo, ".git/hooks/commit-msg", agree, strlen(agree));
-	run_cmd(s.a, "accept");
+	h_palette(s.a, "accept", WAIT);
 	wait_notice(s.b, "Alice Liddell accepted ADR-0001: " WAL " (commit ");
 	assert_int_equal(commits(s.repo), 2);
-	out = sh(s.repo, "git log -1 --format=%%B | sed '/^$/d' | tail -1");
+	out = h_sh(s.repo, "git log -1 --format=%B | sed '/^$/d' | tail -1");
 	assert_string_equal(out, "Ticket: 42");
 	free(out);
 	h_pass();

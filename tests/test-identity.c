@@ -46,50 +46,10 @@ open_path(struct h_client *c, const char *path)
 {
 	char *want;
 
-	h_key(c, "C-o");
-	h_wait_row(c, 0, "Open:", WAIT);
-	h_send(c, path);
-	xasprintf(&want, "Open: %s", path);
-	h_wait_row(c, 0, want, WAIT);
-	free(want);
-	h_key(c, "Enter");
+	h_open(c, path, WAIT);
 	xasprintf(&want, " %s", path);
 	h_wait_status(c, h_status_row(c), want, WAIT);
 	free(want);
-}
-
-/* Open the palette, type a command line, run it. */
-static void
-run_cmd(struct h_client *c, const char *line)
-{
-	char *want;
-
-	h_key(c, "C-p");
-	h_wait_row(c, 0, "Command:", WAIT);
-	h_send(c, line);
-	xasprintf(&want, "Command: %s", line);
-	h_wait_row(c, 0, want, WAIT);
-	free(want);
-	h_key(c, "Enter");
-	h_wait_row_lacks(c, 0, "Command:", WAIT);
-}
-
-/* A command's output in dir (stdout and stderr), trailing newlines
- * dropped; the command must succeed. Caller frees. */
-static char *
-sh(const char *dir, const char *cmd)
-{
-	char *out;
-	size_t n;
-	int status;
-
-	status = h_run_capture(dir, NULL, &out, "sh", "-c", cmd, NULL);
-	if (status != 0)
-		fail_msg("`%s` in %s exited %d:\n%s", cmd, dir, status, out);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return out;
 }
 
 /* Try to change the open document every way a person can: type, paste,
@@ -158,7 +118,7 @@ test_access_list_readonly(void **state)
 	assert_int_not_equal(h_try_key(port, kx, "mallory"), SSH_AUTH_SUCCESS);
 
 	/* A link in the tree to the list is the list. */
-	free(sh(repo, "ln -s .moot/authorized_keys people.txt"));
+	free(h_sh(repo, "ln -s .moot/authorized_keys people.txt"));
 	open_path(a, "people.txt");
 	try_to_change(a, repo, "people.txt", "moot's access list");
 	assert_int_not_equal(h_try_key(port, kx, "mallory"), SSH_AUTH_SUCCESS);
@@ -180,7 +140,7 @@ test_hooks_readonly(void **state)
 
 	repo = h_repo_create("README.md", readme, ".githooks/commit-msg", hook,
 	    ".husky/commit-msg", hook, ".husky/_/commit-msg", hook, NULL);
-	free(sh(repo, "git config core.hooksPath .githooks"));
+	free(h_sh(repo, "git config core.hooksPath .githooks"));
 	ka = h_key_create(repo, ALICE);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
@@ -197,13 +157,13 @@ test_hooks_readonly(void **state)
 
 	/* husky: hooksPath .husky/_ makes all of .husky hook code; an open
 	 * document learns it within the second. */
-	free(sh(repo, "git config core.hooksPath .husky/_"));
+	free(h_sh(repo, "git config core.hooksPath .husky/_"));
 	open_path(a, ".husky/_/commit-msg");
 	try_to_change(a, repo, ".husky/_/commit-msg", "a git hook");
 	h_pump_all(1500);
 	open_path(a, ".husky/commit-msg");
 	try_to_change(a, repo, ".husky/commit-msg", "a git hook");
-	out = sh(repo, "git status --porcelain -- .husky .githooks");
+	out = h_sh(repo, "git status --porcelain -- .husky .githooks");
 	assert_string_equal(out, "");
 	free(out);
 	(void)port;
@@ -253,7 +213,7 @@ test_same_name(void **state)
 	h_wait_row(m, h_presence_row(m), want, JOIN);
 	free(want);
 
-	run_cmd(a, "who");
+	h_palette(a, "who", WAIT);
 	h_wait_row(a, 0, " Who is here", WAIT);
 	xasprintf(&want, "%s  README.md:1", mname);
 	h_wait(a, want, WAIT);
@@ -262,19 +222,19 @@ test_same_name(void **state)
 	h_key(a, "Escape");
 
 	/* The impostor decides and accepts: the commit says who it was. */
-	run_cmd(m, "decide Trust me");
+	h_palette(m, "decide Trust me", WAIT);
 	wait_notice(m, "ADR-0001 drafted");
-	run_cmd(m, "accept");
+	h_palette(m, "accept", WAIT);
 	xasprintf(&want, "%s accepted ADR-0001", mname);
 	h_wait(a, want, WAIT);
 	free(want);
-	out = sh(repo, "git log -1 --format=%an%n%ae");
+	out = h_sh(repo, "git log -1 --format=%an%n%ae");
 	xasprintf(&want, "%s\nalice@example.com", mname);
 	assert_string_equal(out, want);
 	free(out);
 	free(want);
-	out = sh(repo, "git log -1 --format=%B | git interpret-trailers "
-	               "--parse | grep -E '^(Decided-by|Participant):'");
+	out = h_sh(repo, "git log -1 --format=%B | git interpret-trailers "
+	                 "--parse | grep -E '^(Decided-by|Participant):'");
 	xasprintf(&want,
 	    "Decided-by: %s <alice@example.com>\n"
 	    "Participant: %s <alice@example.com>\n"

@@ -48,31 +48,6 @@ static const char readme[] = "# Demo\nline two\n";
 
 #define wait_status(c, s, ms) h_wait_status(c, h_status_row(c), s, ms)
 
-/* Open a path with Ctrl-O: type it and press Enter. */
-static void
-open_path(struct h_client *c, const char *path)
-{
-	char *row;
-
-	h_key(c, "C-o");
-	h_wait_row(c, 0, "Open:", SHORT);
-	h_send(c, path);
-	xasprintf(&row, "Open: %s", path);
-	h_wait_row(c, 0, row, SHORT);
-	free(row);
-	h_key(c, "Enter");
-}
-
-/* After a refused open: the picker is closed (Esc if it is still open). */
-static void
-close_picker(struct h_client *c)
-{
-	h_pump_all(200);
-	if (strncmp(h_row(c, 0), "Open:", 5) == 0)
-		h_key(c, "Escape");
-	h_wait_gone(c, "Open:", SHORT);
-}
-
 /* Alice and Bob, both in README.md. */
 static void
 join_two(struct h_daemon *d, const char *ka, const char *kb,
@@ -235,7 +210,7 @@ test_save_race(void **state)
 	d = h_daemon_start(repo);
 	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
-	open_path(a, "d/f.txt");
+	h_open(a, "d/f.txt", SHORT);
 	h_wait_row(a, 0, "text", SHORT);
 	wait_status(a, " d/f.txt", SHORT);
 
@@ -315,9 +290,9 @@ test_fifo_open(void **state)
 	d = h_daemon_start(repo);
 	join_two(d, ka, kb, &a, &b);
 
-	open_path(a, "pipe");
+	h_open(a, "pipe", SHORT);
 	h_wait(a, "pipe is a named pipe (FIFO), not a regular file", SHORT);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	echo_works(a, b, "B");
 	wait_status(a, " README.md", SHORT);
 
@@ -325,9 +300,9 @@ test_fifo_open(void **state)
 	xasprintf(&path, "%s/to-pipe", repo);
 	assert_int_equal(symlink("pipe", path), 0);
 	free(path);
-	open_path(a, "to-pipe");
+	h_open(a, "to-pipe", SHORT);
 	h_wait(a, "to-pipe is a named pipe (FIFO), not a regular file", SHORT);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	echo_works(a, b, "C");
 
 	/* A new joiner still gets in. */
@@ -361,7 +336,7 @@ test_fifo_replaces_file(void **state)
 	h_wait_row(a, 0, "# Demo", LONG);
 	b = h_join(h_daemon_port(d), kb, "bob");
 	h_wait_row(b, 0, "# Demo", LONG);
-	open_path(a, "notes.md");
+	h_open(a, "notes.md", SHORT);
 	h_wait_row(a, 0, "some notes", SHORT);
 
 	xasprintf(&path, "%s/notes.md", repo);
@@ -426,11 +401,11 @@ test_huge_file(void **state)
 	d = h_daemon_start(repo);
 	join_two(d, ka, kb, &a, &b);
 
-	open_path(a, "huge.bin");
+	h_open(a, "huge.bin", SHORT);
 	/* (The default limit is moot serve's: not named here.) */
 	h_wait(a, "huge.bin is 100G, over the ", SHORT);
 	h_wait(a, " limit (--max-file-size)", SHORT);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	echo_works(a, b, "B");
 	wait_status(a, " README.md", SHORT);
 	h_pass();
@@ -459,11 +434,11 @@ test_max_file_size(void **state)
 	a = h_join(h_daemon_port(d), ka, "alice");
 	h_wait_row(a, 0, "# Demo", LONG);
 
-	open_path(a, "two.txt");
+	h_open(a, "two.txt", SHORT);
 	h_wait(a, "two.txt is 2M, over the 1M limit (--max-file-size)", SHORT);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	wait_status(a, " README.md", SHORT);
-	open_path(a, "half.txt");
+	h_open(a, "half.txt", SHORT);
 	h_wait_row(a, 0, "half", SHORT);
 	wait_status(a, " half.txt", SHORT);
 	h_pass();
@@ -523,16 +498,16 @@ test_no_memory(void **state)
 
 	/* Room for the bytes read, not for the text built from them. */
 	limit_daemon(d, 700ULL * 1024 * 1024);
-	open_path(a, "big.txt");
+	h_open(a, "big.txt", SHORT);
 	h_wait(a, "big.txt: not enough memory to open it", LONG);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	echo_works(a, b, "B");
 
 	/* Not even room to read it. */
 	limit_daemon(d, 200ULL * 1024 * 1024);
-	open_path(a, "big.txt");
+	h_open(a, "big.txt", SHORT);
 	h_wait(a, "big.txt: not enough memory to read it", LONG);
-	close_picker(a);
+	h_close_picker(a, SHORT);
 	echo_works(a, b, "C");
 	wait_status(a, " README.md", SHORT);
 	h_pass();
@@ -594,16 +569,16 @@ test_links(void **state)
 	h_wait_row(a, 0, "# Demo", LONG);
 
 	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		open_path(a, refused[i]);
+		h_open(a, refused[i], SHORT);
 		xasprintf(&want, "%s: outside the repository", refused[i]);
 		h_wait(a, want, SHORT);
 		free(want);
-		close_picker(a);
+		h_close_picker(a, SHORT);
 		wait_status(a, " README.md", SHORT);
 	}
 
 	/* The link inside opens its target and saves it, staying a link. */
-	open_path(a, "link.md");
+	h_open(a, "link.md", SHORT);
 	h_wait_row(a, 0, "note a", SHORT);
 	h_send(a, "L");
 	h_wait_row(a, 0, "Lnote a", SHORT);
@@ -625,7 +600,7 @@ test_links(void **state)
 
 	/* An open file whose directory becomes a link out of the tree:
 	 * its viewers are told, and a save goes nowhere outside. */
-	open_path(a, "sub/keep.md");
+	h_open(a, "sub/keep.md", SHORT);
 	h_wait_row(a, 0, "keep", SHORT);
 	h_write_file(out, "keep.md", "outside\n", 8);
 	xasprintf(&path, "%s/sub", repo);
