@@ -454,7 +454,7 @@ int decision_committing(void);
 struct draft *decision_find(const char *path);
 void decision_restore(const struct journal_draft *);
 void decision_edited(struct doc *, const char *key);
-void decision_saved(struct doc *, const char *key);
+void decision_saved(struct doc *, const char *key, int announce);
 void decision_editor_add(
     struct editors *, const char *path, const char *author);
 

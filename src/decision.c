@@ -229,15 +229,16 @@ decision_edited(struct doc *d, const char *key)
 /* A file was saved: `commit` will take it (records are committed by
  * accept, not here). */
 void
-decision_saved(struct doc *d, const char *key)
+decision_saved(struct doc *d, const char *key, int announce)
 {
 	struct person *p = server_person_find(key);
 	struct editor *e;
 
 	if (*d->path == '\0' || decision_find(d->path) != NULL)
 		return;
-	chat_event(JOURNAL_EV_SAVED, key, "%s (%s)", d->path,
-	    p != NULL ? p->name : "?");
+	if (announce)
+		chat_event(JOURNAL_EV_SAVED, key, "%s (%s)", d->path,
+		    p != NULL ? p->name : "?");
 	TAILQ_FOREACH (e, &server->saved, entry) {
 		if (strcmp(e->path, d->path) == 0)
 			return;

@@ -266,16 +266,25 @@ server_client_popup(struct client *c)
  * they may go on: once when the refusals start, then again only after
  * that notice has gone, however often they try.
  */
-static int
-server_client_pace(struct client *c)
+/* Take one of c's tokens for something everyone sees: 0 if there was
+ * one, else how long (ms) until there is. */
+static uint64_t
+server_client_token(struct client *c)
 {
 	struct person *p = c->key != NULL ? server_person_find(c->key) : NULL;
 	struct rate *r = p != NULL ? &p->broadcast : &c->broadcast;
-	uint64_t wait;
 
 	server->now = loop_now();
-	wait = rate_take(
+	return rate_take(
 	    r, server->now, SERVER_BROADCAST_BURST, SERVER_BROADCAST_MS);
+}
+
+static int
+server_client_pace(struct client *c)
+{
+	uint64_t wait;
+
+	wait = server_client_token(c);
 	if (wait == 0) {
 		c->slow_told = 0;
 		return 1;
@@ -284,7 +293,7 @@ server_client_pace(struct client *c)
 	    server->now - c->slow_told >= SERVER_NOTICE_MS) {
 		c->slow_told = server->now;
 		server_client_notice(c,
-		    "slow down: you may chat, save or decide again in %llu s",
+		    "slow down: you may chat or decide again in %llu s",
 		    (unsigned long long)(wait + 999) / 1000);
 	}
 	return 0;
@@ -740,7 +749,7 @@ server_client_save(struct client *c)
 {
 	struct doc *d = c->view.doc;
 	char *err = NULL;
-	int rc, force;
+	int rc, force, announce;
 
 	server->now = loop_now();
 	force = c->save_confirm != 0 && server->now < c->save_confirm;
@@ -753,9 +762,18 @@ server_client_save(struct client *c)
 		free(err);
 		return;
 	}
+	/*
+	 * Saving is never refused for going fast (work must be savable);
+	 * what it tells everyone is: over the person's rate of shared
+	 * actions, only they hear of it, and `since` does not list it.
+	 */
+	announce = server_client_token(c) == 0;
 	log_info("client %u: %s saved %s", c->id, c->name, d->path);
-	decision_saved(d, c->key);
-	server_notice("saved by %s", c->name);
+	decision_saved(d, c->key, announce);
+	if (announce)
+		server_notice("saved by %s", c->name);
+	else
+		server_client_notice(c, "saved %s", d->path);
 }
 
 static void
@@ -1002,7 +1020,7 @@ static const struct server_client_key {
     {KEYC_BACKSPACE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_DELETE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_ESC, 0, 0, server_client_key_esc},
-    {KEYC_CTRL, 's', CMD_JOURNAL | CMD_BROADCAST, server_client_key_ctrl},
+    {KEYC_CTRL, 's', CMD_JOURNAL, server_client_key_ctrl},
     {KEYC_CTRL, 'o', 0, server_client_key_ctrl},
     {KEYC_CTRL, 'z', CMD_EDIT, server_client_key_ctrl},
     {KEYC_CTRL, 'y', CMD_EDIT, server_client_key_ctrl},

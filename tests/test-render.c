@@ -683,7 +683,7 @@ test_say_prompt_long(void **state)
 
 	/* A long notice gets half the room, and is cut at the edge. */
 	free(a->notice);
-	a->notice = xstrdup("slow down: you may chat, save or decide again "
+	a->notice = xstrdup("slow down: you may chat or decide again "
 	                    "in 2 s");
 	render_client(server, a, f);
 	assert_row(f, 4, " Say: 34567890123456789  slow down: you");
