@@ -173,8 +173,8 @@ workdir_finish(struct workdir_walk *w, const char *name, struct workdir_at *at)
 		snprintf(at->path, sizeof at->path, "%.*s",
 		    len > 0 ? (int)len : 1, len > 0 ? w->path : ".");
 	else if (snprintf(at->path, sizeof at->path, "%.*s%s%s", (int)len,
-	             w->path, len > 0 ? "/" : "", name) >=
-	         (int)sizeof at->path) {
+	             w->path, len > 0 ? "/" : "",
+	             name) >= (int)sizeof at->path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
