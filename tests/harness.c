@@ -875,10 +875,12 @@ h_daemon_log(struct h_daemon *d, int lines)
 	free(text);
 }
 
-long
-h_rss_kb(pid_t pid)
+/* A "Vm...:" field of /proc/PID/status in kB, -1 if unknown. */
+static long
+h_status_kb(pid_t pid, const char *field)
 {
 	char path[64], line[256];
+	size_t len = strlen(field);
 	long kb = -1;
 	FILE *f;
 
@@ -886,13 +888,25 @@ h_rss_kb(pid_t pid)
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmRSS:", 6) == 0) {
-			kb = strtol(line + 6, NULL, 10);
+		if (strncmp(line, field, len) == 0) {
+			kb = strtol(line + len, NULL, 10);
 			break;
 		}
 	}
 	fclose(f);
 	return kb;
+}
+
+long
+h_rss_kb(pid_t pid)
+{
+	return h_status_kb(pid, "VmRSS:");
+}
+
+long
+h_peak_kb(pid_t pid)
+{
+	return h_status_kb(pid, "VmHWM:");
 }
 
 int

@@ -94,8 +94,10 @@ const char *h_moot_path(void);
  * read-only beside the running daemon. */
 long long h_journal_int(const char *, const char *);
 
-/* Resident set size of a process in kB (-1 if unknown). */
+/* Resident set size of a process in kB, now and at its peak (VmHWM);
+ * -1 if unknown. */
 long h_rss_kb(pid_t);
+long h_peak_kb(pid_t);
 /* Children of a process, at most the given number; their count. */
 int h_children(pid_t, pid_t *, int);
 

@@ -38,25 +38,6 @@ static const char readme[] = "# Limits\nsecond line\n";
 #define wait_status(c, s) h_wait_status(c, h_status_row(c), s, WAIT)
 #define wait_notice(c, s) h_wait_row_has(c, h_status_row(c), s, WAIT)
 
-/* Peak resident set size of a process in kB (VmHWM), -1 if unknown. */
-static long
-peak_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
-	}
-	fclose(f);
-	return kb;
-}
-
 /* Join at COLSxROWS (wide enough for every notice) and wait for the first
  * frame: the file's name on the status row. */
 static struct h_client *
@@ -172,7 +153,7 @@ test_paste_budget(void **state)
 	/* The daemon never held much more than the budget (51 MB were
 	 * sent): twice the budget for what is held and what is being
 	 * decoded, and room for the rest. */
-	peak = peak_kb(h_daemon_pid(d));
+	peak = h_peak_kb(h_daemon_pid(d));
 	fprintf(
 	    stderr, "daemon RSS %ld kB before, peak %ld kB\n", before, peak);
 	if (peak - before > 16 * 1024)

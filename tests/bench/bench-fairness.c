@@ -122,20 +122,6 @@ seen_everywhere(struct h_client *unused, void *arg)
 	return e->left == 0;
 }
 
-/* Row y of a client contains a string. */
-struct row_text {
-	int y;
-	const char *text;
-};
-
-static int
-row_has(struct h_client *c, void *arg)
-{
-	struct row_text *rt = arg;
-
-	return strstr(h_row(c, rt->y), rt->text) != NULL;
-}
-
 static int
 cursor_at_row(struct h_client *c, void *arg)
 {
@@ -143,25 +129,6 @@ cursor_at_row(struct h_client *c, void *arg)
 
 	h_cursor(c, &x, &y);
 	return x == 0 && y == *(int *)arg;
-}
-
-/* Peak resident set size (VmHWM) of a process in kB, -1 if unknown. */
-static long
-peak_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
-	}
-	fclose(f);
-	return kb;
 }
 
 /* CPU time of a process's children (the frontends) in ns, -1 if unknown. */
@@ -187,7 +154,7 @@ static struct h_client *
 join(int port, const char *key, const char *user, int pty_cols, int pty_rows)
 {
 	struct h_client *c;
-	struct row_text rt;
+	struct h_rowtext rt;
 
 	c = h_client_connect_pty(
 	    port, key, user, COLS, ROWS, pty_cols, pty_rows, TERM);
@@ -196,7 +163,7 @@ join(int port, const char *key, const char *user, int pty_cols, int pty_rows)
 	/* A huge terminal's status row is far below this screen. */
 	if (pty_rows > ROWS)
 		rt.y = ROWS - 1;
-	if (pty_rows == ROWS && !h_until(c, row_has, &rt, JOIN_TIMEOUT)) {
+	if (pty_rows == ROWS && !h_until(c, h_row_has, &rt, JOIN_TIMEOUT)) {
 		fprintf(stderr,
 		    "bench-fairness: %s never drew its first "
 		    "frame\n",
@@ -381,7 +348,7 @@ run_phase(enum phase p, int keys, struct result *r)
 	r->cpu_daemon = ns0 >= 0 && ns1 >= 0 ? (ns1 - ns0) / 1e6 / keys : -1;
 	r->cpu_frontends =
 	    fns0 >= 0 && fns1 >= 0 ? (fns1 - fns0) / 1e6 / keys : -1;
-	r->rss_peak = peak_kb(dpid);
+	r->rss_peak = h_peak_kb(dpid);
 
 	if (p == PHASE_CHAT) {
 		h_pump_all(500);

@@ -174,28 +174,6 @@ rollup_kb(pid_t pid, long *pss, long *priv)
 	fclose(f);
 }
 
-/* Row y of a client contains a string. */
-struct row_text {
-	int y;
-	const char *text;
-};
-
-static int
-row_has(struct h_client *c, void *arg)
-{
-	struct row_text *rt = arg;
-
-	return strstr(h_row(c, rt->y), rt->text) != NULL;
-}
-
-static int
-row_lacks(struct h_client *c, void *arg)
-{
-	struct row_text *rt = arg;
-
-	return strstr(h_row(c, rt->y), rt->text) == NULL;
-}
-
 /* The presence row shows the typist (first in join order) on a line. */
 static int
 typist_on_line(struct h_client *c, void *arg)
@@ -289,14 +267,14 @@ static struct h_client *
 join(struct h_daemon *d, char **keys, int i)
 {
 	struct h_client *c;
-	struct row_text rt;
+	struct h_rowtext rt;
 	char user[16], *what;
 
 	snprintf(user, sizeof user, "u%02d", i);
 	c = h_client_connect(h_daemon_port(d), keys[i], user, COLS, ROWS, TERM);
 	rt.y = ROWS - 2;
 	rt.text = FILE_NAME;
-	if (!h_until(c, row_has, &rt, JOIN_TIMEOUT)) {
+	if (!h_until(c, h_row_has, &rt, JOIN_TIMEOUT)) {
 		xasprintf(&what, "client %s never drew its first frame", user);
 		report_client(d, c, what);
 		free(what);
@@ -325,13 +303,13 @@ make_repo(int n, char **keys)
 static int
 notices_gone(struct h_client **c, int n)
 {
-	struct row_text rt;
+	struct h_rowtext rt;
 	int i;
 
 	rt.y = ROWS - 2;
 	rt.text = "joined";
 	for (i = 0; i < n; i++) {
-		if (!h_until(c[i], row_lacks, &rt, 10000))
+		if (!h_until(c[i], h_row_lacks, &rt, 10000))
 			return 0;
 	}
 	h_pump_all(200);
@@ -673,7 +651,7 @@ round_seen(struct h_client *unused, void *arg)
 static int
 own_lines(struct h_daemon *d, struct h_client **c, int n)
 {
-	struct row_text rt;
+	struct h_rowtext rt;
 	char *what;
 	int i, k, x, y;
 
@@ -682,7 +660,7 @@ own_lines(struct h_daemon *d, struct h_client **c, int n)
 	rt.y = n;
 	rt.text = HEADING;
 	for (i = 0; i < n; i++) {
-		if (!h_until(c[i], row_has, &rt, KEY_TIMEOUT)) {
+		if (!h_until(c[i], h_row_has, &rt, KEY_TIMEOUT)) {
 			xasprintf(&what,
 			    "typists: after %d Enters, u%02d never "
 			    "showed the heading on row %d",
