@@ -196,6 +196,26 @@ struct ro_seen {
 	size_t n;
 };
 
+/* A daemon on repo with Alice and Bob in README.md ("tail"), each seeing
+ * both; c[0] and c[1] are theirs. */
+static struct h_daemon *
+ro_start_two(
+    const char *repo, const char *ka, const char *kb, struct h_client **c)
+{
+	struct h_daemon *d;
+
+	d = h_daemon_start(repo);
+	c[0] = ro_join(h_daemon_port(d), ka, "alice");
+	h_wait_row(c[0], 0, "tail", LONG);
+	c[1] = ro_join(h_daemon_port(d), kb, "bob");
+	h_wait_row(c[1], h_presence_row(c[1]),
+	    "Alice README.md:1  Bob README.md:1", LONG);
+	h_wait_row(c[0], h_presence_row(c[0]),
+	    "Alice README.md:1  Bob README.md:1", LONG);
+	h_pump_all(200);
+	return d;
+}
+
 static void
 ro_seen_add(struct ro_seen *s, const char *line)
 {
@@ -327,15 +347,7 @@ test_full_disk_nothing_seen_lost(void **state)
 	ro_mount(repo);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
-	d = h_daemon_start(repo);
-	c[0] = ro_join(h_daemon_port(d), ka, "alice");
-	h_wait_row(c[0], 0, "tail", LONG);
-	c[1] = ro_join(h_daemon_port(d), kb, "bob");
-	h_wait_row(c[1], h_presence_row(c[1]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_wait_row(c[0], h_presence_row(c[0]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_pump_all(200);
+	d = ro_start_two(repo, ka, kb, c);
 
 	filler = ro_fill(repo);
 
@@ -401,15 +413,7 @@ test_full_disk_resumes(void **state)
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
 	kc = h_key_create(repo, "Carol <carol@example.com>");
-	d = h_daemon_start(repo);
-	c[0] = ro_join(h_daemon_port(d), ka, "alice");
-	h_wait_row(c[0], 0, "tail", LONG);
-	c[1] = ro_join(h_daemon_port(d), kb, "bob");
-	h_wait_row(c[1], h_presence_row(c[1]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_wait_row(c[0], h_presence_row(c[0]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_pump_all(200);
+	d = ro_start_two(repo, ka, kb, c);
 
 	filler = ro_fill(repo);
 
@@ -496,11 +500,7 @@ test_full_disk_chat(void **state)
 	ro_mount(repo);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
-	d = h_daemon_start(repo);
-	c[0] = ro_join(h_daemon_port(d), ka, "alice");
-	c[1] = ro_join(h_daemon_port(d), kb, "bob");
-	h_wait_row(c[0], h_presence_row(c[0]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
+	d = ro_start_two(repo, ka, kb, c);
 	h_key(c[0], "C-t");
 	h_wait_row_has(c[0], h_status_row(c[0]), "Say:", SHORT);
 	h_send(c[0], "unwritten words");
@@ -571,15 +571,7 @@ test_file_size_limit(void **state)
 	repo = h_repo_create("README.md", "tail\n", NULL);
 	ka = h_key_create(repo, "Alice <alice@example.com>");
 	kb = h_key_create(repo, "Bob <bob@example.com>");
-	d = h_daemon_start(repo);
-	c[0] = ro_join(h_daemon_port(d), ka, "alice");
-	h_wait_row(c[0], 0, "tail", LONG);
-	c[1] = ro_join(h_daemon_port(d), kb, "bob");
-	h_wait_row(c[1], h_presence_row(c[1]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_wait_row(c[0], h_presence_row(c[0]),
-	    "Alice README.md:1  Bob README.md:1", LONG);
-	h_pump_all(200);
+	d = ro_start_two(repo, ka, kb, c);
 
 	/* No file of the journal may grow from here on. */
 	xasprintf(&state_dir, "%s/.git/moot", repo);

@@ -188,21 +188,6 @@ make_source(struct result *r, size_t target, uint32_t seed)
 	r->mid = r->lines / 2;
 }
 
-/* The status row shows "  L:C" with nothing more to C. */
-static int
-status_at(struct h_client *c, long line, long col)
-{
-	const char *row = h_row(c, STATUS_ROW), *p;
-	char want[64];
-	size_t n;
-
-	snprintf(want, sizeof want, "  %ld:%ld", line, col);
-	n = strlen(want);
-	if ((p = strstr(row, want)) == NULL)
-		return 0;
-	return p[n] < '0' || p[n] > '9';
-}
-
 /* The status row names a file (not a prompt). */
 static int
 status_names(struct h_client *c, const char *name)
@@ -222,7 +207,7 @@ is_typed(struct h_client *c, void *arg)
 	struct h_cell cell;
 	int x, y;
 
-	if (!status_at(c, t->line, t->col))
+	if (!bench_status_at(c, t->line, t->col))
 		return 0;
 	h_cursor(c, &x, &y);
 	if (x < 1)
@@ -272,7 +257,7 @@ is_at_line(struct h_client *c, void *arg)
 {
 	struct at_line *a = arg;
 
-	return status_names(c, a->name) && status_at(c, a->line, 1);
+	return status_names(c, a->name) && bench_status_at(c, a->line, 1);
 }
 
 /* Say what went wrong, with the screen and the daemon's log. */

@@ -149,21 +149,6 @@ make_short(void)
 	return s;
 }
 
-/* The status row shows "  L:C" with nothing more to C. */
-static int
-status_at(struct h_client *c, long line, long col)
-{
-	const char *row = h_row(c, STATUS_ROW), *p;
-	char want[64];
-	size_t n;
-
-	snprintf(want, sizeof want, "  %ld:%ld", line, col);
-	n = strlen(want);
-	if ((p = strstr(row, want)) == NULL)
-		return 0;
-	return p[n] < '0' || p[n] > '9';
-}
-
 /* The column in the status row's "  1:C", or -1. */
 static long
 status_col(struct h_client *c)
@@ -211,7 +196,7 @@ moved_right(struct h_client *c, void *arg)
 static int
 col_is(struct h_client *c, void *arg)
 {
-	return status_at(c, 1, *(long *)arg);
+	return bench_status_at(c, 1, *(long *)arg);
 }
 
 /* A keystroke has been handled: its column and character show. */
@@ -222,7 +207,7 @@ is_typed(struct h_client *c, void *arg)
 	struct h_cell cell;
 	int x, y;
 
-	if (!status_at(c, 1, t->col))
+	if (!bench_status_at(c, 1, t->col))
 		return 0;
 	h_cursor(c, &x, &y);
 	if (x < 1)

@@ -321,3 +321,17 @@ bench_print_end(long long start)
 	bench_print_load("load at the end: ");
 	printf("total time: %.1f s\n", (h_now_ms() - start) / 1000.0);
 }
+
+int
+bench_status_at(struct h_client *c, long line, long col)
+{
+	const char *row = h_row(c, h_status_row(c)), *p;
+	char want[64];
+	size_t n;
+
+	snprintf(want, sizeof want, "  %ld:%ld", line, col);
+	n = strlen(want);
+	if ((p = strstr(row, want)) == NULL)
+		return 0;
+	return p[n] < '0' || p[n] > '9';
+}

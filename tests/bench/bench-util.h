@@ -79,4 +79,7 @@ void bench_print_header(
 /* Print the load at the end and the time since start (h_now_ms). */
 void bench_print_end(long long start);
 
+/* The status row shows "  L:C" with nothing more to C. */
+int bench_status_at(struct h_client *, long line, long col);
+
 #endif
