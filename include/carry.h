@@ -53,6 +53,8 @@ struct carry_dec {
 	unsigned authors;      /* distinct author e-mails of those */
 	int64_t changed_time;  /* the newest of them: Unix seconds, 0 none */
 	char changed_commit[CARRY_OID_HEX + 1]; /* its id; "" none */
+	uint64_t *author_ids; /* (for counting) hashes of those e-mails */
+	size_t nauthor_ids;
 };
 
 /* Every decision at one commit, by number ascending. */
@@ -95,5 +97,24 @@ int carry_trace(struct repo *, unsigned number,
     void (*cb)(void *arg, const char *line), void *arg, char **err);
 
 void carry_set_free(struct carry_set *);
+
+/* carry-cache.c: the sets of some commits kept in .git/moot/carry-cache
+ * (mode 0600). CARRY_VERSION changes whenever carrying does. */
+#define CARRY_VERSION 1
+#define CARRY_CACHE_FILE "carry-cache"
+#define CARRY_CACHE_KEEP 16          /* sets kept, newest first */
+#define CARRY_CACHE_MAX (256u << 20) /* bytes of the file read */
+
+/* The sets in the cache (newest first); none when it is missing or
+ * damaged (a damaged cache is as good as none). */
+void carry_cache_load(struct repo *, struct carry_set **out, size_t *n);
+/* Write sets (newest first, at most CARRY_CACHE_KEEP) as the cache;
+ * -1 when it cannot be written (the caller goes on without). */
+int carry_cache_save(struct repo *, const struct carry_set *, size_t n);
+/* One set as the cache writes it, and back (for tests and fuzzing):
+ * parse returns 0, or -1 when the text is not exactly one set. */
+char *carry_cache_format(const struct carry_set *, size_t *len);
+int carry_cache_parse(const char *text, size_t len, struct carry_set *);
+void carry_set_copy(struct carry_set *dst, const struct carry_set *src);
 
 #endif
