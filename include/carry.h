@@ -81,6 +81,13 @@ int carry_head(struct repo *, struct carry_set *, char **err);
 int carry_text(struct repo *, struct carry_set *, const char *path,
     const char *text, size_t len, char **err);
 
+/* carry-set.c: a decision by number in a set (sorted by number); get
+ * adds an empty one where it belongs when there is none. */
+struct carry_dec *carry_dec_find(struct carry_set *, unsigned number);
+struct carry_dec *carry_dec_get(struct carry_set *, unsigned number);
+void carry_dec_copy(struct carry_dec *dst, const struct carry_dec *src);
+void carry_dec_clear(struct carry_dec *);
+
 /* The spans of dec covering line of path, NULL when none. */
 const struct carry_span *carry_covers(
     const struct carry_dec *, const char *path, unsigned long line);
