@@ -1223,7 +1223,14 @@ carry_walk(struct carry_ctx *ctx, const git_oid *head,
 				git_commit_free(pc);
 				goto giterr;
 			}
-			if (p == 0) {
+			if (p == 0 && pi >= 0 && children[pi] == 1) {
+				/* Its only child: take the set, no copy. */
+				*cur = *sets[pi];
+				free(sets[pi]);
+				sets[pi] = NULL;
+				rc = carry_step(ctx, cur, ptree, tree, &who, 0,
+				    err);
+			} else if (p == 0) {
 				carry_set_copy(cur, ps);
 				rc = carry_step(
 				    ctx, cur, ptree, tree, &who, 0, err);
@@ -1239,7 +1246,7 @@ carry_walk(struct carry_ctx *ctx, const git_oid *head,
 				goto done;
 			}
 			if (pi >= 0 && --children[pi] == 0 &&
-			    (size_t)pi != n - 1) {
+			    sets[pi] != NULL) {
 				carry_set_free(sets[pi]);
 				free(sets[pi]);
 				sets[pi] = NULL;
