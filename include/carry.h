@@ -57,11 +57,19 @@ struct carry_dec {
 	size_t nauthor_ids;
 };
 
-/* Every decision at one commit, by number ascending. */
+/*
+ * Every decision at one commit, by number ascending; and the lines last
+ * changed by commits citing a decision in a Refs trailer (as git blame
+ * would name that commit, but moved blocks followed): in refs, number is
+ * the decision cited, commit, time and subject are the citing commit's,
+ * spans its lines now (a line edited since is no longer its).
+ */
 struct carry_set {
 	char head[CARRY_OID_HEX + 1]; /* the commit; "" for an unborn HEAD */
 	struct carry_dec *v;
 	size_t n;
+	struct carry_dec *refs;
+	size_t nrefs;
 };
 
 /*

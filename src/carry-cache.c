@@ -20,8 +20,8 @@
  * The file: a first line "moot-carry-cache VERSION", then sets, each
  * followed by "sum HASH" (FNV-1a, 64 bits, of the set's lines, in hex).
  * A set:
- *   set HEAD NDECS
- *   then per decision:
+ *   set HEAD NDECS NREFS
+ *   then per decision, and then per Refs entry (carry.h):
  *   dec NUMBER COMMIT TIME DECIDED CHANGED COMMITS CHANGED_TIME
  *       CHANGED_COMMIT NRANGES NSPANS NAUTHORS
  *   text SUBJECT STATUS FILE
@@ -97,48 +97,51 @@ carry_out_word(struct carry_out *o, const char *s)
 	}
 }
 
+static void
+carry_format_dec(struct carry_out *o, const struct carry_dec *d)
+{
+	size_t j;
+
+	carry_out_printf(o,
+	    "dec %u %s %" PRId64 " %lu %lu %u %" PRId64 " %s %zu %zu %zu\n",
+	    d->number, d->commit, d->time, d->decided, d->changed, d->commits,
+	    d->changed_time,
+	    *d->changed_commit != '\0' ? d->changed_commit : "-", d->nranges,
+	    d->nspans, d->nauthor_ids);
+	carry_out_add(o, "text", 4);
+	carry_out_word(o, d->subject);
+	carry_out_word(o, d->status);
+	carry_out_word(o, d->file);
+	carry_out_add(o, "\n", 1);
+	for (j = 0; j < d->nranges; j++) {
+		carry_out_add(o, "range", 5);
+		carry_out_word(o, d->ranges[j].path);
+		carry_out_printf(o, " %lu %lu %s\n", d->ranges[j].first,
+		    d->ranges[j].last,
+		    *d->ranges[j].base != '\0' ? d->ranges[j].base : "-");
+	}
+	for (j = 0; j < d->nspans; j++) {
+		carry_out_add(o, "span", 4);
+		carry_out_word(o, d->spans[j].path);
+		carry_out_printf(o, " %lu %lu %u\n", d->spans[j].first,
+		    d->spans[j].last, d->spans[j].how);
+	}
+	for (j = 0; j < d->nauthor_ids; j++)
+		carry_out_printf(
+		    o, "author %016" PRIx64 "\n", d->author_ids[j]);
+}
+
 char *
 carry_cache_format(const struct carry_set *set, size_t *len)
 {
 	struct carry_out o = {NULL, 0, 0};
-	const struct carry_dec *d;
-	size_t i, j;
+	size_t i;
 
-	carry_out_printf(&o, "set %s %zu\n", set->head, set->n);
-	for (i = 0; i < set->n; i++) {
-		d = &set->v[i];
-		carry_out_printf(&o,
-		    "dec %u %s %" PRId64 " %lu %lu %u %" PRId64
-		    " %s %zu %zu %zu\n",
-		    d->number, d->commit, d->time, d->decided, d->changed,
-		    d->commits, d->changed_time,
-		    *d->changed_commit != '\0' ? d->changed_commit : "-",
-		    d->nranges, d->nspans, d->nauthor_ids);
-		carry_out_add(&o, "text", 4);
-		carry_out_word(&o, d->subject);
-		carry_out_word(&o, d->status);
-		carry_out_word(&o, d->file);
-		carry_out_add(&o, "\n", 1);
-		for (j = 0; j < d->nranges; j++) {
-			carry_out_add(&o, "range", 5);
-			carry_out_word(&o, d->ranges[j].path);
-			carry_out_printf(&o, " %lu %lu %s\n",
-			    d->ranges[j].first, d->ranges[j].last,
-			    *d->ranges[j].base != '\0' ? d->ranges[j].base
-			                               : "-");
-		}
-		for (j = 0; j < d->nspans; j++) {
-			carry_out_add(&o, "span", 4);
-			carry_out_word(&o, d->spans[j].path);
-			carry_out_printf(&o, " %lu %lu %u\n", d->spans[j].first,
-			    d->spans[j].last, d->spans[j].how);
-		}
-		for (j = 0; j < d->nauthor_ids; j++)
-			carry_out_printf(
-			    &o, "author %016" PRIx64 "\n", d->author_ids[j]);
-	}
-	if (o.buf == NULL)
-		carry_out_add(&o, "", 0);
+	carry_out_printf(&o, "set %s %zu %zu\n", set->head, set->n, set->nrefs);
+	for (i = 0; i < set->n; i++)
+		carry_format_dec(&o, &set->v[i]);
+	for (i = 0; i < set->nrefs; i++)
+		carry_format_dec(&o, &set->refs[i]);
 	*len = o.len;
 	return o.buf;
 }
@@ -395,13 +398,14 @@ carry_in_dec(struct carry_in *in, struct carry_dec *d, unsigned prev)
 static int
 carry_in_set(struct carry_in *in, struct carry_set *set)
 {
-	unsigned long n, i;
+	unsigned long n, nrefs, i;
 	unsigned prev = 0;
 
 	memset(set, 0, sizeof *set);
-	if (carry_in_line(in, "set", 2) != 0 ||
+	if (carry_in_line(in, "set", 3) != 0 ||
 	    carry_in_oid(in->w[1], 0, set->head) != 0 ||
-	    carry_in_ulong(in->w[2], CARRY_CACHE_DECS, &n) != 0)
+	    carry_in_ulong(in->w[2], CARRY_CACHE_DECS, &n) != 0 ||
+	    carry_in_ulong(in->w[3], CARRY_CACHE_DECS, &nrefs) != 0)
 		goto bad;
 	for (i = 0; i < n; i++) {
 		set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
@@ -410,6 +414,14 @@ carry_in_set(struct carry_in *in, struct carry_set *set)
 		if (carry_in_dec(in, &set->v[set->n - 1], prev) != 0)
 			goto bad;
 		prev = set->v[set->n - 1].number;
+	}
+	for (i = 0; i < nrefs; i++) {
+		set->refs =
+		    xreallocarray(set->refs, set->nrefs + 1, sizeof *set->refs);
+		memset(&set->refs[set->nrefs], 0, sizeof *set->refs);
+		set->nrefs++;
+		if (carry_in_dec(in, &set->refs[set->nrefs - 1], 0) != 0)
+			goto bad;
 	}
 	carry_in_clear(in);
 	return 0;

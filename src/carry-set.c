@@ -68,6 +68,10 @@ carry_set_copy(struct carry_set *dst, const struct carry_set *src)
 	dst->v = xreallocarray(NULL, src->n + 1, sizeof *dst->v);
 	for (i = 0; i < src->n; i++)
 		carry_dec_copy(&dst->v[i], &src->v[i]);
+	dst->nrefs = src->nrefs;
+	dst->refs = xreallocarray(NULL, src->nrefs + 1, sizeof *dst->refs);
+	for (i = 0; i < src->nrefs; i++)
+		carry_dec_copy(&dst->refs[i], &src->refs[i]);
 }
 
 void
@@ -78,6 +82,9 @@ carry_set_free(struct carry_set *set)
 	for (i = 0; i < set->n; i++)
 		carry_dec_clear(&set->v[i]);
 	free(set->v);
+	for (i = 0; i < set->nrefs; i++)
+		carry_dec_clear(&set->refs[i]);
+	free(set->refs);
 	memset(set, 0, sizeof *set);
 }
 

@@ -16,6 +16,7 @@
 
 #define CARRY_NONE UINT32_MAX
 #define CARRY_CHECKPOINT 1024 /* commits between sets kept while walking */
+#define CARRY_REFS_MAX 16     /* decisions one commit's Refs cite */
 
 /* Who made a commit a step is carried across; NULL for carrying that
  * is no change of anyone's (a range taken at an older commit). */
@@ -56,19 +57,30 @@ struct carry_line {
  * Sets of decisions.
  */
 
-/* Do any spans of the set (decisions with number only, when not 0)
- * concern path? */
-static int
-carry_set_covers_path(
-    const struct carry_set *set, const char *path, unsigned only)
+/* Decisions and Refs lines alike, by one index. */
+static size_t
+carry_count(const struct carry_set *set)
 {
+	return set->n + set->nrefs;
+}
+
+static struct carry_dec *
+carry_nth(const struct carry_set *set, size_t i)
+{
+	return i < set->n ? &set->v[i] : &set->refs[i - set->n];
+}
+
+/* Do any spans of the set concern path? */
+static int
+carry_set_covers_path(const struct carry_set *set, const char *path)
+{
+	const struct carry_dec *d;
 	size_t i, j;
 
-	for (i = 0; i < set->n; i++) {
-		if (only != 0 && set->v[i].number != only)
-			continue;
-		for (j = 0; j < set->v[i].nspans; j++) {
-			if (strcmp(set->v[i].spans[j].path, path) == 0)
+	for (i = 0; i < carry_count(set); i++) {
+		d = carry_nth(set, i);
+		for (j = 0; j < d->nspans; j++) {
+			if (strcmp(d->spans[j].path, path) == 0)
 				return 1;
 		}
 	}
@@ -80,8 +92,8 @@ carry_set_empty(const struct carry_set *set)
 {
 	size_t i;
 
-	for (i = 0; i < set->n; i++) {
-		if (set->v[i].nspans > 0)
+	for (i = 0; i < carry_count(set); i++) {
+		if (carry_nth(set, i)->nspans > 0)
 			return 0;
 	}
 	return 1;
@@ -393,7 +405,8 @@ carry_tell(struct carry_ctx *ctx, const struct carry_who *who,
  */
 static void
 carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
-    struct carry_file *files, size_t nfiles, const struct carry_who *who)
+    struct carry_file *files, size_t nfiles, const struct carry_who *who,
+    int refs)
 {
 	struct carry_line *lines = NULL;
 	struct carry_span *spans = NULL, *before;
@@ -436,8 +449,11 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 			         d, p->oldpath, f->pair.to[j].line)) < 0)
 				continue;
 			how = 0;
-			if (f->pair.to[j].how & LINEMATCH_EDITED)
+			if (f->pair.to[j].how & LINEMATCH_EDITED) {
+				if (refs)
+					continue; /* changed since: not its */
 				how |= CARRY_EDITED;
+			}
 			if (f->pair.to[j].how & LINEMATCH_MOVED)
 				how |= CARRY_MOVED;
 			else if (strcmp(p->oldpath, f->newpath) != 0)
@@ -471,7 +487,8 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 		    strcmp(lines[i].path, lines[i - 1].path) == 0)
 			continue; /* two of d's lines joined into one */
 		/* Lines added between two of d's lines are d's too. */
-		if (i > 0 && strcmp(lines[i].path, lines[i - 1].path) == 0 &&
+		if (!refs && i > 0 &&
+		    strcmp(lines[i].path, lines[i - 1].path) == 0 &&
 		    lines[i].line > lines[i - 1].line + 1) {
 			for (k = 0; k < nfiles; k++) {
 				if (files[k].newpath == lines[i].path)
@@ -501,7 +518,7 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 	nbefore = d->nspans;
 	d->spans = spans;
 	d->nspans = nspans;
-	if (!carry_spans_equal(before, nbefore, spans, nspans)) {
+	if (!refs && !carry_spans_equal(before, nbefore, spans, nspans)) {
 		if (who != NULL && (step != 0 || lost > 0 || added > 0)) {
 			d->commits++;
 			carry_dec_author(d, who->author);
@@ -519,12 +536,29 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 	free(before);
 }
 
-/* Mark in each file's want the old lines a decision of the set covers. */
+/* Carry the Refs lines; drop those left with none. */
 static void
-carry_want(const struct carry_set *set, struct carry_file *files, size_t nfiles,
-    unsigned only)
+carry_refs_remap(struct carry_set *set, struct carry_file *files, size_t nfiles)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < set->nrefs; i++) {
+		carry_dec_remap(NULL, &set->refs[i], files, nfiles, NULL, 1);
+		if (set->refs[i].nspans == 0) {
+			carry_dec_clear(&set->refs[i]);
+			continue;
+		}
+		set->refs[o++] = set->refs[i];
+	}
+	set->nrefs = o;
+}
+
+/* Mark in each file's want the old lines the set covers. */
+static void
+carry_want(const struct carry_set *set, struct carry_file *files, size_t nfiles)
 {
 	const struct carry_span *sp;
+	const struct carry_dec *d;
 	size_t i, j, k;
 	unsigned long l;
 
@@ -532,11 +566,10 @@ carry_want(const struct carry_set *set, struct carry_file *files, size_t nfiles,
 		if (files[k].oldpath == NULL || files[k].pair.old == NULL)
 			continue;
 		files[k].want = xcalloc(files[k].old.n + 1, 1);
-		for (i = 0; i < set->n; i++) {
-			if (only != 0 && set->v[i].number != only)
-				continue;
-			for (j = 0; j < set->v[i].nspans; j++) {
-				sp = &set->v[i].spans[j];
+		for (i = 0; i < carry_count(set); i++) {
+			d = carry_nth(set, i);
+			for (j = 0; j < d->nspans; j++) {
+				sp = &d->spans[j];
 				if (strcmp(sp->path, files[k].oldpath) != 0)
 					continue;
 				for (l = sp->first;
@@ -603,13 +636,13 @@ carry_file_load(struct carry_ctx *ctx, struct carry_file *f,
 }
 
 /*
- * Carry the decisions of set (only that number, when not 0) from tree
- * from to tree to. who: the commit doing it, for the figures and the
- * trace; NULL when none.
+ * Carry the decisions and Refs lines of set from tree from to tree to.
+ * who: the commit doing it, for the figures and the trace; NULL when
+ * none.
  */
 static int
 carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
-    git_tree *to, const struct carry_who *who, unsigned only, char **err)
+    git_tree *to, const struct carry_who *who, char **err)
 {
 	git_diff *diff = NULL;
 	git_diff_find_options fo;
@@ -632,7 +665,7 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 	nd = git_diff_num_deltas(diff);
 	for (i = 0; i < nd; i++) {
 		dd = git_diff_get_delta(diff, i);
-		if (!carry_set_covers_path(set, dd->old_file.path, only))
+		if (!carry_set_covers_path(set, dd->old_file.path))
 			continue;
 		if (dd->status == GIT_DELTA_DELETED ||
 		    dd->status == GIT_DELTA_TYPECHANGE)
@@ -646,8 +679,7 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 	if (!deleted) {
 		for (; i < nd && !deleted; i++) {
 			dd = git_diff_get_delta(diff, i);
-			if (carry_set_covers_path(
-			        set, dd->old_file.path, only) &&
+			if (carry_set_covers_path(set, dd->old_file.path) &&
 			    dd->status == GIT_DELTA_DELETED)
 				deleted = 1;
 		}
@@ -668,7 +700,7 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 	for (i = 0; i < nd; i++) {
 		dd = git_diff_get_delta(diff, i);
 		if (dd->status == GIT_DELTA_ADDED ||
-		    !carry_set_covers_path(set, dd->old_file.path, only))
+		    !carry_set_covers_path(set, dd->old_file.path))
 			continue;
 		files = xreallocarray(files, nfiles + 1, sizeof *files);
 		carry_file_load(ctx, &files[nfiles], dd, from, to, 1);
@@ -680,7 +712,7 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 		nfiles++;
 		taken[i] = 1;
 	}
-	carry_want(set, files, nfiles, only);
+	carry_want(set, files, nfiles);
 	if (carry_lost(files, nfiles)) {
 		/* Lines went missing: moved to another file? Every file this
 		 * step writes is a place they may have gone. */
@@ -694,8 +726,7 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 			        dd->status != GIT_DELTA_RENAMED &&
 			        dd->status != GIT_DELTA_COPIED);
 			if (files[nfiles].oldpath != NULL &&
-			    carry_set_covers_path(
-			        set, files[nfiles].oldpath, only)) {
+			    carry_set_covers_path(set, files[nfiles].oldpath)) {
 				/* A second side of a decided file: never. */
 				carry_file_free(&files[nfiles]);
 				continue;
@@ -725,11 +756,9 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 		free(pairs);
 	}
 
-	for (i = 0; i < set->n; i++) {
-		if (only != 0 && set->v[i].number != only)
-			continue;
-		carry_dec_remap(ctx, &set->v[i], files, nfiles, who);
-	}
+	for (i = 0; i < set->n; i++)
+		carry_dec_remap(ctx, &set->v[i], files, nfiles, who, 0);
+	carry_refs_remap(set, files, nfiles);
 	rc = 0;
 out:
 	for (k = 0; k < nfiles; k++)
@@ -950,7 +979,7 @@ carry_range_take(struct carry_ctx *ctx, struct carry_dec *d, git_commit *c,
 	od->nspans = 1;
 	d->decided += od->spans[0].last - od->spans[0].first + 1;
 	if (btree != NULL &&
-	    carry_step(ctx, &one, btree, ctree, NULL, 0, &err) != 0) {
+	    carry_step(ctx, &one, btree, ctree, NULL, &err) != 0) {
 		free(err);
 		carry_set_free(&one);
 		goto out;
@@ -968,6 +997,116 @@ out:
 	git_commit_free(base);
 }
 
+/* The decision ids a Refs value names: "ADR-0007, ADR-0009" (other
+ * references are not ours), into ids (at most max, no repeats). */
+static size_t
+carry_refs_ids(const char *value, unsigned *ids, size_t n, size_t max)
+{
+	const char *p = value, *end;
+	unsigned long v;
+	size_t i;
+
+	while (*p != '\0' && n < max) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (end = p;
+		     *end != '\0' && *end != ',' && *end != ' ' && *end != '\t';
+		     end++)
+			;
+		v = 0;
+		if (end - p > 4 && end - p <= 14 &&
+		    strncasecmp(p, "ADR-", 4) == 0) {
+			for (p += 4; p < end && isdigit((unsigned char)*p); p++)
+				v = v * 10 + (unsigned long)(*p - '0');
+			if (p != end || v > UINT_MAX)
+				v = 0;
+		}
+		for (i = 0; v != 0 && i < n; i++) {
+			if (ids[i] == v)
+				v = 0;
+		}
+		if (v != 0)
+			ids[n++] = (unsigned)v;
+		p = end;
+	}
+	return n;
+}
+
+/*
+ * Commit c cites decisions in Refs trailers: the lines it added or
+ * changed (against its only parent; every line of a first commit)
+ * become Refs lines of each.
+ */
+static void
+carry_refs_take(struct carry_ctx *ctx, struct carry_set *set, git_commit *c,
+    git_tree *ctree, const unsigned *ids, size_t nids)
+{
+	git_commit *parent = NULL;
+	git_tree *ptree = NULL;
+	git_diff *diff = NULL;
+	const git_diff_delta *dd;
+	struct carry_file f;
+	struct carry_span *spans = NULL;
+	struct carry_dec *r;
+	size_t nspans = 0, nd, i, k;
+	unsigned long j;
+	const char *subject;
+
+	if (git_commit_parentcount(c) > 1)
+		return; /* a merge changed nothing of its own */
+	if (git_commit_parentcount(c) == 1 &&
+	    (git_commit_parent(&parent, c, 0) != 0 ||
+	        git_commit_tree(&ptree, parent) != 0))
+		goto out;
+	if (git_diff_tree_to_tree(&diff, ctx->git, ptree, ctree, NULL) != 0)
+		goto out;
+	nd = git_diff_num_deltas(diff);
+	for (i = 0; i < nd; i++) {
+		dd = git_diff_get_delta(diff, i);
+		if (!carry_delta_has_new(dd))
+			continue;
+		carry_file_load(ctx, &f, dd, ptree, ctree,
+		    dd->status == GIT_DELTA_MODIFIED);
+		if (f.newpath != NULL && carry_file_match(&f, 0) == 0) {
+			for (j = 1; j <= f.new.n; j++) {
+				if (f.pair.to[j].pair == CARRY_NONE ||
+				    (f.pair.to[j].how & LINEMATCH_EDITED))
+					carry_span_add(
+					    &spans, &nspans, f.newpath, j, 0);
+			}
+		}
+		carry_file_free(&f);
+	}
+	if (nspans == 0)
+		goto out;
+	subject = git_commit_summary(c);
+	for (k = 0; k < nids; k++) {
+		set->refs =
+		    xreallocarray(set->refs, set->nrefs + 1, sizeof *set->refs);
+		r = &set->refs[set->nrefs++];
+		memset(r, 0, sizeof *r);
+		r->number = ids[k];
+		git_oid_tostr(r->commit, sizeof r->commit, git_commit_id(c));
+		r->time = (int64_t)git_commit_time(c);
+		r->subject = xstrdup(subject != NULL ? subject : "");
+		r->spans = xreallocarray(NULL, nspans, sizeof *r->spans);
+		for (i = 0; i < nspans; i++) {
+			r->spans[i] = spans[i];
+			r->spans[i].path = xstrdup(spans[i].path);
+		}
+		r->nspans = nspans;
+	}
+out:
+	for (i = 0; i < nspans; i++)
+		free(spans[i].path);
+	free(spans);
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+}
+
 /*
  * What commit c (tree ctree) says of decisions: the newest commit of an
  * id is the decision's; what it leaves out (a status change naming no
@@ -983,15 +1122,23 @@ carry_commit_apply(struct carry_ctx *ctx, struct carry_set *set, git_commit *c,
 	struct carry_dec *d;
 	const char *msg, *key, *value, *subject;
 	char *commit, *text, id[CARRY_OID_HEX + 1];
-	unsigned number = 0;
+	unsigned number = 0, ids[CARRY_REFS_MAX];
 	int ranges = 0;
-	size_t i, j;
+	size_t i, j, nids = 0;
 
 	if ((msg = git_commit_message(c)) == NULL ||
-	    strcasestr(msg, "decision-id") == NULL)
+	    (strcasestr(msg, "decision-id") == NULL &&
+	        strcasestr(msg, "refs") == NULL))
 		return;
 	if (git_message_trailers(&arr, msg) != 0)
 		return;
+	for (i = 0; i < arr.count; i++) {
+		if (strcasecmp(arr.trailers[i].key, "Refs") == 0)
+			nids = carry_refs_ids(
+			    arr.trailers[i].value, ids, nids, CARRY_REFS_MAX);
+	}
+	if (nids > 0)
+		carry_refs_take(ctx, set, c, ctree, ids, nids);
 	for (i = 0; i < arr.count && number == 0; i++) {
 		if (strcasecmp(arr.trailers[i].key, "Decision-Id") == 0)
 			number = carry_id_value(arr.trailers[i].value);
@@ -1098,25 +1245,43 @@ carry_merge_in(struct carry_ctx *ctx, struct carry_set *dst,
     const struct carry_who *who, char **err)
 {
 	struct carry_set extra;
-	size_t i, n = 0;
+	size_t i, j;
 
 	memset(&extra, 0, sizeof extra);
 	for (i = 0; i < src->n; i++) {
 		if (carry_dec_find(dst, src->v[i].number) != NULL)
 			continue;
-		extra.v = xreallocarray(extra.v, n + 1, sizeof *extra.v);
-		carry_dec_copy(&extra.v[n++], &src->v[i]);
-		extra.n = n;
+		extra.v = xreallocarray(extra.v, extra.n + 1, sizeof *extra.v);
+		carry_dec_copy(&extra.v[extra.n++], &src->v[i]);
 	}
-	if (n == 0)
+	for (i = 0; i < src->nrefs; i++) {
+		for (j = 0; j < dst->nrefs; j++) {
+			if (dst->refs[j].number == src->refs[i].number &&
+			    strcmp(dst->refs[j].commit, src->refs[i].commit) ==
+			        0)
+				break;
+		}
+		if (j < dst->nrefs)
+			continue;
+		extra.refs = xreallocarray(
+		    extra.refs, extra.nrefs + 1, sizeof *extra.refs);
+		carry_dec_copy(&extra.refs[extra.nrefs++], &src->refs[i]);
+	}
+	if (extra.n == 0 && extra.nrefs == 0)
 		return 0;
-	if (carry_step(ctx, &extra, from, to, who, 0, err) != 0) {
+	if (carry_step(ctx, &extra, from, to, who, err) != 0) {
 		carry_set_free(&extra);
 		return -1;
 	}
 	for (i = 0; i < extra.n; i++) {
 		*carry_dec_get(dst, extra.v[i].number) = extra.v[i];
 		memset(&extra.v[i], 0, sizeof extra.v[i]);
+	}
+	dst->refs = xreallocarray(
+	    dst->refs, dst->nrefs + extra.nrefs + 1, sizeof *dst->refs);
+	for (i = 0; i < extra.nrefs; i++) {
+		dst->refs[dst->nrefs++] = extra.refs[i];
+		memset(&extra.refs[i], 0, sizeof extra.refs[i]);
 	}
 	carry_set_free(&extra);
 	return 0;
@@ -1228,12 +1393,12 @@ carry_walk(struct carry_ctx *ctx, const git_oid *head,
 				*cur = *sets[pi];
 				free(sets[pi]);
 				sets[pi] = NULL;
-				rc = carry_step(ctx, cur, ptree, tree, &who, 0,
-				    err);
+				rc = carry_step(
+				    ctx, cur, ptree, tree, &who, err);
 			} else if (p == 0) {
 				carry_set_copy(cur, ps);
 				rc = carry_step(
-				    ctx, cur, ptree, tree, &who, 0, err);
+				    ctx, cur, ptree, tree, &who, err);
 			} else
 				rc = carry_merge_in(
 				    ctx, cur, ps, ptree, tree, &who, err);
@@ -1396,7 +1561,7 @@ carry_text(struct repo *r, struct carry_set *set, const char *path,
 	size_t i;
 	int rc = -1;
 
-	if (!carry_set_covers_path(set, path, 0))
+	if (!carry_set_covers_path(set, path))
 		return 0;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.r = r;
@@ -1418,13 +1583,14 @@ carry_text(struct repo *r, struct carry_set *set, const char *path,
 		carry_git_error(err, "cannot compare with HEAD");
 		goto out;
 	}
-	carry_want(set, &f, 1, 0);
+	carry_want(set, &f, 1);
 	if (carry_lost(&f, 1)) {
 		want[0] = f.want;
 		linematch_moves(&f.pair, 1, want);
 	}
 	for (i = 0; i < set->n; i++)
-		carry_dec_remap(&ctx, &set->v[i], &f, 1, NULL);
+		carry_dec_remap(&ctx, &set->v[i], &f, 1, NULL, 0);
+	carry_refs_remap(set, &f, 1);
 	rc = 0;
 out:
 	carry_file_free(&f);

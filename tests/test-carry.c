@@ -120,7 +120,7 @@ spans_of(const char *repo, unsigned number, struct carry_dec *copy)
 		s = t;
 	}
 	if (copy != NULL) {
-		struct carry_set from = {{0}, NULL, 0}, to;
+		struct carry_set from = {{0}, NULL, 0, NULL, 0}, to;
 
 		from.v = (struct carry_dec *)d;
 		from.n = 1;
@@ -315,7 +315,7 @@ test_figures(void **state)
 	assert_true(d.changed_time > 0);
 	assert_string_equal(d.status, "accepted");
 	{
-		struct carry_set one = {{0}, NULL, 1};
+		struct carry_set one = {{0}, NULL, 1, NULL, 0};
 
 		one.v = xmalloc(sizeof *one.v);
 		one.v[0] = d;
@@ -415,6 +415,56 @@ test_merge(void **state)
 	a = h_sh(repo, "git log --oneline | wc -l");
 	assert_string_equal(a, "5");
 	free(a);
+	h_pass();
+}
+
+/* The Refs lines of decision number at HEAD, as "commit-subject:path:a-b". */
+static char *
+refs_of(const char *repo, unsigned number)
+{
+	struct carry_set set;
+	struct repo *r;
+	char *err = NULL, *s = xstrdup(""), *t;
+	size_t i, j;
+
+	r = repo_open(repo, &err);
+	assert_non_null(r);
+	assert_int_equal(carry_head(r, &set, &err), 0);
+	for (i = 0; i < set.nrefs; i++) {
+		if (set.refs[i].number != number)
+			continue;
+		for (j = 0; j < set.refs[i].nspans; j++) {
+			xasprintf(&t, "%s%s%s:%s:%lu-%lu", s, *s ? " " : "",
+			    set.refs[i].subject, set.refs[i].spans[j].path,
+			    set.refs[i].spans[j].first,
+			    set.refs[i].spans[j].last);
+			free(s);
+			s = t;
+		}
+	}
+	carry_set_free(&set);
+	repo_free(r);
+	return s;
+}
+
+static void
+test_refs(void **state)
+{
+	char *repo = base(), *s;
+
+	/* A commit citing ADR-0001 changes lines 39-40 and adds one. */
+	free(h_sh(repo, "sed -i '39s/6 +/7 +/; 40s/42/43/; 41a // new' f.c"));
+	commit(repo, "tune f6\n\nRefs: ADR-0001, JIRA-12\n");
+	s = refs_of(repo, 1);
+	assert_string_equal(s, "tune f6:f.c:39-40 tune f6:f.c:42-42");
+	free(s);
+	/* Shifted by a line on top: still its lines. Edited again by a
+	 * commit citing nothing: that line is no longer its. */
+	free(h_sh(repo, "sed -i '1i // top' f.c && git commit -q -am top && "
+	                "sed -i '41s/43/44/' f.c && git commit -q -am again"));
+	s = refs_of(repo, 1);
+	assert_string_equal(s, "tune f6:f.c:40-40 tune f6:f.c:43-43");
+	free(s);
 	h_pass();
 }
 
@@ -557,6 +607,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_text, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_trace, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_merge, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(test_refs, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_cache, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_cache_format, h_setup, h_teardown),
