@@ -273,6 +273,38 @@ test_edges_edited(void **state)
 }
 
 static void
+test_edited_lines(void **state)
+{
+	char *repo = base();
+
+	/* Two lines edited and one put between them: a gap of 2 old lines
+	 * and 3 new ones, aligned by similarity. */
+	free(h_sh(repo, "sed -i '18s/3 +/4 +/; 19s/21/22/; 18a \\tcheck(y3);' "
+	                "f.c"));
+	commit(repo, "edit inside\n");
+	expect_spans(repo, 1,
+	    "f.c:15-17/= f.c:18-18/e f.c:19-19/a f.c:20-20/e f.c:21-21/=");
+	h_pass();
+}
+
+static void
+test_reformat_large(void **state)
+{
+	char *text = funcs(1, 50), *repo;
+
+	/* 350 lines; ADR-0001 over function 30. Then one commit reindents
+	 * every line and drops function 2: too large a gap to try every
+	 * pair, so only the diff without white space keeps the lines. */
+	repo = h_repo_create("f.c", text, NULL);
+	free(text);
+	decide(repo, 1, "f.c:204-209");
+	free(h_sh(repo, "sed -i 's/^/  /; 8,14d' f.c"));
+	commit(repo, "reindent\n");
+	expect_spans(repo, 1, "f.c:197-202/e");
+	h_pass();
+}
+
+static void
 test_rename_with_edits(void **state)
 {
 	char *repo = base();
@@ -489,6 +521,13 @@ test_cache(void **state)
 	free(h_sh(repo, "git reset -q --hard HEAD~1 && sed -i '1i // a\\n// "
 	                "b' f.c && git commit -q -am two"));
 	expect_spans(repo, 1, "f.c:17-22/=");
+	/* Changed but well formed: the checksum says so; ignored. */
+	text = h_read_file(repo, ".git/moot/carry-cache", &len);
+	assert_non_null(strstr(text, "span f.c 17 22 "));
+	memcpy(strstr(text, "span f.c 17 22 "), "span f.c 27 32 ", 15);
+	h_write_file(repo, ".git/moot/carry-cache", text, len);
+	expect_spans(repo, 1, "f.c:17-22/=");
+	free(text);
 	/* Damaged: ignored. */
 	text = h_read_file(repo, ".git/moot/carry-cache", &len);
 	assert_true(len > 40);
@@ -599,6 +638,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reformat, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_edges_edited, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_edited_lines, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reformat_large, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_rename_with_edits, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
