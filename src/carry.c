@@ -17,6 +17,7 @@
 #define CARRY_NONE UINT32_MAX
 #define CARRY_CHECKPOINT 1024 /* commits between sets kept while walking */
 #define CARRY_REFS_MAX 16     /* decisions one commit's Refs cite */
+#define CARRY_RANGES_MAX 64   /* Code-Range trailers read from a commit */
 
 /* Who made a commit a step is carried across; NULL for carrying that
  * is no change of anyone's (a range taken at an older commit). */
@@ -1187,6 +1188,7 @@ carry_commit_apply(struct carry_ctx *ctx, struct carry_set *set, git_commit *c,
 		for (i = 0; i < arr.count; i++) {
 			if (strcasecmp(arr.trailers[i].key, "Code-Range") !=
 			        0 ||
+			    d->nranges == CARRY_RANGES_MAX ||
 			    carry_range_parse(
 			        arr.trailers[i].value, &rg, &commit) != 0)
 				continue;
