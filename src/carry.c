@@ -896,7 +896,8 @@ carry_who_init(struct carry_who *who, git_commit *c)
 	who->author = carry_author_id(git_commit_author(c));
 }
 
-/* Sort a decision's spans and cut what two ranges both hold. */
+/* Sort a decision's spans, cut what two ranges both hold, and join
+ * neighbours. */
 static void
 carry_spans_tidy(struct carry_dec *d)
 {
@@ -913,6 +914,15 @@ carry_spans_tidy(struct carry_dec *d)
 				continue;
 			}
 			d->spans[i].first = d->spans[o - 1].last + 1;
+		}
+		/* Neighbours carried alike are one span. */
+		if (o > 0 &&
+		    strcmp(d->spans[o - 1].path, d->spans[i].path) == 0 &&
+		    d->spans[i].first == d->spans[o - 1].last + 1 &&
+		    d->spans[i].how == d->spans[o - 1].how) {
+			d->spans[o - 1].last = d->spans[i].last;
+			free(d->spans[i].path);
+			continue;
 		}
 		d->spans[o++] = d->spans[i];
 	}

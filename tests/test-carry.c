@@ -501,6 +501,36 @@ test_refs(void **state)
 }
 
 static void
+test_many_ranges(void **state)
+{
+	struct carry_dec d;
+	char *repo = base(), *ranges = xstrdup(""), *t, *s;
+	int i;
+
+	/* 70 one-line ranges: the first 64 are read. */
+	for (i = 1; i <= 70; i++) {
+		xasprintf(&t, "%s%sf.c:%d", ranges, i > 1 ? " " : "", i);
+		free(ranges);
+		ranges = t;
+	}
+	decide(repo, 2, ranges);
+	s = spans_of(repo, 2, &d);
+	assert_string_equal(s, "f.c:1-64/=");
+	assert_int_equal(d.nranges, 64);
+	assert_int_equal(d.decided, 64);
+	{
+		struct carry_set one = {{0}, NULL, 1, NULL, 0};
+
+		one.v = xmalloc(sizeof *one.v);
+		one.v[0] = d;
+		carry_set_free(&one);
+	}
+	free(s);
+	free(ranges);
+	h_pass();
+}
+
+static void
 test_cache(void **state)
 {
 	struct stat st;
@@ -651,6 +681,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_trace, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_merge, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_refs, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_many_ranges, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_cache, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_cache_format, h_setup, h_teardown),
