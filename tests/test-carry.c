@@ -127,6 +127,7 @@ spans_of(const char *repo, unsigned number, struct carry_dec *copy)
 		carry_set_copy(&to, &from);
 		*copy = to.v[0];
 		free(to.v);
+		free(to.refs);
 	}
 	carry_set_free(&set);
 	repo_free(r);
@@ -206,6 +207,7 @@ test_move_other_file(void **state)
 	c = funcs(3, 3);
 	xasprintf(&text, "%s%s", a, b);
 	put(repo, "f.c", text);
+	free(text);
 	xasprintf(&text, "#include <x.h>\n\n%s", c);
 	put(repo, "g.c", text);
 	commit(repo, "function 3 to its own file\n");
@@ -689,5 +691,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_similar, h_setup, h_teardown),
 	};
 
+	/* E2E_FILTER=test_refs runs one test (a glob). */
+	if (getenv("E2E_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("E2E_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
