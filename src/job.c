@@ -1,16 +1,23 @@
-/* job.c: child processes the daemon runs (git hooks) without waiting for
- * them: output read by the loop, a time limit, a callback when they end. */
+/* job.c: child processes the daemon runs (git hooks, forked computations)
+ * without waiting for them: output read by the loop, a time limit, a
+ * callback when they end. */
 #include "moot.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "job.h"
 #include "loop.h"
 
@@ -26,9 +33,13 @@ struct job {
 	struct loop *loop;
 	struct loop_timer *timer; /* the time limit; NULL once it fired */
 	int late;
+	int forked; /* job_fork's, not job_run's */
 
-	char out[JOB_OUTPUT_MAX];
-	size_t outlen;
+	char *out;     /* what it wrote, the first outmax bytes */
+	size_t outlen; /* bytes in out */
+	size_t outcap; /* bytes out can hold now */
+	size_t outmax; /* JOB_OUTPUT_MAX, or JOB_FORK_OUTPUT_MAX */
+	int truncated; /* it wrote more than outmax */
 
 	job_done_cb done;
 	void *arg;
@@ -49,12 +60,12 @@ job_close(struct job *j)
 	j->fd = -1;
 }
 
-/* Read what the pipe has now, keeping the first JOB_OUTPUT_MAX bytes and
- * dropping the rest (the child must never block on a full pipe). */
+/* Read what the pipe has now, keeping the first outmax bytes and dropping
+ * the rest (the child must never block on a full pipe). */
 static void
 job_drain(struct job *j)
 {
-	char chunk[4096];
+	char chunk[65536];
 	size_t keep;
 	ssize_t n;
 
@@ -69,8 +80,15 @@ job_drain(struct job *j)
 			return;
 		}
 		keep = (size_t)n;
-		if (keep > sizeof j->out - j->outlen)
-			keep = sizeof j->out - j->outlen;
+		if (keep > j->outmax - j->outlen) {
+			keep = j->outmax - j->outlen;
+			j->truncated = 1;
+		}
+		while (j->outlen + keep > j->outcap) {
+			j->outcap = j->outcap * 2 < j->outmax ? j->outcap * 2
+			                                      : j->outmax;
+			j->out = xrealloc(j->out, j->outcap);
+		}
 		memcpy(j->out + j->outlen, chunk, keep);
 		j->outlen += keep;
 	}
@@ -109,7 +127,25 @@ job_free(struct job *j)
 	if (j->timer != NULL)
 		loop_timer_del(j->loop, j->timer);
 	job_close(j);
+	free(j->out);
 	free(j);
+}
+
+/* A child was started: watch its pipe, its time limit, its end. */
+static void
+job_watch(struct job *j, struct loop *loop, pid_t pid, int fd,
+    uint64_t timeout_ms, job_done_cb done, void *arg)
+{
+	setpgid(pid, pid); /* also here, so the group exists at once */
+	j->pid = pid;
+	j->fd = fd;
+	j->loop = loop;
+	j->done = done;
+	j->arg = arg;
+	fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);
+	loop_add(loop, j->fd, LOOP_READ, job_read_cb, j);
+	j->timer = loop_timer(loop, timeout_ms, job_timeout_cb, j);
+	TAILQ_INSERT_TAIL(&job_list, j, entry);
 }
 
 /* NAME=VALUE, made before fork (nothing is allocated in the child). */
@@ -167,6 +203,8 @@ job_run(struct loop *loop, const char *const *argv, const char *cwd,
 
 	j = xcalloc(1, sizeof *j);
 	j->fd = -1;
+	j->outmax = j->outcap = JOB_OUTPUT_MAX;
+	j->out = xmalloc(j->outcap);
 	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		xasprintf(err, "cannot open /dev/null: %s", strerror(errno));
 		goto fail;
@@ -215,21 +253,12 @@ job_run(struct loop *loop, const char *const *argv, const char *cwd,
 		close(fds[0]);
 		goto fail;
 	}
-	setpgid(pid, pid); /* also here, so the group exists at once */
-
-	j->pid = pid;
-	j->fd = fds[0];
-	j->loop = loop;
-	j->done = done;
-	j->arg = arg;
-	fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);
-	loop_add(loop, j->fd, LOOP_READ, job_read_cb, j);
-	j->timer = loop_timer(loop, timeout_ms, job_timeout_cb, j);
-	TAILQ_INSERT_TAIL(&job_list, j, entry);
+	job_watch(j, loop, pid, fds[0], timeout_ms, done, arg);
 	log_debug("job %ld: %s", (long)pid, argv[0]);
 	goto out;
 
 fail:
+	free(j->out);
 	free(j);
 	j = NULL;
 out:
@@ -237,6 +266,174 @@ out:
 		free(envp[i]);
 	free(envp);
 	free(shargv);
+	return j;
+}
+
+/* In a forked child: whether fd is one of the daemon's sockets or pipes
+ * (people's connections, the listening socket, the signal pipe). */
+static int
+job_talks(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 &&
+	       (S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+/* In a forked child: close every socket and pipe but keep. */
+static void
+job_close_talk(int keep)
+{
+	struct dirent *e;
+	DIR *dir;
+	long max, fd;
+	int *fds = NULL;
+	size_t n = 0, i;
+	char *end;
+
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		/* Listed first, closed after: the listing has a descriptor
+		 * of its own. */
+		while ((e = readdir(dir)) != NULL) {
+			fd = strtol(e->d_name, &end, 10);
+			if (*end != '\0' || end == e->d_name || fd <= 2 ||
+			    fd == keep || fd == dirfd(dir))
+				continue;
+			fds = xreallocarray(fds, n + 1, sizeof *fds);
+			fds[n++] = (int)fd;
+		}
+		closedir(dir);
+		for (i = 0; i < n; i++) {
+			if (job_talks(fds[i]))
+				close(fds[i]);
+		}
+		free(fds);
+		return;
+	}
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++) {
+		if (fd != keep && job_talks((int)fd))
+			close((int)fd);
+	}
+}
+
+/* Write all of p to fd (the loop reads the other end as it comes). */
+static int
+job_write_all(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The forked child: set up as job_fork says, run fn, send its answer. */
+static __dead void
+job_fork_child(int out, int null, job_fork_fn fn, void *fnarg)
+{
+	struct timespec ts;
+	struct bytes b;
+	const char *delay;
+	long ms;
+	int rc;
+
+	if (dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1)
+		_exit(127);
+	job_close_talk(out);
+	if (setpriority(PRIO_PROCESS, 0, JOB_FORK_NICE) == -1) {
+		/* not nicer, then */
+	}
+	if ((delay = getenv(JOB_FORK_DELAY_ENV)) != NULL &&
+	    (ms = strtol(delay, NULL, 10)) > 0 && ms <= 60000) {
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
+	bytes_init(&b);
+	rc = fn(&b, fnarg);
+	if (job_write_all(out, bytes_ptr(&b), bytes_len(&b)) == -1)
+		rc = 1;
+	/* _exit: nothing of the daemon's (atexit handlers, stdio buffers,
+	 * sqlite) runs in the child. */
+	_exit(rc);
+}
+
+struct job *
+job_fork(struct loop *loop, job_fork_fn fn, void *fnarg, uint64_t timeout_ms,
+    job_done_cb done, void *arg, char **err)
+{
+	struct job *j;
+	struct sigaction dfl;
+	sigset_t all, none, old;
+	int fds[2], null, sig, saved;
+	size_t running = 0;
+	pid_t pid;
+
+	*err = NULL;
+	TAILQ_FOREACH (j, &job_list, entry) {
+		if (j->forked)
+			running++;
+	}
+	if (running >= JOB_FORK_MAX) {
+		xasprintf(
+		    err, "busy: %d computations already running", JOB_FORK_MAX);
+		return NULL;
+	}
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		xasprintf(err, "cannot open /dev/null: %s", strerror(errno));
+		return NULL;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		xasprintf(err, "pipe: %s", strerror(errno));
+		close(null);
+		return NULL;
+	}
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigfillset(&all);
+	sigemptyset(&none);
+
+	fflush(stdout);
+	fflush(stderr);
+	/* As in job_run: no signal reaches the daemon's handlers in the
+	 * child. */
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &dfl, NULL);
+		setpgid(0, 0);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(fds[0]);
+		job_fork_child(fds[1], null, fn, fnarg);
+	}
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(null);
+	close(fds[1]);
+	if (pid == -1) {
+		xasprintf(err, "fork: %s", strerror(saved));
+		close(fds[0]);
+		return NULL;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->forked = 1;
+	j->outmax = JOB_FORK_OUTPUT_MAX;
+	j->outcap = 4096;
+	j->out = xmalloc(j->outcap);
+	job_watch(j, loop, pid, fds[0], timeout_ms, done, arg);
+	log_debug("job %ld: a computation forked off the loop", (long)pid);
 	return j;
 }
 
@@ -260,6 +457,7 @@ job_reaped(pid_t pid, int status)
 	res.late = j->late;
 	res.out = j->out;
 	res.outlen = j->outlen;
+	res.truncated = j->truncated;
 	/* Out of the list before the callback, which may start a job. */
 	TAILQ_REMOVE(&job_list, j, entry);
 	j->done(&res, j->arg);
