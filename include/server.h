@@ -12,6 +12,7 @@
 #include "file.h"
 #include "frame.h"
 #include "keys.h"
+#include "marks.h"
 #include "rate.h"
 
 struct buffer;
@@ -63,6 +64,13 @@ struct doc {
 	int disk_changed;       /* the file changed behind the session */
 
 	struct doc_histories histories;
+
+	/* The margin: lines covered by accepted decisions (lookup.c computes
+	 * them off the loop, doc_apply keeps them in step with edits). */
+	struct marks marks;
+	char marks_head[41]; /* the HEAD they were computed at; "" none */
+	int marks_asking;    /* a computation is running */
+
 	TAILQ_ENTRY(doc) entry;
 };
 TAILQ_HEAD(docs, doc);
@@ -167,6 +175,7 @@ struct palette {
  * with POPUP_BOLD is a heading. */
 #define POPUP_BOLD '\001'
 struct popup {
+	unsigned id; /* a new one each popup_open: which pop-up is shown */
 	char *title;
 	char **lines;
 	size_t nlines;
@@ -289,6 +298,7 @@ struct client {
 
 	struct palette palette;
 	struct popup popup;
+	int why_asking;           /* a `why` is being looked up (lookup.c) */
 	struct client *following; /* my view tracks theirs (NULL: no one) */
 	int64_t last_visit;       /* ms; their previous visit, 0 if none */
 
@@ -440,6 +450,27 @@ void chat_event_add(
 void chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text);
 void chat_since(struct client *, int on_join);
+/* Accepted decisions whose code changed since someone's last visit: found
+ * off the loop (lookup.c), shown by `since` (chat.c). */
+enum since_state { SINCE_LOOKING, SINCE_KNOWN, SINCE_FAILED };
+struct since_dec {
+	unsigned number;
+	char *title;
+	unsigned long changed, decided; /* lines changed; lines decided */
+	unsigned commits, authors;      /* commits since, their authors */
+	int64_t time;                   /* the newest change, Unix seconds */
+	int gone;                       /* none of its code is left */
+};
+struct since_decs {
+	enum since_state state;
+	struct since_dec *v; /* newest change first */
+	size_t n;
+};
+/* (Re)build c's `since` pop-up with what is known of those decisions;
+ * returns the pop-up's id, 0 when none was opened (on joining with
+ * nothing to show). */
+unsigned chat_since_show(
+    struct client *, int on_join, const struct since_decs *);
 void chat_visit(struct client *);
 
 /* decision.c: decision drafts, accepting them, committing code. */
@@ -457,6 +488,14 @@ void decision_edited(struct doc *, const char *key);
 void decision_saved(struct doc *, const char *key, int announce);
 void decision_editor_add(
     struct editors *, const char *path, const char *author);
+
+/* lookup.c: what the editor asks of git history, computed in forked
+ * children off the loop. */
+void lookup_why(struct client *);
+void lookup_marks(struct doc *);
+void lookup_tick(void);
+int lookup_since(struct client *, int on_join, unsigned popup);
+void lookup_forget_doc(struct doc *);
 
 /* view.c */
 void view_set_doc(struct view *, struct doc *);
@@ -495,6 +534,8 @@ void render_client(
 unsigned render_text_height(const struct server *, const struct client *);
 /* How many chat rows show above the status row. */
 unsigned render_chat_rows(const struct server *, const struct client *);
+/* Columns of text shown (the terminal less the margin's gutter). */
+unsigned render_text_width(const struct server *, const struct client *);
 
 /* palette.c */
 void palette_open(struct palette *, const struct cmd_entry *, size_t n);

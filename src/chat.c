@@ -156,27 +156,88 @@ chat_listed(char **files, size_t n, const char *text)
 	return 0;
 }
 
+/* The date of a Unix time in seconds, for people. */
+static void
+chat_date(int64_t seconds, char *out, size_t size)
+{
+	struct tm tm;
+	time_t t = seconds;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+/* "Decisions whose code changed since your last visit": what is known of
+ * them. Returns whether it added anything. */
+static int
+chat_since_changed(struct client *c, const struct since_decs *sd)
+{
+	const struct since_dec *s;
+	char when[32];
+	size_t i;
+
+	if (sd->state == SINCE_KNOWN && sd->n == 0)
+		return 0;
+	popup_add(&c->popup,
+	    "%cDecisions whose code changed since your last "
+	    "visit:",
+	    POPUP_BOLD);
+	if (sd->state == SINCE_LOOKING) {
+		popup_add(&c->popup, "  looking…");
+		return 1;
+	}
+	if (sd->state == SINCE_FAILED) {
+		popup_add(&c->popup, "  (cannot tell just now)");
+		return 1;
+	}
+	for (i = 0; i < sd->n; i++) {
+		s = &sd->v[i];
+		chat_date(s->time, when, sizeof when);
+		popup_add(&c->popup, "  ADR-%04u %s", s->number, s->title);
+		if (s->gone)
+			popup_add(&c->popup,
+			    "    its code is gone; %u commit%s by %u author%s, "
+			    "last %s",
+			    s->commits, s->commits == 1 ? "" : "s", s->authors,
+			    s->authors == 1 ? "" : "s", when);
+		else
+			popup_add(&c->popup,
+			    "    %lu of %lu lines changed; %u commit%s by %u "
+			    "author%s, last %s",
+			    s->changed, s->decided, s->commits,
+			    s->commits == 1 ? "" : "s", s->authors,
+			    s->authors == 1 ? "" : "s", when);
+	}
+	return 1;
+}
+
 /*
  * What happened since c's last visit, by others: decisions, open
- * questions, drafts in progress, files changed. On joining, the pop-up
- * opens only when there is something to show.
+ * questions, drafts in progress, files changed, and decisions whose code
+ * changed (sd: what is known of those so far). On joining, the pop-up
+ * opens only when there is something to show. A pop-up already showing
+ * `since` is rebuilt in place, scrolled as it was.
  */
-void
-chat_since(struct client *c, int on_join)
+unsigned
+chat_since_show(struct client *c, int on_join, const struct since_decs *sd)
 {
 	struct event *e;
 	struct question *q;
 	struct draft *d;
 	char **files = NULL, when[32];
-	size_t nfiles = 0, i, ndecisions = 0;
+	size_t nfiles = 0, i, ndecisions = 0, top = 0;
 	int64_t from = c->last_visit;
-	struct tm tm;
-	time_t t = from / 1000;
+	int changed;
 
+	if (c->mode == CLIENT_POPUP && c->popup.id != 0 &&
+	    c->popup.title != NULL &&
+	    strcmp(c->popup.title, "Since your last visit") == 0)
+		top = c->popup.top;
 	popup_open(&c->popup, "Since your last visit");
+	c->popup.top = top;
 	if (from != 0) {
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+		chat_date(from / 1000, when, sizeof when);
 		popup_add(&c->popup, "You were last here %s.", when);
 	}
 	TAILQ_FOREACH (e, &server->events, entry) {
@@ -212,15 +273,38 @@ chat_since(struct client *c, int on_join)
 			popup_add(&c->popup, "  %s", files[i]);
 	}
 	free(files);
-	if (ndecisions == 0 && nfiles == 0 && TAILQ_EMPTY(&server->questions) &&
-	    TAILQ_EMPTY(&server->drafts)) {
+	/* On joining, "looking" alone is no news: the answer opens the
+	 * pop-up if it has some. */
+	changed =
+	    (!on_join || sd->state == SINCE_KNOWN) && chat_since_changed(c, sd);
+	if (ndecisions == 0 && nfiles == 0 && !changed &&
+	    TAILQ_EMPTY(&server->questions) && TAILQ_EMPTY(&server->drafts)) {
 		if (on_join) {
 			popup_free(&c->popup);
-			return;
+			return 0;
 		}
 		popup_add(&c->popup, "Nothing new.");
 	}
 	server_client_popup(c);
+	return c->popup.id;
+}
+
+/* `since` (and joining after an absence): the pop-up now with what the
+ * session knows; the decisions whose code changed follow from git, found
+ * off the loop. */
+void
+chat_since(struct client *c, int on_join)
+{
+	struct since_decs sd;
+	unsigned id;
+
+	memset(&sd, 0, sizeof sd);
+	sd.state = SINCE_LOOKING;
+	id = chat_since_show(c, on_join, &sd);
+	if (lookup_since(c, on_join, id) == -1 && id != 0) {
+		sd.state = SINCE_FAILED;
+		chat_since_show(c, on_join, &sd);
+	}
 }
 
 /* Note that c is here now (on joining and leaving). */

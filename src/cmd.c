@@ -152,43 +152,12 @@ cmd_commit(struct client *c, const char *arg)
 		decision_commit_ask(c);
 }
 
+/* The decisions behind the cursor's line: looked up off the loop, shown
+ * when the answer comes (lookup.c). */
 static void
 cmd_why(struct client *c, const char *arg)
 {
-	struct doc *d = c->view.doc;
-	struct why_hit *hits;
-	size_t n, i, len, line = view_line(&c->view) + 1;
-	char *text, *err = NULL, *title;
-
-	if (*d->path == '\0') {
-		server_client_notice(c, "why: this buffer has no file");
-		return;
-	}
-	text = buffer_contents(d->buf, &len);
-	if (why_find(server->repo, d->path, line, text, len, &hits, &n, &err) ==
-	    -1) {
-		server_client_notice(c, "why: %s", err);
-		free(err);
-		free(text);
-		return;
-	}
-	free(text);
-	xasprintf(&title, "Why %s:%zu", d->path, line);
-	popup_open(&c->popup, title);
-	free(title);
-	for (i = 0; i < n; i++) {
-		popup_add(&c->popup, "%c%s %s %s", POPUP_BOLD, hits[i].id,
-		    hits[i].status != NULL ? hits[i].status : "?",
-		    hits[i].title != NULL ? hits[i].title : "");
-		if (hits[i].file != NULL)
-			popup_add(&c->popup, "  %s", hits[i].file);
-		if (hits[i].how != NULL)
-			popup_add(&c->popup, "  %s", hits[i].how);
-	}
-	if (n == 0)
-		popup_add(&c->popup, "No recorded decision covers this line.");
-	why_hits_free(hits, n);
-	server_client_popup(c);
+	lookup_why(c);
 }
 
 static void

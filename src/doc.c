@@ -49,6 +49,7 @@ doc_create(const char *path, struct buffer *b, mode_t mode)
 	d->buf = b;
 	d->colindex = colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING);
 	d->mode = mode;
+	marks_init(&d->marks);
 	TAILQ_INIT(&d->histories);
 	TAILQ_INSERT_TAIL(&server->docs, d, entry);
 	return d;
@@ -66,6 +67,8 @@ doc_free(struct doc *d)
 		free(h);
 	}
 	hold_forget(d);
+	lookup_forget_doc(d);
+	marks_free(&d->marks);
 	TAILQ_REMOVE(&server->docs, d, entry);
 	colindex_free(d->colindex);
 	buffer_free(d->buf);
@@ -241,6 +244,27 @@ doc_history(struct doc *d, const char *key, int create)
 	return h;
 }
 
+/* The margin marks follow an op (applied to the buffer already) as cursors
+ * do: lines added or removed above move them, edited lines in them are
+ * marked changed. While marks are computed, the op is logged for them. */
+static void
+doc_marks_op(struct doc *d, const struct op *op)
+{
+	struct marks_change chg;
+	size_t line, end = op->pos + op->ins_len;
+	int at_start, at_end;
+
+	if (d->marks.n == 0 && !d->marks.logging)
+		return;
+	line = buffer_line_of(d->buf, op->pos);
+	at_start = op->pos == buffer_line_start(d->buf, line);
+	at_end =
+	    end == buffer_length(d->buf) || buffer_byte(d->buf, end) == '\n';
+	marks_change(&chg, line, at_start, at_end, op->del, op->del_len,
+	    op->ins, op->ins_len);
+	marks_apply(&d->marks, &chg);
+}
+
 /* Apply one op: the only way a document's text changes. It is queued for
  * the journal first; the journal is written before the next frames go out
  * (see server.c), so nobody sees an edit the journal does not have. If
@@ -285,6 +309,7 @@ doc_apply(struct op *op)
 		buffer_insert(d->buf, op->pos, op->ins, op->ins_len);
 	colindex_op(d->colindex, d->buf, stamp, op->pos, op->del, op->del_len,
 	    op->ins, op->ins_len);
+	doc_marks_op(d, op);
 	d->modified = 1;
 
 	if (*key != '\0') {

@@ -8,11 +8,17 @@
 #include "keys.h"
 #include "server.h"
 
-/* Forget everything, then start an empty pop-up called title. */
+/* Forget everything, then start an empty pop-up called title (with an id
+ * no other pop-up has had). */
 void
 popup_open(struct popup *p, const char *title)
 {
+	static unsigned next;
+
 	popup_free(p);
+	if (++next == 0)
+		next = 1;
+	p->id = next;
 	p->title = xstrdup(title);
 }
 

@@ -66,14 +66,14 @@ prompt_reveal(struct client *c, size_t start)
 	unsigned height = prompt_height(c);
 	size_t line = view_line(v), cursor = v->cursor;
 
-	if (height == 0 || c->cols == 0)
+	if (height == 0 || render_text_width(server, c) == 0)
 		return;
 	if (line < v->top || line >= v->top + height)
 		v->top = line > height / 2 ? line - height / 2 : 0;
 	v->cursor = start;
-	view_scroll_to_cursor(v, c->cols, height);
+	view_scroll_to_cursor(v, render_text_width(server, c), height);
 	v->cursor = cursor;
-	view_scroll_to_cursor(v, c->cols, height);
+	view_scroll_to_cursor(v, render_text_width(server, c), height);
 }
 
 /* Everything back as it was when the prompt opened, nothing selected. */
@@ -89,7 +89,8 @@ prompt_restore(struct client *c)
 	v->top = p->origin_top < lines ? p->origin_top : lines - 1;
 	v->goal = view_col(v);
 	view_select_clear(v);
-	view_scroll_to_cursor(v, c->cols, prompt_height(c));
+	view_scroll_to_cursor(
+	    v, render_text_width(server, c), prompt_height(c));
 }
 
 static void

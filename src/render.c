@@ -69,11 +69,44 @@ render_text_height(const struct server *s, const struct client *c)
 	return render_height(s, c->rows);
 }
 
+/*
+ * The margin. A document with lines covered by accepted decisions (its
+ * marks, marks.c) shows a gutter of RENDER_GUTTER columns left of the
+ * text, a mark beside each such line: dim for a decided line, bold and
+ * wider for one changed since HEAD (edited by someone, not committed
+ * yet). A document without decided lines has no gutter and looks as
+ * ever. Everything drawn in the text area (text, selections, cursors) is
+ * shifted right by the gutter's width.
+ */
+#define RENDER_GUTTER 1
+#define RENDER_MARK_DECIDED 0x258e /* left one quarter block */
+#define RENDER_MARK_CHANGED 0x258c /* left half block */
+
+static unsigned
+render_gutter(const struct doc *d)
+{
+	return d->marks.n > 0 ? RENDER_GUTTER : 0;
+}
+
+unsigned
+render_text_width(const struct server *s, const struct client *c)
+{
+	unsigned g = render_gutter(c->view.doc);
+
+	return c->cols > g ? c->cols - g : 0;
+}
+
+/* The text area of a frame: its columns from x0 on, width of them. */
+struct render_area {
+	unsigned x0;
+	unsigned width;
+};
+
 /* One line of the document into row y, from screen column left: only the
  * units on the screen are read (colindex.c), however long the line. */
 static void
-render_line(struct frame *f, unsigned y, struct colindex *ci,
-    const struct buffer *b, size_t line, size_t left)
+render_line(struct frame *f, const struct render_area *a, unsigned y,
+    struct colindex *ci, const struct buffer *b, size_t line, size_t left)
 {
 	struct colindex_walk w;
 	struct layout_unit u;
@@ -81,18 +114,19 @@ render_line(struct frame *f, unsigned y, struct colindex *ci,
 
 	colindex_walk(ci, b, line, left, &w);
 	while (colindex_walk_next(&w, &u)) {
-		if (u.col >= left + f->cols)
+		if (u.col >= left + a->width)
 			break;
 		for (i = 0; i < u.width; i++) {
 			if (u.col + i < left)
 				continue;
 			x = u.col + i - left;
-			if (x >= f->cols)
+			if (x >= a->width)
 				break;
+			x += a->x0;
 			switch (u.kind) {
 			case LAYOUT_CHAR:
 				if (u.col < left ||
-				    u.col + u.width > left + f->cols)
+				    u.col + u.width > left + a->width)
 					frame_put(f, x, y, ' ', 0, 0, 0, 0);
 				else if (i == 0)
 					frame_put(
@@ -112,14 +146,14 @@ render_line(struct frame *f, unsigned y, struct colindex *ci,
 
 /* Mark the cells [c0, c1) of row y, scrolled left columns, as selected. */
 static void
-render_select_cells(struct frame *f, unsigned y, size_t left, size_t c0,
-    size_t c1, int own, uint8_t colour)
+render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
+    size_t left, size_t c0, size_t c1, int own, uint8_t colour)
 {
 	struct cell *cell;
 	size_t i;
 
-	for (i = c0 > left ? c0 : left; i < c1 && i < left + f->cols; i++) {
-		cell = frame_touch(f, i - left, y);
+	for (i = c0 > left ? c0 : left; i < c1 && i < left + a->width; i++) {
+		cell = frame_touch(f, a->x0 + i - left, y);
 		if (own)
 			cell->attr |= CELL_REVERSE;
 		else {
@@ -141,9 +175,10 @@ render_select_cells(struct frame *f, unsigned y, size_t left, size_t c0,
  * colour behind the text.
  */
 static void
-render_select_line(struct frame *f, unsigned y, struct colindex *ci,
-    const struct buffer *b, size_t line, size_t start, size_t len, int nl,
-    size_t left, size_t from, size_t to, int own, uint8_t colour)
+render_select_line(struct frame *f, const struct render_area *a, unsigned y,
+    struct colindex *ci, const struct buffer *b, size_t line, size_t start,
+    size_t len, int nl, size_t left, size_t from, size_t to, int own,
+    uint8_t colour)
 {
 	struct colindex_walk w;
 	struct layout_unit u;
@@ -160,17 +195,18 @@ render_select_line(struct frame *f, unsigned y, struct colindex *ci,
 
 	colindex_walk(ci, b, line, left, &w);
 	while (colindex_walk_next(&w, &u)) {
-		if (u.col >= left + f->cols)
+		if (u.col >= left + a->width)
 			return; /* the rest, newline included, is off screen */
 		if (u.off >= hi && !newline)
 			return;
 		if (u.off + u.len > lo && u.off < hi)
 			render_select_cells(
-			    f, y, left, u.col, u.col + u.width, own, colour);
+			    f, a, y, left, u.col, u.col + u.width, own, colour);
 	}
 	/* At the end of the line: w.col is its width. */
 	if (newline)
-		render_select_cells(f, y, left, w.col, w.col + 1, own, colour);
+		render_select_cells(
+		    f, a, y, left, w.col, w.col + 1, own, colour);
 }
 
 /* Whether c sees o in its document (o's cursor and selection). */
@@ -180,10 +216,34 @@ render_shows(const struct client *c, const struct client *o)
 	return o != c && o->ready && !o->closing && o->view.doc == c->view.doc;
 }
 
+/* The marks of the visible lines in the gutter (one pass over the marks
+ * for the whole screen). */
+static void
+render_marks(const struct doc *d, struct frame *f, const struct render_area *a,
+    size_t top, unsigned height)
+{
+	enum marks_kind *kinds;
+	unsigned y;
+
+	if (a->x0 == 0 || height == 0)
+		return;
+	kinds = xreallocarray(NULL, height, sizeof *kinds);
+	marks_rows(&d->marks, top, height, kinds);
+	for (y = 0; y < height; y++) {
+		if (kinds[y] == MARKS_DECIDED)
+			frame_put(
+			    f, 0, y, RENDER_MARK_DECIDED, 0, 0, 0, CELL_DIM);
+		else if (kinds[y] == MARKS_CHANGED)
+			frame_put(
+			    f, 0, y, RENDER_MARK_CHANGED, 0, 0, 0, CELL_BOLD);
+	}
+	free(kinds);
+}
+
 /* The visible lines of c's document, and everyone's selections on them. */
 static void
 render_lines(const struct server *s, const struct client *c, struct frame *f,
-    unsigned height)
+    const struct render_area *a, unsigned height)
 {
 	const struct view *v = &c->view;
 	const struct buffer *b = v->doc->buf;
@@ -199,24 +259,25 @@ render_lines(const struct server *s, const struct client *c, struct frame *f,
 		start = buffer_line_start(b, line);
 		len = buffer_line_end(b, line) - start;
 		nl = line + 1 < nlines;
-		render_line(f, y, ci, b, line, v->left);
+		render_line(f, a, y, ci, b, line, v->left);
 		TAILQ_FOREACH (o, &s->clients, entry) {
 			if (!render_shows(c, o) ||
 			    !view_selection(&o->view, &ofrom, &oto))
 				continue;
-			render_select_line(f, y, ci, b, line, start, len, nl,
+			render_select_line(f, a, y, ci, b, line, start, len, nl,
 			    v->left, ofrom, oto, 0, o->colour);
 		}
 		if (mine)
-			render_select_line(f, y, ci, b, line, start, len, nl,
+			render_select_line(f, a, y, ci, b, line, start, len, nl,
 			    v->left, from, to, 1, 0);
 	}
+	render_marks(v->doc, f, a, v->top, height);
 }
 
 /* Paint another person's cursor: their colour behind the cell. */
 static void
-render_other_cursor(struct frame *f, const struct client *c,
-    const struct view *mine, unsigned height)
+render_other_cursor(struct frame *f, const struct render_area *a,
+    const struct client *c, const struct view *mine, unsigned height)
 {
 	size_t line = view_line(&c->view), col = view_col(&c->view);
 	struct cell *cell;
@@ -224,12 +285,12 @@ render_other_cursor(struct frame *f, const struct client *c,
 
 	if (line < mine->top || line >= mine->top + height)
 		return;
-	if (col < mine->left || col >= mine->left + f->cols)
+	if (col < mine->left || col >= mine->left + a->width)
 		return;
-	x = col - mine->left;
+	x = a->x0 + col - mine->left;
 	y = line - mine->top;
 	cell = frame_touch(f, x, y);
-	if ((cell->attr & CELL_CONT) && x > 0)
+	if ((cell->attr & CELL_CONT) && x > a->x0)
 		cell = frame_touch(f, --x, y);
 	cell->bg = c->colour;
 	cell->fg = FRAME_DEFAULT;
@@ -697,6 +758,7 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 {
 	const struct view *v = &c->view;
 	const struct client *o;
+	struct render_area a;
 	unsigned height, chat;
 	size_t line, col;
 
@@ -718,14 +780,16 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	else if (c->mode == CLIENT_POPUP)
 		render_popup(c, f, height);
 	else {
-		render_lines(s, c, f, height);
+		a.x0 = render_gutter(v->doc);
+		a.width = f->cols - a.x0;
+		render_lines(s, c, f, &a, height);
 		TAILQ_FOREACH (o, &s->clients, entry) {
 			if (render_shows(c, o))
-				render_other_cursor(f, o, v, height);
+				render_other_cursor(f, &a, o, v, height);
 		}
 		if (line >= v->top && line < v->top + height &&
-		    col >= v->left && col < v->left + f->cols) {
-			f->cx = col - v->left;
+		    col >= v->left && col < v->left + a.width) {
+			f->cx = a.x0 + col - v->left;
 			f->cy = line - v->top;
 		} else
 			f->cursor_visible = 0;

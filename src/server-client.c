@@ -109,6 +109,7 @@ server_client_show(struct client *c, struct doc *d)
 {
 	view_set_doc(&c->view, d);
 	c->last_edit = 0;
+	lookup_marks(d); /* its margin, unless known for HEAD already */
 	if (d->protected != NULL)
 		server_client_notice(c,
 		    "%s is %s: read-only here; change it with git outside "

@@ -527,6 +527,8 @@ server_check_disk(void *arg)
 		TAILQ_FOREACH (d, &server->docs, entry)
 			doc_check_disk(d);
 	}
+	/* And HEAD: the margin marks are computed again when it moved. */
+	lookup_tick();
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 }
 
@@ -563,7 +565,8 @@ server_send_frame(struct client *c)
 		height = 1;
 	server_follow(c);
 	if (c->mode == CLIENT_EDIT)
-		view_scroll_to_cursor(&c->view, c->cols, height);
+		view_scroll_to_cursor(
+		    &c->view, render_text_width(server, c), height);
 	if (f == NULL || f->cols != c->cols || f->rows != c->rows) {
 		frame_free(f);
 		f = frame_create(c->cols, c->rows);
