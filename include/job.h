@@ -28,12 +28,13 @@ struct bytes;
  * loop keeps its share of a busy machine. */
 #define JOB_FORK_NICE 5
 /*
- * A test hook: when the daemon's environment has MOOT_TEST_FORK_DELAY_MS
- * (a number of milliseconds, at most 60000), every forked computation
- * waits that long before it starts, so tests can see the loop go on while
- * one runs. Unset, it does nothing.
+ * A test hook: when the daemon's environment has MOOT_TEST_FORK_GATE (a
+ * path), every forked computation waits until a file exists there before
+ * it starts (looking every JOB_FORK_GATE_MS; its time limit still runs),
+ * so tests can see the loop go on while one runs. Unset, it does nothing.
  */
-#define JOB_FORK_DELAY_ENV "MOOT_TEST_FORK_DELAY_MS"
+#define JOB_FORK_GATE_ENV "MOOT_TEST_FORK_GATE"
+#define JOB_FORK_GATE_MS 10
 
 struct loop;
 struct job;

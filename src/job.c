@@ -342,8 +342,7 @@ job_fork_child(int out, int null, job_fork_fn fn, void *fnarg)
 {
 	struct timespec ts;
 	struct bytes b;
-	const char *delay;
-	long ms;
+	const char *gate;
 	int rc;
 
 	if (dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1)
@@ -352,12 +351,12 @@ job_fork_child(int out, int null, job_fork_fn fn, void *fnarg)
 	if (setpriority(PRIO_PROCESS, 0, JOB_FORK_NICE) == -1) {
 		/* not nicer, then */
 	}
-	if ((delay = getenv(JOB_FORK_DELAY_ENV)) != NULL &&
-	    (ms = strtol(delay, NULL, 10)) > 0 && ms <= 60000) {
-		ts.tv_sec = ms / 1000;
-		ts.tv_nsec = (ms % 1000) * 1000000;
-		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-			;
+	if ((gate = getenv(JOB_FORK_GATE_ENV)) != NULL && *gate != '\0') {
+		while (access(gate, F_OK) == -1) {
+			ts.tv_sec = 0;
+			ts.tv_nsec = JOB_FORK_GATE_MS * 1000000L;
+			nanosleep(&ts, NULL);
+		}
 	}
 	bytes_init(&b);
 	rc = fn(&b, fnarg);
