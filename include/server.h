@@ -406,6 +406,7 @@ void doc_compact(struct doc *);
 int doc_matches_disk(const struct doc *);
 struct doc *doc_restore(const char *path, const char *base, size_t len);
 void doc_attach_history(struct doc *, const char *key, struct undo *);
+void doc_marks_op(struct doc *, const struct op *);
 
 /* hold.c: edits held back from screens while the journal cannot be
  * written. */

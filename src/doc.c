@@ -246,8 +246,9 @@ doc_history(struct doc *d, const char *key, int create)
 
 /* The margin marks follow an op (applied to the buffer already) as cursors
  * do: lines added or removed above move them, edited lines in them are
- * marked changed. While marks are computed, the op is logged for them. */
-static void
+ * marked changed. While marks are computed, the op is logged for them.
+ * (hold.c calls it too, for the ops it takes out and puts back.) */
+void
 doc_marks_op(struct doc *d, const struct op *op)
 {
 	struct marks_change chg;

@@ -102,9 +102,9 @@ hold_held(void)
 
 /*
  * Follow a change of the text made here (not through doc_apply) the way
- * doc_apply does: everyone's cursor and selection in that document, where
- * their last edit ended, where people who left were. The author's cursor
- * goes after the inserted text if it is where the text goes in.
+ * doc_apply does: the margin's marks, everyone's cursor and selection in
+ * that document, where their last edit ended, where people who left were. The
+ * author's cursor goes after the inserted text if it is where the text goes in.
  */
 static void
 hold_shift(const struct op *op, unsigned author)
@@ -113,6 +113,7 @@ hold_shift(const struct op *op, unsigned author)
 	struct place *p;
 	int mine;
 
+	doc_marks_op(op->doc, op);
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (c->view.doc == op->doc) {
 			mine = author != 0 && c->id == author &&
