@@ -1791,7 +1791,7 @@ test_since(void **state)
 	assert_null(strstr(h_screen(s.b), "Drafts in progress:"));
 	assert_null(strstr(h_screen(s.b), "Nothing new."));
 	h_key(s.b, "Escape");
-	h_wait_row(s.b, 0, "journal 01", WAIT);
+	h_wait_row_has(s.b, 0, "journal 01", WAIT);
 
 	/* since shows it again. */
 	h_palette(s.b, "since", WAIT);
@@ -1799,7 +1799,7 @@ test_since(void **state)
 	wait_popup_line(s.b, "Alice Liddell accepted ADR-0001: " WAL);
 	wait_popup_line(s.b, "- Do we need a checkpoint?");
 	h_key(s.b, "Escape");
-	h_wait_row(s.b, 0, "journal 01", WAIT);
+	h_wait_row_has(s.b, 0, "journal 01", WAIT);
 
 	/* Alice never left, and the decision is her own: not listed. */
 	h_palette(s.a, "since", WAIT);
@@ -1809,12 +1809,13 @@ test_since(void **state)
 	assert_lacks(rows, "Decisions:");
 	free(rows);
 	h_key(s.a, "Escape");
-	h_wait_row(s.a, 0, "journal 01", WAIT);
+	h_wait_row_has(s.a, 0, "journal 01", WAIT);
 	h_pass();
 }
 
 /* `why` in the editor: the decisions whose Code-Range covers the cursor's
- * line, carried through unsaved edits. */
+ * line, carried through unsaved edits. (The decided lines give the text a
+ * margin: rows are waited for by what they contain.) */
 static void
 test_why_in_editor(void **state)
 {
@@ -1833,7 +1834,7 @@ test_why_in_editor(void **state)
 	wait_popup(s.a, "Why src/journal.c:3");
 	h_wait_pred(s.a, has_row_squeezed, (void *)hit, hit, WAIT);
 	h_key(s.a, "Escape");
-	h_wait_row(s.a, 0, "journal 01", WAIT);
+	h_wait_row_has(s.a, 0, "journal 01", WAIT);
 
 	goto_line(s.a, 5);
 	h_palette(s.a, "why", WAIT);
@@ -1843,20 +1844,20 @@ test_why_in_editor(void **state)
 	assert_lacks(rows, "ADR-0001");
 	free(rows);
 	h_key(s.a, "Escape");
-	h_wait_row(s.a, 0, "journal 01", WAIT);
+	h_wait_row_has(s.a, 0, "journal 01", WAIT);
 
 	/* A new first line (unsaved): old line 4 is line 5 now. */
 	goto_line(s.a, 1);
 	h_key(s.a, "Home");
 	h_key(s.a, "Enter");
-	h_wait_row(s.a, 1, "journal 01", WAIT);
+	h_wait_row_has(s.a, 1, "journal 01", WAIT);
 	goto_line(s.a, 5);
-	h_wait_row(s.a, 4, "journal 04", WAIT);
+	h_wait_row_has(s.a, 4, "journal 04", WAIT);
 	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:5");
 	h_wait_pred(s.a, has_row_squeezed, (void *)hit, hit, WAIT);
 	h_key(s.a, "Escape");
-	h_wait_row(s.a, 1, "journal 01", WAIT);
+	h_wait_row_has(s.a, 1, "journal 01", WAIT);
 	goto_line(s.a, 2);
 	h_palette(s.a, "why", WAIT);
 	wait_popup(s.a, "Why src/journal.c:2");
