@@ -691,6 +691,8 @@ lookup_tick(void)
 	struct client *c;
 	char *err = NULL;
 
+	if (TAILQ_EMPTY(&server->clients))
+		return;
 	if (repo_head(server->repo, &h, &err) == -1) {
 		log_debug("HEAD: %s", err);
 		free(err);

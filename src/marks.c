@@ -110,8 +110,10 @@ marks_split(struct marks *m, marks_split_fn piece, const void *arg)
 	unsigned flags;
 	int split = 0;
 
-	m->v = NULL;
-	m->n = m->cap = 0;
+	/* Room for every span and a split; more pieces grow it. */
+	m->cap = n + 2;
+	m->v = xreallocarray(NULL, m->cap, sizeof *m->v);
+	m->n = 0;
 	for (i = 0; i < n; i++) {
 		k = piece(&old[i], arg, p);
 		if (k != 1 || p[0].flags != old[i].flags)
