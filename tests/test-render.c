@@ -404,6 +404,60 @@ test_own_selection(void **state)
 	frame_free(f);
 }
 
+/*
+ * Decided lines give the text a margin of one column: the marks in it,
+ * the text, my selection and cursor, and Bob's selection and cursor all
+ * one column to the right; a document without marks has none.
+ */
+static void
+test_margin(void **state)
+{
+	/* "aaa\n" 0-3, "bbb\n" 4-7, "ccc\n" 8-11, "ddd\n" 12-15. */
+	struct doc *d = test_doc("m.c", "aaa\nbbb\nccc\nddd\n");
+	struct client *a = test_client("Alice", 1, d, 30, 8);
+	struct client *b = test_client("Bob", 2, d, 30, 8);
+	struct frame *f = frame_create(30, 8);
+
+	render_client(server, a, f);
+	assert_row(f, 0, "aaa");
+	assert_int_equal(render_text_width(server, a), 30);
+
+	marks_add(&d->marks, 1, 2, 7, 0);
+	marks_set_edited(&d->marks, 2, 2);
+	assert_int_equal(render_text_width(server, a), 29);
+	select_range(a, 0, 6); /* aaa, the newline, bb */
+	select_range(b, 12, 14);
+	render_client(server, a, f);
+	assert_row(f, 0, " aaa");
+	assert_int_equal(frame_cell(f, 0, 1)->ch, 0x258e);
+	assert_true(frame_cell(f, 0, 1)->attr & CELL_DIM);
+	assert_int_equal(frame_cell(f, 1, 1)->ch, 'b');
+	assert_int_equal(frame_cell(f, 0, 2)->ch, 0x258c);
+	assert_true(frame_cell(f, 0, 2)->attr & CELL_BOLD);
+	assert_int_equal(frame_cell(f, 0, 3)->ch, ' ');
+	assert_int_equal(frame_cell(f, 1, 3)->ch, 'd');
+	/* My selection, from the text's first column. */
+	assert_sel(f, 0, 0, " ####");
+	assert_sel(f, 1, 0, " ##");
+	/* Bob's, and his cursor after it (in his colour too). */
+	assert_sel(f, 3, 2, " ###");
+	assert_int_equal(frame_cell(f, 3, 3)->bg, 2);
+	assert_int_equal(frame_cell(f, 3, 3)->ch, 'd');
+	/* My cursor: after "bb". */
+	assert_int_equal(f->cx, 3);
+	assert_int_equal(f->cy, 1);
+
+	/* Scrolled sideways by one: the margin stays, the text moves. */
+	a->view.left = 1;
+	render_client(server, a, f);
+	assert_int_equal(frame_cell(f, 0, 1)->ch, 0x258e);
+	assert_int_equal(frame_cell(f, 1, 1)->ch, 'b');
+	assert_int_equal(frame_cell(f, 3, 1)->ch, ' ');
+	assert_int_equal(f->cx, 2);
+	marks_free(&d->marks);
+	frame_free(f);
+}
+
 static void
 test_selection_wide_and_scrolled(void **state)
 {
@@ -1765,6 +1819,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_other_selection, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_status_flags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_margin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find_prompt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_find_prompt_long, setup, teardown),
