@@ -1,4 +1,4 @@
-/* moot.c: the command line: `moot serve`, `decisions`, `why`, `--help`.
+/* moot.c: the command line: `moot serve`, `decisions`, `why`, `show`.
  * Parses options and hands over to the part that does the work. */
 #include "moot.h"
 
@@ -33,8 +33,9 @@ usage(FILE *f)
 	    "                  [--durable] [--trust-tree-hooks] "
 	    "[--max-file-size SIZE]\n"
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
-	    "       moot decisions [-C DIR] [--open]\n"
-	    "       moot why FILE:LINE [-C DIR]\n"
+	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
+	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
+	    "       moot show ADR-NNNN [-C DIR]\n"
 	    "       moot --help | --version\n"
 	    "\n"
 	    "  serve     share the git repository containing DIR (default: "
@@ -42,14 +43,25 @@ usage(FILE *f)
 	    "            current directory) over SSH; everyone joins with\n"
 	    "            ssh -p PORT HOST and edits its files together\n"
 	    "  decisions list the decision records: number, status, date,\n"
-	    "            title; --open lists the questions still open\n"
+	    "            title; --open lists the questions still open,\n"
+	    "            --stale the accepted decisions whose code changed\n"
 	    "  why       the recorded decisions behind a line of a file\n"
+	    "  show      one decision: its record, its code as decided and\n"
+	    "            now, and the commits that cite it\n"
 	    "\n"
 	    "  -C DIR              use the repository containing DIR\n"
 	    "  --listen ADDR:PORT  where to listen (default 127.0.0.1:2222;\n"
 	    "                      port 0 picks a free one)\n"
 	    "  --demo              make a small demo repository and serve it\n"
 	    "  --open              (decisions) the open questions instead\n"
+	    "  --stale             (decisions) the accepted decisions whose "
+	    "code\n"
+	    "                      changed since, newest change first\n"
+	    "  --json              (decisions, why) one JSON document; see\n"
+	    "                      docs/decisions.md\n"
+	    "  --trace             (why) the path of each decision's code, "
+	    "commit\n"
+	    "                      by commit\n"
 	    "  --durable           make each journal write survive power loss\n"
 	    "                      (slower; default: survive a crash of moot)\n"
 	    "  --trust-tree-hooks  run git hooks that live in the working "
@@ -229,6 +241,8 @@ main(int argc, char **argv)
 		return why_decisions_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "why") == 0)
 		return why_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return why_show_main(argc - 1, argv + 1);
 	moot_say("moot: unknown command", argv[1]);
 	usage(stderr);
 	return 2;

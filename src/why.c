@@ -1,5 +1,5 @@
-/* why.c: reading decisions back: `moot decisions` and `moot why`.
- * Records come from the decision directory, reasons from git history. */
+/* why.c: reading decisions back: `moot decisions`, `moot why`, `moot show`.
+ * Records come from the decision directory, their code from carry.h. */
 #include "moot.h"
 
 #include <sys/stat.h>
@@ -13,21 +13,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
 
+#include "carry.h"
 #include "file.h"
 #include "inert.h"
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
+#include "utf8.h"
 #include "why.h"
 #include "workdir.h"
 
 #define WHY_RECORD_MAX (1024 * 1024)     /* bytes of a record read */
 #define WHY_FILE_MAX (256 * 1024 * 1024) /* bytes of a source file read */
 #define WHY_ADR_DIR_MAX 4096             /* bytes of .adr-dir read */
+#define WHY_DATE_SIZE 16                 /* "YYYY-MM-DD" and its NUL */
 
 /* ---------------------------------------------------------------------
  * Small helpers.
@@ -139,6 +143,147 @@ why_id_value(const char *s)
 	while (*end == ' ' || *end == '\t')
 		end++;
 	return *end == '\0' ? n : 0;
+}
+
+/* Parse a decimal line number; 0 when not one. */
+static unsigned long
+why_parse_line(const char *s, size_t len)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		if (n > (ULONG_MAX - 9) / 10)
+			return 0;
+		n = n * 10 + (unsigned long)(s[i] - '0');
+	}
+	return n;
+}
+
+/*
+ * The next decision id of a Refs trailer value at *pp: "ADR-0007",
+ * "ADR-0007, ADR-0009" (ids among commas and spaces; other references
+ * are not ours and are skipped). Returns its number and moves *pp after
+ * it; 0 at the end.
+ */
+static unsigned
+why_refs_next(const char **pp)
+{
+	const char *p = *pp, *end;
+	unsigned number;
+
+	for (;;) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0') {
+			*pp = p;
+			return 0;
+		}
+		number = why_id_number(p, &end);
+		if (number != 0 && (*end == '\0' || *end == ',' ||
+		                       *end == ' ' || *end == '\t')) {
+			*pp = end;
+			return number;
+		}
+		/* Not an id: skip the word. */
+		while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
+			p++;
+	}
+}
+
+/* A time as "YYYY-MM-DD" (UTC), "-" for 0. */
+static void
+why_date(int64_t t, char buf[WHY_DATE_SIZE])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, WHY_DATE_SIZE, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, WHY_DATE_SIZE, "-");
+}
+
+/* "s" when n is not 1. */
+static const char *
+why_plural(unsigned long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---------------------------------------------------------------------
+ * JSON (RFC 8259).
+ */
+
+/*
+ * s as a JSON string, or null for NULL. It is made inert first, as the
+ * command line shows it (^[, <U+0085>, <U+202E>, \xff), then escaped:
+ * '"' and '\\' with a backslash, and everything outside printable ASCII
+ * as \uXXXX (a surrogate pair beyond U+FFFF). The output is plain ASCII:
+ * never a raw control byte, C1 control or bidi override.
+ */
+static void
+why_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p;
+	char *safe;
+	size_t len, off, n;
+	uint32_t cp;
+
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	safe = inert_cli(s);
+	p = (const unsigned char *)safe;
+	len = strlen(safe);
+	fputc('"', f);
+	for (off = 0; off < len; off += n) {
+		n = utf8_decode(p + off, len - off, &cp);
+		if (cp == UTF8_INVALID)
+			cp = 0xfffd; /* inert text has none; never raw */
+		if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (int)cp);
+		else if (cp >= 0x20 && cp < 0x7f)
+			fputc((int)cp, f);
+		else if (cp < 0x10000)
+			fprintf(f, "\\u%04x", (unsigned)cp);
+		else {
+			cp -= 0x10000;
+			fprintf(f, "\\u%04x\\u%04x",
+			    0xd800 + (unsigned)(cp >> 10),
+			    0xdc00 + (unsigned)(cp & 0x3ff));
+		}
+	}
+	fputc('"', f);
+	free(safe);
+}
+
+/* "key": */
+static void
+why_json_key(FILE *f, const char *key, int first)
+{
+	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+}
+
+/* A commit id, or null when "" or NULL. */
+static void
+why_json_id(FILE *f, const char *id)
+{
+	why_json_str(f, id != NULL && *id != '\0' ? id : NULL);
+}
+
+/* A time in Unix seconds, or null for 0. */
+static void
+why_json_time(FILE *f, int64_t t)
+{
+	if (t == 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%lld", (long long)t);
 }
 
 /* ---------------------------------------------------------------------
@@ -264,7 +409,7 @@ why_records_free(struct why_record *list, size_t n)
 }
 
 /* ---------------------------------------------------------------------
- * Carrying line ranges across diffs.
+ * Lines across one diff: where the line asked about was at HEAD (blame).
  */
 
 /* The hunks of one diff, context 0, in order. */
@@ -313,57 +458,6 @@ why_span_holds(int start, int count, unsigned long l)
 	       l < (unsigned long)start + (unsigned long)count;
 }
 
-/* Where surviving old line l is on the new side. */
-static unsigned long
-why_map_line(const struct why_hunks *h, unsigned long l)
-{
-	long delta = 0;
-	size_t i;
-
-	for (i = 0; i < h->n; i++) {
-		if (why_span_above(h->v[i].old_start, h->v[i].old_lines, l))
-			delta +=
-			    (long)h->v[i].new_lines - (long)h->v[i].old_lines;
-	}
-	return (unsigned long)((long)l + delta);
-}
-
-/*
- * Carry [*first, *last] of a text with oldn lines across the hunks: the
- * new range spans the lines that survive. Returns 0, or -1 when no line
- * of the range survives.
- */
-static int
-why_carry(const struct why_hunks *h, unsigned long oldn, unsigned long *first,
-    unsigned long *last)
-{
-	unsigned long a = *first, b = *last;
-	size_t i;
-
-	if (b > oldn)
-		b = oldn;
-	if (a < 1 || a > b)
-		return -1;
-	/* The first survivor at or after a; hunks are in order and never
-	 * touch each other. */
-	for (i = 0; i < h->n; i++) {
-		if (why_span_holds(h->v[i].old_start, h->v[i].old_lines, a))
-			a = (unsigned long)h->v[i].old_start +
-			    (unsigned long)h->v[i].old_lines;
-	}
-	/* The last survivor at or before b. */
-	for (i = h->n; i-- > 0;) {
-		if (b > 0 &&
-		    why_span_holds(h->v[i].old_start, h->v[i].old_lines, b))
-			b = (unsigned long)h->v[i].old_start - 1;
-	}
-	if (a > b || b == 0)
-		return -1;
-	*first = why_map_line(h, a);
-	*last = why_map_line(h, b);
-	return 0;
-}
-
 /*
  * The other way: which old line new line l was, or 0 when it is new
  * (inside an added or replaced hunk).
@@ -386,243 +480,408 @@ why_unmap_line(const struct why_hunks *h, unsigned long l)
 }
 
 /* ---------------------------------------------------------------------
- * Decisions in history.
+ * Saying how code was carried (carry.h's CARRY_* bits).
  */
 
-/* A Code-Range trailer value taken apart. */
-struct why_range {
-	char *path;
-	unsigned long first, last;
-	char *commit; /* hex, maybe abbreviated; NULL: the parent of owner */
-	char owner[GIT_OID_HEXSZ + 1]; /* the commit whose trailer it is */
+/* Each bit as a word (JSON's "via") and as a phrase ("carried through
+ * a move and a rename"), in the order they are said. */
+static const struct why_carry_name {
+	unsigned bit;
+	const char *word;
+	const char *phrase;
+} why_carry_names[] = {
+    {CARRY_MOVED, "moved", "a move"},
+    {CARRY_EDITED, "edited", "edited lines"},
+    {CARRY_ADDED, "added", "added lines"},
+    {CARRY_RENAMED, "renamed", "a rename"},
 };
+#define WHY_NCARRY (sizeof why_carry_names / sizeof why_carry_names[0])
 
-/* The newest commit carrying a Decision-Id, and what its trailers say. */
-struct why_dec {
-	unsigned number;
-	char commit[GIT_OID_HEXSZ + 1];
-	char *subject;
-	char *status;
-	char *file;
-	struct why_range *ranges;
-	size_t nranges;
-};
-
-struct why_decs {
-	struct why_dec *v;
-	size_t n;
-};
-
-/* Is s (len bytes) something we take as a commit id: 4 to 40 hex? */
-static int
-why_is_hex(const char *s, size_t len)
+/* One word for how code was carried: "moved" (a move) before "edited"
+ * (lines edited or added) before "exact" (shifted, maybe renamed). */
+static const char *
+why_carry_word(unsigned how)
 {
-	size_t i;
-
-	if (len < 4 || len > GIT_OID_HEXSZ)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	}
-	return 1;
+	if (how & CARRY_MOVED)
+		return "moved";
+	if (how & (CARRY_EDITED | CARRY_ADDED))
+		return "edited";
+	return "exact";
 }
 
-/* Parse a decimal line number; 0 when not one. */
-static unsigned long
-why_parse_line(const char *s, size_t len)
+/* "carried exactly", "carried exactly through a rename", "carried
+ * through a move, edited lines and a rename". Caller frees. */
+static char *
+why_carry_phrase(unsigned how)
 {
-	unsigned long n = 0;
-	size_t i;
+	const char *said[WHY_NCARRY];
+	size_t n = 0, i;
+	char *s, *t;
 
-	if (len == 0)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-		if (n > (ULONG_MAX - 9) / 10)
-			return 0;
-		n = n * 10 + (unsigned long)(s[i] - '0');
+	if ((how & ~(unsigned)CARRY_RENAMED) == 0) {
+		return xstrdup(how & CARRY_RENAMED
+		                   ? "carried exactly through a rename"
+		                   : "carried exactly");
 	}
-	return n;
+	for (i = 0; i < WHY_NCARRY; i++) {
+		if (how & why_carry_names[i].bit)
+			said[n++] = why_carry_names[i].phrase;
+	}
+	s = xstrdup("carried through");
+	for (i = 0; i < n; i++) {
+		xasprintf(&t, "%s%s%s", s,
+		    i == 0 ? " " : (i + 1 == n ? " and " : ", "), said[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* JSON: the words of the bits, as a list. */
+static void
+why_json_via(FILE *f, unsigned how)
+{
+	size_t i;
+	int first = 1;
+
+	fputc('[', f);
+	for (i = 0; i < WHY_NCARRY; i++) {
+		if (how & why_carry_names[i].bit) {
+			fprintf(f, "%s\"%s\"", first ? "" : ",",
+			    why_carry_names[i].word);
+			first = 0;
+		}
+	}
+	fputc(']', f);
+}
+
+/* "path:a-b" or "path:a" (caller frees). */
+static char *
+why_lines_text(const char *path, unsigned long first, unsigned long last)
+{
+	char *s;
+
+	if (first == last)
+		xasprintf(&s, "%s:%lu", path, first);
+	else
+		xasprintf(&s, "%s:%lu-%lu", path, first, last);
+	return s;
+}
+
+/* A Code-Range as decided: "path:a-b@1a2b3c4d5e6f" (no "@..." when its
+ * commit is unknown). Caller frees. */
+static char *
+why_range_text(const struct carry_range *rg)
+{
+	char *where, *s;
+
+	where = why_lines_text(rg->path, rg->first, rg->last);
+	if (rg->base[0] == '\0')
+		return where;
+	xasprintf(&s, "%s@%.12s", where, rg->base);
+	free(where);
+	return s;
 }
 
 /*
- * "path:a-b@commit", "path:a-b", "path:a" (the path may hold ':' and '@').
- * Returns 0, or -1 when malformed.
+ * The Code-Range a span most likely descends from: one on the same file
+ * (as the trailer names it: inert) nearest the span, else the first. The
+ * engine does not say which range a span came from; this guess can only
+ * be wrong for a decision with several ranges whose code moved between
+ * files.
  */
-static int
-why_range_parse(const char *value, struct why_range *rg)
+static const struct carry_range *
+why_range_of(const struct carry_dec *d, const struct carry_span *sp)
 {
-	const char *v = value, *end, *at, *colon, *dash;
-	const char *commit = NULL;
-	size_t commitlen = 0;
+	const struct carry_range *rg, *found = NULL;
+	unsigned long dist, best = 0;
+	char *shown;
+	size_t i;
 
-	memset(rg, 0, sizeof *rg);
-	while (*v == ' ' || *v == '\t')
-		v++;
-	end = v + strlen(v);
-	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-
-	/* The commit, when what follows the last '@' is one. */
-	for (at = end; at > v && at[-1] != '@'; at--)
-		;
-	if (at > v && why_is_hex(at, (size_t)(end - at))) {
-		commit = at;
-		commitlen = (size_t)(end - at);
-		end = at - 1;
-	} else if (at > v && at == end)
-		end = at - 1; /* "path:a-b@": no commit */
-
-	for (colon = end; colon > v && colon[-1] != ':'; colon--)
-		;
-	if (colon == v || colon - 1 == v)
-		return -1; /* no ':', or no path */
-	dash = memchr(colon, '-', (size_t)(end - colon));
-	if (dash == NULL) {
-		rg->first = why_parse_line(colon, (size_t)(end - colon));
-		rg->last = rg->first;
-	} else {
-		rg->first = why_parse_line(colon, (size_t)(dash - colon));
-		rg->last = why_parse_line(dash + 1, (size_t)(end - dash - 1));
-	}
-	if (rg->first == 0 || rg->last < rg->first)
-		return -1;
-	rg->path = xstrndup(v, (size_t)(colon - 1 - v));
-	if (commit != NULL)
-		rg->commit = xstrndup(commit, commitlen);
-	return 0;
-}
-
-static void
-why_decs_free(struct why_decs *decs)
-{
-	struct why_dec *d;
-	size_t i, j;
-
-	for (i = 0; i < decs->n; i++) {
-		d = &decs->v[i];
-		free(d->subject);
-		free(d->status);
-		free(d->file);
-		for (j = 0; j < d->nranges; j++) {
-			free(d->ranges[j].path);
-			free(d->ranges[j].commit);
+	if (d->nranges == 0)
+		return NULL;
+	shown = inert_line(sp->path);
+	for (i = 0; i < d->nranges; i++) {
+		rg = &d->ranges[i];
+		if (strcmp(rg->path, shown) != 0)
+			continue;
+		if (rg->last < sp->first)
+			dist = sp->first - rg->last;
+		else if (sp->last < rg->first)
+			dist = rg->first - sp->last;
+		else
+			dist = 0;
+		if (found == NULL || dist < best) {
+			found = rg;
+			best = dist;
 		}
-		free(d->ranges);
 	}
-	free(decs->v);
-	decs->v = NULL;
-	decs->n = 0;
+	free(shown);
+	return found != NULL ? found : &d->ranges[0];
 }
 
-static struct why_dec *
-why_decs_find(struct why_decs *decs, unsigned number)
+/* The how of a carried hit: "carried exactly from src/a.c:40-52@1a2b3c4d5e6f,
+ * now lines 43-55". Caller frees. */
+static char *
+why_carry_how(const struct carry_dec *d, const struct carry_span *sp)
+{
+	const struct carry_range *rg = why_range_of(d, sp);
+	char *phrase, *from = NULL, *how;
+
+	phrase = why_carry_phrase(sp->how);
+	if (rg != NULL)
+		from = why_range_text(rg);
+	if (sp->first == sp->last)
+		xasprintf(&how, "%s%s%s, now line %lu", phrase,
+		    from != NULL ? " from " : "", from != NULL ? from : "",
+		    sp->first);
+	else
+		xasprintf(&how, "%s%s%s, now lines %lu-%lu", phrase,
+		    from != NULL ? " from " : "", from != NULL ? from : "",
+		    sp->first, sp->last);
+	free(phrase);
+	free(from);
+	return how;
+}
+
+/* ---------------------------------------------------------------------
+ * How much a decision's code changed since it was decided.
+ */
+
+/* The figures of d, from its spans at HEAD (before carrying them on to
+ * the working tree). */
+static void
+why_change_of(const struct carry_dec *d, struct why_change *c)
+{
+	unsigned long kept = 0;
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	c->known = 1;
+	c->decided = d->decided;
+	c->changed = d->changed;
+	for (i = 0; i < d->nspans; i++) {
+		if ((d->spans[i].how & CARRY_ADDED) == 0)
+			kept += d->spans[i].last - d->spans[i].first + 1;
+	}
+	c->gone = kept < d->decided ? d->decided - kept : 0;
+	if (d->decided > 0) {
+		/* Rounded down, but never 0% for a change. */
+		c->percent = (unsigned)(d->changed * 100 / d->decided);
+		if (c->percent == 0 && d->changed > 0)
+			c->percent = 1;
+	}
+	c->commits = d->commits;
+	c->authors = d->authors;
+	c->time = d->changed_time;
+	memcpy(c->commit, d->changed_commit, sizeof c->commit);
+	c->any = d->commits > 0 || d->changed > 0 || c->gone > 0 ||
+	         (d->nranges > 0 && d->nspans == 0);
+}
+
+/* Is a decision stale: accepted in its commit and as shown (its record),
+ * and its code changed since? */
+static int
+why_stale(
+    const struct carry_dec *d, const struct why_change *c, const char *status)
+{
+	return d != NULL && c->any && d->status != NULL &&
+	       strcasecmp(d->status, "accepted") == 0 &&
+	       strcmp(status, "accepted") == 0;
+}
+
+/* "40% of 5 lines changed, 1 gone, 3 commits by 2 authors" (caller
+ * frees). */
+static char *
+why_change_text(const struct why_change *c)
+{
+	char *s;
+
+	xasprintf(&s,
+	    "%u%% of %lu line%s changed, %lu gone, %u commit%s by "
+	    "%u author%s",
+	    c->percent, c->decided, why_plural(c->decided), c->gone, c->commits,
+	    why_plural(c->commits), c->authors, why_plural(c->authors));
+	return s;
+}
+
+/* JSON: the figures, or null. */
+static void
+why_json_change(FILE *f, const struct why_change *c)
+{
+	char date[WHY_DATE_SIZE];
+
+	if (c == NULL || !c->known) {
+		fputs("null", f);
+		return;
+	}
+	why_date(c->time, date);
+	fprintf(f,
+	    "{\"decided\":%lu,\"changed\":%lu,\"gone\":%lu,\"percent\":%u,"
+	    "\"commits\":%u,\"authors\":%u,\"time\":",
+	    c->decided, c->changed, c->gone, c->percent, c->commits,
+	    c->authors);
+	why_json_time(f, c->time);
+	why_json_key(f, "date", 0);
+	why_json_str(f, c->time != 0 ? date : NULL);
+	why_json_key(f, "commit", 0);
+	why_json_id(f, c->commit);
+	fprintf(f, ",\"stale\":%s}", c->stale ? "true" : "false");
+}
+
+/* ---------------------------------------------------------------------
+ * A decision's record, and what it says.
+ */
+
+/* The record of a decision, when there is one. */
+struct why_found {
+	char *file; /* relative to the repository; NULL: none */
+	char *text;
+	size_t len;
+	struct record rec;
+};
+
+/*
+ * Find the record of decision number: the file its Decision-File trailer
+ * names (decfile, may be NULL), when the working tree has it; else the
+ * record of the decision directory (recs) with its number.
+ */
+static void
+why_found_get(struct repo *r, const struct why_record *recs, size_t nrecs,
+    unsigned number, const char *decfile, struct why_found *fd)
 {
 	size_t i;
 
-	for (i = 0; i < decs->n; i++) {
-		if (decs->v[i].number == number)
-			return &decs->v[i];
+	memset(fd, 0, sizeof *fd);
+	if (decfile != NULL && repo_path_ok(decfile) &&
+	    (fd->text = why_read_file(r, decfile, WHY_RECORD_MAX, &fd->len)) !=
+	        NULL)
+		fd->file = xstrdup(decfile);
+	for (i = 0; fd->file == NULL && i < nrecs; i++) {
+		if (recs[i].number != number)
+			continue;
+		fd->text =
+		    why_read_file(r, recs[i].file, WHY_RECORD_MAX, &fd->len);
+		if (fd->text != NULL)
+			fd->file = xstrdup(recs[i].file);
+	}
+	if (fd->file != NULL)
+		record_parse(&fd->rec, fd->text, fd->len);
+}
+
+static void
+why_found_free(struct why_found *fd)
+{
+	free(fd->file);
+	free(fd->text);
+	record_free(&fd->rec);
+}
+
+/* The title a decision commit's subject gives: "docs(adr): ADR-0007 T"
+ * gives "T". */
+static char *
+why_subject_title(const char *subject)
+{
+	const char *p = subject, *colon, *end;
+
+	colon = strstr(p, "): ");
+	if (colon != NULL)
+		p = colon + 3;
+	if (why_id_number(p, &end) != 0 && *end == ' ')
+		p = end + 1;
+	return xstrdup(p);
+}
+
+/* A decision's title: its record's, else its commit subject's. Caller
+ * frees. */
+static char *
+why_title(const struct record *rec, const char *subject)
+{
+	if (rec != NULL && rec->title != NULL)
+		return xstrdup(rec->title);
+	if (subject != NULL)
+		return why_subject_title(subject);
+	return xstrdup("(no record)");
+}
+
+/* A decision's status, lower case: its record's, else its commit's
+ * Decision-Status, else "unknown". Caller frees. */
+static char *
+why_status(const struct record *rec, const char *status)
+{
+	if (rec != NULL && rec->state != RECORD_UNKNOWN &&
+	    rec->state != RECORD_OTHER)
+		return xstrdup(record_state_name(rec->state));
+	if (rec != NULL && rec->status != NULL)
+		return why_lower(rec->status);
+	if (status != NULL)
+		return why_lower(status);
+	return xstrdup("unknown");
+}
+
+/* The decision with that number in a set, or NULL. */
+static struct carry_dec *
+why_set_find(struct carry_set *set, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i].number == number)
+			return &set->v[i];
 	}
 	return NULL;
 }
 
 /*
- * Take in one commit carrying a Decision-Id. The walk goes newest first:
- * the newest commit of an id is the decision's, and what it says wins;
- * what it leaves out (a status change naming no Code-Range) is taken from
- * older commits of the same id.
+ * Carry the spans of the files of some decisions (numbers, n of them;
+ * every decision when numbers is NULL) on to the working tree, the file
+ * skip excepted. A file gone from the working tree takes its spans with
+ * it; a file that cannot be read, or that the engine cannot carry, keeps
+ * them as at HEAD.
  */
 static void
-why_decs_add(struct why_decs *decs, git_commit *c)
+why_carry_tree(struct repo *r, struct carry_set *set, const unsigned *numbers,
+    size_t n, const char *skip)
 {
-	git_message_trailer_array arr;
-	struct why_dec *d = NULL;
-	struct why_range rg;
-	const char *msg, *subject, *key, *value;
-	unsigned number = 0;
-	int need_status, need_file, need_ranges;
-	size_t i;
+	struct carry_dec *d;
+	char **paths = NULL, *text, *err = NULL;
+	size_t npaths = 0, i, j, k, len;
+	int want;
 
-	if ((msg = git_commit_message(c)) == NULL)
-		return;
-	if (git_message_trailers(&arr, msg) != 0)
-		return;
-	for (i = 0; i < arr.count && number == 0; i++) {
-		if (strcasecmp(arr.trailers[i].key, "Decision-Id") == 0)
-			number = why_id_value(arr.trailers[i].value);
-	}
-	if (number == 0) {
-		git_message_trailer_array_free(&arr);
-		return;
-	}
-
-	if ((d = why_decs_find(decs, number)) == NULL) {
-		decs->v = xreallocarray(decs->v, decs->n + 1, sizeof *decs->v);
-		d = &decs->v[decs->n++];
-		memset(d, 0, sizeof *d);
-		d->number = number;
-		git_oid_tostr(d->commit, sizeof d->commit, git_commit_id(c));
-		subject = git_commit_summary(c);
-		d->subject = xstrdup(subject != NULL ? subject : "");
-	}
-	need_status = d->status == NULL;
-	need_file = d->file == NULL;
-	need_ranges = d->nranges == 0;
-	for (i = 0; i < arr.count; i++) {
-		key = arr.trailers[i].key;
-		value = arr.trailers[i].value;
-		if (strcasecmp(key, "Decision-Status") == 0 && need_status &&
-		    d->status == NULL)
-			d->status = xstrdup(value);
-		else if (strcasecmp(key, "Decision-File") == 0 && need_file &&
-		         d->file == NULL)
-			d->file = xstrdup(value);
-		else if (strcasecmp(key, "Code-Range") == 0 && need_ranges &&
-		         why_range_parse(value, &rg) == 0) {
-			git_oid_tostr(
-			    rg.owner, sizeof rg.owner, git_commit_id(c));
-			d->ranges = xreallocarray(
-			    d->ranges, d->nranges + 1, sizeof *d->ranges);
-			d->ranges[d->nranges++] = rg;
+	for (i = 0; i < set->n; i++) {
+		d = &set->v[i];
+		want = numbers == NULL;
+		for (k = 0; !want && k < n; k++)
+			want = numbers[k] == d->number;
+		for (j = 0; want && j < d->nspans; j++) {
+			if (skip != NULL && strcmp(d->spans[j].path, skip) == 0)
+				continue;
+			for (k = 0; k < npaths; k++) {
+				if (strcmp(paths[k], d->spans[j].path) == 0)
+					break;
+			}
+			if (k == npaths) {
+				paths = xreallocarray(
+				    paths, npaths + 1, sizeof *paths);
+				paths[npaths++] = xstrdup(d->spans[j].path);
+			}
 		}
 	}
-	git_message_trailer_array_free(&arr);
-}
-
-/* Every decision commit reachable from HEAD, newest per id. */
-static int
-why_decs_collect(git_repository *git, struct why_decs *decs, char **err)
-{
-	git_revwalk *walk;
-	git_commit *c;
-	git_oid oid;
-	int rc;
-
-	if (git_revwalk_new(&walk, git) != 0) {
-		why_git_error(err, "cannot walk the history");
-		return -1;
+	for (k = 0; k < npaths; k++) {
+		text = why_read_file(r, paths[k], WHY_FILE_MAX, &len);
+		if (text == NULL && errno == ENOENT) {
+			text = xstrdup("");
+			len = 0;
+		}
+		if (text != NULL &&
+		    carry_text(r, set, paths[k], text, len, &err) != 0) {
+			free(err);
+			err = NULL;
+		}
+		free(text);
+		free(paths[k]);
 	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	if (git_revwalk_push_head(walk) != 0) {
-		why_git_error(err, "cannot walk the history");
-		git_revwalk_free(walk);
-		return -1;
-	}
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		if (git_commit_lookup(&c, git, &oid) != 0)
-			continue;
-		why_decs_add(decs, c);
-		git_commit_free(c);
-	}
-	git_revwalk_free(walk);
-	if (rc != GIT_ITEROVER) {
-		why_git_error(err, "cannot walk the history");
-		return -1;
-	}
-	return 0;
+	free(paths);
 }
 
 /* ---------------------------------------------------------------------
@@ -642,7 +901,8 @@ struct why_ctx {
 	struct why_hunks wt; /* HEAD -> the text asked about */
 	struct why_record *recs;
 	size_t nrecs;
-	struct why_decs decs;
+	struct carry_set set;       /* every decision, carried */
+	struct why_change *changes; /* of each of set.v, at HEAD */
 	struct why_hit *hits;
 	size_t nhits;
 };
@@ -673,74 +933,13 @@ why_blob_lines(git_blob *blob)
 	    git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 }
 
-/* The title a decision commit's subject gives: "docs(adr): ADR-0007 T"
- * gives "T". */
-static char *
-why_subject_title(const char *subject)
-{
-	const char *p = subject, *colon, *end;
-
-	colon = strstr(p, "): ");
-	if (colon != NULL)
-		p = colon + 3;
-	if (why_id_number(p, &end) != 0 && *end == ' ')
-		p = end + 1;
-	return xstrdup(p);
-}
-
-/* Fill in a hit's title, status and file from its record. */
-static void
-why_hit_record(struct why_ctx *ctx, struct why_hit *hit, const char *file,
-    const char *subject, const char *status)
-{
-	struct record rec;
-	struct record *found = NULL;
-	const char *foundfile = NULL;
-	char *text = NULL;
-	size_t i, len;
-
-	memset(&rec, 0, sizeof rec);
-	/* The file the decision names, as it is in the working tree. */
-	if (file != NULL && repo_path_ok(file) &&
-	    (text = why_read_file(ctx->r, file, WHY_RECORD_MAX, &len)) !=
-	        NULL) {
-		record_parse(&rec, text, len);
-		found = &rec;
-		foundfile = file;
-	}
-	free(text);
-	/* Else the record with that number in the decision directory. */
-	for (i = 0; found == NULL && i < ctx->nrecs; i++) {
-		if (ctx->recs[i].number == hit->number) {
-			found = &ctx->recs[i].rec;
-			foundfile = ctx->recs[i].file;
-		}
-	}
-
-	if (found != NULL && found->title != NULL)
-		hit->title = xstrdup(found->title);
-	else if (subject != NULL)
-		hit->title = why_subject_title(subject);
-	else
-		hit->title = xstrdup("(no record)");
-
-	if (found != NULL && found->state != RECORD_UNKNOWN &&
-	    found->state != RECORD_OTHER)
-		hit->status = xstrdup(record_state_name(found->state));
-	else if (found != NULL && found->status != NULL)
-		hit->status = why_lower(found->status);
-	else if (status != NULL)
-		hit->status = why_lower(status);
-	else
-		hit->status = xstrdup("unknown");
-
-	hit->file = foundfile != NULL ? xstrdup(foundfile) : NULL;
-	record_free(&rec);
-}
-
+/* A new hit for decision number, d its decision in history (or NULL):
+ * title, status, record and date from its record, commit and figures
+ * from d. */
 static struct why_hit *
-why_hit_new(struct why_ctx *ctx, unsigned number)
+why_hit_new(struct why_ctx *ctx, unsigned number, const struct carry_dec *d)
 {
+	struct why_found fd;
 	struct why_hit *hit;
 
 	ctx->hits = xreallocarray(ctx->hits, ctx->nhits + 1, sizeof *ctx->hits);
@@ -748,6 +947,22 @@ why_hit_new(struct why_ctx *ctx, unsigned number)
 	memset(hit, 0, sizeof *hit);
 	hit->number = number;
 	xasprintf(&hit->id, "ADR-%04u", number);
+
+	why_found_get(ctx->r, ctx->recs, ctx->nrecs, number,
+	    d != NULL ? d->file : NULL, &fd);
+	hit->title = why_title(
+	    fd.file != NULL ? &fd.rec : NULL, d != NULL ? d->subject : NULL);
+	hit->status = why_status(
+	    fd.file != NULL ? &fd.rec : NULL, d != NULL ? d->status : NULL);
+	hit->file = fd.file != NULL ? xstrdup(fd.file) : NULL;
+	hit->date = fd.rec.date != NULL ? xstrdup(fd.rec.date) : NULL;
+	why_found_free(&fd);
+
+	hit->commit = xstrdup(d != NULL ? d->commit : "");
+	if (d != NULL) {
+		hit->time = d->time;
+		hit->change = ctx->changes[d - ctx->set.v];
+	}
 	return hit;
 }
 
@@ -763,174 +978,26 @@ why_hit_known(struct why_ctx *ctx, unsigned number)
 	return 0;
 }
 
-/* The commit a range was taken at (the parent of the decision commit
- * naming it, when it names none), or NULL. */
-static git_commit *
-why_range_base(struct why_ctx *ctx, struct why_range *rg)
-{
-	git_commit *c = NULL, *parent = NULL;
-	git_oid oid;
-
-	if (rg->commit != NULL) {
-		if (git_oid_fromstrn(&oid, rg->commit, strlen(rg->commit)) != 0)
-			return NULL;
-		if (git_commit_lookup_prefix(
-		        &c, ctx->git, &oid, strlen(rg->commit)) != 0)
-			return NULL;
-		return c;
-	}
-	if (git_oid_fromstr(&oid, rg->owner) != 0 ||
-	    git_commit_lookup(&c, ctx->git, &oid) != 0)
-		return NULL;
-	if (git_commit_parentcount(c) == 0 ||
-	    git_commit_parent(&parent, c, 0) != 0)
-		parent = NULL;
-	git_commit_free(c);
-	return parent;
-}
-
-/*
- * The path in base that was renamed to ctx->path by HEAD, if it is the one
- * a trailer names as shown (trailers hold paths made inert: inert.h).
- * NULL when there is none. Caller frees.
- */
-static char *
-why_renamed(struct why_ctx *ctx, git_tree *base, const char *shown)
-{
-	git_diff *diff;
-	git_diff_find_options fo;
-	const git_diff_delta *delta;
-	size_t i, n;
-	char *found = NULL, *old;
-
-	if (git_diff_tree_to_tree(
-	        &diff, ctx->git, base, ctx->head_tree, NULL) != 0)
-		return NULL;
-	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
-	fo.flags = GIT_DIFF_FIND_RENAMES;
-	if (git_diff_find_similar(diff, &fo) == 0) {
-		n = git_diff_num_deltas(diff);
-		for (i = 0; i < n && found == NULL; i++) {
-			delta = git_diff_get_delta(diff, i);
-			if (delta->status != GIT_DELTA_RENAMED ||
-			    strcmp(delta->new_file.path, ctx->path) != 0)
-				continue;
-			old = inert_line(delta->old_file.path);
-			if (strcmp(old, shown) == 0)
-				found = xstrdup(delta->old_file.path);
-			free(old);
-		}
-	}
-	git_diff_free(diff);
-	return found;
-}
-
-/*
- * Carry one Code-Range to the text asked about. Returns 0 with the range
- * now, or -1 when it is gone or does not concern this file.
- */
-static int
-why_range_now(struct why_ctx *ctx, struct why_range *rg,
-    char base_id[GIT_OID_HEXSZ + 1], unsigned long *first, unsigned long *last)
-{
-	git_diff_options o;
-	git_commit *base;
-	git_tree *tree = NULL;
-	git_blob *blob = NULL, *other;
-	struct why_hunks h = {NULL, 0};
-	char *shown, *renamed = NULL;
-	const char *path; /* the range's file, as named in its commit */
-	int rc = -1, same;
-
-	if (ctx->head_blob == NULL)
-		return -1;
-	/* The trailer names the file made inert: compare it so. */
-	shown = inert_line(ctx->path);
-	same = strcmp(rg->path, shown) == 0;
-	free(shown);
-	path = same ? ctx->path : rg->path;
-	if (!same) {
-		/* Another file: only if it was renamed to this one. */
-		if ((other = why_tree_blob(ctx->r, ctx->head_tree, rg->path)) !=
-		    NULL) {
-			git_blob_free(other);
-			return -1;
-		}
-	}
-	if ((base = why_range_base(ctx, rg)) == NULL)
-		return -1;
-	git_oid_tostr(base_id, GIT_OID_HEXSZ + 1, git_commit_id(base));
-	if (git_commit_tree(&tree, base) != 0)
-		goto out;
-	if (!same) {
-		if ((renamed = why_renamed(ctx, tree, rg->path)) == NULL)
-			goto out;
-		path = renamed;
-	}
-	if ((blob = why_tree_blob(ctx->r, tree, path)) == NULL)
-		goto out;
-
-	why_diff_options(&o);
-	if (git_diff_blobs(blob, path, ctx->head_blob, ctx->path, &o, NULL,
-	        NULL, why_hunk_cb, NULL, &h) != 0)
-		goto out;
-	*first = rg->first;
-	*last = rg->last;
-	if (why_carry(&h, why_blob_lines(blob), first, last) != 0)
-		goto out;
-	if (why_carry(&ctx->wt, ctx->head_lines, first, last) != 0)
-		goto out;
-	rc = 0;
-out:
-	free(renamed);
-	free(h.v);
-	git_blob_free(blob);
-	git_tree_free(tree);
-	git_commit_free(base);
-	return rc;
-}
-
-/* Decisions whose Code-Range covers the line. */
+/* Decisions, accepted, whose carried code covers the line. */
 static void
-why_find_ranges(struct why_ctx *ctx)
+why_find_carried(struct why_ctx *ctx)
 {
-	struct why_dec *d;
-	struct why_range *rg;
+	const struct carry_span *sp;
+	struct carry_dec *d;
 	struct why_hit *hit;
-	char base_id[GIT_OID_HEXSZ + 1], *where;
-	unsigned long first, last;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < ctx->decs.n; i++) {
-		d = &ctx->decs.v[i];
+	for (i = 0; i < ctx->set.n; i++) {
+		d = &ctx->set.v[i];
 		if (d->status == NULL || strcasecmp(d->status, "accepted") != 0)
 			continue;
-		for (j = 0; j < d->nranges; j++) {
-			rg = &d->ranges[j];
-			if (why_range_now(ctx, rg, base_id, &first, &last) != 0)
-				continue;
-			if (ctx->line < first || ctx->line > last)
-				continue;
-			hit = why_hit_new(ctx, d->number);
-			hit->commit = xstrdup(d->commit);
-			why_hit_record(
-			    ctx, hit, d->file, d->subject, d->status);
-			if (rg->first == rg->last)
-				xasprintf(&where, "%lu", rg->first);
-			else
-				xasprintf(
-				    &where, "%lu-%lu", rg->first, rg->last);
-			if (first == last)
-				xasprintf(&hit->how,
-				    "Code-Range %s:%s@%.12s, now line %lu",
-				    rg->path, where, base_id, first);
-			else
-				xasprintf(&hit->how,
-				    "Code-Range %s:%s@%.12s, now lines %lu-%lu",
-				    rg->path, where, base_id, first, last);
-			free(where);
-			break; /* one hit per decision */
-		}
+		if ((sp = carry_covers(d, ctx->path, ctx->line)) == NULL)
+			continue;
+		hit = why_hit_new(ctx, d->number, d);
+		hit->carry = sp->how;
+		hit->span = *sp;
+		hit->span.path = xstrdup(sp->path);
+		hit->how = why_carry_how(d, sp);
 	}
 }
 
@@ -944,9 +1011,8 @@ why_find_refs(struct why_ctx *ctx)
 	const git_blame_hunk *bh;
 	git_commit *c = NULL;
 	git_message_trailer_array arr;
-	struct why_dec *d;
 	struct why_hit *hit;
-	const char *p, *end, *summary;
+	const char *p, *summary;
 	char id[GIT_OID_HEXSZ + 1];
 	unsigned long headline;
 	unsigned number;
@@ -976,32 +1042,16 @@ why_find_refs(struct why_ctx *ctx)
 	for (i = 0; i < arr.count; i++) {
 		if (strcasecmp(arr.trailers[i].key, "Refs") != 0)
 			continue;
-		/* "ADR-0007", "ADR-0007, ADR-0009": ids among commas and
-		 * spaces; other references are not ours. */
 		p = arr.trailers[i].value;
-		while (*p != '\0') {
-			while (*p == ',' || *p == ' ' || *p == '\t')
-				p++;
-			if (*p == '\0')
-				break;
-			number = why_id_number(p, &end);
-			if (number == 0 || (*end != '\0' && *end != ',' &&
-			                       *end != ' ' && *end != '\t')) {
-				/* Not an id: skip the word. */
-				while (*p != '\0' && *p != ',' && *p != ' ' &&
-				       *p != '\t')
-					p++;
-				continue;
-			}
-			p = end;
+		while ((number = why_refs_next(&p)) != 0) {
 			if (why_hit_known(ctx, number))
 				continue;
-			hit = why_hit_new(ctx, number);
-			d = why_decs_find(&ctx->decs, number);
-			hit->commit = xstrdup(d != NULL ? d->commit : "");
-			why_hit_record(ctx, hit, d != NULL ? d->file : NULL,
-			    d != NULL ? d->subject : NULL,
-			    d != NULL ? d->status : NULL);
+			hit = why_hit_new(
+			    ctx, number, why_set_find(&ctx->set, number));
+			hit->refs = 1;
+			hit->refs_commit = xstrdup(id);
+			hit->refs_subject =
+			    xstrdup(summary != NULL ? summary : "");
 			xasprintf(&hit->how,
 			    "Refs in %.12s (%s), which last changed this line",
 			    id, summary != NULL ? summary : "");
@@ -1011,6 +1061,42 @@ why_find_refs(struct why_ctx *ctx)
 out:
 	git_commit_free(c);
 	git_blame_free(blame);
+}
+
+/* Every hit's code as decided and now: the file asked about as given,
+ * the others carried on to the working tree. */
+static void
+why_hits_code(struct why_ctx *ctx)
+{
+	const struct carry_dec *d;
+	struct why_hit *hit;
+	unsigned *numbers;
+	size_t i, j;
+
+	numbers = xreallocarray(NULL, ctx->nhits + 1, sizeof *numbers);
+	for (i = 0; i < ctx->nhits; i++)
+		numbers[i] = ctx->hits[i].number;
+	why_carry_tree(ctx->r, &ctx->set, numbers, ctx->nhits, ctx->path);
+	free(numbers);
+
+	for (i = 0; i < ctx->nhits; i++) {
+		hit = &ctx->hits[i];
+		if ((d = why_set_find(&ctx->set, hit->number)) == NULL)
+			continue;
+		hit->ranges =
+		    xreallocarray(NULL, d->nranges + 1, sizeof *hit->ranges);
+		for (j = 0; j < d->nranges; j++) {
+			hit->ranges[j] = d->ranges[j];
+			hit->ranges[j].path = xstrdup(d->ranges[j].path);
+		}
+		hit->nranges = d->nranges;
+		hit->now = xreallocarray(NULL, d->nspans + 1, sizeof *hit->now);
+		for (j = 0; j < d->nspans; j++) {
+			hit->now[j] = d->spans[j];
+			hit->now[j].path = xstrdup(d->spans[j].path);
+		}
+		hit->nnow = d->nspans;
+	}
 }
 
 static int
@@ -1032,7 +1118,7 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 	git_oid oid;
 	char *file = NULL;
 	const char *buf = text;
-	size_t buflen = len;
+	size_t buflen = len, i;
 	unsigned long lines;
 	int rc = -1, unborn;
 
@@ -1082,7 +1168,7 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 		goto out;
 	}
 
-	/* From HEAD to the text asked about. */
+	/* From HEAD to the text asked about, for blame. */
 	ctx.head_blob = why_tree_blob(r, ctx.head_tree, path);
 	if (ctx.head_blob != NULL) {
 		ctx.head_lines = why_blob_lines(ctx.head_blob);
@@ -1095,15 +1181,28 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 		}
 	}
 
-	if (why_decs_collect(ctx.git, &ctx.decs, err) != 0)
+	/* Every decision's code at HEAD, then this file's on to the text. */
+	if (carry_head(r, &ctx.set, err) != 0)
 		goto out;
+	ctx.changes = xreallocarray(NULL, ctx.set.n + 1, sizeof *ctx.changes);
+	for (i = 0; i < ctx.set.n; i++)
+		why_change_of(&ctx.set.v[i], &ctx.changes[i]);
+	if (carry_text(r, &ctx.set, path, buf, buflen, err) != 0)
+		goto out;
+
 	if (why_records(r, &ctx.recs, &ctx.nrecs, err) != 0) {
 		/* Hits still come from history; titles from subjects. */
 		free(*err);
 		*err = NULL;
 	}
-	why_find_ranges(&ctx);
+	why_find_carried(&ctx);
 	why_find_refs(&ctx);
+	why_hits_code(&ctx);
+	for (i = 0; i < ctx.nhits; i++) {
+		ctx.hits[i].change.stale =
+		    why_stale(why_set_find(&ctx.set, ctx.hits[i].number),
+		        &ctx.hits[i].change, ctx.hits[i].status);
+	}
 	if (ctx.nhits > 1)
 		qsort(ctx.hits, ctx.nhits, sizeof *ctx.hits, why_hit_cmp);
 	*out = ctx.hits;
@@ -1114,7 +1213,8 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 out:
 	why_hits_free(ctx.hits, ctx.nhits);
 	why_records_free(ctx.recs, ctx.nrecs);
-	why_decs_free(&ctx.decs);
+	carry_set_free(&ctx.set);
+	free(ctx.changes);
 	free(ctx.wt.v);
 	git_blob_free(ctx.head_blob);
 	git_tree_free(ctx.head_tree);
@@ -1126,15 +1226,25 @@ out:
 void
 why_hits_free(struct why_hit *hits, size_t n)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
 		free(hits[i].id);
 		free(hits[i].title);
 		free(hits[i].status);
 		free(hits[i].file);
+		free(hits[i].date);
 		free(hits[i].how);
 		free(hits[i].commit);
+		free(hits[i].refs_commit);
+		free(hits[i].refs_subject);
+		free(hits[i].span.path);
+		for (j = 0; j < hits[i].nranges; j++)
+			free(hits[i].ranges[j].path);
+		free(hits[i].ranges);
+		for (j = 0; j < hits[i].nnow; j++)
+			free(hits[i].now[j].path);
+		free(hits[i].now);
 	}
 	free(hits);
 }
@@ -1146,13 +1256,30 @@ why_hits_free(struct why_hit *hits, size_t n)
 static void
 why_decisions_usage(FILE *f)
 {
-	fprintf(f, "usage: moot decisions [-C DIR] [--open]\n");
+	fprintf(f, "usage: moot decisions [-C DIR] [--open | --stale] "
+	           "[--json]\n");
 }
 
 static void
 why_why_usage(FILE *f)
 {
-	fprintf(f, "usage: moot why FILE:LINE [-C DIR]\n");
+	fprintf(f, "usage: moot why FILE:LINE [-C DIR] [--trace] [--json]\n");
+}
+
+static void
+why_show_usage(FILE *f)
+{
+	fprintf(f, "usage: moot show ADR-NNNN [-C DIR]\n");
+}
+
+/* "moot CMD: ERR" on standard error, made inert; frees err. */
+static void
+why_fail(const char *cmd, char *err)
+{
+	fprintf(stderr, "moot %s: ", cmd);
+	why_put(stderr, err);
+	fputc('\n', stderr);
+	free(err);
 }
 
 /* Open the repository containing dir, or say why not. */
@@ -1306,11 +1433,330 @@ why_open_journal(struct repo *r)
 	return rc;
 }
 
+/* ---------------------------------------------------------------------
+ * One decision as JSON: the schema is in docs/decisions.md, "Machine-
+ * readable output". Every key is always there (null when it does not
+ * apply), in this order.
+ */
+struct why_json_dec {
+	unsigned number;
+	const char *status;
+	const char *title;
+	const char *record;            /* NULL: none */
+	const char *date;              /* the record's, NULL: none */
+	const char *commit;            /* the decision's, ""/NULL: none */
+	int64_t time;                  /* its time, 0: none */
+	const char *how;               /* NULL: null */
+	unsigned via;                  /* CARRY_* bits */
+	const struct carry_span *span; /* covering the line; NULL: null */
+	const char *refs_commit;       /* NULL: refs is null */
+	const char *refs_subject;
+	const struct carry_range *ranges;
+	size_t nranges;
+	const struct carry_span *now;
+	size_t nnow;
+	const struct why_change *change; /* NULL or !known: null */
+	char *const *trace;              /* with traced */
+	size_t ntrace;
+	int traced; /* --trace: trace is a list, else null */
+};
+
+static void
+why_json_dec(FILE *f, const struct why_json_dec *j)
+{
+	char id[32];
+	size_t i;
+
+	snprintf(id, sizeof id, "ADR-%04u", j->number);
+	fputc('{', f);
+	why_json_key(f, "id", 1);
+	why_json_str(f, id);
+	fprintf(f, ",\"number\":%u", j->number);
+	why_json_key(f, "status", 0);
+	why_json_str(f, j->status);
+	why_json_key(f, "title", 0);
+	why_json_str(f, j->title);
+	why_json_key(f, "record", 0);
+	why_json_str(f, j->record);
+	why_json_key(f, "date", 0);
+	why_json_str(f, j->date);
+	why_json_key(f, "commit", 0);
+	why_json_id(f, j->commit);
+	why_json_key(f, "time", 0);
+	why_json_time(f, j->time);
+	why_json_key(f, "how", 0);
+	why_json_str(f, j->how);
+	why_json_key(f, "via", 0);
+	why_json_via(f, j->via);
+	why_json_key(f, "span", 0);
+	if (j->span == NULL)
+		fputs("null", f);
+	else {
+		fputs("{\"path\":", f);
+		why_json_str(f, j->span->path);
+		fprintf(f, ",\"first\":%lu,\"last\":%lu}", j->span->first,
+		    j->span->last);
+	}
+	why_json_key(f, "refs", 0);
+	if (j->refs_commit == NULL)
+		fputs("null", f);
+	else {
+		fputs("{\"commit\":", f);
+		why_json_id(f, j->refs_commit);
+		why_json_key(f, "subject", 0);
+		why_json_str(f, j->refs_subject);
+		fputc('}', f);
+	}
+	why_json_key(f, "ranges", 0);
+	fputc('[', f);
+	for (i = 0; i < j->nranges; i++) {
+		fputs(i == 0 ? "{\"path\":" : ",{\"path\":", f);
+		why_json_str(f, j->ranges[i].path);
+		fprintf(f,
+		    ",\"first\":%lu,\"last\":%lu,\"base\":", j->ranges[i].first,
+		    j->ranges[i].last);
+		why_json_id(f, j->ranges[i].base);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	why_json_key(f, "now", 0);
+	fputc('[', f);
+	for (i = 0; i < j->nnow; i++) {
+		fputs(i == 0 ? "{\"path\":" : ",{\"path\":", f);
+		why_json_str(f, j->now[i].path);
+		fprintf(f,
+		    ",\"first\":%lu,\"last\":%lu,\"how\":", j->now[i].first,
+		    j->now[i].last);
+		why_json_via(f, j->now[i].how);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	why_json_key(f, "changes", 0);
+	why_json_change(f, j->change);
+	why_json_key(f, "trace", 0);
+	if (!j->traced)
+		fputs("null", f);
+	else {
+		fputc('[', f);
+		for (i = 0; i < j->ntrace; i++) {
+			if (i > 0)
+				fputc(',', f);
+			why_json_str(f, j->trace[i]);
+		}
+		fputc(']', f);
+	}
+	fputc('}', f);
+}
+
+/* ---------------------------------------------------------------------
+ * moot decisions --stale, --json: records and history together.
+ */
+
+/* A record of the decision directory, or a decision in history with no
+ * record there, or both. */
+struct why_entry {
+	unsigned number;
+	const struct why_record *rec; /* NULL: no record */
+	int has_dec;                  /* a decision in history */
+	struct why_change change;     /* of it, at HEAD */
+	char *status;
+	char *title;
+};
+
+static int
+why_entry_cmp(const void *a, const void *b)
+{
+	const struct why_entry *ea = a, *eb = b;
+
+	if (ea->number != eb->number)
+		return ea->number < eb->number ? -1 : 1;
+	if (ea->rec == NULL || eb->rec == NULL)
+		return ea->rec == NULL ? (eb->rec == NULL ? 0 : 1) : -1;
+	return strcmp(ea->rec->file, eb->rec->file);
+}
+
+/* Newest change first; then by number. */
+static int
+why_entry_stale_cmp(const void *a, const void *b)
+{
+	const struct why_entry *ea = a, *eb = b;
+
+	if (ea->change.time != eb->change.time)
+		return ea->change.time > eb->change.time ? -1 : 1;
+	return why_entry_cmp(a, b);
+}
+
+static int
+why_has_record(const struct why_record *recs, size_t n, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (recs[i].number == number)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every record and every decision in history, by number. */
+static struct why_entry *
+why_entries(struct carry_set *set, const struct why_record *recs, size_t nrecs,
+    size_t *n)
+{
+	struct why_entry *v, *e;
+	const struct carry_dec *d;
+	size_t used = 0, i;
+
+	v = xreallocarray(NULL, nrecs + set->n + 1, sizeof *v);
+	for (i = 0; i < nrecs; i++) {
+		memset(&v[used], 0, sizeof v[used]);
+		v[used].number = recs[i].number;
+		v[used++].rec = &recs[i];
+	}
+	for (i = 0; i < set->n; i++) {
+		if (why_has_record(recs, nrecs, set->v[i].number))
+			continue;
+		memset(&v[used], 0, sizeof v[used]);
+		v[used++].number = set->v[i].number;
+	}
+	for (i = 0; i < used; i++) {
+		e = &v[i];
+		d = why_set_find(set, e->number);
+		if (d != NULL) {
+			e->has_dec = 1;
+			why_change_of(d, &e->change);
+		}
+		e->status = why_status(e->rec != NULL ? &e->rec->rec : NULL,
+		    d != NULL ? d->status : NULL);
+		if (e->rec != NULL && e->rec->rec.title == NULL)
+			e->title = xstrdup(e->rec->file);
+		else
+			e->title =
+			    why_title(e->rec != NULL ? &e->rec->rec : NULL,
+			        d != NULL ? d->subject : NULL);
+		e->change.stale = why_stale(d, &e->change, e->status);
+	}
+	if (used > 1)
+		qsort(v, used, sizeof *v, why_entry_cmp);
+	*n = used;
+	return v;
+}
+
+static void
+why_entries_free(struct why_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].status);
+		free(v[i].title);
+	}
+	free(v);
+}
+
+/* The decision list as JSON. */
+static void
+why_decisions_json(struct carry_set *set, const struct why_entry *v, size_t n)
+{
+	struct why_json_dec j;
+	const struct carry_dec *d;
+	unsigned via;
+	size_t i, k;
+
+	fputs("{\"head\":", stdout);
+	why_json_id(stdout, set->head);
+	fputs(",\"decisions\":[", stdout);
+	for (i = 0; i < n; i++) {
+		d = why_set_find(set, v[i].number);
+		memset(&j, 0, sizeof j);
+		j.number = v[i].number;
+		j.status = v[i].status;
+		j.title = v[i].title;
+		j.record = v[i].rec != NULL ? v[i].rec->file : NULL;
+		j.date = v[i].rec != NULL ? v[i].rec->rec.date : NULL;
+		j.change = v[i].has_dec ? &v[i].change : NULL;
+		if (d != NULL) {
+			j.commit = d->commit;
+			j.time = d->time;
+			j.ranges = d->ranges;
+			j.nranges = d->nranges;
+			j.now = d->spans;
+			j.nnow = d->nspans;
+			for (via = 0, k = 0; k < d->nspans; k++)
+				via |= d->spans[k].how;
+			j.via = via;
+			if (d->nranges > 0)
+				j.how = d->nspans == 0 ? "gone"
+				                       : why_carry_word(via);
+		}
+		if (i > 0)
+			putchar(',');
+		why_json_dec(stdout, &j);
+	}
+	fputs("]}\n", stdout);
+}
+
+/* One line per stale decision: "NNNN  DATE  CHANGE  TITLE". */
+static void
+why_decisions_stale(const struct why_entry *v, size_t n)
+{
+	char date[WHY_DATE_SIZE], *change;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		why_date(v[i].change.time, date);
+		change = why_change_text(&v[i].change);
+		printf("%04u  %s  %s  ", v[i].number, date, change);
+		why_put(stdout, v[i].title);
+		putchar('\n');
+		free(change);
+	}
+}
+
+/* moot decisions --stale and/or --json. */
+static int
+why_decisions_history(struct repo *r, const struct why_record *recs,
+    size_t nrecs, int stale, int json)
+{
+	struct carry_set set;
+	struct why_entry *v;
+	char *err = NULL;
+	size_t n, i, kept;
+
+	if (carry_head(r, &set, &err) != 0) {
+		why_fail("decisions", err);
+		return 1;
+	}
+	v = why_entries(&set, recs, nrecs, &n);
+	if (stale) {
+		for (i = 0, kept = 0; i < n; i++) {
+			if (v[i].change.stale)
+				v[kept++] = v[i];
+			else {
+				free(v[i].status);
+				free(v[i].title);
+			}
+		}
+		n = kept;
+		if (n > 1)
+			qsort(v, n, sizeof *v, why_entry_stale_cmp);
+	}
+	if (json) {
+		why_carry_tree(r, &set, NULL, 0, NULL);
+		why_decisions_json(&set, v, n);
+	} else
+		why_decisions_stale(v, n);
+	why_entries_free(v, n);
+	carry_set_free(&set);
+	return 0;
+}
+
 int
 why_decisions_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"open", no_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+	    {"open", no_argument, NULL, 'o'}, {"stale", no_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct why_record *recs;
 	struct record *rec;
@@ -1318,7 +1764,7 @@ why_decisions_main(int argc, char **argv)
 	const char *dir = NULL;
 	char *err = NULL;
 	size_t n, i, q;
-	int ch, open = 0, rc = 0;
+	int ch, open = 0, stale = 0, json = 0, rc = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
@@ -1328,6 +1774,12 @@ why_decisions_main(int argc, char **argv)
 			break;
 		case 'o':
 			open = 1;
+			break;
+		case 's':
+			stale = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			why_decisions_usage(stdout);
@@ -1344,15 +1796,25 @@ why_decisions_main(int argc, char **argv)
 		why_decisions_usage(stderr);
 		return 2;
 	}
+	if (open && (stale || json)) {
+		fprintf(stderr, "moot decisions: --open goes with neither "
+		                "--stale nor --json\n");
+		why_decisions_usage(stderr);
+		return 2;
+	}
 	if ((r = why_open("decisions", dir)) == NULL)
 		return 1;
 	if (why_records(r, &recs, &n, &err) != 0) {
-		fprintf(stderr, "moot decisions: ");
-		why_put(stderr, err);
-		fputc('\n', stderr);
-		free(err);
+		why_fail("decisions", err);
 		repo_free(r);
 		return 1;
+	}
+	if (stale || json) {
+		rc = why_decisions_history(r, recs, n, stale, json);
+		why_records_free(recs, n);
+		repo_free(r);
+		fflush(stdout);
+		return rc;
 	}
 	for (i = 0; i < n; i++) {
 		rec = &recs[i].rec;
@@ -1446,24 +1908,111 @@ why_resolve(struct repo *r, const char *dir, const char *name)
 	return why_resolve_at(r, r->workdir, name);
 }
 
+/* Lines collected from carry_trace, made inert. */
+struct why_lines {
+	char **v;
+	size_t n;
+};
+
+static void
+why_lines_add(void *arg, const char *line)
+{
+	struct why_lines *l = arg;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = inert_cli(line);
+}
+
+static void
+why_lines_free(struct why_lines *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* moot why --json: one document. */
+static void
+why_why_json(struct repo *r, const char *rel, unsigned long line,
+    const struct why_hit *hits, size_t n, const struct why_lines *traces)
+{
+	struct repo_head head;
+	struct why_json_dec j;
+	char *err = NULL;
+	size_t i;
+
+	fputs("{\"head\":", stdout);
+	if (repo_head(r, &head, &err) != 0) {
+		free(err);
+		fputs("null", stdout);
+	} else {
+		why_json_id(stdout, head.id);
+		repo_head_clear(&head);
+	}
+	why_json_key(stdout, "file", 0);
+	why_json_str(stdout, rel);
+	printf(",\"line\":%lu,\"decisions\":[", line);
+	for (i = 0; i < n; i++) {
+		memset(&j, 0, sizeof j);
+		j.number = hits[i].number;
+		j.status = hits[i].status;
+		j.title = hits[i].title;
+		j.record = hits[i].file;
+		j.date = hits[i].date;
+		j.commit = hits[i].commit;
+		j.time = hits[i].time;
+		j.how = hits[i].refs ? "refs" : why_carry_word(hits[i].carry);
+		j.via = hits[i].refs ? 0 : hits[i].carry;
+		j.span = hits[i].refs ? NULL : &hits[i].span;
+		j.refs_commit = hits[i].refs_commit;
+		j.refs_subject = hits[i].refs_subject;
+		j.ranges = hits[i].ranges;
+		j.nranges = hits[i].nranges;
+		j.now = hits[i].now;
+		j.nnow = hits[i].nnow;
+		j.change = &hits[i].change;
+		if (traces != NULL) {
+			j.traced = 1;
+			j.trace = traces[i].v;
+			j.ntrace = traces[i].n;
+		}
+		if (i > 0)
+			putchar(',');
+		why_json_dec(stdout, &j);
+	}
+	fputs("]}\n", stdout);
+}
+
 int
 why_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+	    {"trace", no_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct why_hit *hits;
+	struct why_lines *traces = NULL;
 	struct repo *r;
 	const char *dir = NULL, *arg, *colon;
 	char *name, *rel, *err = NULL;
 	unsigned long line;
-	size_t n, i;
-	int ch;
+	size_t n, i, k;
+	int ch, trace = 0, json = 0, rc = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			dir = optarg;
+			break;
+		case 't':
+			trace = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			why_why_usage(stdout);
@@ -1502,36 +2051,400 @@ why_main(int argc, char **argv)
 		return 1;
 	}
 	if (why_find(r, rel, line, NULL, 0, &hits, &n, &err) != 0) {
-		fprintf(stderr, "moot why: ");
-		why_put(stderr, err);
-		fputc('\n', stderr);
-		free(err);
+		why_fail("why", err);
 		free(rel);
 		free(name);
 		repo_free(r);
 		return 1;
 	}
-	if (n == 0) {
-		printf("no recorded decision covers ");
-		why_put(stdout, name);
-		printf(":%lu\n", line);
+	/* Every trace before anything is printed: a failure prints none. */
+	if (trace) {
+		traces = xcalloc(n + 1, sizeof *traces);
+		for (i = 0; i < n && rc == 0; i++) {
+			if (carry_trace(r, hits[i].number, why_lines_add,
+			        &traces[i], &err) != 0) {
+				why_fail("why", err);
+				rc = 1;
+			}
+		}
 	}
-	for (i = 0; i < n; i++) {
-		why_put(stdout, hits[i].id);
-		fputs("  ", stdout);
-		why_put(stdout, hits[i].status);
-		fputs("  ", stdout);
-		why_put(stdout, hits[i].title);
-		fputs("\n  ", stdout);
-		why_put(stdout, hits[i].file != NULL ? hits[i].file : "-");
-		fputs("\n  ", stdout);
-		why_put(stdout, hits[i].how);
-		putchar('\n');
+	if (rc == 0 && json)
+		why_why_json(r, rel, line, hits, n, traces);
+	else if (rc == 0) {
+		if (n == 0) {
+			printf("no recorded decision covers ");
+			why_put(stdout, name);
+			printf(":%lu\n", line);
+		}
+		for (i = 0; i < n; i++) {
+			why_put(stdout, hits[i].id);
+			fputs("  ", stdout);
+			why_put(stdout, hits[i].status);
+			fputs("  ", stdout);
+			why_put(stdout, hits[i].title);
+			fputs("\n  ", stdout);
+			why_put(
+			    stdout, hits[i].file != NULL ? hits[i].file : "-");
+			fputs("\n  ", stdout);
+			why_put(stdout, hits[i].how);
+			putchar('\n');
+			if (traces == NULL)
+				continue;
+			for (k = 0; k < traces[i].n; k++)
+				printf("    %s\n", traces[i].v[k]);
+			if (traces[i].n == 0 && hits[i].nranges > 0)
+				printf("    no commit changed its code since "
+				       "it was decided\n");
+		}
 	}
+	for (i = 0; traces != NULL && i < n; i++)
+		why_lines_free(&traces[i]);
+	free(traces);
 	why_hits_free(hits, n);
 	free(rel);
 	free(name);
 	repo_free(r);
 	fflush(stdout);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * moot show ADR-NNNN.
+ */
+
+/* "ADR-0007", "adr-7", "0007" or "7": its number; 0 when malformed. */
+static unsigned
+why_show_number(const char *s)
+{
+	size_t len = strlen(s);
+	char *id;
+	unsigned n;
+
+	if (len == 0 || isspace((unsigned char)s[0]) ||
+	    isspace((unsigned char)s[len - 1]))
+		return 0;
+	if (!isdigit((unsigned char)*s))
+		return why_id_value(s);
+	xasprintf(&id, "ADR-%s", s);
+	n = why_id_value(id);
+	free(id);
+	return n;
+}
+
+/* One commit that cites a decision. */
+struct why_cite {
+	char id[GIT_OID_HEXSZ + 1];
+	int64_t time;
+	char *kind; /* its Decision-Status in lower case, "decision", or
+	               "refs" */
+	char *subject;
+	char *author;
+};
+
+struct why_cites {
+	struct why_cite *v;
+	size_t n;
+};
+
+static void
+why_cites_free(struct why_cites *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->v[i].kind);
+		free(cs->v[i].subject);
+		free(cs->v[i].author);
+	}
+	free(cs->v);
+}
+
+/* If commit c cites decision number (its Decision-Id, or a Refs trailer
+ * naming it), add it. */
+static void
+why_cites_add(struct why_cites *cs, git_commit *c, unsigned number)
+{
+	git_message_trailer_array arr;
+	const git_signature *who;
+	const char *msg, *key, *value, *status = NULL, *p, *summary;
+	struct why_cite *ct;
+	int decided = 0, refs = 0;
+	char *lower;
+	unsigned n;
+	size_t i;
+
+	if ((msg = git_commit_message(c)) == NULL ||
+	    git_message_trailers(&arr, msg) != 0)
+		return;
+	for (i = 0; i < arr.count; i++) {
+		key = arr.trailers[i].key;
+		value = arr.trailers[i].value;
+		if (strcasecmp(key, "Decision-Id") == 0 &&
+		    why_id_value(value) == number)
+			decided = 1;
+		else if (strcasecmp(key, "Decision-Status") == 0 &&
+		         status == NULL)
+			status = value;
+		else if (strcasecmp(key, "Refs") == 0) {
+			p = value;
+			while ((n = why_refs_next(&p)) != 0) {
+				if (n == number)
+					refs = 1;
+			}
+		}
+	}
+	if (decided || refs) {
+		cs->v = xreallocarray(cs->v, cs->n + 1, sizeof *cs->v);
+		ct = &cs->v[cs->n++];
+		git_oid_tostr(ct->id, sizeof ct->id, git_commit_id(c));
+		ct->time = (int64_t)git_commit_time(c);
+		lower = why_lower(decided && status != NULL ? status
+		                  : decided                 ? "decision"
+		                                            : "refs");
+		if (decided && refs)
+			xasprintf(&ct->kind, "%s, refs", lower);
+		else
+			ct->kind = xstrdup(lower);
+		free(lower);
+		summary = git_commit_summary(c);
+		ct->subject = xstrdup(summary != NULL ? summary : "");
+		who = git_commit_author(c);
+		ct->author =
+		    xstrdup(who != NULL && who->name != NULL ? who->name : "");
+	}
+	git_message_trailer_array_free(&arr);
+}
+
+/* Every commit reachable from HEAD that cites decision number, oldest
+ * first. Returns 0, or -1 with *err set. */
+static int
+why_cites_collect(
+    struct repo *r, unsigned number, struct why_cites *cs, char **err)
+{
+	git_revwalk *walk;
+	git_commit *c;
+	git_oid oid;
+	int rc;
+
+	memset(cs, 0, sizeof *cs);
+	if (git_repository_head_unborn(r->git) == 1)
+		return 0;
+	if (git_revwalk_new(&walk, r->git) != 0) {
+		why_git_error(err, "cannot walk the history");
+		return -1;
+	}
+	git_revwalk_sorting(
+	    walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (git_revwalk_push_head(walk) != 0) {
+		why_git_error(err, "cannot walk the history");
+		git_revwalk_free(walk);
+		return -1;
+	}
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		if (git_commit_lookup(&c, r->git, &oid) != 0)
+			continue;
+		why_cites_add(cs, c, number);
+		git_commit_free(c);
+	}
+	git_revwalk_free(walk);
+	if (rc != GIT_ITEROVER) {
+		why_git_error(err, "cannot walk the history");
+		why_cites_free(cs);
+		memset(cs, 0, sizeof *cs);
+		return -1;
+	}
 	return 0;
+}
+
+/* The record's text made inert (its line breaks kept), each line
+ * indented by four. */
+static void
+why_show_text(const char *text, size_t len)
+{
+	char *safe, *p;
+	size_t need, n;
+
+	need = inert_write(INERT_BODY, text, len, NULL, 0);
+	safe = xmalloc(need + 1);
+	inert_write(INERT_BODY, text, len, safe, need + 1);
+	for (p = safe; *p != '\0'; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		if (n > 0)
+			printf("    %.*s", (int)n, p);
+		putchar('\n');
+	}
+	free(safe);
+}
+
+/* Print decision number: d (NULL: not in history), its record fd. */
+static void
+why_show_print(unsigned number, const struct carry_dec *d,
+    const struct why_found *fd, const char *status, const char *title,
+    const struct why_change *change, const struct why_cites *cs)
+{
+	char date[WHY_DATE_SIZE], *s;
+	size_t i;
+
+	printf("ADR-%04u  ", number);
+	why_put(stdout, status);
+	fputs("  ", stdout);
+	why_put(stdout, title);
+	fputs("\nRecord: ", stdout);
+	why_put(stdout, fd->file != NULL ? fd->file : "none");
+	if (d != NULL) {
+		why_date(d->time, date);
+		printf("\nDecided: %.12s  %s  ", d->commit, date);
+		why_put(stdout, d->subject);
+	} else
+		fputs("\nDecided: no commit with its Decision-Id", stdout);
+	fputs("\n\n", stdout);
+	if (fd->file != NULL && fd->len > 0) {
+		why_show_text(fd->text, fd->len);
+		putchar('\n');
+	}
+
+	fputs("Code as decided:\n", stdout);
+	for (i = 0; d != NULL && i < d->nranges; i++) {
+		s = why_range_text(&d->ranges[i]);
+		fputs("  ", stdout);
+		why_put(stdout, s);
+		putchar('\n');
+		free(s);
+	}
+	if (d == NULL || d->nranges == 0)
+		fputs("  none\n", stdout);
+	else {
+		fputs("Code now:\n", stdout);
+		for (i = 0; i < d->nspans; i++) {
+			s = why_lines_text(d->spans[i].path, d->spans[i].first,
+			    d->spans[i].last);
+			fputs("  ", stdout);
+			why_put(stdout, s);
+			free(s);
+			s = why_carry_phrase(d->spans[i].how);
+			printf("  %s\n", s);
+			free(s);
+		}
+		if (d->nspans == 0)
+			fputs("  none: all of it is gone\n", stdout);
+		if (change->any) {
+			s = why_change_text(change);
+			printf("Since decided: %s", s);
+			free(s);
+			if (change->time != 0) {
+				why_date(change->time, date);
+				printf(", newest %s (%.12s)", date,
+				    change->commit);
+			}
+			putchar('\n');
+		} else
+			fputs("Since decided: unchanged\n", stdout);
+	}
+
+	fputs("Commits:\n", stdout);
+	for (i = 0; i < cs->n; i++) {
+		why_date(cs->v[i].time, date);
+		printf("  %.12s  %s  ", cs->v[i].id, date);
+		why_put(stdout, cs->v[i].kind);
+		fputs("  ", stdout);
+		why_put(stdout, cs->v[i].subject);
+		fputs("  (", stdout);
+		why_put(stdout, cs->v[i].author);
+		fputs(")\n", stdout);
+	}
+	if (cs->n == 0)
+		fputs("  none\n", stdout);
+}
+
+int
+why_show_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct why_record *recs = NULL;
+	struct carry_set set;
+	struct carry_dec *d;
+	struct why_found fd;
+	struct why_change change;
+	struct why_cites cs;
+	struct repo *r;
+	const char *dir = NULL;
+	char *err = NULL, *status, *title;
+	size_t nrecs = 0;
+	unsigned number;
+	int ch, rc = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'h':
+			why_show_usage(stdout);
+			return 0;
+		default:
+			why_show_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		why_show_usage(stderr);
+		return 2;
+	}
+	if ((number = why_show_number(argv[optind])) == 0) {
+		fprintf(stderr, "moot show: '");
+		why_put(stderr, argv[optind]);
+		fprintf(stderr, "' is not a decision id such as ADR-0007\n");
+		why_show_usage(stderr);
+		return 2;
+	}
+	if ((r = why_open("show", dir)) == NULL)
+		return 1;
+	if (why_records(r, &recs, &nrecs, &err) != 0) {
+		why_fail("show", err);
+		repo_free(r);
+		return 1;
+	}
+	if (carry_head(r, &set, &err) != 0) {
+		why_fail("show", err);
+		why_records_free(recs, nrecs);
+		repo_free(r);
+		return 1;
+	}
+	d = why_set_find(&set, number);
+	why_found_get(r, recs, nrecs, number, d != NULL ? d->file : NULL, &fd);
+	if (d == NULL && fd.file == NULL) {
+		fprintf(stderr,
+		    "moot show: no decision ADR-%04u: no record of it, and no "
+		    "commit with its Decision-Id\n",
+		    number);
+		goto out;
+	}
+	memset(&change, 0, sizeof change);
+	if (d != NULL) {
+		why_change_of(d, &change);
+		why_carry_tree(r, &set, &number, 1, NULL);
+		d = why_set_find(&set, number);
+	}
+	if (why_cites_collect(r, number, &cs, &err) != 0) {
+		why_fail("show", err);
+		goto out;
+	}
+	status = why_status(
+	    fd.file != NULL ? &fd.rec : NULL, d != NULL ? d->status : NULL);
+	title = why_title(
+	    fd.file != NULL ? &fd.rec : NULL, d != NULL ? d->subject : NULL);
+	why_show_print(number, d, &fd, status, title, &change, &cs);
+	free(status);
+	free(title);
+	why_cites_free(&cs);
+	rc = 0;
+out:
+	why_found_free(&fd);
+	carry_set_free(&set);
+	why_records_free(recs, nrecs);
+	repo_free(r);
+	fflush(stdout);
+	return rc;
 }

@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "record.h"
 #include "repo.h"
+#include "utf8.h"
 #include "why.h"
 
 #define GIT "git -c user.name=T -c user.email=t@x"
@@ -69,6 +70,8 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char *cmd;
 
+	unsetenv("GIT_AUTHOR_DATE");
+	unsetenv("GIT_COMMITTER_DATE");
 	xasprintf(&cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", f->dir);
@@ -154,6 +157,36 @@ sh_out(struct fixture *f, const char *cmd)
 	while (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	return xstrdup(buf);
+}
+
+/* The date of the commits made from now on ("2026-11-28 10:00:00" UTC),
+ * so that outputs with dates are known exactly. */
+static void
+when(const char *date)
+{
+	char *d;
+
+	xasprintf(&d, "%s +0000", date);
+	setenv("GIT_AUTHOR_DATE", d, 1);
+	setenv("GIT_COMMITTER_DATE", d, 1);
+	free(d);
+}
+
+static char *commit(struct fixture *, const char *);
+
+/* Commit everything as another author (any bytes in the name). */
+static char *
+commit_by(
+    struct fixture *f, const char *name, const char *email, const char *message)
+{
+	char *id;
+
+	setenv("GIT_AUTHOR_NAME", name, 1);
+	setenv("GIT_AUTHOR_EMAIL", email, 1);
+	id = commit(f, message);
+	unsetenv("GIT_AUTHOR_NAME");
+	unsetenv("GIT_AUTHOR_EMAIL");
+	return id;
 }
 
 /* Commit everything with this message; returns the new HEAD id. */
@@ -393,17 +426,26 @@ base_repo(struct fixture *f, char **decision)
 	return code;
 }
 
-/* The hit base_repo's decision gives, with the range now first-last. */
+/* The hit base_repo's decision gives, carried as phrase says, with the
+ * span covering the line now "lines first-last". */
 static char *
-wal_hit(const char *code, const char *decision, const char *now)
+wal_hit_how(
+    const char *code, const char *decision, const char *phrase, const char *now)
 {
 	char *s;
 
 	xasprintf(&s,
-	    "7|ADR-0007|accepted|Use WAL|doc/adr/0007-use-wal.md|Code-Range "
+	    "7|ADR-0007|accepted|Use WAL|doc/adr/0007-use-wal.md|%s from "
 	    "a.c:3-5@%.12s, now %s|%s\n",
-	    code, now, decision);
+	    phrase, code, now, decision);
 	return s;
+}
+
+/* The same, carried exactly. */
+static char *
+wal_hit(const char *code, const char *decision, const char *now)
+{
+	return wal_hit_how(code, decision, "carried exactly", now);
 }
 
 static void
@@ -463,10 +505,19 @@ test_range_grows(void **state)
 	put(f, "a.c", text);
 	free(commit(f, "Two lines inside\n"));
 
-	want = wal_hit(code, decision, "lines 3-7");
+	/* The decided lines stay exact; the two new ones inside are added
+	 * lines, covered too. */
+	want = wal_hit(code, decision, "line 3");
 	expect(find(f, "a.c", 2, NULL), "");
 	expect(find(f, "a.c", 3, NULL), want);
-	expect(find(f, "a.c", 4, NULL), want); /* a new line, inside */
+	free(want);
+	want = wal_hit_how(
+	    code, decision, "carried through added lines", "lines 4-5");
+	expect(find(f, "a.c", 4, NULL), want);
+	expect(find(f, "a.c", 5, NULL), want);
+	free(want);
+	want = wal_hit(code, decision, "lines 6-7");
+	expect(find(f, "a.c", 6, NULL), want);
 	expect(find(f, "a.c", 7, NULL), want);
 	expect(find(f, "a.c", 8, NULL), "");
 	free(want);
@@ -588,10 +639,11 @@ test_range_commit_forms(void **state)
 	d2 = decide(f, 2, "Parent", "accepted", "Code-Range: a.c:3-5\n");
 
 	xasprintf(&want,
-	    "2|ADR-0002|accepted|Parent|doc/adr/0002-parent.md|Code-Range "
+	    "2|ADR-0002|accepted|Parent|doc/adr/0002-parent.md|carried "
+	    "exactly from "
 	    "a.c:3-5@%.12s, now lines 3-5|%s\n"
 	    "1|ADR-0001|accepted|Abbreviated|doc/adr/0001-abbreviated.md|"
-	    "Code-Range a.c:3-5@%.12s, now lines 5-7|%s\n",
+	    "carried exactly from a.c:3-5@%.12s, now lines 5-7|%s\n",
 	    d1, d2, c1, d1);
 	/* d2's parent is d1, whose tree holds the second version. */
 	expect(find(f, "a.c", 5, NULL), want);
@@ -621,7 +673,8 @@ test_range_path_forms(void **state)
 	    "Code-Range: odd:name.c:7\nCode-Range: nonsense\n"
 	    "Code-Range: odd:name.c:9-8\n");
 	xasprintf(&want,
-	    "3|ADR-0003|accepted|Odd|doc/adr/0003-odd.md|Code-Range "
+	    "3|ADR-0003|accepted|Odd|doc/adr/0003-odd.md|carried "
+	    "exactly from "
 	    "odd:name.c:7@%.12s, now line 7|%s\n",
 	    c1, d);
 	expect(find(f, "odd:name.c", 7, NULL), want);
@@ -642,7 +695,8 @@ test_range_follows_rename(void **state)
 	code = base_repo(f, &decision);
 	sh(f, "git mv a.c b.c");
 	free(commit(f, "Rename a.c to b.c\n"));
-	want = wal_hit(code, decision, "lines 3-5");
+	want = wal_hit_how(
+	    code, decision, "carried exactly through a rename", "lines 3-5");
 	expect(find(f, "b.c", 4, NULL), want);
 	expect(find(f, "b.c", 6, NULL), "");
 	free(want);
@@ -765,7 +819,7 @@ test_status(void **state)
 	free(text);
 	xasprintf(&want,
 	    "3|ADR-0003|superseded|Old way|doc/adr/0003-old-way.md|"
-	    "Code-Range a.c:1-10@%.12s, now lines 1-10|%s\n",
+	    "carried exactly from a.c:1-10@%.12s, now lines 1-10|%s\n",
 	    code, d);
 	expect(find(f, "a.c", 2, NULL), want);
 	free(d);
@@ -780,7 +834,7 @@ test_status(void **state)
 	              "Decision-Status: accepted\n");
 	xasprintf(&text,
 	    "4|ADR-0004|accepted|Late|doc/adr/0004-late.md|"
-	    "Code-Range a.c:1-10@%.12s, now lines 1-10|%s\n%s",
+	    "carried exactly from a.c:1-10@%.12s, now lines 1-10|%s\n%s",
 	    code, d, want);
 	expect(find(f, "a.c", 2, NULL), text);
 	free(text);
@@ -1058,7 +1112,7 @@ test_why_cli(void **state)
 	free(commit(f, "Add sub/b.c\n"));
 	xasprintf(&want,
 	    "ADR-0007  accepted  Use WAL\n  doc/adr/0007-use-wal.md\n"
-	    "  Code-Range a.c:3-5@%.12s, now lines 3-5\n",
+	    "  carried exactly from a.c:3-5@%.12s, now lines 3-5\n",
 	    code);
 
 	assert_int_equal(
@@ -1109,12 +1163,14 @@ test_cli_errors(void **state)
 	assert_int_equal(
 	    run_moot(f, "", &out, &errout, "why", (char *)NULL), 2);
 	assert_string_equal(out, "");
-	assert_string_equal(errout, "usage: moot why FILE:LINE [-C DIR]\n");
+	assert_string_equal(
+	    errout, "usage: moot why FILE:LINE [-C DIR] [--trace] [--json]\n");
 	free(out);
 	free(errout);
 	assert_int_equal(
 	    run_moot(f, "", &out, &errout, "why", "a.c", (char *)NULL), 2);
-	assert_string_equal(errout, "usage: moot why FILE:LINE [-C DIR]\n");
+	assert_string_equal(
+	    errout, "usage: moot why FILE:LINE [-C DIR] [--trace] [--json]\n");
 	free(out);
 	free(errout);
 	assert_int_equal(
@@ -1182,7 +1238,8 @@ test_cli_errors(void **state)
 	assert_int_equal(
 	    run_moot(f, "", &out, &errout, "decisions", "--help", (char *)NULL),
 	    0);
-	assert_string_equal(out, "usage: moot decisions [-C DIR] [--open]\n");
+	assert_string_equal(out,
+	    "usage: moot decisions [-C DIR] [--open | --stale] [--json]\n");
 	free(out);
 	free(errout);
 	free(code);
@@ -1237,6 +1294,615 @@ test_inert(void **state)
 	free(c2);
 }
 
+/* ---------------------------------------------------------------------
+ * Machine-readable output, --stale, --trace, show. Dates are fixed
+ * (when()), so outputs are known exactly.
+ */
+
+#define T1 "1795773600" /* 2026-11-27 10:00:00 UTC */
+#define T2 "1795860000" /* 2026-11-28 */
+
+/* The "changes" object of the JSON schema. */
+static char *
+changes_json(unsigned long decided, unsigned long changed, unsigned long gone,
+    unsigned percent, unsigned commits, unsigned authors, const char *time,
+    const char *date, const char *id, int stale)
+{
+	char *s, *d, *c;
+
+	if (date != NULL)
+		xasprintf(&d, "\"%s\"", date);
+	else
+		d = xstrdup("null");
+	if (id != NULL)
+		xasprintf(&c, "\"%s\"", id);
+	else
+		c = xstrdup("null");
+	xasprintf(&s,
+	    "{\"decided\":%lu,\"changed\":%lu,\"gone\":%lu,\"percent\":%u,"
+	    "\"commits\":%u,\"authors\":%u,\"time\":%s,\"date\":%s,"
+	    "\"commit\":%s,\"stale\":%s}",
+	    decided, changed, gone, percent, commits, authors,
+	    time != NULL ? time : "null", d, c, stale ? "true" : "false");
+	free(d);
+	free(c);
+	return s;
+}
+
+/* base_repo's ADR-0007 as a JSON decision object. */
+static char *
+wal_json(const char *code, const char *decision, const char *how,
+    const char *via, const char *span, const char *now, const char *changes)
+{
+	char *s;
+
+	xasprintf(&s,
+	    "{\"id\":\"ADR-0007\",\"number\":7,\"status\":\"accepted\","
+	    "\"title\":\"Use WAL\",\"record\":\"doc/adr/0007-use-wal.md\","
+	    "\"date\":\"2026-11-27\",\"commit\":\"%s\",\"time\":" T1 ","
+	    "\"how\":%s,\"via\":%s,\"span\":%s,\"refs\":null,\"ranges\":[{"
+	    "\"path\":\"a.c\",\"first\":3,\"last\":5,\"base\":\"%s\"}],"
+	    "\"now\":%s,\"changes\":%s,\"trace\":null}",
+	    decision, how, via, span, code, now, changes);
+	return s;
+}
+
+/* Run moot and expect exit 0, nothing on stderr and exactly want. */
+static void
+expect_moot(struct fixture *f, const char *want, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	char *out, *errout;
+
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, a1, a2, a3, a4, (char *)NULL), 0);
+	assert_string_equal(errout, "");
+	assert_string_equal(out, want);
+	free(out);
+	free(errout);
+}
+
+static void
+test_json_why(void **state)
+{
+	struct fixture *f = *state;
+	char *code, *decision, *c2, *want, *obj, *ch, *text, *head, *tail;
+
+	when("2026-11-27 10:00:00");
+	code = base_repo(f, &decision);
+	ch = changes_json(3, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0);
+	obj = wal_json(code, decision, "\"exact\"", "[]",
+	    "{\"path\":\"a.c\",\"first\":3,\"last\":5}",
+	    "[{\"path\":\"a.c\",\"first\":3,\"last\":5,\"how\":[]}]", ch);
+	xasprintf(&want,
+	    "{\"head\":\"%s\",\"file\":\"a.c\",\"line\":4,\"decisions\":[%s]}"
+	    "\n",
+	    decision, obj);
+	expect_moot(f, want, "why", "--json", "a.c:4", NULL);
+	free(want);
+	free(obj);
+	free(ch);
+	xasprintf(&want,
+	    "{\"head\":\"%s\",\"file\":\"a.c\",\"line\":8,\"decisions\":[]}\n",
+	    decision);
+	expect_moot(f, want, "why", "a.c:8", "--json", NULL);
+	free(want);
+
+	/* The block moves to the end of the file: carried through a move,
+	 * and stale (a commit moved it). */
+	when("2026-11-28 10:00:00");
+	head = lines(1, 2);
+	tail = lines(6, 10);
+	xasprintf(&text, "%s%sline 3\nline 4\nline 5\n", head, tail);
+	put(f, "a.c", text);
+	c2 = commit(f, "Move the block down\n");
+	ch = changes_json(3, 0, 0, 0, 1, 1, T2, "2026-11-28", c2, 1);
+	obj = wal_json(code, decision, "\"moved\"", "[\"moved\"]",
+	    "{\"path\":\"a.c\",\"first\":8,\"last\":10}",
+	    "[{\"path\":\"a.c\",\"first\":8,\"last\":10,\"how\":[\"moved\"]}]",
+	    ch);
+	xasprintf(&want,
+	    "{\"head\":\"%s\",\"file\":\"a.c\",\"line\":9,\"decisions\":[%s]}"
+	    "\n",
+	    c2, obj);
+	expect_moot(f, want, "why", "--json", "a.c:9", NULL);
+	free(want);
+	xasprintf(&want,
+	    "ADR-0007  accepted  Use WAL\n  doc/adr/0007-use-wal.md\n"
+	    "  carried through a move from a.c:3-5@%.12s, now lines 8-10\n",
+	    code);
+	expect_moot(f, want, "why", "a.c:9", NULL, NULL);
+	free(want);
+	free(obj);
+	free(ch);
+	free(text);
+	free(head);
+	free(tail);
+	free(c2);
+	free(code);
+	free(decision);
+}
+
+static void
+test_json_refs(void **state)
+{
+	struct fixture *f = *state;
+	char *text, *head, *tail, *c2, *want, *one;
+
+	when("2026-11-27 10:00:00");
+	text = lines(1, 10);
+	put(f, "a.c", text);
+	free(text);
+	put_record(f, "doc/adr/0002-two.md", 2, "Two \"quoted\\\"", "accepted");
+	put_record(f, "doc/adr/0003-three.md", 3, "Three", "proposed");
+	free(commit(f, "Start\n"));
+	head = lines(1, 7);
+	tail = lines(9, 10);
+	xasprintf(&text, "%sline eight, changed\n%s", head, tail);
+	put(f, "a.c", text);
+	c2 = commit(f, "Change eight\n\nRefs: ADR-0002, ADR-0003\n");
+
+	/* Found by blame: no carried span, no decision commit. */
+	xasprintf(&one,
+	    "{\"id\":\"ADR-0003\",\"number\":3,\"status\":\"proposed\","
+	    "\"title\":\"Three\",\"record\":\"doc/adr/0003-three.md\","
+	    "\"date\":\"2026-11-27\",\"commit\":null,\"time\":null,"
+	    "\"how\":\"refs\",\"via\":[],\"span\":null,\"refs\":{\"commit\":"
+	    "\"%s\",\"subject\":\"Change eight\"},\"ranges\":[],\"now\":[],"
+	    "\"changes\":null,\"trace\":%%s},"
+	    "{\"id\":\"ADR-0002\",\"number\":2,\"status\":\"accepted\","
+	    "\"title\":\"Two \\\"quoted\\\\\\\"\",\"record\":"
+	    "\"doc/adr/0002-two.md\",\"date\":\"2026-11-27\",\"commit\":null,"
+	    "\"time\":null,\"how\":\"refs\",\"via\":[],\"span\":null,"
+	    "\"refs\":{\"commit\":\"%s\",\"subject\":\"Change eight\"},"
+	    "\"ranges\":[],\"now\":[],\"changes\":null,\"trace\":%%s}",
+	    c2, c2);
+	xasprintf(&want,
+	    "{\"head\":\"%s\",\"file\":\"a.c\",\"line\":8,\"decisions\":[", c2);
+	free(text);
+	xasprintf(&text, "%s%s]}\n", want, one);
+	free(want);
+	xasprintf(&want, text, "null", "null");
+	expect_moot(f, want, "why", "a.c:8", "--json", NULL);
+	free(want);
+	/* With --trace, each has its trace: none here. */
+	xasprintf(&want, text, "[]", "[]");
+	expect_moot(f, want, "why", "--trace", "a.c:8", "--json");
+	free(want);
+	free(one);
+	free(text);
+	free(head);
+	free(tail);
+	free(c2);
+}
+
+static void
+test_json_decisions(void **state)
+{
+	struct fixture *f = *state;
+	char *code, *decision, *d9, *c3, *want, *obj, *ch, *ch9;
+
+	when("2026-11-27 10:00:00");
+	put_record(f, "doc/adr/0001-hand.md", 1, "Hand", "proposed");
+	code = base_repo(f, &decision);
+	d9 = decide(f, 9, "Gone record", "accepted", "");
+	sh(f, "git rm -q doc/adr/0009-gone-record.md");
+	c3 = commit(f, "Drop the record of ADR-0009\n");
+
+	ch = changes_json(3, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0);
+	obj = wal_json(code, decision, "\"exact\"", "[]", "null",
+	    "[{\"path\":\"a.c\",\"first\":3,\"last\":5,\"how\":[]}]", ch);
+	ch9 = changes_json(0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0);
+	xasprintf(&want,
+	    "{\"head\":\"%s\",\"decisions\":["
+	    /* A record with no commit. */
+	    "{\"id\":\"ADR-0001\",\"number\":1,\"status\":\"proposed\","
+	    "\"title\":\"Hand\",\"record\":\"doc/adr/0001-hand.md\","
+	    "\"date\":\"2026-11-27\",\"commit\":null,\"time\":null,"
+	    "\"how\":null,\"via\":[],\"span\":null,\"refs\":null,"
+	    "\"ranges\":[],\"now\":[],\"changes\":null,\"trace\":null},"
+	    "%s,"
+	    /* A decision whose record is gone: from its commit. */
+	    "{\"id\":\"ADR-0009\",\"number\":9,\"status\":\"accepted\","
+	    "\"title\":\"Gone record\",\"record\":null,\"date\":null,"
+	    "\"commit\":\"%s\",\"time\":" T1 ",\"how\":null,\"via\":[],"
+	    "\"span\":null,\"refs\":null,\"ranges\":[],\"now\":[],"
+	    "\"changes\":%s,\"trace\":null}]}\n",
+	    c3, obj, d9, ch9);
+	expect_moot(f, want, "decisions", "--json", NULL, NULL);
+	free(want);
+	/* Nothing changed: --stale lists none. */
+	expect_moot(f, "", "decisions", "--stale", NULL, NULL);
+	xasprintf(&want, "{\"head\":\"%s\",\"decisions\":[]}\n", c3);
+	expect_moot(f, want, "decisions", "--stale", "--json", NULL);
+	free(want);
+	free(obj);
+	free(ch);
+	free(ch9);
+	free(code);
+	free(decision);
+	free(d9);
+	free(c3);
+}
+
+/* Replace line n (1-based) of a.c's lines from..to with text. */
+static void
+put_lines_with(struct fixture *f, int to, int n, const char *line)
+{
+	char *head, *tail, *text;
+
+	head = lines(1, n - 1);
+	tail = lines(n + 1, to);
+	xasprintf(&text, "%s%s\n%s", head, line, tail);
+	put(f, "a.c", text);
+	free(text);
+	free(head);
+	free(tail);
+}
+
+static void
+test_stale(void **state)
+{
+	struct fixture *f = *state;
+	char *text, *code, *ranges, *c4, *c2, *want, *out, *errout, *p7, *p10;
+
+	when("2026-11-27 10:00:00");
+	text = lines(1, 20);
+	put(f, "a.c", text);
+	free(text);
+	code = commit(f, "Add a.c\n");
+	xasprintf(&ranges, "Code-Range: a.c:3-5@%s\n", code);
+	free(decide(f, 7, "Use WAL", "accepted", ranges));
+	free(ranges);
+	xasprintf(&ranges, "Code-Range: a.c:15-17@%s\n", code);
+	free(decide(f, 8, "Untouched", "accepted", ranges));
+	free(ranges);
+	xasprintf(&ranges, "Code-Range: a.c:9-11@%s\n", code);
+	free(decide(f, 10, "Ten", "accepted", ranges));
+	free(ranges);
+	xasprintf(&ranges, "Code-Range: a.c:12-13@%s\n", code);
+	free(decide(f, 11, "Said no", "rejected", ranges));
+	free(ranges);
+
+	/* Reindented lines: edited in place. */
+	when("2026-11-28 10:00:00");
+	text = lines(1, 20);
+	put(f, "a.c", text);
+	free(text);
+	put_lines_with(f, 20, 10, "    line 10");
+	sh(f, "sed -i 's/^line 12$/    line 12/' a.c");
+	c2 = commit_by(f, "U", "u@x", "Indent ten and twelve\n");
+	when("2026-11-29 10:00:00");
+	sh(f, "sed -i 's/^line 4$/    line 4/' a.c");
+	free(commit(f, "Indent four\n"));
+	when("2026-11-30 10:00:00");
+	sh(f, "sed -i 's/^line 5$/    line 5/' a.c");
+	c4 = commit_by(f, "U", "u@x", "Indent five\n");
+
+	/* Newest change first; the untouched and the rejected are not
+	 * listed. */
+	expect_moot(f,
+	    "0007  2026-11-30  66% of 3 lines changed, 0 gone, 2 commits by "
+	    "2 authors  Use WAL\n"
+	    "0010  2026-11-28  33% of 3 lines changed, 0 gone, 1 commit by "
+	    "1 author  Ten\n",
+	    "decisions", "--stale", NULL, NULL);
+
+	assert_int_equal(run_moot(f, "", &out, &errout, "decisions", "--stale",
+	                     "--json", (char *)NULL),
+	    0);
+	p7 = strstr(out, "{\"id\":\"ADR-0007\"");
+	p10 = strstr(out, "{\"id\":\"ADR-0010\"");
+	assert_non_null(p7);
+	assert_non_null(p10);
+	assert_true(p7 < p10);
+	assert_null(strstr(out, "ADR-0008"));
+	assert_null(strstr(out, "ADR-0011"));
+	want =
+	    changes_json(3, 2, 0, 66, 2, 2, "1796032800", "2026-11-30", c4, 1);
+	assert_non_null(strstr(p7, want));
+	free(want);
+	want = changes_json(3, 1, 0, 33, 1, 1, T2, "2026-11-28", c2, 1);
+	assert_non_null(strstr(p10, want));
+	free(want);
+	free(out);
+	free(errout);
+
+	/* The whole list: the untouched one is not stale. */
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "decisions", "--json", (char *)NULL),
+	    0);
+	want = changes_json(3, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0);
+	assert_non_null(strstr(strstr(out, "{\"id\":\"ADR-0008\""), want));
+	free(want);
+	free(out);
+	free(errout);
+	free(code);
+	free(c2);
+	free(c4);
+}
+
+static void
+test_show(void **state)
+{
+	struct fixture *f = *state;
+	char *code, *decision, *c2, *want;
+
+	when("2026-11-27 10:00:00");
+	code = base_repo(f, &decision);
+	when("2026-11-28 10:00:00");
+	put_lines_with(f, 10, 4, "  line 4");
+	c2 = commit(f, "Follow the decision\n\nRefs: ADR-0007\n");
+
+	xasprintf(&want,
+	    "ADR-0007  accepted  Use WAL\n"
+	    "Record: doc/adr/0007-use-wal.md\n"
+	    "Decided: %.12s  2026-11-27  docs(adr): ADR-0007 Use WAL\n"
+	    "\n"
+	    "    # 7. Use WAL\n"
+	    "\n"
+	    "    - Status: accepted\n"
+	    "    - Date: 2026-11-27\n"
+	    "    - Deciders: Alice\n"
+	    "\n"
+	    "    ## Status\n"
+	    "\n"
+	    "    accepted\n"
+	    "\n"
+	    "    ## Context\n"
+	    "\n"
+	    "    Because.\n"
+	    "\n"
+	    "Code as decided:\n"
+	    "  a.c:3-5@%.12s\n"
+	    "Code now:\n"
+	    "  a.c:3  carried exactly\n"
+	    "  a.c:4  carried through edited lines\n"
+	    "  a.c:5  carried exactly\n"
+	    "Since decided: 33%% of 3 lines changed, 0 gone, 1 commit by 1 "
+	    "author, newest 2026-11-28 (%.12s)\n"
+	    "Commits:\n"
+	    "  %.12s  2026-11-27  accepted  docs(adr): ADR-0007 Use WAL  (T)\n"
+	    "  %.12s  2026-11-28  refs  Follow the decision  (T)\n",
+	    decision, code, c2, decision, c2);
+	expect_moot(f, want, "show", "ADR-0007", NULL, NULL);
+	/* Any spelling of the number; -C from elsewhere. */
+	expect_moot(f, want, "show", "adr-7", NULL, NULL);
+	expect_moot(f, want, "show", "0007", "-C", f->repo);
+	free(want);
+	free(code);
+	free(decision);
+	free(c2);
+}
+
+static void
+test_show_record(void **state)
+{
+	struct fixture *f = *state;
+	char *c1, *want, *out, *errout;
+
+	/* A record written by hand, with no decision commit, and a commit
+	 * that cites it. */
+	when("2026-11-28 10:00:00");
+	put(f, "doc/adr/0001-hand.md",
+	    "# 1. Hand\n\nDate: 2026-11-20\n\n"
+	    "## Status\n\nAccepted\n");
+	put(f, "a.c", "x\n");
+	c1 = commit(f, "Mention it\n\nRefs: #4, ADR-0001\n");
+	put(f, "a.c", "y\n");
+	free(commit(f, "Unrelated\n\nRefs: ADR-0002\n"));
+	xasprintf(&want,
+	    "ADR-0001  accepted  Hand\n"
+	    "Record: doc/adr/0001-hand.md\n"
+	    "Decided: no commit with its Decision-Id\n"
+	    "\n"
+	    "    # 1. Hand\n"
+	    "\n"
+	    "    Date: 2026-11-20\n"
+	    "\n"
+	    "    ## Status\n"
+	    "\n"
+	    "    Accepted\n"
+	    "\n"
+	    "Code as decided:\n"
+	    "  none\n"
+	    "Commits:\n"
+	    "  %.12s  2026-11-28  refs  Mention it  (T)\n",
+	    c1);
+	expect_moot(f, want, "show", "ADR-0001", NULL, NULL);
+	free(want);
+
+	/* Unknown: 1; malformed: 2. */
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", "ADR-0042", (char *)NULL),
+	    1);
+	assert_string_equal(out, "");
+	assert_string_equal(errout,
+	    "moot show: no decision ADR-0042: no record of it, and no commit "
+	    "with its Decision-Id\n");
+	free(out);
+	free(errout);
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", "ADR-0002", (char *)NULL),
+	    1);
+	free(out);
+	free(errout);
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", "ADR-x\033", (char *)NULL),
+	    2);
+	assert_string_equal(out, "");
+	assert_string_equal(errout,
+	    "moot show: 'ADR-x^[' is not a decision id such as ADR-0007\n"
+	    "usage: moot show ADR-NNNN [-C DIR]\n");
+	free(out);
+	free(errout);
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", "ADR-0000", (char *)NULL),
+	    2);
+	free(out);
+	free(errout);
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", " 7", (char *)NULL), 2);
+	free(out);
+	free(errout);
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, "show", (char *)NULL), 2);
+	assert_string_equal(errout, "usage: moot show ADR-NNNN [-C DIR]\n");
+	free(out);
+	free(errout);
+	assert_int_equal(run_moot(f, "", &out, &errout, "show", "ADR-0001",
+	                     "ADR-0002", (char *)NULL),
+	    2);
+	free(out);
+	free(errout);
+	/* Not in a repository. */
+	assert_int_equal(
+	    run_moot(f, NULL, &out, &errout, "show", "ADR-0001", (char *)NULL),
+	    1);
+	assert_true(strncmp(errout, "moot show: ", 11) == 0);
+	free(out);
+	free(errout);
+	free(c1);
+}
+
+static void
+test_trace(void **state)
+{
+	struct fixture *f = *state;
+	char *code, *decision, *c2, *text, *head, *tail, *want;
+
+	when("2026-11-27 10:00:00");
+	code = base_repo(f, &decision);
+	/* Lines 3-5 of a.c move to a new file. */
+	when("2026-11-28 10:00:00");
+	head = lines(1, 2);
+	tail = lines(6, 10);
+	xasprintf(&text, "%s%s", head, tail);
+	put(f, "a.c", text);
+	put(f, "b.c", "line 3\nline 4\nline 5\n");
+	c2 = commit(f, "Move the block to b.c\n");
+
+	xasprintf(&want,
+	    "ADR-0007  accepted  Use WAL\n  doc/adr/0007-use-wal.md\n"
+	    "  carried through a move from a.c:3-5@%.12s, now lines 1-3\n"
+	    "    %.7s moved a.c:3-5 \xe2\x86\x92 b.c:1-3\n",
+	    code, c2);
+	expect_moot(f, want, "why", "--trace", "b.c:2", NULL);
+	free(want);
+	/* The same trace in JSON, the arrow as \u2192. */
+	{
+		char *out, *errout, *t;
+
+		assert_int_equal(run_moot(f, "", &out, &errout, "why", "b.c:2",
+		                     "--trace", "--json", (char *)NULL),
+		    0);
+		xasprintf(&t,
+		    "\"trace\":[\"%.7s moved a.c:3-5 \\u2192 b.c:1-3\"]", c2);
+		assert_non_null(strstr(out, t));
+		free(t);
+		free(out);
+		free(errout);
+	}
+	/* Not changed since: said so. */
+	expect_moot(f, "no recorded decision covers a.c:3\n", "why", "--trace",
+	    "a.c:3", NULL);
+	free(text);
+	free(head);
+	free(tail);
+	free(c2);
+	free(code);
+	free(decision);
+}
+
+/*
+ * Nothing a terminal or a viewer could act on: no C0 control but '\n',
+ * no DEL, no C1 control, no code point that reorders or hides text
+ * (utf8_invisible), no invalid UTF-8.
+ */
+static void
+assert_inert_text(const char *what, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), off, n;
+	uint32_t cp;
+
+	for (off = 0; off < len; off += n) {
+		n = utf8_decode(p + off, len - off, &cp);
+		if (cp == UTF8_INVALID || (cp < 0x20 && cp != '\n') ||
+		    (cp >= 0x7f && cp < 0xa0) || utf8_invisible(cp))
+			fail_msg("%s: raw U+%04X at byte %zu of:\n%s", what,
+			    (unsigned)cp, off, s);
+	}
+}
+
+/* Run moot; its output must be inert, and hold "needle" when given. */
+static void
+expect_inert(struct fixture *f, const char *needle, const char *a1,
+    const char *a2, const char *a3)
+{
+	char *out, *errout, *what;
+
+	assert_int_equal(
+	    run_moot(f, "", &out, &errout, a1, a2, a3, (char *)NULL), 0);
+	xasprintf(&what, "moot %s %s %s", a1, a2 != NULL ? a2 : "",
+	    a2 != NULL && a3 != NULL ? a3 : "");
+	assert_inert_text(what, out);
+	assert_inert_text(what, errout);
+	if (needle != NULL && strstr(out, needle) == NULL)
+		fail_msg("%s: no '%s' in:\n%s", what, needle, out);
+	free(what);
+	free(out);
+	free(errout);
+}
+
+#define BAD "\033[31m\xc2\x85\xc2\x9b\xe2\x80\xae"
+#define BAD_SHOWN "^[[31m<U+0085><U+009B><U+202E>"
+#define BAD_JSON "^[[31m<U+0085><U+009B><U+202E>" /* all ASCII */
+/* A record loses its control bytes when read (record.c); the rest is
+ * shown inert. */
+#define BAD_RECORD "[31m<U+0085><U+009B><U+202E>"
+
+static void
+test_inert_everywhere(void **state)
+{
+	struct fixture *f = *state;
+	char *text, *code, *ranges, *arg, *c2;
+
+	/* A file, a record title, a commit subject and an author, each
+	 * with ESC, C1 controls and a bidi override. */
+	when("2026-11-27 10:00:00");
+	text = lines(1, 10);
+	put(f, "bad" BAD ".c", text);
+	free(text);
+	code = commit_by(f, "Mal" BAD "lory", "m@x", "Add " BAD "it\n");
+	xasprintf(&ranges, "Code-Range: bad" BAD_SHOWN ".c:3-5@%s\n", code);
+	free(decide(f, 7, "Use " BAD "WAL", "accepted", ranges));
+	free(ranges);
+	when("2026-11-28 10:00:00");
+	sh(f, "sed -i 's/^line 4$/    line 4/' bad*.c");
+	c2 = commit_by(
+	    f, "Mal" BAD "lory", "m@x", "Fix " BAD "red\n\nRefs: ADR-0007\n");
+
+	arg = xstrdup("bad" BAD ".c:4");
+	expect_inert(f, "Use " BAD_RECORD "WAL", "why", arg, NULL);
+	expect_inert(f, "Use " BAD_RECORD "WAL", "why", arg, "--json");
+	expect_inert(f, "ADR-0007", "why", arg, "--trace");
+	expect_inert(f, "Mal" BAD_SHOWN "lory", "show", "ADR-0007", NULL);
+	expect_inert(f, "Fix " BAD_SHOWN "red", "show", "ADR-0007", NULL);
+	expect_inert(f, NULL, "decisions", "--stale", NULL);
+	expect_inert(f, "Use " BAD_RECORD "WAL", "decisions", "--json", NULL);
+	expect_inert(f, NULL, "decisions", "--stale", "--json");
+	/* With the engine: the file's name, carried. */
+	expect_inert(f, "bad" BAD_SHOWN ".c:3-5", "why", arg, NULL);
+	expect_inert(f, "\"path\":\"bad" BAD_JSON ".c\"", "why", arg, "--json");
+	expect_inert(f, "bad" BAD_SHOWN ".c:4  carried through edited lines",
+	    "show", "ADR-0007", NULL);
+	expect_inert(f, "Use " BAD_RECORD "WAL", "decisions", "--stale", NULL);
+	free(arg);
+	free(code);
+	free(c2);
+}
+
 int
 main(void)
 {
@@ -1270,6 +1936,16 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_why_cli, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inert, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_json_why, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_json_refs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_json_decisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_show, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_show_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_inert_everywhere, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
