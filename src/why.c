@@ -2092,9 +2092,6 @@ why_main(int argc, char **argv)
 				continue;
 			for (k = 0; k < traces[i].n; k++)
 				printf("    %s\n", traces[i].v[k]);
-			if (traces[i].n == 0 && hits[i].nranges > 0)
-				printf("    no commit changed its code since "
-				       "it was decided\n");
 		}
 	}
 	for (i = 0; traces != NULL && i < n; i++)

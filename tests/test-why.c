@@ -856,8 +856,9 @@ test_found_both_ways(void **state)
 	xasprintf(&text, "%sfour, per ADR-0007\n%s", head, tail);
 	put(f, "a.c", text);
 	free(commit(f, "Follow the decision\n\nRefs: ADR-0007\n"));
-	/* Listed once, the Code-Range way. */
-	want = wal_hit(code, decision, "lines 3-5");
+	/* Listed once, the carried way: the line is an edit of line 4. */
+	want = wal_hit_how(
+	    code, decision, "carried through edited lines", "line 4");
 	expect(find(f, "a.c", 4, NULL), want);
 	free(want);
 	free(text);
@@ -1785,8 +1786,9 @@ test_trace(void **state)
 	xasprintf(&want,
 	    "ADR-0007  accepted  Use WAL\n  doc/adr/0007-use-wal.md\n"
 	    "  carried through a move from a.c:3-5@%.12s, now lines 1-3\n"
+	    "    %.7s decided a.c:3-5\n"
 	    "    %.7s moved a.c:3-5 \xe2\x86\x92 b.c:1-3\n",
-	    code, c2);
+	    code, decision, c2);
 	expect_moot(f, want, "why", "--trace", "b.c:2", NULL);
 	free(want);
 	/* The same trace in JSON, the arrow as \u2192. */
@@ -1797,13 +1799,15 @@ test_trace(void **state)
 		                     "--trace", "--json", (char *)NULL),
 		    0);
 		xasprintf(&t,
-		    "\"trace\":[\"%.7s moved a.c:3-5 \\u2192 b.c:1-3\"]", c2);
+		    "\"trace\":[\"%.7s decided a.c:3-5\",\"%.7s moved a.c:3-5 "
+		    "\\u2192 b.c:1-3\"]",
+		    decision, c2);
 		assert_non_null(strstr(out, t));
 		free(t);
 		free(out);
 		free(errout);
 	}
-	/* Not changed since: said so. */
+	/* Nothing covers a.c:3 any more. */
 	expect_moot(f, "no recorded decision covers a.c:3\n", "why", "--trace",
 	    "a.c:3", NULL);
 	free(text);
@@ -1875,7 +1879,9 @@ test_inert_everywhere(void **state)
 	put(f, "bad" BAD ".c", text);
 	free(text);
 	code = commit_by(f, "Mal" BAD "lory", "m@x", "Add " BAD "it\n");
-	xasprintf(&ranges, "Code-Range: bad" BAD_SHOWN ".c:3-5@%s\n", code);
+	/* Written raw, as anyone who can commit may write a trailer (moot
+	 * itself writes it inert). */
+	xasprintf(&ranges, "Code-Range: bad" BAD ".c:3-5@%s\n", code);
 	free(decide(f, 7, "Use " BAD "WAL", "accepted", ranges));
 	free(ranges);
 	when("2026-11-28 10:00:00");
