@@ -1818,24 +1818,44 @@ test_trace(void **state)
 	free(decision);
 }
 
+/* Is cp something a terminal or a viewer could act on? */
+static int
+is_active(uint32_t cp)
+{
+	return cp == UTF8_INVALID || (cp < 0x20 && cp != '\n') ||
+	       (cp >= 0x7f && cp < 0xa0) || utf8_invisible(cp);
+}
+
 /*
  * Nothing a terminal or a viewer could act on: no C0 control but '\n',
  * no DEL, no C1 control, no code point that reorders or hides text
- * (utf8_invisible), no invalid UTF-8.
+ * (utf8_invisible), no invalid UTF-8; and none once JSON is decoded:
+ * no \uXXXX escape of one.
  */
 static void
 assert_inert_text(const char *what, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), off, n;
+	unsigned long esc;
 	uint32_t cp;
+	char hex[5];
 
 	for (off = 0; off < len; off += n) {
 		n = utf8_decode(p + off, len - off, &cp);
-		if (cp == UTF8_INVALID || (cp < 0x20 && cp != '\n') ||
-		    (cp >= 0x7f && cp < 0xa0) || utf8_invisible(cp))
+		if (is_active(cp))
 			fail_msg("%s: raw U+%04X at byte %zu of:\n%s", what,
 			    (unsigned)cp, off, s);
+		if (cp == '\\' && off + 5 < len && s[off + 1] == 'u') {
+			memcpy(hex, s + off + 2, 4);
+			hex[4] = '\0';
+			esc = strtoul(hex, NULL, 16);
+			if (is_active((uint32_t)esc))
+				fail_msg("%s: \\u%s at byte %zu of:\n%s", what,
+				    hex, off, s);
+		}
+		if (cp == '\\' && off + 1 < len)
+			n++; /* an escaped character is not an escape */
 	}
 }
 
