@@ -1197,6 +1197,26 @@ test_cli_errors(void **state)
 	    2);
 	free(out);
 	free(errout);
+	/* --open has no --stale or --json form. */
+	assert_int_equal(run_moot(f, "", &out, &errout, "decisions", "--open",
+	                     "--json", (char *)NULL),
+	    2);
+	assert_string_equal(out, "");
+	assert_string_equal(errout,
+	    "moot decisions: --open goes with neither --stale nor --json\n"
+	    "usage: moot decisions [-C DIR] [--open | --stale] [--json]\n");
+	free(out);
+	free(errout);
+	assert_int_equal(run_moot(f, "", &out, &errout, "decisions", "--stale",
+	                     "--open", (char *)NULL),
+	    2);
+	free(out);
+	free(errout);
+	assert_int_equal(run_moot(f, "", &out, &errout, "why", "--nope",
+	                     "a.c:1", (char *)NULL),
+	    2);
+	free(out);
+	free(errout);
 
 	assert_int_equal(
 	    run_moot(f, "", &out, &errout, "why", "nope.c:1", (char *)NULL), 1);
