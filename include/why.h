@@ -63,12 +63,12 @@ struct why_hit {
 	struct why_change change; /* known == 0 when no commit */
 
 	/* What the machine-readable output needs. */
-	int refs;           /* found by a Refs trailer (blame), not carried */
-	char *refs_commit;  /* refs: the commit citing it, full hex */
-	char *refs_subject; /* refs: that commit's subject */
-	unsigned carry;     /* CARRY_* bits of the span covering the line */
-	struct carry_span span;     /* carried: that span (path owned); refs:
-	                               path NULL */
+	int refs;               /* found by a Refs trailer, not carried */
+	char *refs_commit;      /* refs: the commit citing it, full hex */
+	char *refs_subject;     /* refs: that commit's subject */
+	unsigned carry;         /* CARRY_* bits of the span covering the line */
+	struct carry_span span; /* carried: that span (path owned); refs:
+	                           path NULL */
 	struct carry_range *ranges; /* its Code-Range trailers, as decided */
 	size_t nranges;
 	struct carry_span *now; /* where its code is now: the file asked
@@ -84,10 +84,11 @@ struct why_hit {
  * to text (the document as it is in the editor, when given; else the
  * working tree file), covers the line; and the decisions named by
  * "Refs: ADR-NNNN" trailers of the commit that last changed the line
- * (blame). A decision found both ways is listed once (the carried way).
- * Ordered by number, descending. Touches no daemon state: it may run
- * off the event loop. Returns 0 (*n may be 0), or -1 with *err set (no
- * such file, line out of range, unreadable repository).
+ * (the engine's Refs lines, carried the same way). A decision found both
+ * ways is listed once (the carried way). Ordered by number, descending.
+ * Touches no daemon state: it may run off the event loop. Returns 0 (*n
+ * may be 0), or -1 with *err set (no such file, line out of range,
+ * unreadable repository).
  */
 int why_find(struct repo *, const char *path, unsigned long line,
     const char *text, size_t len, struct why_hit **out, size_t *n, char **err);

@@ -409,77 +409,6 @@ why_records_free(struct why_record *list, size_t n)
 }
 
 /* ---------------------------------------------------------------------
- * Lines across one diff: where the line asked about was at HEAD (blame).
- */
-
-/* The hunks of one diff, context 0, in order. */
-struct why_hunks {
-	git_diff_hunk *v;
-	size_t n;
-};
-
-static int
-why_hunk_cb(const git_diff_delta *delta, const git_diff_hunk *hunk, void *arg)
-{
-	struct why_hunks *h = arg;
-
-	h->v = xreallocarray(h->v, h->n + 1, sizeof *h->v);
-	h->v[h->n++] = *hunk;
-	return 0;
-}
-
-static void
-why_diff_options(git_diff_options *o)
-{
-	git_diff_options_init(o, GIT_DIFF_OPTIONS_VERSION);
-	o->context_lines = 0;
-	o->interhunk_lines = 0;
-	o->flags |= GIT_DIFF_FORCE_TEXT;
-}
-
-/*
- * Does a span of count lines from line start (one side of a hunk) lie
- * wholly above line l? An empty span (a pure insertion or deletion seen
- * from the side that has no lines) sits after line start.
- */
-static int
-why_span_above(int start, int count, unsigned long l)
-{
-	if (count == 0)
-		return (unsigned long)start < l;
-	return (unsigned long)start + (unsigned long)count - 1 < l;
-}
-
-/* Does that span hold line l? */
-static int
-why_span_holds(int start, int count, unsigned long l)
-{
-	return count > 0 && (unsigned long)start <= l &&
-	       l < (unsigned long)start + (unsigned long)count;
-}
-
-/*
- * The other way: which old line new line l was, or 0 when it is new
- * (inside an added or replaced hunk).
- */
-static unsigned long
-why_unmap_line(const struct why_hunks *h, unsigned long l)
-{
-	const git_diff_hunk *k;
-	long delta = 0;
-	size_t i;
-
-	for (i = 0; i < h->n; i++) {
-		k = &h->v[i];
-		if (why_span_holds(k->new_start, k->new_lines, l))
-			return 0;
-		if (why_span_above(k->new_start, k->new_lines, l))
-			delta += (long)k->old_lines - (long)k->new_lines;
-	}
-	return (unsigned long)((long)l + delta);
-}
-
-/* ---------------------------------------------------------------------
  * Saying how code was carried (carry.h's CARRY_* bits).
  */
 
@@ -891,14 +820,8 @@ why_carry_tree(struct repo *r, struct carry_set *set, const unsigned *numbers,
 /* What why_find works with. */
 struct why_ctx {
 	struct repo *r;
-	git_repository *git;
 	const char *path;
 	unsigned long line;
-	git_commit *head;
-	git_tree *head_tree;
-	git_blob *head_blob; /* path at HEAD, or NULL */
-	unsigned long head_lines;
-	struct why_hunks wt; /* HEAD -> the text asked about */
 	struct why_record *recs;
 	size_t nrecs;
 	struct carry_set set;       /* every decision, carried */
@@ -906,32 +829,6 @@ struct why_ctx {
 	struct why_hit *hits;
 	size_t nhits;
 };
-
-/* The blob of path in a tree, or NULL (also when it is larger than the
- * file size limit: a blob is read whole into memory). */
-static git_blob *
-why_tree_blob(struct repo *r, git_tree *tree, const char *path)
-{
-	git_tree_entry *te;
-	git_blob *blob = NULL;
-	uint64_t size;
-
-	if (git_tree_entry_bypath(&te, tree, path) != 0)
-		return NULL;
-	if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
-	    repo_blob_size(r, git_tree_entry_id(te), &size) == 0 &&
-	    size <= r->max_file)
-		git_blob_lookup(&blob, r->git, git_tree_entry_id(te));
-	git_tree_entry_free(te);
-	return blob;
-}
-
-static unsigned long
-why_blob_lines(git_blob *blob)
-{
-	return why_count_lines(
-	    git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-}
 
 /* A new hit for decision number, d its decision in history (or NULL):
  * title, status, record and date from its record, commit and figures
@@ -1001,66 +898,34 @@ why_find_carried(struct why_ctx *ctx)
 	}
 }
 
-/* Decisions named by Refs trailers of the commit that last changed the
- * line. */
+/*
+ * Decisions named by Refs trailers of the commit that last changed the
+ * line: the engine carries the lines each such commit wrote, as it
+ * carries decisions' lines (a line edited since, even in the text asked
+ * about, is no longer that commit's), so no blame is run.
+ */
 static void
 why_find_refs(struct why_ctx *ctx)
 {
-	git_blame_options bo;
-	git_blame *blame = NULL;
-	const git_blame_hunk *bh;
-	git_commit *c = NULL;
-	git_message_trailer_array arr;
+	const struct carry_dec *rf;
 	struct why_hit *hit;
-	const char *p, *summary;
-	char id[GIT_OID_HEXSZ + 1];
-	unsigned long headline;
-	unsigned number;
 	size_t i;
 
-	if (ctx->head_blob == NULL)
-		return;
-	if ((headline = why_unmap_line(&ctx->wt, ctx->line)) == 0 ||
-	    headline > ctx->head_lines)
-		return; /* not committed yet */
-
-	git_blame_options_init(&bo, GIT_BLAME_OPTIONS_VERSION);
-	bo.newest_commit = *git_commit_id(ctx->head);
-	bo.min_line = headline;
-	bo.max_line = headline;
-	if (git_blame_file(&blame, ctx->git, ctx->path, &bo) != 0)
-		return;
-	bh = git_blame_get_hunk_byline(blame, headline);
-	if (bh == NULL || git_oid_is_zero(&bh->final_commit_id) ||
-	    git_commit_lookup(&c, ctx->git, &bh->final_commit_id) != 0)
-		goto out;
-	if (git_commit_message(c) == NULL ||
-	    git_message_trailers(&arr, git_commit_message(c)) != 0)
-		goto out;
-	git_oid_tostr(id, sizeof id, git_commit_id(c));
-	summary = git_commit_summary(c);
-	for (i = 0; i < arr.count; i++) {
-		if (strcasecmp(arr.trailers[i].key, "Refs") != 0)
+	for (i = 0; i < ctx->set.nrefs; i++) {
+		rf = &ctx->set.refs[i];
+		if (carry_covers(rf, ctx->path, ctx->line) == NULL ||
+		    why_hit_known(ctx, rf->number))
 			continue;
-		p = arr.trailers[i].value;
-		while ((number = why_refs_next(&p)) != 0) {
-			if (why_hit_known(ctx, number))
-				continue;
-			hit = why_hit_new(
-			    ctx, number, why_set_find(&ctx->set, number));
-			hit->refs = 1;
-			hit->refs_commit = xstrdup(id);
-			hit->refs_subject =
-			    xstrdup(summary != NULL ? summary : "");
-			xasprintf(&hit->how,
-			    "Refs in %.12s (%s), which last changed this line",
-			    id, summary != NULL ? summary : "");
-		}
+		hit = why_hit_new(
+		    ctx, rf->number, why_set_find(&ctx->set, rf->number));
+		hit->refs = 1;
+		hit->refs_commit = xstrdup(rf->commit);
+		hit->refs_subject =
+		    xstrdup(rf->subject != NULL ? rf->subject : "");
+		xasprintf(&hit->how,
+		    "Refs in %.12s (%s), which last changed this line",
+		    rf->commit, hit->refs_subject);
 	}
-	git_message_trailer_array_free(&arr);
-out:
-	git_commit_free(c);
-	git_blame_free(blame);
 }
 
 /* Every hit's code as decided and now: the file asked about as given,
@@ -1114,19 +979,16 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
     size_t len, struct why_hit **out, size_t *n, char **err)
 {
 	struct why_ctx ctx;
-	git_diff_options o;
-	git_oid oid;
 	char *file = NULL;
 	const char *buf = text;
 	size_t buflen = len, i;
 	unsigned long lines;
-	int rc = -1, unborn;
+	int rc = -1;
 
 	*out = NULL;
 	*n = 0;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.r = r;
-	ctx.git = r->git;
 	ctx.path = path;
 	ctx.line = line;
 
@@ -1153,32 +1015,6 @@ why_find(struct repo *r, const char *path, unsigned long line, const char *text,
 		    lines == 1 ? "" : "s");
 		free(file);
 		return -1;
-	}
-
-	unborn = git_repository_head_unborn(ctx.git);
-	if (unborn == 1) {
-		free(file);
-		return 0; /* no history, no decisions */
-	}
-	if (unborn != 0 ||
-	    git_reference_name_to_id(&oid, ctx.git, "HEAD") != 0 ||
-	    git_commit_lookup(&ctx.head, ctx.git, &oid) != 0 ||
-	    git_commit_tree(&ctx.head_tree, ctx.head) != 0) {
-		why_git_error(err, "cannot read HEAD");
-		goto out;
-	}
-
-	/* From HEAD to the text asked about, for blame. */
-	ctx.head_blob = why_tree_blob(r, ctx.head_tree, path);
-	if (ctx.head_blob != NULL) {
-		ctx.head_lines = why_blob_lines(ctx.head_blob);
-		why_diff_options(&o);
-		if (git_diff_blob_to_buffer(ctx.head_blob, path, buf, buflen,
-		        path, &o, NULL, NULL, why_hunk_cb, NULL,
-		        &ctx.wt) != 0) {
-			why_git_error(err, "cannot compare with HEAD");
-			goto out;
-		}
 	}
 
 	/* Every decision's code at HEAD, then this file's on to the text. */
@@ -1215,10 +1051,6 @@ out:
 	why_records_free(ctx.recs, ctx.nrecs);
 	carry_set_free(&ctx.set);
 	free(ctx.changes);
-	free(ctx.wt.v);
-	git_blob_free(ctx.head_blob);
-	git_tree_free(ctx.head_tree);
-	git_commit_free(ctx.head);
 	free(file);
 	return rc;
 }

@@ -769,7 +769,7 @@ test_refs_not_last(void **state)
 	    c2);
 	expect(find(f, "a.c", 9, NULL), want);
 
-	/* Changed in the working tree: not committed, no blame. */
+	/* Changed in the working tree: no longer the Refs commit's. */
 	free(text);
 	xasprintf(&text, "%sEIGHT\nNINE\n%s", head, tail);
 	put(f, "a.c", text);
@@ -1463,7 +1463,7 @@ test_json_refs(void **state)
 	put(f, "a.c", text);
 	c2 = commit(f, "Change eight\n\nRefs: ADR-0002, ADR-0003\n");
 
-	/* Found by blame: no carried span, no decision commit. */
+	/* Found by Refs: no carried span, no decision commit. */
 	xasprintf(&one,
 	    "{\"id\":\"ADR-0003\",\"number\":3,\"status\":\"proposed\","
 	    "\"title\":\"Three\",\"record\":\"doc/adr/0003-three.md\","
