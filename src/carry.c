@@ -11,6 +11,7 @@
 #include <git2.h>
 
 #include "carry.h"
+#include "inert.h"
 #include "linematch.h"
 #include "repo.h"
 
@@ -467,7 +468,8 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 			nlines++;
 		}
 	}
-	qsort(lines, nlines, sizeof *lines, carry_line_cmp);
+	if (nlines > 1)
+		qsort(lines, nlines, sizeof *lines, carry_line_cmp);
 
 	/* Spans on other paths stay; the new ones join them. */
 	for (i = 0; i < d->nspans; i++) {
@@ -929,6 +931,54 @@ carry_spans_tidy(struct carry_dec *d)
 	d->nspans = o;
 }
 
+/* Looking for the file a Code-Range names in its inert form. */
+struct carry_find {
+	const char *shown;
+	char *found;
+};
+
+static int
+carry_find_cb(const char *root, const git_tree_entry *te, void *arg)
+{
+	struct carry_find *cf = arg;
+	char *full, *shown;
+
+	if (git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+		return 0;
+	xasprintf(&full, "%s%s", root, git_tree_entry_name(te));
+	shown = inert_line(full);
+	if (strcmp(shown, cf->shown) == 0) {
+		free(shown);
+		cf->found = full;
+		return -1; /* found: stop */
+	}
+	free(shown);
+	free(full);
+	return 0;
+}
+
+/*
+ * The file of tree a Code-Range names. moot writes paths into trailers
+ * made inert (inert.h: "x<U+202E>y.c" for a name holding U+202E), so when
+ * the tree has no file of that name and the name could be an inert form
+ * of another, the file whose inert form it is. Caller frees.
+ */
+static char *
+carry_range_path(git_tree *tree, const char *written)
+{
+	struct carry_find cf = {written, NULL};
+	git_tree_entry *te;
+
+	if (tree == NULL || strpbrk(written, "^<\\") == NULL)
+		return xstrdup(written);
+	if (git_tree_entry_bypath(&te, tree, written) == 0) {
+		git_tree_entry_free(te);
+		return xstrdup(written);
+	}
+	git_tree_walk(tree, GIT_TREEWALK_PRE, carry_find_cb, &cf);
+	return cf.found != NULL ? cf.found : xstrdup(written);
+}
+
 /*
  * One Code-Range of decision d, stated by commit c (tree ctree): the
  * lines at its base commit, carried to c.
@@ -945,7 +995,7 @@ carry_range_take(struct carry_ctx *ctx, struct carry_dec *d, git_commit *c,
 	git_oid oid;
 	size_t len, i;
 	unsigned long n;
-	char *err = NULL;
+	char *err = NULL, *path = NULL;
 	const char *text;
 
 	if (commit != NULL) {
@@ -967,7 +1017,8 @@ carry_range_take(struct carry_ctx *ctx, struct carry_dec *d, git_commit *c,
 	}
 	if (base != NULL && btree == NULL)
 		goto out;
-	blob = carry_tree_blob(ctx, btree != NULL ? btree : ctree, rg->path);
+	path = carry_range_path(btree != NULL ? btree : ctree, rg->path);
+	blob = carry_tree_blob(ctx, btree != NULL ? btree : ctree, path);
 	if (blob == NULL)
 		goto out;
 	text = carry_blob_text(blob, &len);
@@ -983,7 +1034,8 @@ carry_range_take(struct carry_ctx *ctx, struct carry_dec *d, git_commit *c,
 	memset(&one, 0, sizeof one);
 	od = carry_dec_get(&one, d->number);
 	od->spans = xmalloc(sizeof *od->spans);
-	od->spans[0].path = xstrdup(rg->path);
+	od->spans[0].path = path;
+	path = NULL;
 	od->spans[0].first = rg->first;
 	od->spans[0].last = rg->last < n ? rg->last : n;
 	od->spans[0].how = 0;
@@ -1004,6 +1056,7 @@ carry_range_take(struct carry_ctx *ctx, struct carry_dec *d, git_commit *c,
 	}
 	carry_set_free(&one);
 out:
+	free(path);
 	git_tree_free(btree);
 	git_commit_free(base);
 }
