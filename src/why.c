@@ -549,25 +549,49 @@ why_range_of(const struct carry_dec *d, const struct carry_span *sp)
 	return found != NULL ? found : &d->ranges[0];
 }
 
+/* The lines of d's code around span sp that follow each other in its
+ * file, however each was carried: what a person calls "the range now". */
+static void
+why_extent(const struct carry_dec *d, const struct carry_span *sp,
+    unsigned long *first, unsigned long *last)
+{
+	size_t at = (size_t)(sp - d->spans), i;
+
+	*first = sp->first;
+	*last = sp->last;
+	for (i = at; i > 0 && strcmp(d->spans[i - 1].path, sp->path) == 0 &&
+	             d->spans[i - 1].last + 1 == *first;
+	     i--)
+		*first = d->spans[i - 1].first;
+	for (i = at + 1;
+	     i < d->nspans && strcmp(d->spans[i].path, sp->path) == 0 &&
+	     d->spans[i].first == *last + 1;
+	     i++)
+		*last = d->spans[i].last;
+}
+
 /* The how of a carried hit: "carried exactly from src/a.c:40-52@1a2b3c4d5e6f,
- * now lines 43-55". Caller frees. */
+ * now lines 43-55" (the phrase is the line's, the lines the whole piece
+ * of code it is in). Caller frees. */
 static char *
 why_carry_how(const struct carry_dec *d, const struct carry_span *sp)
 {
 	const struct carry_range *rg = why_range_of(d, sp);
 	char *phrase, *from = NULL, *how;
+	unsigned long first, last;
 
 	phrase = why_carry_phrase(sp->how);
 	if (rg != NULL)
 		from = why_range_text(rg);
-	if (sp->first == sp->last)
+	why_extent(d, sp, &first, &last);
+	if (first == last)
 		xasprintf(&how, "%s%s%s, now line %lu", phrase,
 		    from != NULL ? " from " : "", from != NULL ? from : "",
-		    sp->first);
+		    first);
 	else
 		xasprintf(&how, "%s%s%s, now lines %lu-%lu", phrase,
 		    from != NULL ? " from " : "", from != NULL ? from : "",
-		    sp->first, sp->last);
+		    first, last);
 	free(phrase);
 	free(from);
 	return how;

@@ -506,17 +506,17 @@ test_range_grows(void **state)
 	free(commit(f, "Two lines inside\n"));
 
 	/* The decided lines stay exact; the two new ones inside are added
-	 * lines, covered too. */
-	want = wal_hit(code, decision, "line 3");
+	 * lines, covered too: the range is 3-7 now, each line says how. */
+	want = wal_hit(code, decision, "lines 3-7");
 	expect(find(f, "a.c", 2, NULL), "");
 	expect(find(f, "a.c", 3, NULL), want);
 	free(want);
 	want = wal_hit_how(
-	    code, decision, "carried through added lines", "lines 4-5");
+	    code, decision, "carried through added lines", "lines 3-7");
 	expect(find(f, "a.c", 4, NULL), want);
 	expect(find(f, "a.c", 5, NULL), want);
 	free(want);
-	want = wal_hit(code, decision, "lines 6-7");
+	want = wal_hit(code, decision, "lines 3-7");
 	expect(find(f, "a.c", 6, NULL), want);
 	expect(find(f, "a.c", 7, NULL), want);
 	expect(find(f, "a.c", 8, NULL), "");
@@ -858,7 +858,7 @@ test_found_both_ways(void **state)
 	free(commit(f, "Follow the decision\n\nRefs: ADR-0007\n"));
 	/* Listed once, the carried way: the line is an edit of line 4. */
 	want = wal_hit_how(
-	    code, decision, "carried through edited lines", "line 4");
+	    code, decision, "carried through edited lines", "lines 3-5");
 	expect(find(f, "a.c", 4, NULL), want);
 	free(want);
 	free(text);
