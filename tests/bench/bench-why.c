@@ -47,9 +47,12 @@
  * a deleted line is gone. A new line is part of it when inserted strictly
  * between two lines that both are (a decision covers its region: a line
  * added in the middle of a decided function is governed by it); a line
- * inserted just before the first or just after the last is not. Recall is
- * truth lines named / truth lines; precision is truth lines named / lines
- * named; both summed over the seeds.
+ * inserted just before the first or just after the last is not, nor is a
+ * function moved in between. When a reformat puts a function's "{" at
+ * the end of its signature's line (K&R), that line of text is part of it
+ * when either of the two is. Recall is truth lines named / truth lines;
+ * precision is truth lines named / lines named; both summed over the
+ * seeds (lines of text, as git and moot count them).
  *
  * The baseline is the line-diff carrying moot did before: one diff of the
  * file from the decision's base commit to the checkpoint, context 0; the
@@ -69,10 +72,11 @@
  * Then carry_head in-process: the cold build of the cache and a warm read.
  *
  * -q (--quick): one seed, 10 commits, and a 100-commit history with 5
- * decisions: a few seconds, for a test suite. -v: each seed's figures.
- * -s, -c, -d: seeds, commits and decisions of the timing history. -T: no
- * timing. -k: keep the repositories (their paths are printed). -t: the
- * seconds one timed command may take before it is killed (TIMEOUT); a
+ * decisions: a few seconds, for a test suite. -v: each seed's figures;
+ * -vv: the lines named and the truth at each checkpoint too.
+ * -s: seeds (1 to SEEDS); -c, -d: commits and decisions of the timing
+ * history. -T: no timing. -k: keep the repositories (their paths are printed).
+ * -t: the seconds one timed command may take before it is killed (TIMEOUT); a
  * cold `moot why` slower than SLOW_MS is timed warm SLOW_RUNS times only.
  */
 
@@ -139,6 +143,7 @@ struct gfile {
 	int indent;  /* 0 tabs, 1 four spaces, 2 two spaces */
 	int statics; /* "static " before return types */
 	int compact; /* no spaces around operators */
+	int kr;      /* a function's "{" ends its signature's line */
 	int decided; /* the timing history: decisions may go here */
 	git_oid blob;
 	int dirty; /* blob out of date */
@@ -353,9 +358,12 @@ gen_function(struct gen *g, struct gfile *f)
 {
 	int func = g->nfuncs++;
 	const char *v = gen_verb(g), *w = gen_word(g);
-	unsigned id = ++g->next, left = 4 + gen_below(g, 18), k, n;
+	unsigned id = ++g->next, left = 4 + gen_below(g, 18), k, n, a, b;
+	const char *x;
 	char *s;
 
+	/* One draw per statement: arguments are evaluated in no set order,
+	 * and the same seed must give the same history everywhere. */
 	xasprintf(&s, "/* %c%s the %s of the %s. */", v[0] - 'a' + 'A', v + 1,
 	    w, gen_word(g));
 	file_push(f, 0, 0, func, s);
@@ -370,13 +378,15 @@ gen_function(struct gen *g, struct gfile *f)
 	while (left > 0) {
 		k = gen_below(g, 10);
 		if (k < 3 && left >= 3) {
+			x = gen_word(g);
+			a = gen_below(g, 1000);
+			b = gen_below(g, 100);
 			if (k == 0) {
-				xasprintf(&s, "for (i = 0; i < %s_%u; i++) {",
-				    gen_word(g), gen_below(g, 1000));
+				xasprintf(
+				    &s, "for (i = 0; i < %s_%u; i++) {", x, a);
 			} else {
-				xasprintf(&s, "if (ctx->%s_%u > %u) {",
-				    gen_word(g), gen_below(g, 1000),
-				    gen_below(g, 100));
+				xasprintf(
+				    &s, "if (ctx->%s_%u > %u) {", x, a, b);
 			}
 			file_push(f, 1, 0, func, s);
 			n = 1 + gen_below(g, 3);
@@ -402,7 +412,7 @@ static struct gfile *
 gen_file(struct gen *g, const char *path, int decided)
 {
 	struct gfile *f;
-	const char *slash;
+	const char *slash, *a, *b;
 	char *s;
 
 	g->files = xreallocarray(g->files, g->nfiles + 1, sizeof *g->files);
@@ -412,8 +422,10 @@ gen_file(struct gen *g, const char *path, int decided)
 	f->indent = gen_below(g, 3);
 	f->decided = decided;
 	slash = strrchr(path, '/');
+	a = gen_word(g);
+	b = gen_word(g);
 	xasprintf(&s, "/* %s: the %s and its %s. */",
-	    slash != NULL ? slash + 1 : path, gen_word(g), gen_word(g));
+	    slash != NULL ? slash + 1 : path, a, b);
 	file_push(f, 0, 0, -1, s);
 	file_push(f, 0, 0, -1, xstrdup(""));
 	file_push(f, 0, 0, -1, xstrdup("#include <stdio.h>"));
@@ -425,9 +437,60 @@ gen_file(struct gen *g, const char *path, int decided)
 }
 
 /*
+ * Whether line i of f is a function's opening brace that the file's style
+ * puts at the end of the signature's line (K&R): then the two are one
+ * line of text.
+ */
+static int
+file_joined(const struct gfile *f, size_t i)
+{
+	const struct gline *up;
+	size_t len;
+
+	if (!f->kr || i == 0 || f->v[i].depth != 0 ||
+	    strcmp(f->v[i].body, "{") != 0)
+		return 0;
+	up = &f->v[i - 1];
+	len = strlen(up->body);
+	return up->depth == 0 && len > 0 && up->body[len - 1] == ')';
+}
+
+/* The line of text (1-based) line i of f is on. */
+static unsigned long
+file_row(const struct gfile *f, size_t i)
+{
+	unsigned long row = 0;
+	size_t j;
+
+	for (j = 0; j <= i && j < f->n; j++)
+		row += !file_joined(f, j);
+	return row;
+}
+
+/*
+ * For each line of text of f, whether it holds a line of decision dec
+ * (a joined line holds two); the number of lines of text in *nrows.
+ */
+static char *
+file_rows(const struct gfile *f, int dec, size_t *nrows)
+{
+	char *rows = xcalloc(f->n + 1, 1);
+	size_t i, r = 0;
+
+	for (i = 0; i < f->n; i++) {
+		if (!file_joined(f, i))
+			r++;
+		if (f->v[i].dec == dec)
+			rows[r - 1] = 1;
+	}
+	*nrows = r;
+	return rows;
+}
+
+/*
  * The file as text: each line indented by the file's style, "static "
  * before return types when the file has them, operators without spaces
- * when the file is compact.
+ * when the file is compact, function braces after the signature in K&R.
  */
 static char *
 file_render(const struct gfile *f, size_t *len)
@@ -446,6 +509,11 @@ file_render(const struct gfile *f, size_t *len)
 		if (need > size) {
 			size = need * 2;
 			out = xrealloc(out, size);
+		}
+		if (file_joined(f, i)) {
+			memcpy(out + used - 1, " {\n", 3);
+			used += 2;
+			continue;
 		}
 		for (d = 0; d < l->depth && l->body[0] != '\0'; d++) {
 			memcpy(out + used, in, strlen(in));
@@ -550,11 +618,13 @@ gen_truth_line(struct gen *g, size_t *fi, size_t *li)
 {
 	size_t i, j, n = 0, k;
 
+	if (g->target < 0)
+		return -1;
 	for (i = 0; i < g->nfiles; i++) {
 		for (j = 0; j < g->files[i].n; j++)
 			n += g->files[i].v[j].dec == g->target;
 	}
-	if (g->target < 0 || n == 0)
+	if (n == 0)
 		return -1;
 	k = gen_below(g, n);
 	for (i = 0; i < g->nfiles; i++) {
@@ -660,6 +730,8 @@ gen_insert_at(struct gen *g, size_t fi, size_t at, unsigned count)
 {
 	struct gfile *f = &g->files[fi];
 	int depth = 1, func = -1, dec = -1;
+	unsigned a, b;
+	const char *w;
 	char *body;
 
 	if (at > 0 && at < f->n && f->v[at - 1].dec >= 0 &&
@@ -678,8 +750,10 @@ gen_insert_at(struct gen *g, size_t fi, size_t at, unsigned count)
 	for (; count > 0; count--) {
 		/* Between functions: a declaration. */
 		if (depth == 0) {
-			xasprintf(&body, "static int %s_%u = %u;", gen_word(g),
-			    gen_below(g, 1000), gen_below(g, 100));
+			w = gen_word(g);
+			a = gen_below(g, 1000);
+			b = gen_below(g, 100);
+			xasprintf(&body, "static int %s_%u = %u;", w, a, b);
 		} else
 			body = gen_statement(g);
 		file_insert(f, at, body, depth, 0, func, dec);
@@ -942,7 +1016,9 @@ op_move_file(struct gen *g)
 /*
  * Reformat a whole file, as clang-format would: another indentation for
  * every indented line, "static " before return types (added once, kept),
- * and now and then operators with or without spaces around them.
+ * and now and then operators with or without spaces around them, and
+ * functions' "{" joined to or split from their signature's line. A
+ * function moved to another file takes that file's style the same way.
  */
 static int
 op_reformat(struct gen *g)
@@ -955,6 +1031,8 @@ op_reformat(struct gen *g)
 		f->statics = 1;
 	if (gen_pct(g, 30))
 		f->compact = !f->compact;
+	if (gen_pct(g, 30))
+		f->kr = !f->kr;
 	f->dirty = 1;
 	if (gen_file_has_truth(g, fi))
 		g->touched = 1;
@@ -967,11 +1045,13 @@ gen_rename(struct gen *g, size_t fi)
 {
 	struct gfile *f = &g->files[fi];
 	const char *slash = strrchr(f->path, '/');
+	const char *stem = stems[gen_below(g, NITEMS(stems))];
+	const char *w = gen_word(g);
 	char *path;
 
 	xasprintf(&path, "%.*s%s-%s%u.c",
-	    slash != NULL ? (int)(slash - f->path + 1) : 0, f->path,
-	    stems[gen_below(g, NITEMS(stems))], gen_word(g), ++g->next);
+	    slash != NULL ? (int)(slash - f->path + 1) : 0, f->path, stem, w,
+	    ++g->next);
 	free(f->path);
 	f->path = path;
 	if (gen_file_has_truth(g, fi))
@@ -989,7 +1069,7 @@ op_rename(struct gen *g)
 static int
 op_rename_edit(struct gen *g)
 {
-	size_t fi = gen_file_near(g);
+	size_t fi = gen_file_near(g), at;
 	unsigned n = 1 + gen_below(g, 3);
 
 	gen_rename(g, fi);
@@ -997,8 +1077,8 @@ op_rename_edit(struct gen *g)
 		if (gen_pct(g, 50))
 			gen_edit_from(g, fi, gen_spot_in(g, fi, 0), 1);
 		else {
-			gen_insert_at(
-			    g, fi, gen_spot_in(g, fi, 1), 1 + gen_below(g, 2));
+			at = gen_spot_in(g, fi, 1);
+			gen_insert_at(g, fi, at, 1 + gen_below(g, 2));
 		}
 	}
 	return 0;
@@ -1148,6 +1228,7 @@ gen_step(struct gen *g)
 {
 	unsigned total = 0, k, w, i, extra;
 	int tries, kind = K_EDIT;
+	const char *stem, *verb, *word;
 	char *msg;
 
 	for (k = 0; k < NKINDS; k++)
@@ -1170,9 +1251,11 @@ gen_step(struct gen *g)
 		for (i = 0; i < extra; i++)
 			kinds[extras[gen_below(g, NITEMS(extras))]].apply(g);
 	}
-	xasprintf(&msg, "%s: %s the %s (%s)\n",
-	    stems[gen_below(g, NITEMS(stems))], gen_verb(g), gen_word(g),
-	    kinds[kind].name);
+	stem = stems[gen_below(g, NITEMS(stems))];
+	verb = gen_verb(g);
+	word = gen_word(g);
+	xasprintf(
+	    &msg, "%s: %s the %s (%s)\n", stem, verb, word, kinds[kind].name);
 	gen_commit(g, msg);
 	free(msg);
 }
@@ -1199,8 +1282,8 @@ gen_decide(struct gen *g, size_t fi, size_t s, size_t e)
 	g->decs = xreallocarray(g->decs, g->ndecs + 1, sizeof *g->decs);
 	d = &g->decs[g->ndecs++];
 	d->path = xstrdup(f->path);
-	d->first = s + 1;
-	d->last = e;
+	d->first = file_row(f, s);
+	d->last = file_row(f, e - 1);
 	d->base = g->head;
 	for (i = s; i < e; i++)
 		f->v[i].dec = (int)number - 1;
@@ -1394,11 +1477,14 @@ static unsigned long
 gen_truth(struct gen *g, int dec)
 {
 	unsigned long n = 0;
-	size_t i, j;
+	size_t i, r, nrows;
+	char *rows;
 
 	for (i = 0; i < g->nfiles; i++) {
-		for (j = 0; j < g->files[i].n; j++)
-			n += g->files[i].v[j].dec == dec;
+		rows = file_rows(&g->files[i], dec, &nrows);
+		for (r = 0; r < nrows; r++)
+			n += rows[r];
+		free(rows);
 	}
 	return n;
 }
@@ -1409,13 +1495,43 @@ score_span(struct gen *g, const char *path, unsigned long first,
     unsigned long last, int dec, struct score *s)
 {
 	struct gfile *f = gen_find_file(g, path);
+	size_t nrows = 0;
 	unsigned long l;
+	char *rows = NULL;
 
+	if (f != NULL)
+		rows = file_rows(f, dec, &nrows);
 	for (l = first; l <= last && l != 0; l++) {
 		s->named++;
-		if (f != NULL && l <= f->n && f->v[l - 1].dec == dec)
+		if (l <= nrows && rows[l - 1])
 			s->hit++;
 	}
+	free(rows);
+}
+
+/* -vv: print the lines named and the truth at each checkpoint. */
+static int show_ranges;
+
+/* Print the truth of decision dec as ranges of lines of text. */
+static void
+print_truth(struct gen *g, int dec)
+{
+	size_t i, r, s, nrows;
+	char *rows;
+
+	printf("  truth:   ");
+	for (i = 0; i < g->nfiles; i++) {
+		rows = file_rows(&g->files[i], dec, &nrows);
+		for (r = 0; r < nrows; r++) {
+			if (!rows[r])
+				continue;
+			for (s = r; r + 1 < nrows && rows[r + 1]; r++)
+				;
+			printf(" %s:%zu-%zu", g->files[i].path, s + 1, r + 1);
+		}
+		free(rows);
+	}
+	printf("\n");
 }
 
 /* What moot names: carry_head's spans of decision 1. */
@@ -1439,10 +1555,19 @@ score_moot(struct gen *g, struct score *s, char **err)
 		d = &set.v[i];
 		if (d->number != 1)
 			continue;
+		if (show_ranges)
+			printf("  moot:    ");
 		for (j = 0; j < d->nspans; j++) {
 			score_span(g, d->spans[j].path, d->spans[j].first,
 			    d->spans[j].last, 0, s);
+			if (show_ranges) {
+				printf(" %s:%lu-%lu(%#x)", d->spans[j].path,
+				    d->spans[j].first, d->spans[j].last,
+				    d->spans[j].how);
+			}
 		}
+		if (show_ranges)
+			printf("\n");
 	}
 	carry_set_free(&set);
 	repo_free(r);
@@ -1569,6 +1694,8 @@ score_base(struct gen *g, const struct gdec *d, struct score *s)
 	}
 	if (first != 0)
 		score_span(g, path, first, last, 0, s);
+	if (show_ranges && first != 0)
+		printf("  baseline: %s:%lu-%lu\n", path, first, last);
 out:
 	free(h.v);
 	free(renamed);
@@ -1686,6 +1813,11 @@ accuracy_seed(const struct opts *o, uint64_t seed, struct tally *tally,
 		if (c != o->checks[next])
 			continue;
 		gen_set_head(g);
+		if (show_ranges) {
+			printf("seed %llu after %3d:\n",
+			    (unsigned long long)seed, c);
+			print_truth(g, 0);
+		}
 		if (score_moot(g, &m, &err) != 0) {
 			printf("seed %llu after %d: carry_head failed: %s\n",
 			    (unsigned long long)seed, c, err);
@@ -1755,7 +1887,10 @@ accuracy(const struct opts *o)
 	       "reformatted, moved within or across files, renamed), plus "
 	       "lines inserted\n"
 	       "strictly between two truth lines; not lines inserted just "
-	       "before or after.\n");
+	       "before or after,\n"
+	       "nor functions moved in between. A signature joined with its "
+	       "\"{\" (K&R) is\n"
+	       "truth when either line is.\n");
 	printf("recall = truth lines named / truth lines; precision = "
 	       "truth lines named /\n"
 	       "lines named; summed over the seeds; min: the worst seed's "
@@ -2038,7 +2173,7 @@ timing(const struct opts *o)
 	}
 	for (j = query; j < g->files[fi].n && g->files[fi].v[j].dec == 0; j++)
 		;
-	query = (query + j) / 2;
+	query = file_row(&g->files[fi], ((query - 1) + (j - 1)) / 2);
 	snprintf(where, sizeof where, "%s:%lu", g->files[fi].path, query);
 	snprintf(lines, sizeof lines, "%lu,%lu", query, query);
 	printf("Query: %s, a line of ADR-0001, decided at commit 2:\n", where);
@@ -2178,7 +2313,7 @@ main(int argc, char **argv)
 			o.quick = 1;
 			break;
 		case 'v':
-			o.verbose = 1;
+			show_ranges = o.verbose++ > 0;
 			break;
 		case 's':
 			seeds = atoi(optarg);
