@@ -67,8 +67,10 @@ struct linematch_to {
  */
 struct linematch_pair {
 	const struct linematch_text *old, *new;
-	struct linematch_to *to; /* new->n + 1 entries */
-	uint8_t *kept;           /* old->n + 1 entries */
+	struct linematch_to *to;     /* new->n + 1 entries */
+	uint8_t *kept;               /* old->n + 1 entries */
+	struct linematch_hunk *gaps; /* (linematch_finish's work) */
+	size_t ngaps;
 };
 
 void linematch_text_init(struct linematch_text *, const char *buf, size_t len);
@@ -79,23 +81,32 @@ unsigned linematch_similar(
     const char *a, size_t alen, const char *b, size_t blen);
 
 /*
- * Match the lines of one pair in place: lines equal but for white space
- * (in order, through diff on the texts without white space), then in
- * each gap lines joined or split without other change, similar lines,
- * and lines replaced one for one. Allocates pair->to and pair->kept.
+ * Three steps, in this order, as moved blocks must take their lines before
+ * similar lines in place can take them by mistake:
+ *
+ * linematch_file matches the lines of one pair in place: the diff of the
+ * texts (its heuristics see the indentation), then in each gap the diff of
+ * the lines without white space, then lines joined or split without other
+ * change. It allocates pair->to and pair->kept and notes the gaps left.
  * Returns 0, or -1 when diff fails.
+ *
+ * linematch_moves looks for blocks moved between pairs: runs of old lines
+ * left without descendants that hold a wanted line (want[p] for pair p,
+ * old->n + 1 entries, or NULL: nothing wanted there) are looked for among
+ * new lines nothing descends to, in every pair: blocks of
+ * LINEMATCH_MOVE_MIN lines or more, with the lines next to them that went
+ * along. Found lines are marked LINEMATCH_MOVED.
+ *
+ * linematch_finish aligns similar lines in what is left of each gap, and
+ * a line replaced one for one; then, with want, takes equal lines the
+ * diff could as well have kept in place, and short moved blocks that are
+ * all that was wanted of their place.
  */
 int linematch_file(
     struct linematch_pair *, uint32_t index, linematch_diff_fn, void *arg);
-
-/*
- * Blocks moved between pairs already matched by linematch_file: runs of
- * old lines left without descendants that hold a wanted line (want[p]
- * for pair p, old->n + 1 entries, or NULL: nothing wanted there) are
- * looked for among new lines nothing descends to, in every pair. Found
- * lines are marked LINEMATCH_MOVED.
- */
 void linematch_moves(
+    struct linematch_pair *, size_t npairs, const uint8_t *const *want);
+void linematch_finish(
     struct linematch_pair *, size_t npairs, const uint8_t *const *want);
 
 void linematch_pair_free(struct linematch_pair *);

@@ -400,6 +400,68 @@ carry_tell(struct carry_ctx *ctx, const struct carry_who *who,
 	free(to);
 }
 
+/* The lines a step deleted (old lines left without descendants, not
+ * blank), by their hash without white space, sorted. */
+struct carry_gone {
+	uint64_t *v;
+	size_t n;
+};
+
+static int
+carry_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+carry_gone_build(
+    struct carry_gone *g, const struct carry_file *files, size_t nfiles)
+{
+	unsigned long l;
+	size_t k;
+
+	g->v = NULL;
+	g->n = 0;
+	for (k = 0; k < nfiles; k++) {
+		if (files[k].pair.old == NULL || files[k].pair.kept == NULL)
+			continue;
+		for (l = 1; l <= files[k].old.n; l++) {
+			if (files[k].pair.kept[l] || files[k].old.solid[l] == 0)
+				continue;
+			g->v = xreallocarray(g->v, g->n + 1, sizeof *g->v);
+			g->v[g->n++] = files[k].old.hash[l];
+		}
+	}
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof *g->v, carry_u64_cmp);
+}
+
+/*
+ * Are new lines a..b of f mostly lines the step deleted elsewhere (code
+ * moved in, not written there)? Then they do not join the decision they
+ * land inside.
+ */
+static int
+carry_moved_in(const struct carry_gone *g, const struct carry_file *f,
+    unsigned long a, unsigned long b)
+{
+	unsigned long j, solid = 0, found = 0;
+
+	if (g == NULL || g->n == 0)
+		return 0;
+	for (j = a; j <= b; j++) {
+		if (f->new.solid[j] == 0)
+			continue;
+		solid++;
+		if (bsearch(&f->new.hash[j], g->v, g->n, sizeof *g->v,
+		        carry_u64_cmp) != NULL)
+			found++;
+	}
+	return solid > 0 && found * 2 > solid;
+}
+
 /*
  * Carry decision d across the matched files (their old paths are where
  * d's spans are now): its spans on those paths are replaced by the lines
@@ -407,8 +469,8 @@ carry_tell(struct carry_ctx *ctx, const struct carry_who *who,
  */
 static void
 carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
-    struct carry_file *files, size_t nfiles, const struct carry_who *who,
-    int refs)
+    struct carry_file *files, size_t nfiles, const struct carry_gone *gone,
+    const struct carry_who *who, int refs)
 {
 	struct carry_line *lines = NULL;
 	struct carry_span *spans = NULL, *before;
@@ -503,6 +565,10 @@ carry_dec_remap(struct carry_ctx *ctx, struct carry_dec *d,
 				if (files[k].pair.to[j].pair != CARRY_NONE)
 					inside = 0;
 			}
+			if (inside &&
+			    carry_moved_in(gone, &files[k],
+			        lines[i - 1].line + 1, lines[i].line - 1))
+				inside = 0;
 			for (j = lines[i - 1].line + 1;
 			     inside && j < lines[i].line; j++) {
 				carry_span_add(&spans, &nspans, lines[i].path,
@@ -546,7 +612,8 @@ carry_refs_remap(struct carry_set *set, struct carry_file *files, size_t nfiles)
 	size_t i, o = 0;
 
 	for (i = 0; i < set->nrefs; i++) {
-		carry_dec_remap(NULL, &set->refs[i], files, nfiles, NULL, 1);
+		carry_dec_remap(
+		    NULL, &set->refs[i], files, nfiles, NULL, NULL, 1);
 		if (set->refs[i].nspans == 0) {
 			carry_dec_clear(&set->refs[i]);
 			continue;
@@ -595,6 +662,27 @@ carry_lost(const struct carry_file *files, size_t nfiles)
 			continue;
 		for (l = 1; l <= files[k].old.n; l++) {
 			if (files[k].want[l] && !files[k].pair.kept[l])
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Did a decided file get a block of new lines (code written, or moved
+ * in from a file not read yet)? */
+static int
+carry_inserted(const struct carry_file *files, size_t nfiles)
+{
+	unsigned long j, run;
+	size_t k;
+
+	for (k = 0; k < nfiles; k++) {
+		if (files[k].pair.to == NULL)
+			continue;
+		for (j = 1, run = 0; j <= files[k].new.n; j++) {
+			run = files[k].pair.to[j].pair == CARRY_NONE ? run + 1
+			                                             : 0;
+			if (run == LINEMATCH_MOVE_MIN)
 				return 1;
 		}
 	}
@@ -651,10 +739,11 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 	git_diff_find_options fo;
 	const git_diff_delta *dd;
 	struct carry_file *files = NULL;
+	struct carry_gone gone;
 	struct linematch_pair *pairs;
 	const uint8_t **want = NULL;
 	size_t nfiles = 0, nd, i, k;
-	int deleted = 0, rc = -1;
+	int deleted = 0, rc = -1, lost;
 	uint8_t *taken = NULL;
 
 	if (carry_set_empty(set) ||
@@ -716,9 +805,11 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 		taken[i] = 1;
 	}
 	carry_want(set, files, nfiles);
-	if (carry_lost(files, nfiles)) {
+	lost = carry_lost(files, nfiles);
+	if (lost || carry_inserted(files, nfiles)) {
 		/* Lines went missing: moved to another file? Every file this
-		 * step writes is a place they may have gone. */
+		 * step writes is a place they may have gone. A block came in:
+		 * from another file? Every file it changes may have lost it. */
 		for (i = 0; i < nd; i++) {
 			dd = git_diff_get_delta(diff, i);
 			if (taken[i] || !carry_delta_has_new(dd))
@@ -742,25 +833,27 @@ carry_step(struct carry_ctx *ctx, struct carry_set *set, git_tree *from,
 			}
 			nfiles++;
 		}
-		want = xreallocarray(NULL, nfiles + 1, sizeof *want);
-		for (k = 0; k < nfiles; k++)
-			want[k] = files[k].want;
-		for (k = 0; k < nfiles; k++) {
-			/* Pairs point at their texts: fix after realloc. */
-			files[k].pair.old =
-			    files[k].oldbuf != NULL ? &files[k].old : NULL;
-			files[k].pair.new =
-			    files[k].newbuf != NULL ? &files[k].new : NULL;
-		}
-		pairs = xreallocarray(NULL, nfiles + 1, sizeof *pairs);
-		for (k = 0; k < nfiles; k++)
-			pairs[k] = files[k].pair; /* to and kept shared */
-		linematch_moves(pairs, nfiles, want);
-		free(pairs);
 	}
+	want = xreallocarray(NULL, nfiles + 1, sizeof *want);
+	pairs = xreallocarray(NULL, nfiles + 1, sizeof *pairs);
+	for (k = 0; k < nfiles; k++) {
+		want[k] = files[k].want;
+		/* Pairs point at their texts: set again after realloc. */
+		files[k].pair.old =
+		    files[k].oldbuf != NULL ? &files[k].old : NULL;
+		files[k].pair.new =
+		    files[k].newbuf != NULL ? &files[k].new : NULL;
+		pairs[k] = files[k].pair; /* to, kept and gaps shared */
+	}
+	if (lost)
+		linematch_moves(pairs, nfiles, want);
+	linematch_finish(pairs, nfiles, want);
+	free(pairs);
 
+	carry_gone_build(&gone, files, nfiles);
 	for (i = 0; i < set->n; i++)
-		carry_dec_remap(ctx, &set->v[i], files, nfiles, who, 0);
+		carry_dec_remap(ctx, &set->v[i], files, nfiles, &gone, who, 0);
+	free(gone.v);
 	carry_refs_remap(set, files, nfiles);
 	rc = 0;
 out:
@@ -1134,6 +1227,7 @@ carry_refs_take(struct carry_ctx *ctx, struct carry_set *set, git_commit *c,
 		carry_file_load(ctx, &f, dd, ptree, ctree,
 		    dd->status == GIT_DELTA_MODIFIED);
 		if (f.newpath != NULL && carry_file_match(&f, 0) == 0) {
+			linematch_finish(&f.pair, 1, NULL);
 			for (j = 1; j <= f.new.n; j++) {
 				if (f.pair.to[j].pair == CARRY_NONE ||
 				    (f.pair.to[j].how & LINEMATCH_EDITED))
@@ -1619,6 +1713,7 @@ carry_text(struct repo *r, struct carry_set *set, const char *path,
 {
 	struct carry_ctx ctx;
 	struct carry_file f;
+	struct carry_gone gone;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	git_oid oid;
@@ -1649,12 +1744,14 @@ carry_text(struct repo *r, struct carry_set *set, const char *path,
 		goto out;
 	}
 	carry_want(set, &f, 1);
-	if (carry_lost(&f, 1)) {
-		want[0] = f.want;
+	want[0] = f.want;
+	if (carry_lost(&f, 1))
 		linematch_moves(&f.pair, 1, want);
-	}
+	linematch_finish(&f.pair, 1, want);
+	carry_gone_build(&gone, &f, 1);
 	for (i = 0; i < set->n; i++)
-		carry_dec_remap(&ctx, &set->v[i], &f, 1, NULL, 0);
+		carry_dec_remap(&ctx, &set->v[i], &f, 1, &gone, NULL, 0);
+	free(gone.v);
 	carry_refs_remap(set, &f, 1);
 	rc = 0;
 out:

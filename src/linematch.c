@@ -2,6 +2,7 @@
  * an exact diff: whitespace, joined and split lines, edits, moved blocks. */
 #include "moot.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 
 #define LINEMATCH_TOKENS_MAX 256 /* tokens of a line compared */
 #define LINEMATCH_CANDIDATES 64  /* places a moved block is looked for at */
+#define LINEMATCH_MOVE_REACH 8   /* lines put beside a moved block, passed */
 
 static int
 linematch_space(unsigned char ch)
@@ -195,21 +197,27 @@ linematch_set(struct linematch_pair *p, uint32_t index, unsigned long i,
 	p->kept[i] = 1;
 }
 
-/* The text without white space, a line per line. */
+/* Lines a0.. (n of them) of t, each with a '\n', squeezed (without white
+ * space) or as they are. */
 static char *
-linematch_squeeze(const struct linematch_text *t, size_t *len)
+linematch_lines(const struct linematch_text *t, unsigned long a0,
+    unsigned long n, int squeeze, size_t *len)
 {
-	char *out = xmalloc(t->len + 1);
-	size_t k, n = 0;
+	size_t from = t->off[a0 - 1], to = t->off[a0 - 1 + n], k, o = 0;
+	char *out = xmalloc(to - from + n + 1);
+	unsigned long i;
 
-	for (k = 0; k < t->len; k++) {
-		if (t->buf[k] == '\n' ||
-		    !linematch_space((unsigned char)t->buf[k]))
-			out[n++] = t->buf[k];
+	for (i = a0; i < a0 + n; i++) {
+		for (k = t->off[i - 1]; k < t->off[i]; k++) {
+			if (t->buf[k] == '\n')
+				continue;
+			if (!squeeze ||
+			    !linematch_space((unsigned char)t->buf[k]))
+				out[o++] = t->buf[k];
+		}
+		out[o++] = '\n';
 	}
-	if (t->len > 0 && t->buf[t->len - 1] != '\n')
-		out[n++] = '\n';
-	*len = n;
+	*len = o;
 	return out;
 }
 
@@ -282,16 +290,17 @@ linematch_rewrap(struct linematch_pair *p, uint32_t index, unsigned long a0,
 }
 
 /*
- * Align similar lines of a gap (old a0..a1, new b0..b1) keeping their
+ * Align similar lines of a gap (old lines ol, new lines nl) keeping their
  * order, the best total similarity first; then a lone old line between
  * two aligned pairs facing a lone new line keeps its place when they are
  * similar enough for that.
  */
 static void
-linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
-    unsigned long a1, unsigned long b0, unsigned long b1)
+linematch_align(struct linematch_pair *p, uint32_t index,
+    const unsigned long *ol, unsigned long n, const unsigned long *nl,
+    unsigned long m)
 {
-	unsigned long n = a1 - a0 + 1, m = b1 - b0 + 1, i, j, pi, pj;
+	unsigned long i, j, pi, pj;
 	uint32_t(*ta)[LINEMATCH_TOKENS_MAX], *tb;
 	size_t *na, nb, len;
 	uint8_t *sim;
@@ -302,10 +311,10 @@ linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
 		/* Too large to try every pair: by position. */
 		for (i = 0; i < n; i++) {
 			j = i * m / n;
-			if (p->to[b0 + j].pair == UINT32_MAX &&
-			    linematch_pair_similar(p, a0 + i, b0 + j) >=
+			if (p->to[nl[j]].pair == UINT32_MAX &&
+			    linematch_pair_similar(p, ol[i], nl[j]) >=
 			        LINEMATCH_SIMILAR)
-				linematch_set(p, index, a0 + i, b0 + j, 0);
+				linematch_set(p, index, ol[i], nl[j], 0);
 		}
 		return;
 	}
@@ -316,11 +325,11 @@ linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
 	sim = xcalloc(n * m, 1);
 	score = xcalloc((n + 1) * (m + 1), sizeof *score);
 	for (i = 0; i < n; i++) {
-		s = linematch_line(p->old, a0 + i, &len);
+		s = linematch_line(p->old, ol[i], &len);
 		na[i] = linematch_tokens(s, len, ta[i]);
 	}
 	for (j = 0; j < m; j++) {
-		s = linematch_line(p->new, b0 + j, &len);
+		s = linematch_line(p->new, nl[j], &len);
 		nb = linematch_tokens(s, len, tb);
 		for (i = 0; i < n; i++)
 			sim[i * m + j] =
@@ -343,8 +352,8 @@ linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
 		if (sim[i * m + j] >= LINEMATCH_SIMILAR &&
 		    SC(i, j) == SC(i + 1, j + 1) + sim[i * m + j]) {
 			if (i == pi + 1 && j == pj + 1)
-				linematch_set(p, index, a0 + pi, b0 + pj, 0);
-			linematch_set(p, index, a0 + i, b0 + j, 0);
+				linematch_set(p, index, ol[pi], nl[pj], 0);
+			linematch_set(p, index, ol[i], nl[j], 0);
 			pi = ++i;
 			pj = ++j;
 		} else if (SC(i, j) == SC(i + 1, j))
@@ -355,7 +364,7 @@ linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
 #undef SC
 	/* The lone pair after the last aligned one. */
 	if (n - pi == 1 && m - pj == 1)
-		linematch_set(p, index, a0 + pi, b0 + pj, 0);
+		linematch_set(p, index, ol[pi], nl[pj], 0);
 	free(score);
 	free(sim);
 	free(tb);
@@ -363,29 +372,99 @@ linematch_align(struct linematch_pair *p, uint32_t index, unsigned long a0,
 	free(ta);
 }
 
-/* One gap of the squeezed diff: old a0.. (ol lines), new b0.. (nl). */
+/* One gap of the squeezed diff: old a0.. (ol lines), new b0.. (nl).
+ * Lines joined or split are matched now; the others are kept for
+ * linematch_finish, after moved blocks took theirs. */
 static void
 linematch_gap(struct linematch_pair *p, uint32_t index, unsigned long a0,
     unsigned long ol, unsigned long b0, unsigned long nl)
 {
+	struct linematch_hunk *g;
+
 	if (ol == 0 || nl == 0)
 		return;
 	if (linematch_rewrap(p, index, a0, a0 + ol - 1, b0, b0 + nl - 1))
 		return;
-	linematch_align(p, index, a0, a0 + ol - 1, b0, b0 + nl - 1);
+	p->gaps = xreallocarray(p->gaps, p->ngaps + 1, sizeof *p->gaps);
+	g = &p->gaps[p->ngaps++];
+	g->old_start = a0;
+	g->old_lines = ol;
+	g->new_start = b0;
+	g->new_lines = nl;
+}
+
+/*
+ * Diff old lines a0.. (ol) with new lines b0.. (nl), raw or squeezed: the
+ * lines the diff keeps descend from their counterpart; each gap goes to
+ * the next level (raw: the squeezed diff of the gap; squeezed: joined and
+ * similar lines). Returns 0, or -1 when diff fails.
+ */
+static int
+linematch_level(struct linematch_pair *p, uint32_t index, unsigned long a0,
+    unsigned long ol, unsigned long b0, unsigned long nl, int squeeze,
+    linematch_diff_fn diff, void *arg)
+{
+	struct linematch_hunk *h = NULL;
+	char *sa, *sb;
+	size_t alen, blen, nh = 0, k;
+	unsigned long i, j, before, same, hol, hnl, aend = a0 + ol - 1;
+	int rc = 0;
+
+	if (ol == 0 || nl == 0)
+		return 0;
+	sa = linematch_lines(p->old, a0, ol, squeeze, &alen);
+	sb = linematch_lines(p->new, b0, nl, squeeze, &blen);
+	rc = diff(sa, alen, sb, blen, &h, &nh, arg);
+	free(sa);
+	free(sb);
+	if (rc != 0)
+		return -1;
+
+	i = a0;
+	j = b0;
+	for (k = 0; k <= nh; k++) {
+		/* Lines before hunk k (or to the end) are kept. */
+		if (k < nh)
+			before = a0 - 1 +
+			         (h[k].old_lines == 0 ? h[k].old_start
+			                              : h[k].old_start - 1);
+		else
+			before = aend;
+		same = before >= i ? before - i + 1 : 0;
+		if (j + same > b0 + nl)
+			same = b0 + nl > j ? b0 + nl - j : 0;
+		while (same-- > 0)
+			linematch_set(p, index, i++, j++, 0);
+		if (k == nh)
+			break;
+		hol = h[k].old_lines;
+		hnl = h[k].new_lines;
+		if (i + hol > aend + 1 || j + hnl > b0 + nl)
+			break; /* not a diff of these texts: stop trusting it */
+		if (!squeeze)
+			rc = linematch_level(
+			    p, index, i, hol, j, hnl, 1, diff, arg);
+		else
+			linematch_gap(p, index, i, hol, j, hnl);
+		if (rc != 0)
+			break;
+		i += hol;
+		j += hnl;
+	}
+	free(h);
+	return rc;
 }
 
 int
 linematch_file(
     struct linematch_pair *p, uint32_t index, linematch_diff_fn diff, void *arg)
 {
-	struct linematch_hunk *h = NULL;
-	char *sa, *sb;
-	size_t alen, blen, nh = 0, k;
-	unsigned long i = 1, j = 1, before, same, ol, nl;
+	unsigned long j;
 
 	p->to = NULL;
 	p->kept = NULL;
+	p->gaps = NULL;
+	p->ngaps = 0;
 	if (p->new != NULL) {
 		p->to = xreallocarray(NULL, p->new->n + 1, sizeof *p->to);
 		for (j = 0; j <= p->new->n; j++) {
@@ -398,42 +477,10 @@ linematch_file(
 		p->kept = xcalloc(p->old->n + 1, 1);
 	if (p->old == NULL || p->new == NULL)
 		return 0;
-
-	sa = linematch_squeeze(p->old, &alen);
-	sb = linematch_squeeze(p->new, &blen);
-	if (diff(sa, alen, sb, blen, &h, &nh, arg) != 0) {
-		free(sa);
-		free(sb);
-		return -1;
-	}
-	free(sa);
-	free(sb);
-
-	i = j = 1;
-	for (k = 0; k <= nh; k++) {
-		/* Lines before hunk k (or to the end): equal but for space. */
-		if (k < nh)
-			before = h[k].old_lines == 0 ? h[k].old_start
-			                             : h[k].old_start - 1;
-		else
-			before = p->old->n;
-		same = before >= i ? before - i + 1 : 0;
-		if (j + same - 1 > p->new->n)
-			same = p->new->n >= j ? p->new->n - j + 1 : 0;
-		while (same-- > 0)
-			linematch_set(p, index, i++, j++, 0);
-		if (k == nh)
-			break;
-		ol = h[k].old_lines;
-		nl = h[k].new_lines;
-		if (i + ol - 1 > p->old->n || j + nl - 1 > p->new->n)
-			break; /* not a diff of these texts: stop trusting it */
-		linematch_gap(p, index, i, ol, j, nl);
-		i += ol;
-		j += nl;
-	}
-	free(h);
-	return 0;
+	/* The texts as they are first (the diff's heuristics see the
+	 * indentation), then, in each gap, without white space. */
+	return linematch_level(
+	    p, index, 1, p->old->n, 1, p->new->n, 0, diff, arg);
 }
 
 /* ---------------------------------------------------------------------
@@ -505,16 +552,61 @@ linematch_cross_similar(const struct linematch_pair *p, unsigned long i,
 	return linematch_similar(a, alen, b, blen);
 }
 
-/* Look for the lost run r0..r1 of pair pi among the spots. */
+/*
+ * The lines next to a moved block (old line s, new line t of q) that went
+ * with it, edited or with a few lines put between: old lines from s on in
+ * steps of dir (-1 or 1), within r0..r1, each found within
+ * LINEMATCH_MOVE_REACH free new lines of the last, equal but for white
+ * space or similar.
+ */
 static void
-linematch_run(struct linematch_pair *pairs, uint32_t pi, unsigned long r0,
+linematch_reach(struct linematch_pair *pairs, uint32_t pi, unsigned long s,
+    uint32_t qi, unsigned long t, int dir, unsigned long r0, unsigned long r1)
+{
+	struct linematch_pair *p = &pairs[pi], *q = &pairs[qi];
+	unsigned long i = s, j, k, found;
+
+	for (;;) {
+		if ((dir < 0 && i <= r0) || (dir > 0 && i >= r1))
+			return;
+		i = dir < 0 ? i - 1 : i + 1;
+		if (p->kept[i])
+			return;
+		found = 0;
+		for (k = 1; k <= LINEMATCH_MOVE_REACH && found == 0; k++) {
+			if (dir < 0 && t <= k)
+				break;
+			j = dir < 0 ? t - k : t + k;
+			if (!linematch_free_new(q, j))
+				break;
+			if (q->new->hash[j] == p->old->hash[i] ||
+			    (p->old->solid[i] > 0 &&
+			        linematch_cross_similar(p, i, q, j) >=
+			            LINEMATCH_SIMILAR))
+				found = j;
+		}
+		if (found == 0)
+			return;
+		linematch_moved(pairs, pi, i, qi, found);
+		t = found;
+	}
+}
+
+/*
+ * Look for the lost run r0..r1 of pair pi among the spots. strict: blocks
+ * of LINEMATCH_MOVE_MIN lines only; else also a shorter one holding every
+ * wanted line of the run.
+ */
+static void
+linematch_runs_one(struct linematch_pair *pairs, uint32_t pi, unsigned long r0,
     unsigned long r1, const uint8_t *want, const struct linematch_spot *spots,
-    size_t nspots)
+    size_t nspots, int strict)
 {
 	struct linematch_pair *p = &pairs[pi], *q;
 	const struct linematch_text *o = p->old;
 	unsigned long s = r0, len, best, bestj = 0, k, solid, bsolid = 0,
 	              w0 = 0, w1 = 0, e;
+
 	uint32_t bestq = 0;
 	size_t lo, hi, mid, c, tried;
 
@@ -562,65 +654,91 @@ linematch_run(struct linematch_pair *pairs, uint32_t pi, unsigned long r0,
 				bsolid = solid;
 			}
 		}
-		if (best == 0 ||
-		    ((best < LINEMATCH_MOVE_MIN ||
-		         bsolid < LINEMATCH_MOVE_SOLID) &&
-		        !(w0 >= s && w1 < s + best && bsolid > 0))) {
+		if (best == 0 || ((best < LINEMATCH_MOVE_MIN ||
+		                      bsolid < LINEMATCH_MOVE_SOLID) &&
+		                     (strict || !(w0 >= s && w1 < s + best &&
+		                                    bsolid > 0)))) {
 			s++;
 			continue;
 		}
-		q = &pairs[bestq];
 		for (k = 0; k < best; k++)
 			linematch_moved(pairs, pi, s + k, bestq, bestj + k);
-		/* Lines edited on the way, around the block. */
-		for (k = 1; s >= r0 + k && bestj > k; k++) {
-			if (p->kept[s - k] ||
-			    !linematch_free_new(q, bestj - k) ||
-			    linematch_cross_similar(p, s - k, q, bestj - k) <
-			        LINEMATCH_SIMILAR)
-				break;
-			linematch_moved(pairs, pi, s - k, bestq, bestj - k);
-		}
-		e = s + best;
-		for (k = 0; e + k <= r1; k++) {
-			if (p->kept[e + k] ||
-			    !linematch_free_new(q, bestj + best + k) ||
-			    linematch_cross_similar(p, e + k, q,
-			        bestj + best + k) < LINEMATCH_SIMILAR)
-				break;
-			linematch_moved(
-			    pairs, pi, e + k, bestq, bestj + best + k);
-		}
-		s = e + k;
+		/* Lines edited on the way, or with lines put between. */
+		linematch_reach(pairs, pi, s, bestq, bestj, -1, r0, r1);
+		e = s + best - 1;
+		linematch_reach(
+		    pairs, pi, e, bestq, bestj + best - 1, 1, r0, r1);
+		for (s = e + 1; s <= r1 && p->kept[s]; s++)
+			;
 	}
 }
 
-void
-linematch_moves(
-    struct linematch_pair *pairs, size_t npairs, const uint8_t *const *want)
+/* Does new line j of pair p (index) descend in place from an old line? */
+static int
+linematch_in_place(
+    const struct linematch_pair *p, uint32_t index, unsigned long j)
 {
-	struct linematch_spot *spots = NULL;
-	size_t nspots = 0, p;
-	unsigned long j, i, r0;
-	int wanted;
+	return p->to[j].pair == index && !(p->to[j].how & LINEMATCH_MOVED);
+}
 
-	for (p = 0; p < npairs; p++) {
-		if (pairs[p].new == NULL)
+/*
+ * A diff that can keep either of two equal lines keeps one of them; when
+ * it kept a line nobody wants and left an equal wanted line without a
+ * descendant, between the same two lines kept in place, the other answer
+ * was as good: take it. Decided code then stays where it was instead of
+ * looking lost or moved (a function deleted just after a decided one
+ * ending, like it, in "return total; }").
+ */
+static void
+linematch_slide(struct linematch_pair *p, uint32_t index, const uint8_t *want)
+{
+	const struct linematch_text *o = p->old;
+	unsigned long j, jn, i, k, prev = 0, next, pick;
+
+	for (j = 1; j <= p->new->n; j++) {
+		if (!linematch_in_place(p, index, j))
 			continue;
-		for (j = 1; j <= pairs[p].new->n; j++) {
-			if (pairs[p].to[j].pair != UINT32_MAX ||
-			    pairs[p].new->solid[j] == 0)
-				continue;
-			spots = xreallocarray(spots, nspots + 1, sizeof *spots);
-			spots[nspots].hash = pairs[p].new->hash[j];
-			spots[nspots].pair = (uint32_t)p;
-			spots[nspots].line = j;
-			nspots++;
+		i = p->to[j].line;
+		if (want[i] || p->new->solid[j] == 0 ||
+		    (j > 1 && linematch_in_place(p, index, j - 1) &&
+		        p->to[j - 1].line == i) ||
+		    (j < p->new->n &&linematch_in_place(p, index, j + 1) &&
+		        p->to[j + 1].line == i)) {
+			prev = i; /* wanted, blank, or one of a split line */
+			continue;
 		}
+		/* The old line of the next line kept in place. */
+		next = o->n + 1;
+		for (jn = j + 1; jn <= p->new->n; jn++) {
+			if (linematch_in_place(p, index, jn)) {
+				next = p->to[jn].line;
+				break;
+			}
+		}
+		pick = 0;
+		for (k = prev + 1; k < next && pick == 0; k++) {
+			if (k != i && !p->kept[k] && want[k] &&
+			    o->hash[k] == o->hash[i])
+				pick = k;
+		}
+		if (pick != 0) {
+			p->kept[i] = 0;
+			linematch_set(p, index, pick, j, 0);
+			i = pick;
+		}
+		prev = i;
 	}
-	if (nspots == 0)
-		return;
-	qsort(spots, nspots, sizeof *spots, linematch_spot_cmp);
+}
+
+/* Every lost run of each pair holding a wanted line, looked for. */
+static void
+linematch_runs(struct linematch_pair *pairs, size_t npairs,
+    const uint8_t *const *want, const struct linematch_spot *spots,
+    size_t nspots, int strict)
+{
+	size_t p;
+	unsigned long i, r0;
+	int wanted;
 
 	for (p = 0; p < npairs; p++) {
 		if (want[p] == NULL || pairs[p].old == NULL)
@@ -636,10 +754,99 @@ linematch_moves(
 			while (i <= pairs[p].old->n && !pairs[p].kept[i])
 				wanted |= want[p][i++];
 			if (wanted)
-				linematch_run(pairs, (uint32_t)p, r0, i - 1,
-				    want[p], spots, nspots);
+				linematch_runs_one(pairs, (uint32_t)p, r0,
+				    i - 1, want[p], spots, nspots, strict);
 		}
 	}
+}
+
+/* The new lines nothing descends to yet (but blank ones), sorted by
+ * hash: where lost blocks are looked for. */
+static struct linematch_spot *
+linematch_spots(struct linematch_pair *pairs, size_t npairs, size_t *n)
+{
+	struct linematch_spot *spots = NULL;
+	size_t nspots = 0, p;
+	unsigned long j;
+
+	for (p = 0; p < npairs; p++) {
+		if (pairs[p].new == NULL)
+			continue;
+		for (j = 1; j <= pairs[p].new->n; j++) {
+			if (pairs[p].to[j].pair != UINT32_MAX ||
+			    pairs[p].new->solid[j] == 0)
+				continue;
+			spots = xreallocarray(spots, nspots + 1, sizeof *spots);
+			spots[nspots].hash = pairs[p].new->hash[j];
+			spots[nspots].pair = (uint32_t)p;
+			spots[nspots].line = j;
+			nspots++;
+		}
+	}
+	if (nspots > 1)
+		qsort(spots, nspots, sizeof *spots, linematch_spot_cmp);
+	*n = nspots;
+	return spots;
+}
+
+void
+linematch_moves(
+    struct linematch_pair *pairs, size_t npairs, const uint8_t *const *want)
+{
+	struct linematch_spot *spots;
+	size_t nspots;
+
+	spots = linematch_spots(pairs, npairs, &nspots);
+	if (nspots > 0)
+		linematch_runs(pairs, npairs, want, spots, nspots, 1);
+	free(spots);
+}
+
+void
+linematch_finish(
+    struct linematch_pair *pairs, size_t npairs, const uint8_t *const *want)
+{
+	struct linematch_pair *p;
+	struct linematch_hunk *g;
+	struct linematch_spot *spots;
+	unsigned long *ol, *nl, no, nn, i;
+	size_t k, q, nspots;
+
+	/* Similar lines and lines replaced in place, in what is left of
+	 * each gap. */
+	for (q = 0; q < npairs; q++) {
+		p = &pairs[q];
+		for (k = 0; k < p->ngaps; k++) {
+			g = &p->gaps[k];
+			ol = xreallocarray(NULL, g->old_lines, sizeof *ol);
+			nl = xreallocarray(NULL, g->new_lines, sizeof *nl);
+			no = nn = 0;
+			for (i = 0; i < g->old_lines; i++) {
+				if (!p->kept[g->old_start + i])
+					ol[no++] = g->old_start + i;
+			}
+			for (i = 0; i < g->new_lines; i++) {
+				if (p->to[g->new_start + i].pair == UINT32_MAX)
+					nl[nn++] = g->new_start + i;
+			}
+			if (no > 0 && nn > 0)
+				linematch_align(p, (uint32_t)q, ol, no, nl, nn);
+			free(ol);
+			free(nl);
+		}
+	}
+	if (want == NULL)
+		return;
+	/* Equal lines the diff could as well have kept in place; then short
+	 * blocks that are all that was wanted of their place. */
+	for (q = 0; q < npairs; q++) {
+		if (want[q] != NULL && pairs[q].old != NULL &&
+		    pairs[q].new != NULL)
+			linematch_slide(&pairs[q], (uint32_t)q, want[q]);
+	}
+	spots = linematch_spots(pairs, npairs, &nspots);
+	if (nspots > 0)
+		linematch_runs(pairs, npairs, want, spots, nspots, 0);
 	free(spots);
 }
 
@@ -648,6 +855,9 @@ linematch_pair_free(struct linematch_pair *p)
 {
 	free(p->to);
 	free(p->kept);
+	free(p->gaps);
+	p->gaps = NULL;
+	p->ngaps = 0;
 	p->to = NULL;
 	p->kept = NULL;
 }

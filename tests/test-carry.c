@@ -244,6 +244,135 @@ test_split_by_move(void **state)
 }
 
 static void
+test_move_with_lines_between(void **state)
+{
+	char *repo = base(), *s;
+
+	/* Function 3 and a comment above it are decided; one commit moves
+	 * both to the end of the file and puts 4 lines between them. */
+	free(
+	    h_sh(repo, "sed -i '15i /* Three. */' f.c && git commit -q -am c"));
+	decide(repo, 2, "f.c:15-21");
+	free(h_sh(repo, "sed -n '15,21p' f.c > /tmp/carry-f3.$$ && "
+	                "sed -i '15,22d' f.c && "
+	                "{ echo; head -1 /tmp/carry-f3.$$; "
+	                "printf 'static int a;\\nstatic int b;\\nstatic int "
+	                "c;\\nstatic int d;\\n'; tail -n +2 /tmp/carry-f3.$$; "
+	                "} >> f.c && rm /tmp/carry-f3.$$ && "
+	                "git commit -q -am move"));
+	s = h_sh(repo, "grep -n 'Three' f.c | cut -d: -f1");
+	assert_string_equal(s, "65");
+	free(s);
+	expect_spans(repo, 2, "f.c:65-65/m f.c:66-69/a f.c:70-75/m");
+	h_pass();
+}
+
+static void
+test_equal_ends(void **state)
+{
+	char *repo = base(), *a, *b, *c, *text;
+
+	/* Functions 3 and 4 both end in "}" and a blank line; one commit
+	 * moves function 4 to g.c and adds two lines at the end of function
+	 * 3: the diff may keep function 4's end in place of function 3's;
+	 * function 3's end stays decided, in place. */
+	a = funcs(1, 2);
+	b = funcs(5, 10);
+	c = funcs(4, 4);
+	xasprintf(&text,
+	    "%sint\nf3(int x)\n{\n\tint y3 = x * 3 + compute_3(x);\n"
+	    "\tlog_3(y3);\n\tcheck_3(y3);\n\treturn y3 + 21;\n}\n\n%s",
+	    a, b);
+	put(repo, "f.c", text);
+	put(repo, "g.c", c);
+	commit(repo, "move f4 out, log in f3\n");
+	expect_spans(repo, 1, "f.c:15-18/= f.c:19-20/a f.c:21-22/=");
+	free(text);
+	free(a);
+	free(b);
+	free(c);
+	h_pass();
+}
+
+static void
+test_moved_in_between(void **state)
+{
+	char *repo, *a, *b, *text;
+
+	/* ADR-0001 over functions 3 and 4 and the blank line between; one
+	 * commit moves function 9 of g.c between them: moved code, not
+	 * code written inside the decision. */
+	a = funcs(1, 10);
+	b = funcs(9, 9);
+	xasprintf(&text, "#include <g.h>\n\n%s", b);
+	repo = h_repo_create("f.c", a, "g.c", text, NULL);
+	free(text);
+	decide(repo, 1, "f.c:15-27");
+	free(h_sh(repo, "sed -n '3,9p' g.c > /tmp/carry-f9.$$ && "
+	                "sed -i '3,9d' g.c && sed -i \"21r /tmp/carry-f9.$$\" "
+	                "f.c && rm /tmp/carry-f9.$$ && git commit -q -am in"));
+	expect_spans(repo, 1, "f.c:15-21/= f.c:29-34/=");
+	free(a);
+	free(b);
+	h_pass();
+}
+
+static void
+test_move_edited(void **state)
+{
+	char *repo = base(), *a, *b, *c, *text, *at;
+
+	/* Function 3 moves to the end, its return line edited on the way. */
+	a = funcs(1, 2);
+	b = funcs(4, 10);
+	c = funcs(3, 3);
+	at = strstr(c, "+ 21;");
+	assert_non_null(at);
+	memcpy(at, "+ 22;", 5);
+	xasprintf(&text, "%s%s%s", a, b, c);
+	put(repo, "f.c", text);
+	commit(repo, "reorder and fix\n");
+	expect_spans(repo, 1, "f.c:64-67/m f.c:68-68/em f.c:69-69/m");
+	free(text);
+	free(a);
+	free(b);
+	free(c);
+	h_pass();
+}
+
+static void
+test_same_endings(void **state)
+{
+	static const char *fa = "int\nfa(int x)\n{\n\tint total = x;\n"
+	                        "\ttotal += step_a(x);\n\treturn total;\n}\n\n";
+	static const char *fb =
+	    "/* B. */\nint\nfb(int x)\n{\n\tint total = 2;\n"
+	    "\ttotal *= step_b(x, total);\n"
+	    "\ttotal -= step_c(total);\n\treturn total;\n}\n";
+	char *repo, *text, *rest = funcs(5, 8);
+
+	/* A (decided) and B end alike; one commit moves B to g.c and adds
+	 * two lines at the end of A: the diff keeps B's end in place of
+	 * A's, which must not make A's end look lost or moved. */
+	xasprintf(&text, "%s%s\n%s", fa, fb, rest);
+	repo = h_repo_create("f.c", text, NULL);
+	free(text);
+	decide(repo, 1, "f.c:1-7");
+	xasprintf(&text,
+	    "int\nfa(int x)\n{\n\tint total = x;\n\ttotal += step_a(x);\n"
+	    "\ttotal += more(x);\n\ttotal += again(x);\n\treturn total;\n}\n"
+	    "\n%s",
+	    rest);
+	put(repo, "f.c", text);
+	put(repo, "g.c", fb);
+	commit(repo, "B to g.c, more in A\n");
+	expect_spans(repo, 1, "f.c:1-5/= f.c:6-7/a f.c:8-9/=");
+	free(text);
+	free(rest);
+	h_pass();
+}
+
+static void
 test_reformat(void **state)
 {
 	char *repo = base();
@@ -667,6 +796,16 @@ main(void)
 	        test_move_other_file, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_split_by_move, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_move_with_lines_between, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_equal_ends, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_moved_in_between, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_move_edited, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_same_endings, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_reformat, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_edges_edited, h_setup, h_teardown),

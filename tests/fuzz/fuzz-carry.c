@@ -98,6 +98,7 @@ fuzz_match(const char *text, size_t size)
 	memset(all, 1, a.n + 1);
 	want[0] = all;
 	linematch_moves(&p, 1, want);
+	linematch_finish(&p, 1, want);
 	for (j = 1; j <= b.n; j++) {
 		if (p.to[j].pair == UINT32_MAX)
 			continue;
