@@ -22,9 +22,9 @@
 #include "file.h"
 #include "inert.h"
 #include "journal.h"
+#include "json.h"
 #include "record.h"
 #include "repo.h"
-#include "utf8.h"
 #include "why.h"
 #include "workdir.h"
 
@@ -212,78 +212,6 @@ static const char *
 why_plural(unsigned long n)
 {
 	return n == 1 ? "" : "s";
-}
-
-/* ---------------------------------------------------------------------
- * JSON (RFC 8259).
- */
-
-/*
- * s as a JSON string, or null for NULL. It is made inert first, as the
- * command line shows it (^[, <U+0085>, <U+202E>, \xff), then escaped:
- * '"' and '\\' with a backslash, and everything outside printable ASCII
- * as \uXXXX (a surrogate pair beyond U+FFFF). The output is plain ASCII:
- * never a raw control byte, C1 control or bidi override.
- */
-static void
-why_json_str(FILE *f, const char *s)
-{
-	const unsigned char *p;
-	char *safe;
-	size_t len, off, n;
-	uint32_t cp;
-
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	safe = inert_cli(s);
-	p = (const unsigned char *)safe;
-	len = strlen(safe);
-	fputc('"', f);
-	for (off = 0; off < len; off += n) {
-		n = utf8_decode(p + off, len - off, &cp);
-		if (cp == UTF8_INVALID)
-			cp = 0xfffd; /* inert text has none; never raw */
-		if (cp == '"' || cp == '\\')
-			fprintf(f, "\\%c", (int)cp);
-		else if (cp >= 0x20 && cp < 0x7f)
-			fputc((int)cp, f);
-		else if (cp < 0x10000)
-			fprintf(f, "\\u%04x", (unsigned)cp);
-		else {
-			cp -= 0x10000;
-			fprintf(f, "\\u%04x\\u%04x",
-			    0xd800 + (unsigned)(cp >> 10),
-			    0xdc00 + (unsigned)(cp & 0x3ff));
-		}
-	}
-	fputc('"', f);
-	free(safe);
-}
-
-/* "key": */
-static void
-why_json_key(FILE *f, const char *key, int first)
-{
-	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
-}
-
-/* A commit id, or null when "" or NULL. */
-static void
-why_json_id(FILE *f, const char *id)
-{
-	why_json_str(f, id != NULL && *id != '\0' ? id : NULL);
-}
-
-/* A time in Unix seconds, or null for 0. */
-static void
-why_json_time(FILE *f, int64_t t)
-{
-	if (t == 0)
-		fputs("null", f);
-	else
-		fprintf(f, "%lld", (long long)t);
 }
 
 /* ---------------------------------------------------------------------
@@ -674,11 +602,11 @@ why_json_change(FILE *f, const struct why_change *c)
 	    "\"commits\":%u,\"authors\":%u,\"time\":",
 	    c->decided, c->changed, c->gone, c->percent, c->commits,
 	    c->authors);
-	why_json_time(f, c->time);
-	why_json_key(f, "date", 0);
-	why_json_str(f, c->time != 0 ? date : NULL);
-	why_json_key(f, "commit", 0);
-	why_json_id(f, c->commit);
+	json_time(f, c->time);
+	json_key(f, "date", 0);
+	json_str(f, c->time != 0 ? date : NULL);
+	json_key(f, "commit", 0);
+	json_id(f, c->commit);
 	fprintf(f, ",\"stale\":%s}", c->stale ? "true" : "false");
 }
 
@@ -1325,61 +1253,61 @@ why_json_dec(FILE *f, const struct why_json_dec *j)
 
 	snprintf(id, sizeof id, "ADR-%04u", j->number);
 	fputc('{', f);
-	why_json_key(f, "id", 1);
-	why_json_str(f, id);
+	json_key(f, "id", 1);
+	json_str(f, id);
 	fprintf(f, ",\"number\":%u", j->number);
-	why_json_key(f, "status", 0);
-	why_json_str(f, j->status);
-	why_json_key(f, "title", 0);
-	why_json_str(f, j->title);
-	why_json_key(f, "record", 0);
-	why_json_str(f, j->record);
-	why_json_key(f, "date", 0);
-	why_json_str(f, j->date);
-	why_json_key(f, "commit", 0);
-	why_json_id(f, j->commit);
-	why_json_key(f, "time", 0);
-	why_json_time(f, j->time);
-	why_json_key(f, "how", 0);
-	why_json_str(f, j->how);
-	why_json_key(f, "via", 0);
+	json_key(f, "status", 0);
+	json_str(f, j->status);
+	json_key(f, "title", 0);
+	json_str(f, j->title);
+	json_key(f, "record", 0);
+	json_str(f, j->record);
+	json_key(f, "date", 0);
+	json_str(f, j->date);
+	json_key(f, "commit", 0);
+	json_id(f, j->commit);
+	json_key(f, "time", 0);
+	json_time(f, j->time);
+	json_key(f, "how", 0);
+	json_str(f, j->how);
+	json_key(f, "via", 0);
 	why_json_via(f, j->via);
-	why_json_key(f, "span", 0);
+	json_key(f, "span", 0);
 	if (j->span == NULL)
 		fputs("null", f);
 	else {
 		fputs("{\"path\":", f);
-		why_json_str(f, j->span->path);
+		json_str(f, j->span->path);
 		fprintf(f, ",\"first\":%lu,\"last\":%lu}", j->span->first,
 		    j->span->last);
 	}
-	why_json_key(f, "refs", 0);
+	json_key(f, "refs", 0);
 	if (j->refs_commit == NULL)
 		fputs("null", f);
 	else {
 		fputs("{\"commit\":", f);
-		why_json_id(f, j->refs_commit);
-		why_json_key(f, "subject", 0);
-		why_json_str(f, j->refs_subject);
+		json_id(f, j->refs_commit);
+		json_key(f, "subject", 0);
+		json_str(f, j->refs_subject);
 		fputc('}', f);
 	}
-	why_json_key(f, "ranges", 0);
+	json_key(f, "ranges", 0);
 	fputc('[', f);
 	for (i = 0; i < j->nranges; i++) {
 		fputs(i == 0 ? "{\"path\":" : ",{\"path\":", f);
-		why_json_str(f, j->ranges[i].path);
+		json_str(f, j->ranges[i].path);
 		fprintf(f,
 		    ",\"first\":%lu,\"last\":%lu,\"base\":", j->ranges[i].first,
 		    j->ranges[i].last);
-		why_json_id(f, j->ranges[i].base);
+		json_id(f, j->ranges[i].base);
 		fputc('}', f);
 	}
 	fputc(']', f);
-	why_json_key(f, "now", 0);
+	json_key(f, "now", 0);
 	fputc('[', f);
 	for (i = 0; i < j->nnow; i++) {
 		fputs(i == 0 ? "{\"path\":" : ",{\"path\":", f);
-		why_json_str(f, j->now[i].path);
+		json_str(f, j->now[i].path);
 		fprintf(f,
 		    ",\"first\":%lu,\"last\":%lu,\"how\":", j->now[i].first,
 		    j->now[i].last);
@@ -1387,9 +1315,9 @@ why_json_dec(FILE *f, const struct why_json_dec *j)
 		fputc('}', f);
 	}
 	fputc(']', f);
-	why_json_key(f, "changes", 0);
+	json_key(f, "changes", 0);
 	why_json_change(f, j->change);
-	why_json_key(f, "trace", 0);
+	json_key(f, "trace", 0);
 	if (!j->traced)
 		fputs("null", f);
 	else {
@@ -1397,7 +1325,7 @@ why_json_dec(FILE *f, const struct why_json_dec *j)
 		for (i = 0; i < j->ntrace; i++) {
 			if (i > 0)
 				fputc(',', f);
-			why_json_str(f, j->trace[i]);
+			json_str(f, j->trace[i]);
 		}
 		fputc(']', f);
 	}
@@ -1520,7 +1448,7 @@ why_decisions_json(struct carry_set *set, const struct why_entry *v, size_t n)
 	size_t i, k;
 
 	fputs("{\"head\":", stdout);
-	why_json_id(stdout, set->head);
+	json_id(stdout, set->head);
 	fputs(",\"decisions\":[", stdout);
 	for (i = 0; i < n; i++) {
 		d = why_set_find(set, v[i].number);
@@ -1806,11 +1734,11 @@ why_why_json(struct repo *r, const char *rel, unsigned long line,
 		free(err);
 		fputs("null", stdout);
 	} else {
-		why_json_id(stdout, head.id);
+		json_id(stdout, head.id);
 		repo_head_clear(&head);
 	}
-	why_json_key(stdout, "file", 0);
-	why_json_str(stdout, rel);
+	json_key(stdout, "file", 0);
+	json_str(stdout, rel);
 	printf(",\"line\":%lu,\"decisions\":[", line);
 	for (i = 0; i < n; i++) {
 		memset(&j, 0, sizeof j);
