@@ -116,7 +116,7 @@ void why_hits_free(struct why_hit *, size_t);
  *     now, and the commits that cite it.
  * argv[0] is the subcommand name.
  */
-int why_decisions_main(int argc, char **argv);
+int decisions_main(int argc, char **argv);
 int why_main(int argc, char **argv);
 int why_show_main(int argc, char **argv);
 

@@ -238,7 +238,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "serve") == 0)
 		return moot_serve(argc - 1, argv + 1);
 	if (strcmp(argv[1], "decisions") == 0)
-		return why_decisions_main(argc - 1, argv + 1);
+		return decisions_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "why") == 0)
 		return why_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)

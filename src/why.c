@@ -26,12 +26,12 @@
 #include "record.h"
 #include "repo.h"
 #include "why.h"
+#include "why-int.h"
 #include "workdir.h"
 
 #define WHY_RECORD_MAX (1024 * 1024)     /* bytes of a record read */
 #define WHY_FILE_MAX (256 * 1024 * 1024) /* bytes of a source file read */
 #define WHY_ADR_DIR_MAX 4096             /* bytes of .adr-dir read */
-#define WHY_DATE_SIZE 16                 /* "YYYY-MM-DD" and its NUL */
 
 /* ---------------------------------------------------------------------
  * Small helpers.
@@ -71,7 +71,7 @@ why_git_error(char **err, const char *what)
 
 /* Print s made inert (inert_cli: shown as the editor shows names, ^[,
  * \xff, <U+0085>, <U+202E>); nothing for NULL. */
-static void
+void
 why_put(FILE *f, const char *s)
 {
 	char *safe = inert_cli(s);
@@ -196,7 +196,7 @@ why_refs_next(const char **pp)
 }
 
 /* A time as "YYYY-MM-DD" (UTC), "-" for 0. */
-static void
+void
 why_date(int64_t t, char buf[WHY_DATE_SIZE])
 {
 	struct tm tm;
@@ -356,7 +356,7 @@ static const struct why_carry_name {
 
 /* One word for how code was carried: "moved" (a move) before "edited"
  * (lines edited or added) before "exact" (shifted, maybe renamed). */
-static const char *
+const char *
 why_carry_word(unsigned how)
 {
 	if (how & CARRY_MOVED)
@@ -531,7 +531,7 @@ why_carry_how(const struct carry_dec *d, const struct carry_span *sp)
 
 /* The figures of d, from its spans at HEAD (before carrying them on to
  * the working tree). */
-static void
+void
 why_change_of(const struct carry_dec *d, struct why_change *c)
 {
 	unsigned long kept = 0;
@@ -562,7 +562,7 @@ why_change_of(const struct carry_dec *d, struct why_change *c)
 
 /* Is a decision stale: accepted in its commit and as shown (its record),
  * and its code changed since? */
-static int
+int
 why_stale(
     const struct carry_dec *d, const struct why_change *c, const char *status)
 {
@@ -573,7 +573,7 @@ why_stale(
 
 /* "40% of 5 lines changed, 1 gone, 3 commits by 2 authors" (caller
  * frees). */
-static char *
+char *
 why_change_text(const struct why_change *c)
 {
 	char *s;
@@ -675,7 +675,7 @@ why_subject_title(const char *subject)
 
 /* A decision's title: its record's, else its commit subject's. Caller
  * frees. */
-static char *
+char *
 why_title(const struct record *rec, const char *subject)
 {
 	if (rec != NULL && rec->title != NULL)
@@ -687,7 +687,7 @@ why_title(const struct record *rec, const char *subject)
 
 /* A decision's status, lower case: its record's, else its commit's
  * Decision-Status, else "unknown". Caller frees. */
-static char *
+char *
 why_status(const struct record *rec, const char *status)
 {
 	if (rec != NULL && rec->state != RECORD_UNKNOWN &&
@@ -701,7 +701,7 @@ why_status(const struct record *rec, const char *status)
 }
 
 /* The decision with that number in a set, or NULL. */
-static struct carry_dec *
+struct carry_dec *
 why_set_find(struct carry_set *set, unsigned number)
 {
 	size_t i;
@@ -720,7 +720,7 @@ why_set_find(struct carry_set *set, unsigned number)
  * it; a file that cannot be read, or that the engine cannot carry, keeps
  * them as at HEAD.
  */
-static void
+void
 why_carry_tree(struct repo *r, struct carry_set *set, const unsigned *numbers,
     size_t n, const char *skip)
 {
@@ -1038,13 +1038,6 @@ why_hits_free(struct why_hit *hits, size_t n)
  */
 
 static void
-why_decisions_usage(FILE *f)
-{
-	fprintf(f, "usage: moot decisions [-C DIR] [--open | --stale] "
-	           "[--json]\n");
-}
-
-static void
 why_why_usage(FILE *f)
 {
 	fprintf(f, "usage: moot why FILE:LINE [-C DIR] [--trace] [--json]\n");
@@ -1057,7 +1050,7 @@ why_show_usage(FILE *f)
 }
 
 /* "moot CMD: ERR" on standard error, made inert; frees err. */
-static void
+void
 why_fail(const char *cmd, char *err)
 {
 	fprintf(stderr, "moot %s: ", cmd);
@@ -1067,7 +1060,7 @@ why_fail(const char *cmd, char *err)
 }
 
 /* Open the repository containing dir, or say why not. */
-static struct repo *
+struct repo *
 why_open(const char *cmd, const char *dir)
 {
 	struct repo *r;
@@ -1082,170 +1075,12 @@ why_open(const char *cmd, const char *dir)
 	return r;
 }
 
-/* The status word a record shows in the list. */
-static const char *
-why_record_status(const struct record *rec)
-{
-	if (rec->state == RECORD_UNKNOWN)
-		return "unknown";
-	if (rec->state == RECORD_OTHER && rec->status != NULL)
-		return rec->status;
-	return record_state_name(rec->state);
-}
-
-/* What `moot decisions --open` gathers from the journal. */
-static void
-why_no_doc(void *arg, const char *path, const char *base, size_t len)
-{
-}
-
-static void
-why_no_undo(void *arg, const char *path, const char *author, const void *data,
-    size_t len)
-{
-}
-
-static int
-why_no_op(void *arg, const struct journal_rec *rec)
-{
-	return 0;
-}
-
-static void
-why_no_cursor(void *arg, const char *author, const char *path, uint64_t pos)
-{
-}
-
-static void
-why_no_person(
-    void *arg, const char *author, const char *name, const char *email)
-{
-}
-
-static void
-why_no_problem(void *arg, const char *message)
-{
-}
-
-struct why_open_list {
-	char **questions; /* "-     question" lines */
-	size_t nquestions;
-	char **drafts; /* "NNNN  draft: TITLE" lines */
-	size_t ndrafts;
-};
-
-static void
-why_open_question(
-    void *arg, int64_t id, int64_t time, const char *author, const char *text)
-{
-	struct why_open_list *ol = arg;
-	char *safe = inert_cli(text), *line;
-
-	xasprintf(&line, "-     %s", safe);
-	free(safe);
-	ol->questions = xreallocarray(
-	    ol->questions, ol->nquestions + 1, sizeof *ol->questions);
-	ol->questions[ol->nquestions++] = line;
-}
-
-static void
-why_open_draft(void *arg, const struct journal_draft *d)
-{
-	struct why_open_list *ol = arg;
-	char *safe = inert_cli(d->title), *line;
-
-	xasprintf(&line, "%04u  draft: %s", d->number, safe);
-	free(safe);
-	ol->drafts =
-	    xreallocarray(ol->drafts, ol->ndrafts + 1, sizeof *ol->drafts);
-	ol->drafts[ol->ndrafts++] = line;
-}
-
-/* Print the open questions of the session journal; -1 when it cannot be
- * read (said on stderr). */
-static int
-why_open_journal(struct repo *r)
-{
-	struct journal_replay cb;
-	struct why_open_list ol;
-	struct journal *j;
-	char *path, *err = NULL;
-	size_t i;
-	int rc = 0;
-
-	xasprintf(&path, "%s%s", r->state, JOURNAL_FILE);
-	j = journal_open_readonly(path, &err);
-	free(path);
-	if (j == NULL) {
-		if (err == NULL)
-			return 0; /* no session yet */
-		fprintf(stderr, "moot decisions: ");
-		why_put(stderr, err);
-		fputc('\n', stderr);
-		free(err);
-		return -1;
-	}
-	memset(&cb, 0, sizeof cb);
-	cb.doc = why_no_doc;
-	cb.undo = why_no_undo;
-	cb.op = why_no_op;
-	cb.cursor = why_no_cursor;
-	cb.person = why_no_person;
-	cb.question = why_open_question;
-	cb.draft = why_open_draft;
-	cb.problem = why_no_problem;
-	memset(&ol, 0, sizeof ol);
-	if (journal_replay(j, &cb, &ol, &err) != 0) {
-		fprintf(stderr, "moot decisions: ");
-		why_put(stderr, err);
-		fputc('\n', stderr);
-		free(err);
-		rc = -1;
-	} else {
-		for (i = 0; i < ol.nquestions; i++)
-			printf("%s\n", ol.questions[i]);
-		for (i = 0; i < ol.ndrafts; i++)
-			printf("%s\n", ol.drafts[i]);
-	}
-	for (i = 0; i < ol.nquestions; i++)
-		free(ol.questions[i]);
-	free(ol.questions);
-	for (i = 0; i < ol.ndrafts; i++)
-		free(ol.drafts[i]);
-	free(ol.drafts);
-	journal_close(j);
-	return rc;
-}
-
 /* ---------------------------------------------------------------------
  * One decision as JSON: the schema is in docs/decisions.md, "Machine-
  * readable output". Every key is always there (null when it does not
  * apply), in this order.
  */
-struct why_json_dec {
-	unsigned number;
-	const char *status;
-	const char *title;
-	const char *record;            /* NULL: none */
-	const char *date;              /* the record's, NULL: none */
-	const char *commit;            /* the decision's, ""/NULL: none */
-	int64_t time;                  /* its time, 0: none */
-	const char *how;               /* NULL: null */
-	unsigned via;                  /* CARRY_* bits */
-	const struct carry_span *span; /* covering the line; NULL: null */
-	const char *refs_commit;       /* NULL: refs is null */
-	const char *refs_subject;
-	const struct carry_range *ranges;
-	size_t nranges;
-	const struct carry_span *now;
-	size_t nnow;
-	const struct why_change *change; /* NULL or !known: null */
-	char *const *trace;              /* with traced */
-	size_t ntrace;
-	int traced; /* --trace: trace is a list, else null */
-};
-
-static void
+void
 why_json_dec(FILE *f, const struct why_json_dec *j)
 {
 	char id[32];
@@ -1330,303 +1165,6 @@ why_json_dec(FILE *f, const struct why_json_dec *j)
 		fputc(']', f);
 	}
 	fputc('}', f);
-}
-
-/* ---------------------------------------------------------------------
- * moot decisions --stale, --json: records and history together.
- */
-
-/* A record of the decision directory, or a decision in history with no
- * record there, or both. */
-struct why_entry {
-	unsigned number;
-	const struct why_record *rec; /* NULL: no record */
-	int has_dec;                  /* a decision in history */
-	struct why_change change;     /* of it, at HEAD */
-	char *status;
-	char *title;
-};
-
-static int
-why_entry_cmp(const void *a, const void *b)
-{
-	const struct why_entry *ea = a, *eb = b;
-
-	if (ea->number != eb->number)
-		return ea->number < eb->number ? -1 : 1;
-	if (ea->rec == NULL || eb->rec == NULL)
-		return ea->rec == NULL ? (eb->rec == NULL ? 0 : 1) : -1;
-	return strcmp(ea->rec->file, eb->rec->file);
-}
-
-/* Newest change first; then by number. */
-static int
-why_entry_stale_cmp(const void *a, const void *b)
-{
-	const struct why_entry *ea = a, *eb = b;
-
-	if (ea->change.time != eb->change.time)
-		return ea->change.time > eb->change.time ? -1 : 1;
-	return why_entry_cmp(a, b);
-}
-
-static int
-why_has_record(const struct why_record *recs, size_t n, unsigned number)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (recs[i].number == number)
-			return 1;
-	}
-	return 0;
-}
-
-/* Every record and every decision in history, by number. */
-static struct why_entry *
-why_entries(struct carry_set *set, const struct why_record *recs, size_t nrecs,
-    size_t *n)
-{
-	struct why_entry *v, *e;
-	const struct carry_dec *d;
-	size_t used = 0, i;
-
-	v = xreallocarray(NULL, nrecs + set->n + 1, sizeof *v);
-	for (i = 0; i < nrecs; i++) {
-		memset(&v[used], 0, sizeof v[used]);
-		v[used].number = recs[i].number;
-		v[used++].rec = &recs[i];
-	}
-	for (i = 0; i < set->n; i++) {
-		if (why_has_record(recs, nrecs, set->v[i].number))
-			continue;
-		memset(&v[used], 0, sizeof v[used]);
-		v[used++].number = set->v[i].number;
-	}
-	for (i = 0; i < used; i++) {
-		e = &v[i];
-		d = why_set_find(set, e->number);
-		if (d != NULL) {
-			e->has_dec = 1;
-			why_change_of(d, &e->change);
-		}
-		e->status = why_status(e->rec != NULL ? &e->rec->rec : NULL,
-		    d != NULL ? d->status : NULL);
-		if (e->rec != NULL && e->rec->rec.title == NULL)
-			e->title = xstrdup(e->rec->file);
-		else
-			e->title =
-			    why_title(e->rec != NULL ? &e->rec->rec : NULL,
-			        d != NULL ? d->subject : NULL);
-		e->change.stale = why_stale(d, &e->change, e->status);
-	}
-	if (used > 1)
-		qsort(v, used, sizeof *v, why_entry_cmp);
-	*n = used;
-	return v;
-}
-
-static void
-why_entries_free(struct why_entry *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].status);
-		free(v[i].title);
-	}
-	free(v);
-}
-
-/* The decision list as JSON. */
-static void
-why_decisions_json(struct carry_set *set, const struct why_entry *v, size_t n)
-{
-	struct why_json_dec j;
-	const struct carry_dec *d;
-	unsigned via;
-	size_t i, k;
-
-	fputs("{\"head\":", stdout);
-	json_id(stdout, set->head);
-	fputs(",\"decisions\":[", stdout);
-	for (i = 0; i < n; i++) {
-		d = why_set_find(set, v[i].number);
-		memset(&j, 0, sizeof j);
-		j.number = v[i].number;
-		j.status = v[i].status;
-		j.title = v[i].title;
-		j.record = v[i].rec != NULL ? v[i].rec->file : NULL;
-		j.date = v[i].rec != NULL ? v[i].rec->rec.date : NULL;
-		j.change = v[i].has_dec ? &v[i].change : NULL;
-		if (d != NULL) {
-			j.commit = d->commit;
-			j.time = d->time;
-			j.ranges = d->ranges;
-			j.nranges = d->nranges;
-			j.now = d->spans;
-			j.nnow = d->nspans;
-			for (via = 0, k = 0; k < d->nspans; k++)
-				via |= d->spans[k].how;
-			j.via = via;
-			if (d->nranges > 0)
-				j.how = d->nspans == 0 ? "gone"
-				                       : why_carry_word(via);
-		}
-		if (i > 0)
-			putchar(',');
-		why_json_dec(stdout, &j);
-	}
-	fputs("]}\n", stdout);
-}
-
-/* One line per stale decision: "NNNN  DATE  CHANGE  TITLE". */
-static void
-why_decisions_stale(const struct why_entry *v, size_t n)
-{
-	char date[WHY_DATE_SIZE], *change;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		why_date(v[i].change.time, date);
-		change = why_change_text(&v[i].change);
-		printf("%04u  %s  %s  ", v[i].number, date, change);
-		why_put(stdout, v[i].title);
-		putchar('\n');
-		free(change);
-	}
-}
-
-/* moot decisions --stale and/or --json. */
-static int
-why_decisions_history(struct repo *r, const struct why_record *recs,
-    size_t nrecs, int stale, int json)
-{
-	struct carry_set set;
-	struct why_entry *v;
-	char *err = NULL;
-	size_t n, i, kept;
-
-	if (carry_head(r, &set, &err) != 0) {
-		why_fail("decisions", err);
-		return 1;
-	}
-	v = why_entries(&set, recs, nrecs, &n);
-	if (stale) {
-		for (i = 0, kept = 0; i < n; i++) {
-			if (v[i].change.stale)
-				v[kept++] = v[i];
-			else {
-				free(v[i].status);
-				free(v[i].title);
-			}
-		}
-		n = kept;
-		if (n > 1)
-			qsort(v, n, sizeof *v, why_entry_stale_cmp);
-	}
-	if (json) {
-		why_carry_tree(r, &set, NULL, 0, NULL);
-		why_decisions_json(&set, v, n);
-	} else
-		why_decisions_stale(v, n);
-	why_entries_free(v, n);
-	carry_set_free(&set);
-	return 0;
-}
-
-int
-why_decisions_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    {"open", no_argument, NULL, 'o'}, {"stale", no_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
-	struct why_record *recs;
-	struct record *rec;
-	struct repo *r;
-	const char *dir = NULL;
-	char *err = NULL;
-	size_t n, i, q;
-	int ch, open = 0, stale = 0, json = 0, rc = 0;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'o':
-			open = 1;
-			break;
-		case 's':
-			stale = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			why_decisions_usage(stdout);
-			return 0;
-		default:
-			why_decisions_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "moot decisions: unexpected argument '");
-		why_put(stderr, argv[optind]);
-		fprintf(stderr, "'\n");
-		why_decisions_usage(stderr);
-		return 2;
-	}
-	if (open && (stale || json)) {
-		fprintf(stderr, "moot decisions: --open goes with neither "
-		                "--stale nor --json\n");
-		why_decisions_usage(stderr);
-		return 2;
-	}
-	if ((r = why_open("decisions", dir)) == NULL)
-		return 1;
-	if (why_records(r, &recs, &n, &err) != 0) {
-		why_fail("decisions", err);
-		repo_free(r);
-		return 1;
-	}
-	if (stale || json) {
-		rc = why_decisions_history(r, recs, n, stale, json);
-		why_records_free(recs, n);
-		repo_free(r);
-		fflush(stdout);
-		return rc;
-	}
-	for (i = 0; i < n; i++) {
-		rec = &recs[i].rec;
-		if (open) {
-			if (rec->state != RECORD_PROPOSED &&
-			    rec->state != RECORD_ACCEPTED)
-				continue;
-			for (q = 0; q < rec->nquestions; q++) {
-				printf("%04u  ", recs[i].number);
-				why_put(stdout, rec->questions[q]);
-				putchar('\n');
-			}
-			continue;
-		}
-		printf("%04u  ", recs[i].number);
-		why_put(stdout, why_record_status(rec));
-		fputs("  ", stdout);
-		why_put(stdout, rec->date != NULL ? rec->date : "-");
-		fputs("  ", stdout);
-		why_put(stdout, rec->title != NULL ? rec->title : recs[i].file);
-		putchar('\n');
-	}
-	why_records_free(recs, n);
-	if (open && why_open_journal(r) != 0)
-		rc = 1;
-	repo_free(r);
-	fflush(stdout);
-	return rc;
 }
 
 /*
