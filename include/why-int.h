@@ -41,6 +41,7 @@ struct why_json_dec {
 	size_t ntrace;
 	int traced; /* --trace: trace is a list, else null */
 };
+
 void why_json_dec(FILE *, const struct why_json_dec *);
 
 /* Printing, and the command line's errors. */
@@ -58,6 +59,25 @@ void why_change_of(const struct carry_dec *, struct why_change *);
 int why_stale(
     const struct carry_dec *, const struct why_change *, const char *status);
 char *why_change_text(const struct why_change *);
+
+/* The record of a decision, when there is one. */
+struct why_found {
+	char *file; /* relative to the repository; NULL: none */
+	char *text;
+	size_t len;
+	struct record rec;
+};
+
+void why_found_get(struct repo *, const struct why_record *recs, size_t nrecs,
+    unsigned number, const char *decfile, struct why_found *);
+void why_found_free(struct why_found *);
+
+/* Decision ids, and saying where code is and how it was carried. */
+unsigned why_id_number(const char *s, const char **end);
+char *why_lower(const char *s);
+char *why_lines_text(const char *path, unsigned long first, unsigned long last);
+char *why_range_text(const struct carry_range *);
+char *why_carry_phrase(unsigned how);
 
 /* A decision's status and title, from its record or else its commit. */
 char *why_status(const struct record *, const char *status);

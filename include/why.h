@@ -118,6 +118,6 @@ void why_hits_free(struct why_hit *, size_t);
  */
 int decisions_main(int argc, char **argv);
 int why_main(int argc, char **argv);
-int why_show_main(int argc, char **argv);
+int show_main(int argc, char **argv);
 
 #endif

@@ -242,7 +242,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "why") == 0)
 		return why_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
-		return why_show_main(argc - 1, argv + 1);
+		return show_main(argc - 1, argv + 1);
 	moot_say("moot: unknown command", argv[1]);
 	usage(stderr);
 	return 2;
