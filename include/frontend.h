@@ -5,15 +5,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "frame.h"
 
 /* auth.c: who may join. */
 struct authkey {
-	void *key;    /* ssh_key */
-	char *name;   /* from the comment "Name <email>", or NULL */
-	char *email;  /* or NULL */
-	char *source; /* file it came from */
+	void *key;           /* ssh_key */
+	char *name;          /* from the comment "Name <email>", or NULL */
+	char *email;         /* or NULL */
+	char *source;        /* file it came from */
+	struct authopt *opt; /* the line's options (authopt.h) */
+	const char *bad;     /* why the options did not parse, or NULL */
+	int logged;          /* a refusal of this line was logged */
 };
 struct authkeys {
 	struct authkey *keys;
@@ -24,7 +28,11 @@ struct authkeys {
  * number of keys. */
 size_t auth_load(struct authkeys *, const char *home, int root);
 void auth_free(struct authkeys *);
-const struct authkey *auth_find(const struct authkeys *, void *ssh_key);
+/* The first line of that key that lets it in from addr (numeric, NULL if
+ * unknown) at now. If none does: NULL, with *refused the first line of that
+ * key (NULL: not listed) and *why its reason. */
+struct authkey *auth_find(const struct authkeys *, void *ssh_key,
+    const char *addr, time_t now, struct authkey **refused, const char **why);
 /* Split a key comment "Name <email>" (either part may be missing). */
 void auth_parse_comment(const char *comment, char **name, char **email);
 /* Whether two names read the same (ASCII case and spacing ignored). */
@@ -42,7 +50,7 @@ struct frontend_args {
 	void *bind; /* ssh_bind */
 	int sock;   /* accepted TCP connection */
 	int daemon; /* socketpair end to the daemon */
-	const struct authkeys *keys;
+	struct authkeys *keys;
 };
 __dead void frontend_main(const struct frontend_args *);
 

@@ -15,6 +15,7 @@
 
 #include <libssh/libssh.h>
 
+#include "authopt.h"
 #include "file.h"
 #include "frontend.h"
 #include "workdir.h"
@@ -47,21 +48,27 @@ auth_parse_comment(const char *comment, char **name, char **email)
 		*name = xstrndup(comment, end - comment);
 }
 
+/* Keep a key with its line's options; bad: why the options did not parse
+ * (the key is then kept only to say so when it is offered). */
 static void
-auth_add(
-    struct authkeys *ak, ssh_key key, const char *comment, const char *source)
+auth_add(struct authkeys *ak, ssh_key key, const char *comment,
+    const char *source, const char *opts)
 {
 	struct authkey *k;
+	const char *err;
 
 	ak->keys = xreallocarray(ak->keys, ak->n + 1, sizeof *ak->keys);
 	k = &ak->keys[ak->n++];
+	memset(k, 0, sizeof *k);
 	k->key = key;
 	auth_parse_comment(comment, &k->name, &k->email);
 	k->source = xstrdup(source);
+	k->opt = xcalloc(1, sizeof *k->opt);
+	if (opts != NULL && authopt_parse(opts, k->opt, &err) == -1)
+		k->bad = err;
 }
 
-/* One line: [options] type base64 [comment]. Options are skipped (moot
- * runs no commands, so none of them would mean anything here). */
+/* Whether the line starts with a key type (else options come first). */
 static int
 auth_is_keytype(const char *p)
 {
@@ -75,12 +82,12 @@ auth_is_keytype(const char *p)
 	return ssh_key_type_from_name(word) != SSH_KEYTYPE_UNKNOWN;
 }
 
-/* One line: [options] type base64 [comment]. Options are skipped (moot
- * runs no commands, so none of them would mean anything here). */
+/* One line: [options] type base64 [comment]. Options are parsed with
+ * sshd's rules (authopt.c) and checked when the key is offered. */
 static void
 auth_line(struct authkeys *ak, char *line, const char *source)
 {
-	char *p = line, *type, *b64, *comment;
+	char *p = line, *type, *b64, *comment, *opts = NULL;
 	enum ssh_keytypes_e kt;
 	ssh_key key;
 	int quoted = 0;
@@ -92,11 +99,16 @@ auth_line(struct authkeys *ak, char *line, const char *source)
 		return;
 	if (!auth_is_keytype(p)) {
 		/* Options run to the first blank outside double quotes. */
+		opts = p;
 		for (; *p != '\0' && (quoted || !isspace((unsigned char)*p));
 		     p++) {
-			if (*p == '"')
+			if (*p == '\\' && quoted && p[1] == '"')
+				p++;
+			else if (*p == '"')
 				quoted = !quoted;
 		}
+		if (*p != '\0')
+			*p++ = '\0';
 		while (isspace((unsigned char)*p))
 			p++;
 	}
@@ -119,7 +131,7 @@ auth_line(struct authkeys *ak, char *line, const char *source)
 		log_warn("%s: skipping a key that does not parse", source);
 		return;
 	}
-	auth_add(ak, key, comment, source);
+	auth_add(ak, key, comment, source, opts);
 }
 
 /* A file of the host's own (~/.ssh): only a regular file, opened without
@@ -217,20 +229,41 @@ auth_free(struct authkeys *ak)
 		free(ak->keys[i].name);
 		free(ak->keys[i].email);
 		free(ak->keys[i].source);
+		authopt_free(ak->keys[i].opt);
+		free(ak->keys[i].opt);
 	}
 	free(ak->keys);
 	ak->keys = NULL;
 	ak->n = 0;
 }
 
-const struct authkey *
-auth_find(const struct authkeys *ak, void *key)
+/*
+ * The first line of that key whose options let it in from addr at now.
+ * As sshd, a line whose options refuse does not end the search: a later
+ * line of the same key may still allow it. If none does, *refused is the
+ * first line of that key (NULL: the key is not listed) and *why its reason.
+ */
+struct authkey *
+auth_find(const struct authkeys *ak, void *key, const char *addr, time_t now,
+    struct authkey **refused, const char **why)
 {
+	const char *reason;
 	size_t i;
 
+	*refused = NULL;
+	*why = NULL;
 	for (i = 0; i < ak->n; i++) {
-		if (ssh_key_cmp(ak->keys[i].key, key, SSH_KEY_CMP_PUBLIC) == 0)
+		if (ssh_key_cmp(ak->keys[i].key, key, SSH_KEY_CMP_PUBLIC) != 0)
+			continue;
+		if (ak->keys[i].bad != NULL)
+			reason = ak->keys[i].bad;
+		else if (authopt_check(ak->keys[i].opt, addr, now, &reason) ==
+		         0)
 			return &ak->keys[i];
+		if (*refused == NULL) {
+			*refused = &ak->keys[i];
+			*why = reason;
+		}
 	}
 	return NULL;
 }

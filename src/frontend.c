@@ -2,7 +2,11 @@
  * libssh key exchange and public-key auth, keys up, frames down. */
 #include "moot.h"
 
+#include <sys/socket.h>
 #include <sys/types.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <grp.h>
@@ -36,6 +40,7 @@ struct frontend {
 	ssh_event event;
 	const struct authkeys *keys;
 	const struct authkey *who;
+	char addr[INET6_ADDRSTRLEN]; /* the peer's address ("": unknown) */
 	char *user;
 	char *fingerprint;
 
@@ -88,9 +93,25 @@ frontend_auth_pubkey(ssh_session session, const char *user,
     struct ssh_key_struct *key, char signature_state, void *arg)
 {
 	struct frontend *fe = arg;
-	const struct authkey *k;
+	struct authkey *k, *refused;
+	const char *why;
+	char *fp;
 
-	if ((k = auth_find(fe->keys, key)) == NULL) {
+	k = auth_find(fe->keys, key, *fe->addr != '\0' ? fe->addr : NULL,
+	    time(NULL), &refused, &why);
+	if (k == NULL && refused != NULL) {
+		/* Listed, but its options keep it out: say why, once. */
+		if (!refused->logged) {
+			refused->logged = 1;
+			fp = auth_fingerprint(key);
+			log_info("refused key %s from %s (%s): %s",
+			    fp != NULL ? fp : "?", refused->source,
+			    *fe->addr != '\0' ? fe->addr : "?", why);
+			free(fp);
+		}
+		return SSH_AUTH_DENIED;
+	}
+	if (k == NULL) {
 		if (signature_state == SSH_PUBLICKEY_STATE_VALID)
 			log_info("refused an unknown key for user %s", user);
 		return SSH_AUTH_DENIED;
@@ -492,6 +513,21 @@ frontend_daemon_messages(struct frontend *fe)
 	}
 }
 
+/* The numeric address of the peer, for from= in authorized_keys (left
+ * empty if the socket cannot say). */
+static void
+frontend_peer(struct frontend *fe, int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	*fe->addr = '\0';
+	if (getpeername(sock, (struct sockaddr *)&ss, &len) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, len, fe->addr, sizeof fe->addr,
+	        NULL, 0, NI_NUMERICHOST) != 0)
+		*fe->addr = '\0';
+}
+
 static void
 frontend_setup(struct frontend *fe, const struct frontend_args *a)
 {
@@ -501,6 +537,7 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	};
 	uint64_t deadline;
 
+	frontend_peer(fe, a->sock);
 	fe->session = ssh_new();
 	if (ssh_bind_accept_fd(a->bind, fe->session, a->sock) != SSH_OK)
 		fatalx("ssh accept: %s", ssh_get_error(a->bind));
