@@ -47,6 +47,7 @@ struct h_daemon {
 	char *out; /* everything read from it */
 	size_t outlen;
 	char *dir; /* HOME and the stderr log live here */
+	char *home;
 	char *log;
 	int status;
 };
@@ -670,6 +671,7 @@ h_daemon_start_args(const char *repo, ...)
 	d->dir = h_tmpdir("daemon");
 	d->status = -2;
 	xasprintf(&home, "%s/home", d->dir);
+	d->home = xstrdup(home);
 	if (mkdir(home, 0700) != 0)
 		fail_msg("mkdir %s: %s", home, strerror(errno));
 	xasprintf(&d->log, "%s/stderr.log", d->dir);
@@ -765,6 +767,12 @@ h_daemon_pid(struct h_daemon *d)
 }
 
 const char *
+h_daemon_home(struct h_daemon *d)
+{
+	return d->home;
+}
+
+const char *
 h_daemon_stdout(struct h_daemon *d)
 {
 	h_daemon_drain(d);
@@ -847,6 +855,7 @@ h_daemon_stop(struct h_daemon *d)
 	TAILQ_REMOVE(&h_daemons, d, entry);
 	free(d->out);
 	free(d->log);
+	free(d->home);
 	free(d);
 	return st;
 }

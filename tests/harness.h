@@ -84,6 +84,8 @@ struct h_daemon *h_daemon_start_args(const char *, ...);
 int h_daemon_port(struct h_daemon *);
 pid_t h_daemon_pid(struct h_daemon *);
 const char *h_daemon_stdout(struct h_daemon *);
+/* The daemon's HOME (empty at start; keys are read at each connection). */
+const char *h_daemon_home(struct h_daemon *);
 int h_daemon_stop(struct h_daemon *);
 void h_daemon_log(struct h_daemon *, int);
 /* The whole log of the daemon and its frontends (stderr); caller frees. */
