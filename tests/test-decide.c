@@ -1344,13 +1344,13 @@ test_commit_with_refs(void **state)
 	/* Bob edits line 7 and saves; Alice edits line 9 and saves. */
 	goto_line(s.b, 7);
 	h_send(s.b, "B");
-	h_wait_row(s.b, 6, "Bjournal 07", WAIT);
+	h_wait_row_has(s.b, 6, "Bjournal 07", WAIT);
 	save_wait(s.b, "Bob Stone");
 	open_path(s.a, "src/journal.c");
-	h_wait_row(s.a, 6, "Bjournal 07", WAIT);
+	h_wait_row_has(s.a, 6, "Bjournal 07", WAIT);
 	goto_line(s.a, 9);
 	h_send(s.a, "A");
-	h_wait_row(s.a, 8, "Ajournal 09", WAIT);
+	h_wait_row_has(s.a, 8, "Ajournal 09", WAIT);
 	save_wait(s.a, "Alice Liddell");
 
 	/* commit asks for the message on the status row. */
