@@ -24,7 +24,6 @@
 #include "loop.h"
 #include "proto.h"
 
-#define FRONTEND_AUTH_SECONDS 60 /* to authenticate and ask for a shell */
 /* A lone ESC after this long is the Esc key, not the start of a sequence.
  * Longer than TCP's 40 ms delayed acknowledgement, so a key sequence split
  * across two packets by a client that leaves Nagle on still decodes. */
@@ -492,6 +491,20 @@ frontend_daemon_messages(struct frontend *fe)
 	}
 }
 
+/* The line the alarm writes: made before, as a signal handler may only
+ * write(2) it. */
+static char frontend_grace_line[128];
+
+static void
+frontend_on_alarm(int sig)
+{
+	if (write(STDERR_FILENO, frontend_grace_line,
+	        strlen(frontend_grace_line)) == -1) {
+		/* nothing to do: the process ends anyway */
+	}
+	_exit(0);
+}
+
 static void
 frontend_setup(struct frontend *fe, const struct frontend_args *a)
 {
@@ -508,10 +521,18 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	ssh_callbacks_init(&cb);
 	ssh_set_server_callbacks(fe->session, &cb);
 	ssh_set_message_callback(fe->session, frontend_other_message, fe);
-	/* A peer that stalls in the key exchange (which blocks) is cut off
-	 * by the alarm; after it, the loop below keeps the deadline. */
-	signal(SIGALRM, SIG_DFL);
-	alarm(FRONTEND_AUTH_SECONDS + 5);
+	/*
+	 * The login grace time (--login-grace-time) runs from the accept to
+	 * the shell request, as sshd's LoginGraceTime. A peer that stalls in
+	 * the key exchange (which blocks), or never sends a byte, is cut off
+	 * by the alarm; after it, the loop below keeps the same deadline.
+	 */
+	deadline = loop_now() + (uint64_t)a->grace * 1000;
+	snprintf(frontend_grace_line, sizeof frontend_grace_line,
+	    "moot-frontend[%ld]: no login within %u s; closing\n",
+	    (long)getpid(), a->grace);
+	signal(SIGALRM, frontend_on_alarm);
+	alarm(a->grace);
 	if (ssh_handle_key_exchange(fe->session) != SSH_OK) {
 		log_info("key exchange failed: %s", ssh_get_error(fe->session));
 		_exit(0);
@@ -521,13 +542,12 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 
 	fe->event = ssh_event_new();
 	ssh_event_add_session(fe->event, fe->session);
-	deadline = loop_now() + FRONTEND_AUTH_SECONDS * 1000;
 	while (!fe->shell && fe->exec == NULL) {
 		if (ssh_event_dopoll(fe->event, 200) == SSH_ERROR ||
 		    !ssh_is_connected(fe->session) || fe->closed)
 			_exit(0);
 		if (loop_now() > deadline) {
-			log_info("no shell request in time; closing");
+			log_info("no login within %u s; closing", a->grace);
 			ssh_disconnect(fe->session);
 			_exit(0);
 		}

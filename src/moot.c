@@ -33,6 +33,7 @@ usage(FILE *f)
 	    "                  [--durable] [--trust-tree-hooks] "
 	    "[--max-file-size SIZE]\n"
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
+	    "                  [--login-grace-time SECONDS]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
@@ -74,6 +75,9 @@ usage(FILE *f)
 	    "                      (default 16M)\n"
 	    "  --paste-budget SIZE unfinished pastes of everyone together\n"
 	    "                      (default 64M)\n"
+	    "  --login-grace-time SECONDS  time to log in before the "
+	    "connection\n"
+	    "                      is closed (default 20)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -129,6 +133,28 @@ bad:
 	return -1;
 }
 
+/* A whole number from 1 to max (a count or seconds). */
+static int
+moot_count(const char *opt, const char *s, unsigned max, unsigned *out)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n == 0 || n > max)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	fprintf(stderr,
+	    "moot serve: %s wants a number from 1 to %u, not '%s'\n", opt, max,
+	    s);
+	return -1;
+}
+
 static int
 moot_serve(int argc, char **argv)
 {
@@ -141,6 +167,7 @@ moot_serve(int argc, char **argv)
 	    {"max-file-size", required_argument, NULL, 'F'},
 	    {"max-paste", required_argument, NULL, 'P'},
 	    {"paste-budget", required_argument, NULL, 'B'},
+	    {"login-grace-time", required_argument, NULL, 'G'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -149,6 +176,13 @@ moot_serve(int argc, char **argv)
 	o.max_file_size = SERVER_MAX_FILE_SIZE;
 	o.max_paste = SERVER_MAX_PASTE;
 	o.paste_budget = SERVER_PASTE_BUDGET;
+	o.login_grace = SERVER_LOGIN_GRACE;
+	o.max_auth_tries = SERVER_MAX_AUTH_TRIES;
+	o.startups_begin = SERVER_STARTUPS_BEGIN;
+	o.startups_rate = SERVER_STARTUPS_RATE;
+	o.startups_full = SERVER_STARTUPS_FULL;
+	o.per_source_startups = SERVER_PER_SOURCE_STARTUPS;
+	o.max_people = SERVER_MAX_PEOPLE;
 	optind = 1;
 	while (
 	    (ch = getopt_long(argc, argv, "C:l:dvh", longopts, NULL)) != -1) {
@@ -193,6 +227,11 @@ moot_serve(int argc, char **argv)
 		case 'B':
 			if (moot_size("--paste-budget", optarg,
 			        &o.paste_budget) == -1)
+				return 2;
+			break;
+		case 'G':
+			if (moot_count("--login-grace-time", optarg, 3600,
+			        &o.login_grace) == -1)
 				return 2;
 			break;
 		case 'h':

@@ -205,6 +205,8 @@ server_accept(int fd, int events, void *arg)
 		fa.sock = 3;
 		fa.daemon = 4;
 		fa.keys = &keys;
+		fa.grace = server->opts.login_grace;
+		fa.max_tries = server->opts.max_auth_tries;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}

@@ -1,0 +1,127 @@
+/* test-login.c: end-to-end tests of the limits before login: the grace
+ * time, failed authentications, pending connections, people at once. */
+#include "moot.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define WAIT 8000 /* ms for joining (key exchange, fork) */
+
+#define ALICE "Alice Liddell <alice@example.com>"
+#define BOB "Bob Stone <bob@example.com>"
+
+static const char readme[] = "# Login\n";
+
+/* A plain TCP connection to the daemon that sends nothing. */
+static int
+raw_connect(int port)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		fail_msg("socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		fail_msg("connect to port %d: %s", port, strerror(errno));
+	return fd;
+}
+
+/* Read (and drop) what the daemon sends on fd until it closes the
+ * connection or ms pass: 1 if it closed. *got: bytes read. */
+static int
+raw_closed(int fd, int ms, size_t *got)
+{
+	long long until = h_now_ms() + ms;
+	struct pollfd pfd;
+	char buf[512];
+	ssize_t n;
+
+	*got = 0;
+	for (;;) {
+		long long left = until - h_now_ms();
+
+		if (left <= 0)
+			return 0;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		n = read(fd, buf, sizeof buf);
+		if (n == 0 || (n == -1 && errno == ECONNRESET))
+			return 1;
+		if (n > 0)
+			*got += n;
+	}
+}
+
+/* Within ms, the daemon's log (its frontends' too) contains text. */
+static int
+log_has(struct h_daemon *d, const char *text, int ms)
+{
+	long long until = h_now_ms() + ms;
+	char *log;
+	int found;
+
+	for (;;) {
+		log = h_daemon_log_text(d, NULL);
+		found = log != NULL && strstr(log, text) != NULL;
+		free(log);
+		if (found || h_now_ms() >= until)
+			return found;
+		usleep(50000);
+	}
+}
+
+/* A connection that never starts the SSH handshake is closed once the
+ * login grace time (here 2 s) is over, and the log says why. */
+static void
+test_grace_time(void **state)
+{
+	struct h_daemon *d;
+	char *repo;
+	size_t got;
+	int fd;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	h_key_create(repo, ALICE);
+	d = h_daemon_start_args(repo, "--login-grace-time", "2", (char *)NULL);
+	fd = raw_connect(h_daemon_port(d));
+	/* Far less than the 60 s a frontend used to wait. */
+	assert_true(raw_closed(fd, 20000, &got));
+	close(fd);
+	assert_true(log_has(d, "no login within 2 s", WAIT));
+	h_pass();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_grace_time, h_setup, h_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
