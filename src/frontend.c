@@ -2,10 +2,12 @@
  * libssh key exchange and public-key auth, keys up, frames down. */
 #include "moot.h"
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <errno.h>
 #include <grp.h>
+#include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -37,6 +39,9 @@ struct frontend {
 	const struct authkey *who;
 	char *user;
 	char *fingerprint;
+	char peer[64];     /* the client's address, for the log */
+	unsigned failures; /* failed authentications (not "none") */
+	unsigned max_tries;
 
 	int pty;
 	int shell;
@@ -82,6 +87,35 @@ frontend_send(struct frontend *fe, const struct proto_msg *m)
 	bytes_free(&b);
 }
 
+/*
+ * A failed authentication, counted as sshd counts them (every refused
+ * request but "none", a refused public-key query included) and logged;
+ * once there are --max-auth-tries, the loop in frontend_setup closes the
+ * connection. The log is rate-limited per process (log.c), and a
+ * connection cannot fail more than max_tries times, so a flood of wrong
+ * keys cannot flood the log.
+ */
+static void
+frontend_auth_failed(struct frontend *fe, const char *user, const char *what)
+{
+	fe->failures++;
+	log_info("failed authentication %u of %u for user %s from %s: %s",
+	    fe->failures, fe->max_tries, user != NULL ? user : "?", fe->peer,
+	    what);
+}
+
+static void
+frontend_key_failed(struct frontend *fe, const char *user,
+    struct ssh_key_struct *key, const char *why)
+{
+	char *fp = auth_fingerprint(key), *what;
+
+	xasprintf(&what, "key %s %s", fp != NULL ? fp : "?", why);
+	frontend_auth_failed(fe, user, what);
+	free(what);
+	free(fp);
+}
+
 static int
 frontend_auth_pubkey(ssh_session session, const char *user,
     struct ssh_key_struct *key, char signature_state, void *arg)
@@ -90,14 +124,15 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 	const struct authkey *k;
 
 	if ((k = auth_find(fe->keys, key)) == NULL) {
-		if (signature_state == SSH_PUBLICKEY_STATE_VALID)
-			log_info("refused an unknown key for user %s", user);
+		frontend_key_failed(fe, user, key, "is not authorized");
 		return SSH_AUTH_DENIED;
 	}
 	if (signature_state == SSH_PUBLICKEY_STATE_NONE)
 		return SSH_AUTH_SUCCESS; /* yes, that key would do */
-	if (signature_state != SSH_PUBLICKEY_STATE_VALID)
+	if (signature_state != SSH_PUBLICKEY_STATE_VALID) {
+		frontend_key_failed(fe, user, key, "came with a bad signature");
 		return SSH_AUTH_DENIED;
+	}
 
 	fe->who = k;
 	free(fe->user);
@@ -291,12 +326,20 @@ frontend_channel_open(ssh_session session, void *arg)
 static int
 frontend_other_message(ssh_session session, ssh_message msg, void *arg)
 {
+	struct frontend *fe = arg;
 	int type = ssh_message_type(msg), subtype = ssh_message_subtype(msg);
 
 	switch (type) {
 	case SSH_REQUEST_AUTH:
-		/* "none" probes, passwords, keyboard-interactive. */
-		log_debug("refused authentication method %d", subtype);
+		/* "none" probes, passwords, keyboard-interactive: only
+		 * "none" (what every client asks first) is not a failure. */
+		if (subtype == SSH_AUTH_METHOD_NONE)
+			log_debug("refused authentication method none");
+		else
+			frontend_auth_failed(fe, ssh_message_auth_user(msg),
+			    subtype == SSH_AUTH_METHOD_PASSWORD
+			        ? "password (only public keys are accepted)"
+			        : "a method other than public key");
 		break;
 	case SSH_REQUEST_CHANNEL_OPEN:
 		log_info("refused a channel of type %d (forwarding is off)",
@@ -491,6 +534,19 @@ frontend_daemon_messages(struct frontend *fe)
 	}
 }
 
+/* The peer's address as text, for the log. */
+static void
+frontend_peer(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sslen, buf, len, NULL, 0,
+	        NI_NUMERICHOST) != 0)
+		snprintf(buf, len, "?");
+}
+
 /* The line the alarm writes: made before, as a signal handler may only
  * write(2) it. */
 static char frontend_grace_line[128];
@@ -546,6 +602,15 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 		if (ssh_event_dopoll(fe->event, 200) == SSH_ERROR ||
 		    !ssh_is_connected(fe->session) || fe->closed)
 			_exit(0);
+		if (fe->failures >= fe->max_tries && fe->who == NULL) {
+			log_info("too many failed authentications (%u) from "
+			         "%s; closing",
+			    fe->failures, fe->peer);
+			ssh_session_set_disconnect_message(
+			    fe->session, "Too many authentication failures");
+			ssh_disconnect(fe->session);
+			_exit(0);
+		}
 		if (loop_now() > deadline) {
 			log_info("no login within %u s; closing", a->grace);
 			ssh_disconnect(fe->session);
@@ -592,6 +657,8 @@ frontend_main(const struct frontend_args *a)
 	frontend_drop_privileges();
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
+	fe.max_tries = a->max_tries;
+	frontend_peer(a->sock, fe.peer, sizeof fe.peer);
 	fe.daemon = a->daemon;
 	bytes_init(&fe.in);
 	bytes_init(&fe.early);

@@ -33,7 +33,8 @@ usage(FILE *f)
 	    "                  [--durable] [--trust-tree-hooks] "
 	    "[--max-file-size SIZE]\n"
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
-	    "                  [--login-grace-time SECONDS]\n"
+	    "                  [--login-grace-time SECONDS] [--max-auth-tries "
+	    "N]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
@@ -78,6 +79,8 @@ usage(FILE *f)
 	    "  --login-grace-time SECONDS  time to log in before the "
 	    "connection\n"
 	    "                      is closed (default 20)\n"
+	    "  --max-auth-tries N  failed authentications before a connection\n"
+	    "                      is closed (default 6)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -168,6 +171,7 @@ moot_serve(int argc, char **argv)
 	    {"max-paste", required_argument, NULL, 'P'},
 	    {"paste-budget", required_argument, NULL, 'B'},
 	    {"login-grace-time", required_argument, NULL, 'G'},
+	    {"max-auth-tries", required_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -232,6 +236,11 @@ moot_serve(int argc, char **argv)
 		case 'G':
 			if (moot_count("--login-grace-time", optarg, 3600,
 			        &o.login_grace) == -1)
+				return 2;
+			break;
+		case 'A':
+			if (moot_count("--max-auth-tries", optarg, 1000,
+			        &o.max_auth_tries) == -1)
 				return 2;
 			break;
 		case 'h':

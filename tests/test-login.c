@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libssh/libssh.h>
 
 #include "harness.h"
 
@@ -115,12 +117,78 @@ test_grace_time(void **state)
 	h_pass();
 }
 
+/* A libssh session to the daemon, connected, not yet authenticated. */
+static ssh_session
+ssh_open(int port)
+{
+	ssh_session s;
+	unsigned int uport = port;
+	long timeout = 10;
+	int verbosity = SSH_LOG_NOLOG;
+	bool no = false;
+
+	s = ssh_new();
+	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
+	ssh_options_set(s, SSH_OPTIONS_PORT, &uport);
+	ssh_options_set(s, SSH_OPTIONS_USER, "mallory");
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	if (ssh_connect(s) != SSH_OK)
+		fail_msg("connect to port %d: %s", port, ssh_get_error(s));
+	return s;
+}
+
+/* Six keys the session does not know, on one connection: each is
+ * refused and logged, then the connection is closed, so a seventh key
+ * gets no answer; the log says why. */
+static void
+test_auth_tries(void **state)
+{
+	struct h_daemon *d;
+	ssh_session s;
+	ssh_key key;
+	struct h_client *c;
+	char *repo, *alice, *path, want[64];
+	int i, rc;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	d = h_daemon_start(repo);
+	s = ssh_open(h_daemon_port(d));
+	for (i = 1; i <= 7; i++) {
+		path = h_key_new(repo);
+		if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) !=
+		    SSH_OK)
+			fail_msg("cannot read key %s", path);
+		rc = ssh_userauth_publickey(s, NULL, key);
+		ssh_key_free(key);
+		if (i <= 6)
+			assert_int_equal(rc, SSH_AUTH_DENIED);
+		else
+			assert_int_equal(rc, SSH_AUTH_ERROR);
+	}
+	ssh_disconnect(s);
+	ssh_free(s);
+	for (i = 1; i <= 6; i++) {
+		snprintf(want, sizeof want, "failed authentication %d of 6", i);
+		assert_true(log_has(d, want, WAIT));
+	}
+	assert_true(log_has(d, "too many failed authentications (6)", WAIT));
+	/* The right key still gets in. */
+	c = h_join(h_daemon_port(d), alice, "alice");
+	h_wait_status(c, h_status_row(c), " README.md", WAIT);
+	h_pass();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 	        test_grace_time, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_auth_tries, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
