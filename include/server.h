@@ -267,6 +267,7 @@ struct client {
 	struct bytes out;
 	int ready; /* HELLO received */
 	int closing;
+	char addr[64]; /* the client's address (numeric) */
 
 	char *name;
 	char *email;
@@ -396,6 +397,10 @@ void server_redraw_all(void);
 void server_redraw_doc(struct doc *);
 void server_notice(const char *, ...) __printflike(1, 2);
 void server_client_lost(struct client *);
+
+/* startups.c */
+const char *startups_refuse(const char *addr);
+void startups_log_refused(const char *, ...) __printflike(1, 2);
 
 /* server-client.c */
 struct client *server_client_create(int fd, pid_t pid);

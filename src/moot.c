@@ -81,6 +81,11 @@ usage(FILE *f)
 	    "                      is closed (default 20)\n"
 	    "  --max-auth-tries N  failed authentications before a connection\n"
 	    "                      is closed (default 6)\n"
+	    "  --max-startups BEGIN:RATE:FULL  connections not yet logged in\n"
+	    "                      before new ones are dropped: RATE percent\n"
+	    "                      at BEGIN, all at FULL (default 10:30:100)\n"
+	    "  --per-source-max-startups N  connections not yet logged in\n"
+	    "                      from one address (default 10)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -158,6 +163,52 @@ bad:
 	return -1;
 }
 
+/* --max-startups BEGIN[:RATE:FULL], as sshd's MaxStartups: BEGIN alone
+ * drops every connection from BEGIN pending on. */
+static int
+moot_startups(const char *s, struct server_options *o)
+{
+	unsigned long v[3];
+	const char *p = s;
+	char *end;
+	int i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno != 0 || v[i] > 100000)
+			goto bad;
+		n++;
+		if (*end == '\0')
+			break;
+		if (*end != ':')
+			goto bad;
+		p = end + 1;
+	}
+	if (*end != '\0' || (n != 1 && n != 3))
+		goto bad;
+	if (n == 1) {
+		v[1] = 100;
+		v[2] = v[0];
+	}
+	if (v[0] == 0 || v[1] > 100 || v[2] < v[0])
+		goto bad;
+	o->startups_begin = v[0];
+	o->startups_rate = v[1];
+	o->startups_full = v[2];
+	return 0;
+bad:
+	fprintf(stderr,
+	    "moot serve: --max-startups wants BEGIN or BEGIN:RATE:FULL "
+	    "(such as 10:30:100: from BEGIN connections not yet logged in, "
+	    "drop RATE percent of new ones, rising to all at FULL), not "
+	    "'%s'\n",
+	    s);
+	return -1;
+}
+
 static int
 moot_serve(int argc, char **argv)
 {
@@ -172,6 +223,8 @@ moot_serve(int argc, char **argv)
 	    {"paste-budget", required_argument, NULL, 'B'},
 	    {"login-grace-time", required_argument, NULL, 'G'},
 	    {"max-auth-tries", required_argument, NULL, 'A'},
+	    {"max-startups", required_argument, NULL, 'S'},
+	    {"per-source-max-startups", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -241,6 +294,15 @@ moot_serve(int argc, char **argv)
 		case 'A':
 			if (moot_count("--max-auth-tries", optarg, 1000,
 			        &o.max_auth_tries) == -1)
+				return 2;
+			break;
+		case 'S':
+			if (moot_startups(optarg, &o) == -1)
+				return 2;
+			break;
+		case 's':
+			if (moot_count("--per-source-max-startups", optarg,
+			        100000, &o.per_source_startups) == -1)
 				return 2;
 			break;
 		case 'h':

@@ -119,7 +119,7 @@ test_grace_time(void **state)
 
 /* A libssh session to the daemon, connected, not yet authenticated. */
 static ssh_session
-ssh_open(int port)
+ssh_try_open(int port, const char *user)
 {
 	ssh_session s;
 	unsigned int uport = port;
@@ -130,12 +130,24 @@ ssh_open(int port)
 	s = ssh_new();
 	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
 	ssh_options_set(s, SSH_OPTIONS_PORT, &uport);
-	ssh_options_set(s, SSH_OPTIONS_USER, "mallory");
+	ssh_options_set(s, SSH_OPTIONS_USER, user);
 	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
 	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
 	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-	if (ssh_connect(s) != SSH_OK)
-		fail_msg("connect to port %d: %s", port, ssh_get_error(s));
+	if (ssh_connect(s) != SSH_OK) {
+		ssh_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static ssh_session
+ssh_open(int port)
+{
+	ssh_session s;
+
+	if ((s = ssh_try_open(port, "mallory")) == NULL)
+		fail_msg("connect to port %d failed", port);
 	return s;
 }
 
@@ -181,6 +193,80 @@ test_auth_tries(void **state)
 	h_pass();
 }
 
+/* The daemon's SSH banner on fd within ms: its frontend was forked. */
+static int
+raw_banner(int fd, int ms)
+{
+	struct pollfd pfd;
+	char buf[8];
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	return poll(&pfd, 1, ms) == 1 && read(fd, buf, sizeof buf) > 0;
+}
+
+/*
+ * With a daemon started with args (which allow 2 connections not yet
+ * logged in), two raw TCP connections that send nothing are taken (each
+ * gets the SSH banner), a third is closed at once without a byte, and
+ * the log says why. Once the two go, a person joins again.
+ */
+static void
+startups(const char *why, const char *opt, const char *val, const char *opt2,
+    const char *val2)
+{
+	struct h_daemon *d;
+	struct h_client *c;
+	ssh_session s = NULL;
+	char *repo, *alice;
+	long long until;
+	size_t got;
+	int fd[3], i;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	d = h_daemon_start_args(repo, opt, val, opt2, val2, (char *)NULL);
+	for (i = 0; i < 2; i++) {
+		fd[i] = raw_connect(h_daemon_port(d));
+		assert_true(raw_banner(fd[i], WAIT));
+	}
+	fd[2] = raw_connect(h_daemon_port(d));
+	assert_true(raw_closed(fd[2], WAIT, &got));
+	assert_int_equal(got, 0); /* no frontend: not even a banner */
+	close(fd[2]);
+	assert_true(log_has(d, "refused a connection from 127.0.0.1", WAIT));
+	assert_true(log_has(d, why, WAIT));
+
+	close(fd[0]);
+	close(fd[1]);
+	/* The daemon learns they went when their frontends end. */
+	until = h_now_ms() + WAIT;
+	while (s == NULL && h_now_ms() < until) {
+		if ((s = ssh_try_open(h_daemon_port(d), "alice")) == NULL)
+			usleep(100000);
+	}
+	assert_non_null(s);
+	ssh_disconnect(s);
+	ssh_free(s);
+	c = h_join(h_daemon_port(d), alice, "alice");
+	h_wait_status(c, h_status_row(c), " README.md", WAIT);
+	h_pass();
+}
+
+static void
+test_max_startups(void **state)
+{
+	startups("(--max-startups)", "--max-startups", "2:100:2",
+	    "--per-source-max-startups", "10");
+}
+
+static void
+test_per_source_startups(void **state)
+{
+	startups("(--per-source-max-startups)", "--max-startups", "10:30:100",
+	    "--per-source-max-startups", "2");
+}
+
 int
 main(void)
 {
@@ -189,6 +275,10 @@ main(void)
 	        test_grace_time, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_auth_tries, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_max_startups, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_per_source_startups, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
