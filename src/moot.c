@@ -86,6 +86,8 @@ usage(FILE *f)
 	    "                      at BEGIN, all at FULL (default 10:30:100)\n"
 	    "  --per-source-max-startups N  connections not yet logged in\n"
 	    "                      from one address (default 10)\n"
+	    "  --max-people N      people in the session at once (default "
+	    "200)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -225,6 +227,7 @@ moot_serve(int argc, char **argv)
 	    {"max-auth-tries", required_argument, NULL, 'A'},
 	    {"max-startups", required_argument, NULL, 'S'},
 	    {"per-source-max-startups", required_argument, NULL, 's'},
+	    {"max-people", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -303,6 +306,11 @@ moot_serve(int argc, char **argv)
 		case 's':
 			if (moot_count("--per-source-max-startups", optarg,
 			        100000, &o.per_source_startups) == -1)
+				return 2;
+			break;
+		case 'p':
+			if (moot_count("--max-people", optarg, 100000,
+			        &o.max_people) == -1)
 				return 2;
 			break;
 		case 'h':

@@ -29,6 +29,7 @@
 
 #define ALICE "Alice Liddell <alice@example.com>"
 #define BOB "Bob Stone <bob@example.com>"
+#define CAROL "Carol Finch <carol@example.com>"
 
 static const char readme[] = "# Login\n";
 
@@ -267,6 +268,39 @@ test_per_source_startups(void **state)
 	    "--per-source-max-startups", "2");
 }
 
+/* With room for two people, the third is told the session is full on
+ * their terminal and their connection closes; the two stay. Once one
+ * leaves, the third gets in. */
+static void
+test_max_people(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *b, *c;
+	char *repo, *alice, *bob, *carol;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	bob = h_key_create(repo, BOB);
+	carol = h_key_create(repo, CAROL);
+	d = h_daemon_start_args(repo, "--max-people", "2", (char *)NULL);
+	a = h_join(h_daemon_port(d), alice, "alice");
+	h_wait_status(a, h_status_row(a), " README.md", WAIT);
+	b = h_join(h_daemon_port(d), bob, "bob");
+	h_wait_status(b, h_status_row(b), " README.md", WAIT);
+
+	c = h_join(h_daemon_port(d), carol, "carol");
+	h_wait(c, "this session is full (2 people are in)", WAIT);
+	h_wait_closed(c, WAIT);
+	assert_true(log_has(d, "the session is full", WAIT));
+	h_wait_row_lacks(a, h_presence_row(a), "Carol", WAIT);
+
+	h_client_close(b);
+	h_wait_row_lacks(a, h_presence_row(a), "Bob", WAIT);
+	c = h_join(h_daemon_port(d), carol, "carol");
+	h_wait_status(c, h_status_row(c), " README.md", WAIT);
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -279,6 +313,8 @@ main(void)
 	        test_max_startups, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_per_source_startups, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_max_people, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
