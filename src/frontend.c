@@ -96,23 +96,25 @@ frontend_send(struct frontend *fe, const struct proto_msg *m)
  * keys cannot flood the log.
  */
 static void
-frontend_auth_failed(struct frontend *fe, const char *user, const char *what)
+frontend_auth_failed(
+    struct frontend *fe, const char *user, const char *key, const char *what)
 {
 	fe->failures++;
-	log_info("failed authentication %u of %u for user %s from %s: %s",
-	    fe->failures, fe->max_tries, user != NULL ? user : "?", fe->peer,
-	    what);
+	/* The user name last: it is the client's, and however it is made
+	 * inert it cannot pass for a part of the line after it. */
+	log_info("failed authentication %u of %u from %s%s%s%s: %s for user %s",
+	    fe->failures, fe->max_tries, fe->peer, key != NULL ? " (key " : "",
+	    key != NULL ? key : "", key != NULL ? ")" : "", what,
+	    user != NULL ? user : "?");
 }
 
 static void
 frontend_key_failed(struct frontend *fe, const char *user,
-    struct ssh_key_struct *key, const char *why)
+    struct ssh_key_struct *key, const char *what)
 {
-	char *fp = auth_fingerprint(key), *what;
+	char *fp = auth_fingerprint(key);
 
-	xasprintf(&what, "key %s %s", fp != NULL ? fp : "?", why);
-	frontend_auth_failed(fe, user, what);
-	free(what);
+	frontend_auth_failed(fe, user, fp != NULL ? fp : "?", what);
 	free(fp);
 }
 
@@ -124,13 +126,14 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 	const struct authkey *k;
 
 	if ((k = auth_find(fe->keys, key)) == NULL) {
-		frontend_key_failed(fe, user, key, "is not authorized");
+		frontend_key_failed(fe, user, key, "refused an unknown key");
 		return SSH_AUTH_DENIED;
 	}
 	if (signature_state == SSH_PUBLICKEY_STATE_NONE)
 		return SSH_AUTH_SUCCESS; /* yes, that key would do */
 	if (signature_state != SSH_PUBLICKEY_STATE_VALID) {
-		frontend_key_failed(fe, user, key, "came with a bad signature");
+		frontend_key_failed(
+		    fe, user, key, "refused a key with a bad signature");
 		return SSH_AUTH_DENIED;
 	}
 
@@ -337,9 +340,10 @@ frontend_other_message(ssh_session session, ssh_message msg, void *arg)
 			log_debug("refused authentication method none");
 		else
 			frontend_auth_failed(fe, ssh_message_auth_user(msg),
+			    NULL,
 			    subtype == SSH_AUTH_METHOD_PASSWORD
-			        ? "password (only public keys are accepted)"
-			        : "a method other than public key");
+			        ? "refused a password (public keys only)"
+			        : "refused a method other than public key");
 		break;
 	case SSH_REQUEST_CHANNEL_OPEN:
 		log_info("refused a channel of type %d (forwarding is off)",
