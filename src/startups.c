@@ -12,7 +12,8 @@
 
 /*
  * Refusals are logged in a bucket of their own: STARTUPS_LOG_BURST lines,
- * then one a second, each saying how many were left out since the last.
+ * then one a second, each saying how many were left out since the last
+ * (a timer says it when no refusal follows).
  * A flood of connections then costs a line a second, and does not use up
  * the bucket of the daemon's other lines (log.c).
  */
@@ -21,6 +22,27 @@
 
 static struct rate startups_log;
 static unsigned long startups_unlogged;
+static int startups_flush_set; /* a timer will log the count */
+
+/* Refusals left out and not followed by a logged one: say how many,
+ * STARTUPS_LOG_MS after the first, so the end of a flood is counted. */
+static void
+startups_log_flush(void *arg)
+{
+	startups_flush_set = 0;
+	if (startups_unlogged == 0)
+		return;
+	if (rate_take(&startups_log, loop_now(), STARTUPS_LOG_BURST,
+	        STARTUPS_LOG_MS) != 0) {
+		startups_flush_set = 1;
+		loop_timer(
+		    server->loop, STARTUPS_LOG_MS, startups_log_flush, NULL);
+		return;
+	}
+	log_info("%lu refused connection%s not logged", startups_unlogged,
+	    startups_unlogged == 1 ? "" : "s");
+	startups_unlogged = 0;
+}
 
 /* A refused connection, in the log when the bucket allows. */
 void
@@ -32,6 +54,11 @@ startups_log_refused(const char *fmt, ...)
 	if (rate_take(&startups_log, loop_now(), STARTUPS_LOG_BURST,
 	        STARTUPS_LOG_MS) != 0) {
 		startups_unlogged++;
+		if (!startups_flush_set) {
+			startups_flush_set = 1;
+			loop_timer(server->loop, STARTUPS_LOG_MS,
+			    startups_log_flush, NULL);
+		}
 		return;
 	}
 	va_start(ap, fmt);
