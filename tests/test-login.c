@@ -97,6 +97,19 @@ log_has(struct h_daemon *d, const char *text, int ms)
 	}
 }
 
+/* How many times text is in the daemon's log. */
+static int
+log_count(struct h_daemon *d, const char *text)
+{
+	char *log = h_daemon_log_text(d, NULL), *p;
+	int n = 0;
+
+	for (p = log; p != NULL && (p = strstr(p, text)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
 /* A connection that never starts the SSH handshake is closed once the
  * login grace time (here 2 s) is over, and the log says why. */
 static void
@@ -237,6 +250,15 @@ startups(const char *why, const char *opt, const char *val, const char *opt2,
 	close(fd[2]);
 	assert_true(log_has(d, "refused a connection from 127.0.0.1", WAIT));
 	assert_true(log_has(d, why, WAIT));
+
+	/* Twenty more refusals make a few log lines and a count. */
+	for (i = 0; i < 20; i++) {
+		fd[2] = raw_connect(h_daemon_port(d));
+		assert_true(raw_closed(fd[2], WAIT, &got));
+		close(fd[2]);
+	}
+	assert_true(log_has(d, "refused connections not logged", WAIT));
+	assert_true(log_count(d, "refused a connection from") < 10);
 
 	close(fd[0]);
 	close(fd[1]);
