@@ -51,6 +51,8 @@ struct frontend_args {
 	int sock;   /* accepted TCP connection */
 	int daemon; /* socketpair end to the daemon */
 	struct authkeys *keys;
+	unsigned grace;     /* seconds to authenticate and ask for a shell */
+	unsigned max_tries; /* failed authentications before the cut */
 };
 __dead void frontend_main(const struct frontend_args *);
 

@@ -267,6 +267,7 @@ struct client {
 	struct bytes out;
 	int ready; /* HELLO received */
 	int closing;
+	char addr[64]; /* the client's address (numeric) */
 
 	char *name;
 	char *email;
@@ -323,6 +324,15 @@ TAILQ_HEAD(clients, client);
 #define SERVER_MAX_FILE_SIZE (512ULL * 1024 * 1024) /* --max-file-size */
 #define SERVER_MAX_PASTE (16ULL * 1024 * 1024)      /* --max-paste */
 #define SERVER_PASTE_BUDGET (64ULL * 1024 * 1024)   /* --paste-budget */
+/* Limits before login, as sshd's LoginGraceTime, MaxAuthTries, MaxStartups
+ * and PerSourceMaxStartups; and how many people may be in at once. */
+#define SERVER_LOGIN_GRACE 20         /* --login-grace-time, seconds */
+#define SERVER_MAX_AUTH_TRIES 6       /* --max-auth-tries */
+#define SERVER_STARTUPS_BEGIN 10      /* --max-startups BEGIN:rate:full */
+#define SERVER_STARTUPS_RATE 30       /* percent dropped at BEGIN */
+#define SERVER_STARTUPS_FULL 100      /* all dropped from here */
+#define SERVER_PER_SOURCE_STARTUPS 10 /* --per-source-max-startups */
+#define SERVER_MAX_PEOPLE 200         /* --max-people */
 struct server_options {
 	const char *dir;
 	const char *listen;
@@ -333,6 +343,13 @@ struct server_options {
 	uint64_t max_file_size; /* larger files are refused */
 	uint64_t max_paste;     /* bytes of one person's unfinished paste */
 	uint64_t paste_budget;  /* bytes of everyone's unfinished pastes */
+	unsigned login_grace; /* seconds to authenticate and ask for a shell */
+	unsigned max_auth_tries; /* failed authentications per connection */
+	unsigned startups_begin; /* pending connections before drops start */
+	unsigned startups_rate;  /* percent dropped at startups_begin */
+	unsigned startups_full;  /* pending connections when all are dropped */
+	unsigned per_source_startups; /* pending connections from one address */
+	unsigned max_people;          /* people in the session at once */
 };
 
 struct server {
@@ -380,6 +397,10 @@ void server_redraw_all(void);
 void server_redraw_doc(struct doc *);
 void server_notice(const char *, ...) __printflike(1, 2);
 void server_client_lost(struct client *);
+
+/* startups.c */
+const char *startups_refuse(const char *addr);
+void startups_log_refused(const char *, ...) __printflike(1, 2);
 
 /* server-client.c */
 struct client *server_client_create(int fd, pid_t pid);

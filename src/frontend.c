@@ -28,7 +28,6 @@
 #include "loop.h"
 #include "proto.h"
 
-#define FRONTEND_AUTH_SECONDS 60 /* to authenticate and ask for a shell */
 /* A lone ESC after this long is the Esc key, not the start of a sequence.
  * Longer than TCP's 40 ms delayed acknowledgement, so a key sequence split
  * across two packets by a client that leaves Nagle on still decodes. */
@@ -43,6 +42,9 @@ struct frontend {
 	char addr[INET6_ADDRSTRLEN]; /* the peer's address ("": unknown) */
 	char *user;
 	char *fingerprint;
+	char peer[64];     /* the client's address, for the log */
+	unsigned failures; /* failed authentications (not "none") */
+	unsigned max_tries;
 
 	int pty;
 	int shell;
@@ -88,6 +90,37 @@ frontend_send(struct frontend *fe, const struct proto_msg *m)
 	bytes_free(&b);
 }
 
+/*
+ * A failed authentication, counted as sshd counts them (every refused
+ * request but "none", a refused public-key query included) and logged;
+ * once there are --max-auth-tries, the loop in frontend_setup closes the
+ * connection. The log is rate-limited per process (log.c), and a
+ * connection cannot fail more than max_tries times, so a flood of wrong
+ * keys cannot flood the log.
+ */
+static void
+frontend_auth_failed(
+    struct frontend *fe, const char *user, const char *key, const char *what)
+{
+	fe->failures++;
+	/* The user name last: it is the client's, and however it is made
+	 * inert it cannot pass for a part of the line after it. */
+	log_info("failed authentication %u of %u from %s%s%s%s: %s for user %s",
+	    fe->failures, fe->max_tries, fe->peer, key != NULL ? " (key " : "",
+	    key != NULL ? key : "", key != NULL ? ")" : "", what,
+	    user != NULL ? user : "?");
+}
+
+static void
+frontend_key_failed(struct frontend *fe, const char *user,
+    struct ssh_key_struct *key, const char *what)
+{
+	char *fp = auth_fingerprint(key);
+
+	frontend_auth_failed(fe, user, fp != NULL ? fp : "?", what);
+	free(fp);
+}
+
 static int
 frontend_auth_pubkey(ssh_session session, const char *user,
     struct ssh_key_struct *key, char signature_state, void *arg)
@@ -109,17 +142,20 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 			    *fe->addr != '\0' ? fe->addr : "?", why);
 			free(fp);
 		}
+		frontend_key_failed(fe, user, key, "refused by its options");
 		return SSH_AUTH_DENIED;
 	}
 	if (k == NULL) {
-		if (signature_state == SSH_PUBLICKEY_STATE_VALID)
-			log_info("refused an unknown key for user %s", user);
+		frontend_key_failed(fe, user, key, "refused an unknown key");
 		return SSH_AUTH_DENIED;
 	}
 	if (signature_state == SSH_PUBLICKEY_STATE_NONE)
 		return SSH_AUTH_SUCCESS; /* yes, that key would do */
-	if (signature_state != SSH_PUBLICKEY_STATE_VALID)
+	if (signature_state != SSH_PUBLICKEY_STATE_VALID) {
+		frontend_key_failed(
+		    fe, user, key, "refused a key with a bad signature");
 		return SSH_AUTH_DENIED;
+	}
 
 	fe->who = k;
 	free(fe->user);
@@ -313,12 +349,21 @@ frontend_channel_open(ssh_session session, void *arg)
 static int
 frontend_other_message(ssh_session session, ssh_message msg, void *arg)
 {
+	struct frontend *fe = arg;
 	int type = ssh_message_type(msg), subtype = ssh_message_subtype(msg);
 
 	switch (type) {
 	case SSH_REQUEST_AUTH:
-		/* "none" probes, passwords, keyboard-interactive. */
-		log_debug("refused authentication method %d", subtype);
+		/* "none" probes, passwords, keyboard-interactive: only
+		 * "none" (what every client asks first) is not a failure. */
+		if (subtype == SSH_AUTH_METHOD_NONE)
+			log_debug("refused authentication method none");
+		else
+			frontend_auth_failed(fe, ssh_message_auth_user(msg),
+			    NULL,
+			    subtype == SSH_AUTH_METHOD_PASSWORD
+			        ? "refused a password (public keys only)"
+			        : "refused a method other than public key");
 		break;
 	case SSH_REQUEST_CHANNEL_OPEN:
 		log_info("refused a channel of type %d (forwarding is off)",
@@ -528,6 +573,20 @@ frontend_peer(struct frontend *fe, int sock)
 		*fe->addr = '\0';
 }
 
+/* The line the alarm writes: made before, as a signal handler may only
+ * write(2) it. */
+static char frontend_grace_line[128];
+
+static void
+frontend_on_alarm(int sig)
+{
+	if (write(STDERR_FILENO, frontend_grace_line,
+	        strlen(frontend_grace_line)) == -1) {
+		/* nothing to do: the process ends anyway */
+	}
+	_exit(0);
+}
+
 static void
 frontend_setup(struct frontend *fe, const struct frontend_args *a)
 {
@@ -537,7 +596,6 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	};
 	uint64_t deadline;
 
-	frontend_peer(fe, a->sock);
 	fe->session = ssh_new();
 	if (ssh_bind_accept_fd(a->bind, fe->session, a->sock) != SSH_OK)
 		fatalx("ssh accept: %s", ssh_get_error(a->bind));
@@ -545,10 +603,18 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	ssh_callbacks_init(&cb);
 	ssh_set_server_callbacks(fe->session, &cb);
 	ssh_set_message_callback(fe->session, frontend_other_message, fe);
-	/* A peer that stalls in the key exchange (which blocks) is cut off
-	 * by the alarm; after it, the loop below keeps the deadline. */
-	signal(SIGALRM, SIG_DFL);
-	alarm(FRONTEND_AUTH_SECONDS + 5);
+	/*
+	 * The login grace time (--login-grace-time) runs from the accept to
+	 * the shell request, as sshd's LoginGraceTime. A peer that stalls in
+	 * the key exchange (which blocks), or never sends a byte, is cut off
+	 * by the alarm; after it, the loop below keeps the same deadline.
+	 */
+	deadline = loop_now() + (uint64_t)a->grace * 1000;
+	snprintf(frontend_grace_line, sizeof frontend_grace_line,
+	    "moot-frontend[%ld]: no login within %u s; closing\n",
+	    (long)getpid(), a->grace);
+	signal(SIGALRM, frontend_on_alarm);
+	alarm(a->grace);
 	if (ssh_handle_key_exchange(fe->session) != SSH_OK) {
 		log_info("key exchange failed: %s", ssh_get_error(fe->session));
 		_exit(0);
@@ -558,13 +624,21 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 
 	fe->event = ssh_event_new();
 	ssh_event_add_session(fe->event, fe->session);
-	deadline = loop_now() + FRONTEND_AUTH_SECONDS * 1000;
 	while (!fe->shell && fe->exec == NULL) {
 		if (ssh_event_dopoll(fe->event, 200) == SSH_ERROR ||
 		    !ssh_is_connected(fe->session) || fe->closed)
 			_exit(0);
+		if (fe->failures >= fe->max_tries && fe->who == NULL) {
+			log_info("too many failed authentications (%u) from "
+			         "%s; closing",
+			    fe->failures, fe->peer);
+			ssh_session_set_disconnect_message(
+			    fe->session, "Too many authentication failures");
+			ssh_disconnect(fe->session);
+			_exit(0);
+		}
 		if (loop_now() > deadline) {
-			log_info("no shell request in time; closing");
+			log_info("no login within %u s; closing", a->grace);
 			ssh_disconnect(fe->session);
 			_exit(0);
 		}
@@ -609,6 +683,10 @@ frontend_main(const struct frontend_args *a)
 	frontend_drop_privileges();
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
+	fe.max_tries = a->max_tries;
+	frontend_peer(&fe, a->sock);
+	snprintf(
+	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");
 	fe.daemon = a->daemon;
 	bytes_init(&fe.in);
 	bytes_init(&fe.early);

@@ -33,6 +33,8 @@ usage(FILE *f)
 	    "                  [--durable] [--trust-tree-hooks] "
 	    "[--max-file-size SIZE]\n"
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
+	    "                  [--login-grace-time SECONDS] [--max-auth-tries "
+	    "N]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
@@ -74,6 +76,18 @@ usage(FILE *f)
 	    "                      (default 16M)\n"
 	    "  --paste-budget SIZE unfinished pastes of everyone together\n"
 	    "                      (default 64M)\n"
+	    "  --login-grace-time SECONDS  time to log in before the "
+	    "connection\n"
+	    "                      is closed (default 20)\n"
+	    "  --max-auth-tries N  failed authentications before a connection\n"
+	    "                      is closed (default 6)\n"
+	    "  --max-startups BEGIN:RATE:FULL  connections not yet logged in\n"
+	    "                      before new ones are dropped: RATE percent\n"
+	    "                      at BEGIN, all at FULL (default 10:30:100)\n"
+	    "  --per-source-max-startups N  connections not yet logged in\n"
+	    "                      from one address (default 10)\n"
+	    "  --max-people N      people in the session at once (default "
+	    "200)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -129,6 +143,74 @@ bad:
 	return -1;
 }
 
+/* A whole number from 1 to max (a count or seconds). */
+static int
+moot_count(const char *opt, const char *s, unsigned max, unsigned *out)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n == 0 || n > max)
+		goto bad;
+	*out = n;
+	return 0;
+bad:
+	fprintf(stderr,
+	    "moot serve: %s wants a number from 1 to %u, not '%s'\n", opt, max,
+	    s);
+	return -1;
+}
+
+/* --max-startups BEGIN[:RATE:FULL], as sshd's MaxStartups: BEGIN alone
+ * drops every connection from BEGIN pending on. */
+static int
+moot_startups(const char *s, struct server_options *o)
+{
+	unsigned long v[3];
+	const char *p = s;
+	char *end;
+	int i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno != 0 || v[i] > 100000)
+			goto bad;
+		n++;
+		if (*end == '\0')
+			break;
+		if (*end != ':')
+			goto bad;
+		p = end + 1;
+	}
+	if (*end != '\0' || (n != 1 && n != 3))
+		goto bad;
+	if (n == 1) {
+		v[1] = 100;
+		v[2] = v[0];
+	}
+	if (v[0] == 0 || v[1] > 100 || v[2] < v[0])
+		goto bad;
+	o->startups_begin = v[0];
+	o->startups_rate = v[1];
+	o->startups_full = v[2];
+	return 0;
+bad:
+	fprintf(stderr,
+	    "moot serve: --max-startups wants BEGIN or BEGIN:RATE:FULL "
+	    "(such as 10:30:100: from BEGIN connections not yet logged in, "
+	    "drop RATE percent of new ones, rising to all at FULL), not "
+	    "'%s'\n",
+	    s);
+	return -1;
+}
+
 static int
 moot_serve(int argc, char **argv)
 {
@@ -141,6 +223,11 @@ moot_serve(int argc, char **argv)
 	    {"max-file-size", required_argument, NULL, 'F'},
 	    {"max-paste", required_argument, NULL, 'P'},
 	    {"paste-budget", required_argument, NULL, 'B'},
+	    {"login-grace-time", required_argument, NULL, 'G'},
+	    {"max-auth-tries", required_argument, NULL, 'A'},
+	    {"max-startups", required_argument, NULL, 'S'},
+	    {"per-source-max-startups", required_argument, NULL, 's'},
+	    {"max-people", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -149,6 +236,13 @@ moot_serve(int argc, char **argv)
 	o.max_file_size = SERVER_MAX_FILE_SIZE;
 	o.max_paste = SERVER_MAX_PASTE;
 	o.paste_budget = SERVER_PASTE_BUDGET;
+	o.login_grace = SERVER_LOGIN_GRACE;
+	o.max_auth_tries = SERVER_MAX_AUTH_TRIES;
+	o.startups_begin = SERVER_STARTUPS_BEGIN;
+	o.startups_rate = SERVER_STARTUPS_RATE;
+	o.startups_full = SERVER_STARTUPS_FULL;
+	o.per_source_startups = SERVER_PER_SOURCE_STARTUPS;
+	o.max_people = SERVER_MAX_PEOPLE;
 	optind = 1;
 	while (
 	    (ch = getopt_long(argc, argv, "C:l:dvh", longopts, NULL)) != -1) {
@@ -193,6 +287,30 @@ moot_serve(int argc, char **argv)
 		case 'B':
 			if (moot_size("--paste-budget", optarg,
 			        &o.paste_budget) == -1)
+				return 2;
+			break;
+		case 'G':
+			if (moot_count("--login-grace-time", optarg, 3600,
+			        &o.login_grace) == -1)
+				return 2;
+			break;
+		case 'A':
+			if (moot_count("--max-auth-tries", optarg, 1000,
+			        &o.max_auth_tries) == -1)
+				return 2;
+			break;
+		case 'S':
+			if (moot_startups(optarg, &o) == -1)
+				return 2;
+			break;
+		case 's':
+			if (moot_count("--per-source-max-startups", optarg,
+			        100000, &o.per_source_startups) == -1)
+				return 2;
+			break;
+		case 'p':
+			if (moot_count("--max-people", optarg, 100000,
+			        &o.max_people) == -1)
 				return 2;
 			break;
 		case 'h':

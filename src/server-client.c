@@ -198,6 +198,33 @@ server_client_name(struct client *c, const char *name)
 	return s;
 }
 
+/* At most --max-people in the session: the next one is told so on
+ * their terminal, and the refusal is logged (rate-limited). */
+static int
+server_client_full(struct client *c)
+{
+	struct client *o;
+	unsigned people = 0;
+	char *why;
+
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (o->ready && !o->closing)
+			people++;
+	}
+	if (people < server->opts.max_people)
+		return 0;
+	startups_log_refused("refused a person from %s: the session is full "
+	                     "(%u people, --max-people)",
+	    c->addr, people);
+	xasprintf(&why,
+	    "moot: this session is full (%u people are in); try again "
+	    "later",
+	    people);
+	server_client_bye(c, why);
+	free(why);
+	return 1;
+}
+
 static void
 server_client_hello(struct client *c, struct proto_hello *h)
 {
@@ -215,6 +242,8 @@ server_client_hello(struct client *c, struct proto_hello *h)
 		                     "protocol version; restart moot serve");
 		return;
 	}
+	if (server_client_full(c))
+		return;
 	c->email = xstrdup(h->email);
 	c->user = xstrdup(h->user);
 	c->key = xstrdup(h->key);

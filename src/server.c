@@ -143,13 +143,28 @@ server_accept(int fd, int events, void *arg)
 	struct authkeys keys;
 	struct frontend_args fa;
 	struct client *c;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
 	sigset_t all, old;
+	char addr[64];
+	const char *why;
 	int sock, sp[2], conn, up, null, one = 1;
 	pid_t pid;
 
-	if ((sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+	if ((sock = accept4(
+	         fd, (struct sockaddr *)&ss, &sslen, SOCK_CLOEXEC)) == -1) {
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	if (getnameinfo((struct sockaddr *)&ss, sslen, addr, sizeof addr, NULL,
+	        0, NI_NUMERICHOST) != 0)
+		snprintf(addr, sizeof addr, "?");
+	/* Too many pending: closed at once, before any fork. */
+	if ((why = startups_refuse(addr)) != NULL) {
+		startups_log_refused(
+		    "refused a connection from %s: %s", addr, why);
+		close(sock);
 		return;
 	}
 	/* Keystrokes and screen updates are small: send them at once, as
@@ -205,6 +220,8 @@ server_accept(int fd, int events, void *arg)
 		fa.sock = 3;
 		fa.daemon = 4;
 		fa.keys = &keys;
+		fa.grace = server->opts.login_grace;
+		fa.max_tries = server->opts.max_auth_tries;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}
@@ -214,6 +231,7 @@ server_accept(int fd, int events, void *arg)
 	auth_free(&keys);
 	server_set_nonblock(sp[0]);
 	c = server_client_create(sp[0], pid);
+	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	loop_add(server->loop, c->fd, LOOP_READ, server_client_cb, c);
 	log_debug("client %u: frontend pid %ld", c->id, (long)pid);
 }
