@@ -35,6 +35,8 @@ usage(FILE *f)
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
 	    "                  [--login-grace-time SECONDS] [--max-auth-tries "
 	    "N]\n"
+	    "                  [--max-startups BEGIN:RATE:FULL]\n"
+	    "                  [--per-source-max-startups N] [--max-people N]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
