@@ -96,6 +96,16 @@ struct carry_dec *carry_dec_get(struct carry_set *, unsigned number);
 void carry_dec_copy(struct carry_dec *dst, const struct carry_dec *src);
 void carry_dec_clear(struct carry_dec *);
 
+/* Decision ids (carry-set.c). carry_id_number: "ADR-0007" (any case) at
+ * the start of s gives 7 and *end after the digits; 0 when s does not
+ * start with one. carry_id_value: a trailer value that is exactly an id,
+ * spaces around allowed. carry_refs_next: the next id of a Refs value
+ * at *pp ("ADR-0007, ADR-0009"; words that are not ids are skipped),
+ * moving *pp after it; 0 at the end. */
+unsigned carry_id_number(const char *s, const char **end);
+unsigned carry_id_value(const char *s);
+unsigned carry_refs_next(const char **pp);
+
 /* The spans of dec covering line of path, NULL when none. */
 const struct carry_span *carry_covers(
     const struct carry_dec *, const char *path, unsigned long line);

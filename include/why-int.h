@@ -72,8 +72,6 @@ void why_found_get(struct repo *, const struct why_record *recs, size_t nrecs,
     unsigned number, const char *decfile, struct why_found *);
 void why_found_free(struct why_found *);
 
-/* Decision ids, and saying where code is and how it was carried. */
-unsigned why_id_number(const char *s, const char **end);
 char *why_lower(const char *s);
 char *why_lines_text(const char *path, unsigned long first, unsigned long last);
 char *why_range_text(const struct carry_range *);

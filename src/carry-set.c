@@ -2,8 +2,11 @@
  * copying, freeing, finding. No git here: the cache's reader uses it too. */
 #include "moot.h"
 
+#include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "carry.h"
 
@@ -136,4 +139,62 @@ carry_covers(const struct carry_dec *d, const char *path, unsigned long line)
 			return &d->spans[i];
 	}
 	return NULL;
+}
+
+unsigned
+carry_id_number(const char *s, const char **end)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	if (strncasecmp(s, "ADR-", 4) != 0 || !isdigit((unsigned char)s[4]))
+		return 0;
+	for (p = s + 4; isdigit((unsigned char)*p); p++) {
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > UINT_MAX)
+			return 0;
+	}
+	if (end != NULL)
+		*end = p;
+	return (unsigned)n;
+}
+
+unsigned
+carry_id_value(const char *s)
+{
+	const char *end;
+	unsigned n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if ((n = carry_id_number(s, &end)) == 0)
+		return 0;
+	while (*end == ' ' || *end == '\t')
+		end++;
+	return *end == '\0' ? n : 0;
+}
+
+unsigned
+carry_refs_next(const char **pp)
+{
+	const char *p = *pp, *end;
+	unsigned number;
+
+	for (;;) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0') {
+			*pp = p;
+			return 0;
+		}
+		number = carry_id_number(p, &end);
+		if (number != 0 && (*end == '\0' || *end == ',' ||
+		                       *end == ' ' || *end == '\t')) {
+			*pp = end;
+			return number;
+		}
+		/* Not an id: skip the word. */
+		while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
+			p++;
+	}
 }

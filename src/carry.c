@@ -870,26 +870,6 @@ out:
  * Decisions as commits state them.
  */
 
-/* "ADR-0007" (case-insensitive, spaces around allowed): 7; else 0. */
-static unsigned
-carry_id_value(const char *s)
-{
-	unsigned long n = 0;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (strncasecmp(s, "ADR-", 4) != 0 || !isdigit((unsigned char)s[4]))
-		return 0;
-	for (s += 4; isdigit((unsigned char)*s); s++) {
-		n = n * 10 + (unsigned long)(*s - '0');
-		if (n > UINT_MAX)
-			return 0;
-	}
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return *s == '\0' ? (unsigned)n : 0;
-}
-
 /* Is s (len bytes) something we take as a commit id: 4 to 40 hex? */
 static int
 carry_is_hex(const char *s, size_t len)
@@ -1159,34 +1139,15 @@ out:
 static size_t
 carry_refs_ids(const char *value, unsigned *ids, size_t n, size_t max)
 {
-	const char *p = value, *end;
-	unsigned long v;
+	const char *p = value;
+	unsigned v;
 	size_t i;
 
-	while (*p != '\0' && n < max) {
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (end = p;
-		     *end != '\0' && *end != ',' && *end != ' ' && *end != '\t';
-		     end++)
+	while (n < max && (v = carry_refs_next(&p)) != 0) {
+		for (i = 0; i < n && ids[i] != v; i++)
 			;
-		v = 0;
-		if (end - p > 4 && end - p <= 14 &&
-		    strncasecmp(p, "ADR-", 4) == 0) {
-			for (p += 4; p < end && isdigit((unsigned char)*p); p++)
-				v = v * 10 + (unsigned long)(*p - '0');
-			if (p != end || v > UINT_MAX)
-				v = 0;
-		}
-		for (i = 0; v != 0 && i < n; i++) {
-			if (ids[i] == v)
-				v = 0;
-		}
-		if (v != 0)
-			ids[n++] = (unsigned)v;
-		p = end;
+		if (i == n)
+			ids[n++] = v;
 	}
 	return n;
 }

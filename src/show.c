@@ -29,53 +29,6 @@ show_git_error(char **err, const char *what)
 	    e != NULL && e->message != NULL ? e->message : "unknown error");
 }
 
-/* A trailer value that is exactly a decision id (spaces around allowed). */
-static unsigned
-show_id_value(const char *s)
-{
-	const char *end;
-	unsigned n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if ((n = why_id_number(s, &end)) == 0)
-		return 0;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	return *end == '\0' ? n : 0;
-}
-
-/*
- * The next decision id of a Refs trailer value at *pp: "ADR-0007",
- * "ADR-0007, ADR-0009" (ids among commas and spaces; other references
- * are not ours and are skipped). Returns its number and moves *pp after
- * it; 0 at the end.
- */
-static unsigned
-show_refs_next(const char **pp)
-{
-	const char *p = *pp, *end;
-	unsigned number;
-
-	for (;;) {
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0') {
-			*pp = p;
-			return 0;
-		}
-		number = why_id_number(p, &end);
-		if (number != 0 && (*end == '\0' || *end == ',' ||
-		                       *end == ' ' || *end == '\t')) {
-			*pp = end;
-			return number;
-		}
-		/* Not an id: skip the word. */
-		while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
-			p++;
-	}
-}
-
 static void
 show_usage(FILE *f)
 {
@@ -94,9 +47,9 @@ show_number(const char *s)
 	    isspace((unsigned char)s[len - 1]))
 		return 0;
 	if (!isdigit((unsigned char)*s))
-		return show_id_value(s);
+		return carry_id_value(s);
 	xasprintf(&id, "ADR-%s", s);
-	n = show_id_value(id);
+	n = carry_id_value(id);
 	free(id);
 	return n;
 }
@@ -150,14 +103,14 @@ show_cites_add(struct show_cites *cs, git_commit *c, unsigned number)
 		key = arr.trailers[i].key;
 		value = arr.trailers[i].value;
 		if (strcasecmp(key, "Decision-Id") == 0 &&
-		    show_id_value(value) == number)
+		    carry_id_value(value) == number)
 			decided = 1;
 		else if (strcasecmp(key, "Decision-Status") == 0 &&
 		         status == NULL)
 			status = value;
 		else if (strcasecmp(key, "Refs") == 0) {
 			p = value;
-			while ((n = show_refs_next(&p)) != 0) {
+			while ((n = carry_refs_next(&p)) != 0) {
 				if (n == number)
 					refs = 1;
 			}

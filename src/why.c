@@ -94,28 +94,6 @@ why_lower(const char *s)
 	return out;
 }
 
-/*
- * The number of a decision id "ADR-0007" (case-insensitive) starting at s;
- * 0 when s does not start with one. *end is set after the digits.
- */
-unsigned
-why_id_number(const char *s, const char **end)
-{
-	unsigned long n = 0;
-	const char *p;
-
-	if (strncasecmp(s, "ADR-", 4) != 0 || !isdigit((unsigned char)s[4]))
-		return 0;
-	for (p = s + 4; isdigit((unsigned char)*p); p++) {
-		n = n * 10 + (unsigned long)(*p - '0');
-		if (n > UINT_MAX)
-			return 0;
-	}
-	if (end != NULL)
-		*end = p;
-	return (unsigned)n;
-}
-
 /* Parse a decimal line number; 0 when not one. */
 static unsigned long
 why_parse_line(const char *s, size_t len)
@@ -600,7 +578,7 @@ why_subject_title(const char *subject)
 	colon = strstr(p, "): ");
 	if (colon != NULL)
 		p = colon + 3;
-	if (why_id_number(p, &end) != 0 && *end == ' ')
+	if (carry_id_number(p, &end) != 0 && *end == ' ')
 		p = end + 1;
 	return xstrdup(p);
 }

@@ -112,6 +112,26 @@ fuzz_match(const char *text, size_t size)
 	linematch_text_free(&b);
 }
 
+/* The input as a Refs value: each id found moves the walk on, and the
+ * walk ends at the end of the text. */
+static void
+fuzz_refs(const char *text, size_t size)
+{
+	char *s = xstrndup(text, size);
+	const char *p = s, *before;
+	unsigned n;
+
+	for (;;) {
+		before = p;
+		if ((n = carry_refs_next(&p)) == 0)
+			break;
+		fuzz_check(p > before);
+	}
+	fuzz_check(*p == '\0');
+	(void)carry_id_value(s);
+	free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
@@ -119,5 +139,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_cache((const char *)data, size);
 	fuzz_match((const char *)data, size);
+	fuzz_refs((const char *)data, size);
 	return 0;
 }
