@@ -15,6 +15,8 @@ struct authkey {
 	char *name;          /* from the comment "Name <email>", or NULL */
 	char *email;         /* or NULL */
 	char *source;        /* file it came from */
+	int home;            /* from the account's own ~/.ssh */
+	char *fingerprint;   /* computed when first needed, or NULL */
 	struct authopt *opt; /* the line's options (authopt.h) */
 	const char *bad;     /* why the options did not parse, or NULL */
 	int logged;          /* a refusal of this line was logged */
@@ -33,6 +35,10 @@ void auth_free(struct authkeys *);
  * key (NULL: not listed) and *why its reason. */
 struct authkey *auth_find(const struct authkeys *, void *ssh_key,
     const char *addr, time_t now, struct authkey **refused, const char **why);
+/* The first line of the key with that fingerprint that lets it in from
+ * addr at now, or NULL. */
+struct authkey *auth_find_fingerprint(
+    const struct authkeys *, const char *fp, const char *addr, time_t now);
 /* Split a key comment "Name <email>" (either part may be missing). */
 void auth_parse_comment(const char *comment, char **name, char **email);
 /* Whether two names read the same (ASCII case and spacing ignored). */

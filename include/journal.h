@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct journal;
+struct journal_member;
+struct journal_invite;
+
 #define JOURNAL_FILE "journal.db" /* under .git/moot/ */
 /* The longest text the journal can keep as one document's base: sqlite's
  * default limit on one value (SQLITE_MAX_LENGTH). */
@@ -35,6 +39,8 @@ struct journal_rec {
 };
 
 struct journal;
+struct journal_member;
+struct journal_invite;
 
 /* Kinds of journal_event. */
 enum journal_event_kind {
@@ -176,9 +182,41 @@ struct journal_replay {
 	void (*editor)(void *arg, const char *path, const char *author);
 	void (*saved)(void *arg, const char *path);
 	void (*set)(void *arg, const char *key, const char *value);
+	/* The access records (members in key order, invitations by id). */
+	void (*member)(void *arg, const struct journal_member *);
+	void (*invite)(void *arg, const struct journal_invite *);
 	/* Something could not be recovered: a sentence for the log. */
 	void (*problem)(void *arg, const char *message);
 };
+/*
+ * Who may do what (issue 11). A member is a person whose role the session
+ * remembers by key: given with `role`, or who joined by an invitation
+ * (invite: its id, 0 for none). An invitation keeps its token only as a
+ * hash. Queued and written like every other record; the latest record of
+ * a member or an invitation wins.
+ */
+struct journal_member {
+	const char *author; /* key fingerprint */
+	int role;           /* enum role (role.h) */
+	const char *name;   /* the name they chose ("" none) */
+	int64_t invite;
+	int64_t time; /* ms since the epoch it was given */
+};
+struct journal_invite {
+	int64_t id; /* 1, 2, ... */
+	const char *hash;
+	int role;
+	unsigned uses;      /* left */
+	int64_t expires;    /* ms since the epoch */
+	const char *author; /* key of who made it ("" the command line) */
+	const char *name;   /* and their name */
+	int64_t time;
+};
+void journal_member(struct journal *, const struct journal_member *);
+void journal_member_forget(struct journal *, const char *author);
+void journal_invite(struct journal *, const struct journal_invite *);
+void journal_invite_forget(struct journal *, int64_t id);
+
 /* Open an existing journal read-only (for `moot decisions --open` while a
  * daemon may be running): NULL with *err NULL when there is none, NULL
  * with *err set when it cannot be read. Only journal_replay and

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "marks.h"
 #include "rate.h"
+#include "role.h"
 
 struct buffer;
 struct colindex;
@@ -273,6 +274,7 @@ struct client {
 	char *email;
 	char *user;
 	char *key;
+	enum role role;   /* what they may do (role.h) */
 	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
 
@@ -387,6 +389,7 @@ struct server {
 	                           last `commit` */
 	uint64_t paste_held;    /* bytes of everyone's unfinished pastes */
 	struct people people;
+	struct members members; /* roles remembered by key (role.c) */
 };
 
 extern struct server *server;

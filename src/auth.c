@@ -52,7 +52,7 @@ auth_parse_comment(const char *comment, char **name, char **email)
  * (the key is then kept only to say so when it is offered). */
 static void
 auth_add(struct authkeys *ak, ssh_key key, const char *comment,
-    const char *source, const char *opts)
+    const char *source, int home, const char *opts)
 {
 	struct authkey *k;
 	const char *err;
@@ -63,6 +63,7 @@ auth_add(struct authkeys *ak, ssh_key key, const char *comment,
 	k->key = key;
 	auth_parse_comment(comment, &k->name, &k->email);
 	k->source = xstrdup(source);
+	k->home = home;
 	k->opt = xcalloc(1, sizeof *k->opt);
 	if (opts != NULL && authopt_parse(opts, k->opt, &err) == -1)
 		k->bad = err;
@@ -85,7 +86,7 @@ auth_is_keytype(const char *p)
 /* One line: [options] type base64 [comment]. Options are parsed with
  * sshd's rules (authopt.c) and checked when the key is offered. */
 static void
-auth_line(struct authkeys *ak, char *line, const char *source)
+auth_line(struct authkeys *ak, char *line, const char *source, int home)
 {
 	char *p = line, *type, *b64, *comment, *opts = NULL;
 	enum ssh_keytypes_e kt;
@@ -131,7 +132,7 @@ auth_line(struct authkeys *ak, char *line, const char *source)
 		log_warn("%s: skipping a key that does not parse", source);
 		return;
 	}
-	auth_add(ak, key, comment, source, opts);
+	auth_add(ak, key, comment, source, home, opts);
 }
 
 /* A file of the host's own (~/.ssh): only a regular file, opened without
@@ -154,7 +155,7 @@ auth_file(struct authkeys *ak, const char *path)
 		return;
 	}
 	while (getline(&line, &cap, f) != -1)
-		auth_line(ak, line, path);
+		auth_line(ak, line, path, 1);
 	free(line);
 	fclose(f);
 }
@@ -181,7 +182,7 @@ auth_tree_file(struct authkeys *ak, int root)
 		if ((nl = memchr(line, '\n', data + len - line)) == NULL)
 			nl = data + len;
 		*nl = '\0';
-		auth_line(ak, line, rel);
+		auth_line(ak, line, rel, 0);
 	}
 	free(data);
 }
@@ -229,6 +230,7 @@ auth_free(struct authkeys *ak)
 		free(ak->keys[i].name);
 		free(ak->keys[i].email);
 		free(ak->keys[i].source);
+		free(ak->keys[i].fingerprint);
 		authopt_free(ak->keys[i].opt);
 		free(ak->keys[i].opt);
 	}
@@ -264,6 +266,29 @@ auth_find(const struct authkeys *ak, void *key, const char *addr, time_t now,
 			*refused = &ak->keys[i];
 			*why = reason;
 		}
+	}
+	return NULL;
+}
+
+/* The same as auth_find for a key known by its fingerprint (the daemon's
+ * view: it never sees the key itself). */
+struct authkey *
+auth_find_fingerprint(
+    const struct authkeys *ak, const char *fp, const char *addr, time_t now)
+{
+	struct authkey *k;
+	const char *reason;
+	size_t i;
+
+	for (i = 0; i < ak->n; i++) {
+		k = &ak->keys[i];
+		if (k->fingerprint == NULL &&
+		    (k->fingerprint = auth_fingerprint(k->key)) == NULL)
+			continue;
+		if (strcmp(k->fingerprint, fp) != 0 || k->bad != NULL)
+			continue;
+		if (authopt_check(k->opt, addr, now, &reason) == 0)
+			return k;
 	}
 	return NULL;
 }

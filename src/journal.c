@@ -109,6 +109,30 @@ static const char journal_session_schema[] =
     "CREATE TABLE IF NOT EXISTS meta ("
     " key TEXT PRIMARY KEY,"
     " value TEXT) WITHOUT ROWID;";
+
+/*
+ * Who may do what (issue 11): people whose role the session remembers by
+ * key (given with `role`, or who joined by invitation), and invitations
+ * (their tokens only as hashes). A third group, added like the session
+ * tables: an older journal gains them when opened, and replays them as
+ * empty when opened read-only.
+ */
+static const char journal_access_schema[] =
+    "CREATE TABLE IF NOT EXISTS members ("
+    " author TEXT PRIMARY KEY,"
+    " role INTEGER,"
+    " name TEXT,"
+    " invite INTEGER,"
+    " time INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS invites ("
+    " id INTEGER PRIMARY KEY,"
+    " hash TEXT,"
+    " role INTEGER,"
+    " uses INTEGER,"
+    " expires INTEGER,"
+    " author TEXT,"
+    " name TEXT,"
+    " time INTEGER);";
 /* clang-format on */
 
 /* How many tables each schema makes, and their names (for the check that
@@ -120,6 +144,8 @@ static const char journal_tables[] =
 static const char journal_session_tables[] =
     "'chat', 'events', 'visits', 'questions', 'drafts', 'editors', "
     "'saved', 'meta'";
+#define JOURNAL_ACCESS_TABLES 2
+static const char journal_access_tables[] = "'members', 'invites'";
 
 /* The prepared statements, kept for the life of the journal. */
 enum journal_stmt {
@@ -163,6 +189,12 @@ enum journal_stmt {
 	S_DRAFTS_LIST,
 	S_EDITORS_LIST,
 	S_SAVED_LIST,
+	S_MEMBER_SET,
+	S_MEMBER_DELETE,
+	S_INVITE_SET,
+	S_INVITE_DELETE,
+	S_MEMBERS_LIST,
+	S_INVITES_LIST,
 	S_NSTMT
 };
 static const char *journal_sql[S_NSTMT] = {
@@ -231,6 +263,17 @@ static const char *journal_sql[S_NSTMT] = {
     [S_EDITORS_LIST] = "SELECT path, author FROM editors "
                        "ORDER BY path, author",
     [S_SAVED_LIST] = "SELECT path FROM saved ORDER BY path",
+    [S_MEMBER_SET] = "INSERT OR REPLACE INTO members (author, role, name, "
+                     "invite, time) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_MEMBER_DELETE] = "DELETE FROM members WHERE author = ?1",
+    [S_INVITE_SET] = "INSERT OR REPLACE INTO invites (id, hash, role, uses, "
+                     "expires, author, name, time) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, ?8)",
+    [S_INVITE_DELETE] = "DELETE FROM invites WHERE id = ?1",
+    [S_MEMBERS_LIST] = "SELECT author, role, name, invite, time FROM members "
+                       "ORDER BY author",
+    [S_INVITES_LIST] = "SELECT id, hash, role, uses, expires, author, name, "
+                       "time FROM invites ORDER BY id",
 };
 
 /*
@@ -241,6 +284,7 @@ static const char *journal_sql[S_NSTMT] = {
  */
 #define STMT_READ 0x1
 #define STMT_SESSION 0x2
+#define STMT_ACCESS 0x4 /* uses the access tables (members, invites) */
 static const int journal_stmt_flags[S_NSTMT] = {
     [S_BEGIN_READ] = STMT_READ,
     [S_COMMIT] = STMT_READ,
@@ -272,6 +316,12 @@ static const int journal_stmt_flags[S_NSTMT] = {
     [S_DRAFTS_LIST] = STMT_READ | STMT_SESSION,
     [S_EDITORS_LIST] = STMT_READ | STMT_SESSION,
     [S_SAVED_LIST] = STMT_READ | STMT_SESSION,
+    [S_MEMBER_SET] = STMT_ACCESS,
+    [S_MEMBER_DELETE] = STMT_ACCESS,
+    [S_INVITE_SET] = STMT_ACCESS,
+    [S_INVITE_DELETE] = STMT_ACCESS,
+    [S_MEMBERS_LIST] = STMT_READ | STMT_ACCESS,
+    [S_INVITES_LIST] = STMT_READ | STMT_ACCESS,
 };
 
 /* What a queued record does when it is written. */
@@ -293,7 +343,11 @@ enum journal_entry_type {
 	E_EDITOR,
 	E_SAVED,
 	E_COMMITTED,
-	E_SET
+	E_SET,
+	E_MEMBER,
+	E_MEMBER_FORGET,
+	E_INVITE,
+	E_INVITE_FORGET
 };
 
 /* One queued record, with its own copies of every string and byte. */
@@ -316,7 +370,16 @@ struct journal_entry {
 	size_t ins_len;
 	int64_t time; /* E_OP, E_CHAT, E_EVENT, E_VISIT, E_QUESTION, E_DRAFT */
 	int64_t seq;  /* E_CHAT; the id of E_QUESTION, E_QUESTION_DONE */
-	char *text;   /* E_CHAT, E_EVENT, E_QUESTION; the value of E_SET */
+	char *text;   /* E_CHAT, E_EVENT, E_QUESTION; the value of E_SET;
+	                 the hash of E_INVITE */
+
+	/* E_MEMBER: author, name, time, and these; E_MEMBER_FORGET: author.
+	 * E_INVITE: seq (its id), text, name, author, time, and these;
+	 * E_INVITE_FORGET: seq. */
+	int role;
+	int64_t invite;  /* E_MEMBER: the invitation they joined by, or 0 */
+	unsigned uses;   /* E_INVITE: uses left */
+	int64_t expires; /* E_INVITE: ms since the epoch */
 
 	/* E_DRAFT: the rest of struct journal_draft. */
 	unsigned number;
@@ -342,6 +405,7 @@ struct journal {
 	int modes_fixed;
 	int readonly; /* opened by journal_open_readonly */
 	int session;  /* the session tables are there */
+	int access;   /* the access tables are there */
 
 	int64_t chat_seq;    /* the last chat seq given */
 	int64_t question_id; /* the last question id given */
@@ -602,10 +666,10 @@ journal_create(struct journal *j, char **err)
 	int rc;
 
 	xasprintf(&sql,
-	    "%s%sPRAGMA application_id = %d;"
+	    "%s%s%sPRAGMA application_id = %d;"
 	    "PRAGMA user_version = %d;",
-	    journal_schema, journal_session_schema, JOURNAL_APPLICATION_ID,
-	    JOURNAL_VERSION);
+	    journal_schema, journal_session_schema, journal_access_schema,
+	    JOURNAL_APPLICATION_ID, JOURNAL_VERSION);
 	rc = journal_setup(j, sql, "create", err);
 	free(sql);
 	return rc;
@@ -628,6 +692,40 @@ journal_count_tables(sqlite3 *db, const char *names, long long *n)
 	rc = journal_query(db, sql, n, NULL, 0);
 	free(sql);
 	return rc;
+}
+
+/*
+ * A group of tables that came after the first ones (the session tables,
+ * the access tables): a journal written before they existed gains them
+ * now, all together; read-only, it replays them as empty. *have says
+ * whether they are there. Returns 0, or -1 with *err set.
+ */
+static int
+journal_check_group(struct journal *j, const char *schema, const char *names,
+    long long count, int *have, char **err)
+{
+	long long tables;
+	int rc;
+
+	*have = 0;
+	rc = journal_count_tables(j->db, names, &tables);
+	if (rc == SQLITE_ROW && tables != count && !j->readonly) {
+		if (journal_setup(j, schema, "upgrade", err) != 0)
+			return -1;
+		rc = journal_count_tables(j->db, names, &tables);
+	}
+	if (rc != SQLITE_ROW) {
+		journal_open_error(j->path, j->db, rc, "read", err);
+		return -1;
+	}
+	if (tables == count)
+		*have = 1;
+	else if (tables != 0 || !j->readonly) {
+		journal_error(
+		    err, "%s is not a moot journal (tables missing)", j->path);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -737,30 +835,12 @@ journal_check(struct journal *j, int durable, char **err)
 		return -1;
 	}
 
-	/*
-	 * The session tables: a journal written before they existed gains
-	 * them now, all together (read-only, it replays them as empty).
-	 */
-	rc = journal_count_tables(db, journal_session_tables, &tables);
-	if (rc == SQLITE_ROW && tables != JOURNAL_SESSION_TABLES &&
-	    !j->readonly) {
-		if (journal_setup(j, journal_session_schema, "upgrade", err) !=
-		    0)
-			return -1;
-		rc = journal_count_tables(db, journal_session_tables, &tables);
-	}
-	if (rc != SQLITE_ROW) {
-		journal_open_error(j->path, db, rc, "read", err);
+	if (journal_check_group(j, journal_session_schema,
+	        journal_session_tables, JOURNAL_SESSION_TABLES, &j->session,
+	        err) != 0)
 		return -1;
-	}
-	if (tables == JOURNAL_SESSION_TABLES)
-		j->session = 1;
-	else if (tables != 0 || !j->readonly) {
-		journal_error(
-		    err, "%s is not a moot journal (tables missing)", j->path);
-		return -1;
-	}
-	return 0;
+	return journal_check_group(j, journal_access_schema,
+	    journal_access_tables, JOURNAL_ACCESS_TABLES, &j->access, err);
 }
 
 /*
@@ -797,6 +877,8 @@ journal_prepare(struct journal *j, char **err)
 		if (j->readonly && (journal_stmt_flags[i] & STMT_READ) == 0)
 			continue;
 		if (!j->session && (journal_stmt_flags[i] & STMT_SESSION) != 0)
+			continue;
+		if (!j->access && (journal_stmt_flags[i] & STMT_ACCESS) != 0)
 			continue;
 		rc = sqlite3_prepare_v3(j->db, journal_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &j->stmt[i], NULL);
@@ -1266,6 +1348,57 @@ journal_set(struct journal *j, const char *key, const char *value)
 	e->text = journal_strdup(value);
 }
 
+void
+journal_member(struct journal *j, const struct journal_member *m)
+{
+	struct journal_entry *e;
+
+	journal_drop_older(j, E_MEMBER, m->author);
+	journal_drop_older(j, E_MEMBER_FORGET, m->author);
+	e = journal_add(j, E_MEMBER, NULL);
+	e->author = journal_strdup(m->author);
+	e->role = m->role;
+	e->name = journal_strdup(m->name);
+	e->invite = m->invite;
+	e->time = m->time;
+}
+
+void
+journal_member_forget(struct journal *j, const char *author)
+{
+	struct journal_entry *e;
+
+	journal_drop_older(j, E_MEMBER, author);
+	journal_drop_older(j, E_MEMBER_FORGET, author);
+	e = journal_add(j, E_MEMBER_FORGET, NULL);
+	e->author = journal_strdup(author);
+}
+
+void
+journal_invite(struct journal *j, const struct journal_invite *inv)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_INVITE, NULL);
+	e->seq = inv->id;
+	e->text = journal_strdup(inv->hash);
+	e->role = inv->role;
+	e->uses = inv->uses;
+	e->expires = inv->expires;
+	e->author = journal_strdup(inv->author);
+	e->name = journal_strdup(inv->name);
+	e->time = inv->time;
+}
+
+void
+journal_invite_forget(struct journal *j, int64_t id)
+{
+	struct journal_entry *e;
+
+	e = journal_add(j, E_INVITE_FORGET, NULL);
+	e->seq = id;
+}
+
 size_t
 journal_queued(const struct journal *j)
 {
@@ -1482,6 +1615,48 @@ journal_write(struct journal *j, const struct journal_entry *e)
 		if (rc != SQLITE_OK)
 			break;
 		return journal_run(j, S_META_SET);
+	case E_MEMBER:
+		st = j->stmt[S_MEMBER_SET];
+		if ((rc = journal_bind_str(st, 1, e->author)) == SQLITE_OK)
+			rc = sqlite3_bind_int(st, 2, e->role);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 3, e->name);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 4, e->invite);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 5, e->time);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_MEMBER_SET);
+	case E_MEMBER_FORGET:
+		st = j->stmt[S_MEMBER_DELETE];
+		if ((rc = journal_bind_str(st, 1, e->author)) != SQLITE_OK)
+			break;
+		return journal_run(j, S_MEMBER_DELETE);
+	case E_INVITE:
+		st = j->stmt[S_INVITE_SET];
+		if ((rc = sqlite3_bind_int64(st, 1, e->seq)) == SQLITE_OK)
+			rc = journal_bind_str(st, 2, e->text);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int(st, 3, e->role);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 4, e->uses);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 5, e->expires);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 6, e->author);
+		if (rc == SQLITE_OK)
+			rc = journal_bind_str(st, 7, e->name);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 8, e->time);
+		if (rc != SQLITE_OK)
+			break;
+		return journal_run(j, S_INVITE_SET);
+	case E_INVITE_FORGET:
+		st = j->stmt[S_INVITE_DELETE];
+		if ((rc = sqlite3_bind_int64(st, 1, e->seq)) != SQLITE_OK)
+			break;
+		return journal_run(j, S_INVITE_DELETE);
 	}
 
 	/* A bind failed (a record too big for sqlite). */
@@ -2070,6 +2245,57 @@ journal_row_saved(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
 	return 0;
 }
 
+/* A role as stored: one of the values of enum role (role.h), 0 to 2. */
+static int
+journal_column_role(sqlite3_stmt *st, int col, int *role)
+{
+	int64_t v;
+
+	if (!journal_column_int(st, col, 0, &v) || v > 2)
+		return 0;
+	*role = (int)v;
+	return 1;
+}
+
+static int
+journal_row_member(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	struct journal_member m;
+
+	memset(&m, 0, sizeof m);
+	if ((m.author = journal_column_str(st, 0)) == NULL ||
+	    *m.author == '\0' || !journal_column_role(st, 1, &m.role) ||
+	    (m.name = journal_column_str(st, 2)) == NULL ||
+	    !journal_column_int(st, 3, 0, &m.invite) ||
+	    !journal_column_int(st, 4, 0, &m.time))
+		return -1;
+	if (r->member != NULL)
+		r->member(arg, &m);
+	return 0;
+}
+
+static int
+journal_row_invite(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
+{
+	struct journal_invite inv;
+	int64_t uses;
+
+	memset(&inv, 0, sizeof inv);
+	if (!journal_column_int(st, 0, 1, &inv.id) ||
+	    (inv.hash = journal_column_str(st, 1)) == NULL ||
+	    !journal_column_role(st, 2, &inv.role) ||
+	    !journal_column_int(st, 3, 0, &uses) || uses > UINT_MAX ||
+	    !journal_column_int(st, 4, 0, &inv.expires) ||
+	    (inv.author = journal_column_str(st, 5)) == NULL ||
+	    (inv.name = journal_column_str(st, 6)) == NULL ||
+	    !journal_column_int(st, 7, 0, &inv.time))
+		return -1;
+	inv.uses = (unsigned)uses;
+	if (r->invite != NULL)
+		r->invite(arg, &inv);
+	return 0;
+}
+
 /* The session tables in the order replay tells them, after people. */
 static const struct {
 	enum journal_stmt stmt;
@@ -2084,6 +2310,8 @@ static const struct {
     {S_DRAFTS_LIST, "a draft record", journal_row_draft},
     {S_EDITORS_LIST, "an editor record", journal_row_editor},
     {S_SAVED_LIST, "a saved-file record", journal_row_saved},
+    {S_MEMBERS_LIST, "a member record", journal_row_member},
+    {S_INVITES_LIST, "an invitation record", journal_row_invite},
 };
 
 /*

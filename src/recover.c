@@ -172,6 +172,12 @@ recover_visit(void *arg, const char *author, int64_t time)
 }
 
 static void
+recover_member(void *arg, const struct journal_member *m)
+{
+	member_replay(m->author, m->role, m->name, m->invite, m->time);
+}
+
+static void
 recover_question(
     void *arg, int64_t id, int64_t time, const char *author, const char *text)
 {
@@ -259,6 +265,7 @@ recover_journal(const char *path, int durable)
 	cb.editor = recover_editor;
 	cb.saved = recover_saved;
 	cb.set = recover_set;
+	cb.member = recover_member;
 	cb.problem = recover_problem;
 	memset(&r, 0, sizeof r);
 	server->replaying = 1;

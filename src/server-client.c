@@ -244,6 +244,15 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	}
 	if (server_client_full(c))
 		return;
+	/* The role is the daemon's reading of the key files and of what the
+	 * session remembers, never the frontend's. */
+	if (role_resolve(h->key, c->addr, &c->role) != 0) {
+		log_info(
+		    "client %u: key %s is no longer accepted", c->id, h->key);
+		server_client_bye(c, "moot: your key is no longer accepted "
+		                     "here");
+		return;
+	}
 	c->email = xstrdup(h->email);
 	c->user = xstrdup(h->user);
 	c->key = xstrdup(h->key);
@@ -269,8 +278,9 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	m.u.welcome = PROTO_VERSION;
 	server_client_send(c, &m);
 
-	log_info("client %u: %s <%s> joined (key %s, %ux%u, %s)", c->id,
-	    c->name, c->email, c->key, c->cols, c->rows, h->term);
+	log_info("client %u: %s <%s> joined as %s (key %s, %ux%u, %s)", c->id,
+	    c->name, c->email, role_name(c->role), c->key, c->cols, c->rows,
+	    h->term);
 	server_notice("%s joined", c->name);
 	/* The others see "NAME joined"; the newcomer sees who they are. */
 	if (*h->notice != '\0')

@@ -735,6 +735,7 @@ server_main(const struct server_options *o)
 	TAILQ_INIT(&server->editors);
 	TAILQ_INIT(&server->saved);
 	TAILQ_INIT(&server->people);
+	TAILQ_INIT(&server->members);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
 		server_say_error(err);
 		free(err);

@@ -276,6 +276,26 @@ seen_set(void *arg, const char *key, const char *value)
 	seen_printf(s, "set %s=%s\n", key, value);
 }
 
+static void
+seen_member(void *arg, const struct journal_member *m)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "member %s %d [%s] %lld %lld\n", m->author, m->role,
+	    m->name, (long long)m->invite, (long long)m->time);
+}
+
+static void
+seen_invite(void *arg, const struct journal_invite *inv)
+{
+	struct seen *s = arg;
+
+	seen_printf(s, "invite %lld %s %d %u %lld %s [%s] %lld\n",
+	    (long long)inv->id, inv->hash, inv->role, inv->uses,
+	    (long long)inv->expires, inv->author, inv->name,
+	    (long long)inv->time);
+}
+
 static const struct journal_replay seen_replay = {
     .doc = seen_doc,
     .undo = seen_undo,
@@ -290,6 +310,8 @@ static const struct journal_replay seen_replay = {
     .editor = seen_editor,
     .saved = seen_saved,
     .set = seen_set,
+    .member = seen_member,
+    .invite = seen_invite,
     .problem = seen_problem,
 };
 
@@ -528,8 +550,8 @@ test_new(void **state)
 	assert_db_text(db,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
-	    "chat cursors docs drafts editors events meta ops people "
-	    "questions saved undo visits");
+	    "chat cursors docs drafts editors events invites members meta "
+	    "ops people questions saved undo visits");
 	sqlite3_close(db);
 	journal_close(j);
 
@@ -1775,6 +1797,104 @@ test_session_round_trip(void **state)
 	}
 }
 
+/* Members and invitations: the latest record of each wins, forgotten ones
+ * are gone, malformed rows are skipped with a problem, and a journal
+ * without the access tables gains them (read-only: replays none). */
+static void
+test_access_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_member m;
+	struct journal_invite inv;
+	struct journal *j;
+	sqlite3 *db;
+	char *text, *err = NULL;
+
+	j = must_open(f->path, 0);
+	memset(&m, 0, sizeof m);
+	m.author = "SHA256:b";
+	m.role = 0;
+	m.name = "Bob";
+	m.invite = 2;
+	m.time = 10;
+	journal_member(j, &m);
+	m.role = 1; /* promoted: this one wins */
+	m.time = 11;
+	journal_member(j, &m);
+	m.author = "SHA256:c";
+	m.name = "";
+	m.invite = 0;
+	journal_member(j, &m);
+	journal_member_forget(j, "SHA256:c");
+	memset(&inv, 0, sizeof inv);
+	inv.id = 1;
+	inv.hash = "h1";
+	inv.role = 0;
+	inv.uses = 3;
+	inv.expires = 99;
+	inv.author = "SHA256:a";
+	inv.name = "Alice";
+	inv.time = 5;
+	journal_invite(j, &inv);
+	inv.uses = 2; /* one used */
+	journal_invite(j, &inv);
+	inv.id = 2;
+	inv.hash = "h2";
+	inv.author = "";
+	inv.name = "";
+	journal_invite(j, &inv);
+	journal_invite_forget(j, 2);
+	must_flush(j);
+	journal_close(j);
+
+	text = reopen_text(f->path);
+	assert_string_equal(text, "member SHA256:b 1 [Bob] 2 11\n"
+	                          "invite 1 h1 0 2 99 SHA256:a [Alice] 5\n");
+	free(text);
+
+	db = db_open(f->path);
+	db_exec(db,
+	    "INSERT INTO members VALUES ('d', 3, '', 0, 1);"
+	    "INSERT INTO members VALUES ('e', 1, NULL, 0, 1);"
+	    "INSERT INTO members VALUES ('', 1, '', 0, 1);"
+	    "INSERT INTO invites VALUES (5, 'h', 0, -1, 1, '', '', 1);"
+	    "INSERT INTO invites VALUES (6, NULL, 0, 1, 1, '', '', 1);"
+	    "INSERT INTO invites VALUES (7, 'h', 'x', 1, 1, '', '', 1);");
+	sqlite3_close(db);
+	text = reopen_text(f->path);
+	assert_string_equal(text,
+	    "problem a member record is malformed (skipped)\n"
+	    "member SHA256:b 1 [Bob] 2 11\n"
+	    "problem a member record is malformed (skipped)\n"
+	    "problem a member record is malformed (skipped)\n"
+	    "invite 1 h1 0 2 99 SHA256:a [Alice] 5\n"
+	    "problem an invitation record is malformed (skipped)\n"
+	    "problem an invitation record is malformed (skipped)\n"
+	    "problem an invitation record is malformed (skipped)\n");
+	free(text);
+
+	/* A journal from before the access tables. */
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE members; DROP TABLE invites;");
+	sqlite3_close(db);
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	text = replay_text(j, 0);
+	assert_string_equal(text, "");
+	free(text);
+	journal_close(j);
+	j = must_open(f->path, 0);
+	memset(&m, 0, sizeof m);
+	m.author = "SHA256:z";
+	m.name = "Zed";
+	journal_member(j, &m);
+	must_flush(j);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text, "member SHA256:z 0 [Zed] 0 0\n");
+	free(text);
+}
+
 /* Chat seqs and question ids go on after the largest in the file. */
 static void
 test_chat_seq(void **state)
@@ -2298,7 +2418,8 @@ make_old(const char *path)
 	db = db_open(path);
 	db_exec(db, "DROP TABLE chat; DROP TABLE events; DROP TABLE visits; "
 	            "DROP TABLE questions; DROP TABLE drafts; "
-	            "DROP TABLE editors; DROP TABLE saved; DROP TABLE meta;");
+	            "DROP TABLE editors; DROP TABLE saved; DROP TABLE meta; "
+	            "DROP TABLE members; DROP TABLE invites;");
 	assert_db_text(db,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
@@ -2343,8 +2464,8 @@ test_old_journal(void **state)
 	assert_db_text(db,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
-	    "chat cursors docs drafts editors events meta ops people "
-	    "questions saved undo visits");
+	    "chat cursors docs drafts editors events invites members meta "
+	    "ops people questions saved undo visits");
 	assert_db_text(db, "PRAGMA user_version", "1");
 	assert_db_text(db, "PRAGMA application_id", "1836019572");
 	sqlite3_close(db);
@@ -2669,6 +2790,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_session_kept, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_session_bad_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_access_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_old_journal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_readonly_open, setup, teardown),
