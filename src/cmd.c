@@ -31,20 +31,20 @@ static void cmd_help(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
-        CMD_JOURNAL | CMD_BROADCAST, cmd_decide},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST, cmd_decide},
     {"question", "TEXT", "add an open question (to the draft, or the list)",
         CMD_JOURNAL | CMD_BROADCAST, cmd_question},
-    {"link", "", "add my selection to the draft as a code range", CMD_JOURNAL,
-        cmd_link},
+    {"link", "", "add my selection to the draft as a code range",
+        CMD_EDITOR | CMD_JOURNAL, cmd_link},
     {"accept", "", "accept the draft and commit it",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_accept},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_accept},
     {"reject", "", "reject the draft and commit it",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_reject},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_reject},
     {"supersede", "N", "draft a decision that supersedes record N",
-        CMD_JOURNAL | CMD_BROADCAST, cmd_supersede},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST, cmd_supersede},
     {"draft", "", "open the newest draft (also Ctrl-D)", 0, cmd_draft},
     {"commit", "", "commit the files saved since the last commit",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_commit},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_commit},
     {"why", "", "the decisions behind the cursor's line", 0, cmd_why},
     {"decisions", "", "list the decision records", 0, cmd_decisions},
     {"follow", "NAME", "my view follows NAME's (any move stops)", 0,
@@ -60,7 +60,7 @@ const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 void
 cmd_exec(struct client *c, const struct cmd_entry *cmd, const char *arg)
 {
-	if (server_client_allowed(c, cmd->flags))
+	if (server_client_allowed_cmd(c, cmd->flags, cmd->name))
 		cmd->handler(c, arg);
 }
 
