@@ -242,7 +242,8 @@ cmd_who(struct client *c, const char *arg)
 	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (!o->ready || o->closing)
 			continue;
-		popup_add(&c->popup, "%s  %s:%zu%s%s", o->name,
+		popup_add(&c->popup, "%s  %s  %s:%zu%s%s", o->name,
+		    role_name(o->role),
 		    *o->view.doc->path != '\0' ? o->view.doc->path : "-",
 		    view_line(&o->view) + 1,
 		    o->following != NULL ? "  following " : "",

@@ -1730,11 +1730,13 @@ test_follow_who(void **state)
 	/* who, from Alice. */
 	h_palette(s.a, "who", WAIT);
 	wait_popup(s.a, "Who is here");
-	wait_popup_line(s.a, "Alice Liddell  long.txt:30");
-	wait_popup_line(s.a, "Bob Stone  long.txt:30  following Alice Liddell");
-	assert_true(row_of(s.a, "Alice Liddell  long.txt:30") <
-	            row_of(s.a, "Bob Stone  long.txt:30  following Alice "
-	                        "Liddell"));
+	wait_popup_line(s.a, "Alice Liddell  editor  long.txt:30");
+	wait_popup_line(
+	    s.a, "Bob Stone  editor  long.txt:30  following Alice Liddell");
+	assert_true(
+	    row_of(s.a, "Alice Liddell  editor  long.txt:30") <
+	    row_of(s.a, "Bob Stone  editor  long.txt:30  following Alice "
+	                "Liddell"));
 	h_key(s.a, "Escape");
 	h_wait_row_lacks(s.a, 0, "Who is here", WAIT);
 	wait_status(s.a, " long.txt 30:1");

@@ -41,6 +41,7 @@ test_client(
 
 	c->name = xstrdup(name);
 	c->colour = colour;
+	c->role = ROLE_EDITOR; /* drawn plain */
 	c->ready = 1;
 	c->cols = cols;
 	c->rows = rows;
@@ -151,6 +152,30 @@ test_text_status_presence(void **state)
 	assert_int_equal(f->cx, 2);
 	assert_int_equal(f->cy, 1);
 	assert_int_equal(frame_cell(f, 0, 0)->bg, 1);
+	frame_free(f);
+}
+
+/* Roles on the presence line: hosts and viewers marked (dim, after the
+ * name), editors plain. */
+static void
+test_presence_roles(void **state)
+{
+	struct doc *d = test_doc("a.txt", "hello\n");
+	struct client *a = test_client("Alice", 1, d, 60, 6);
+	struct client *b = test_client("Bob", 2, d, 60, 6);
+	struct client *e = test_client("Eve", 3, d, 60, 6);
+	struct frame *f = frame_create(60, 6);
+
+	a->role = ROLE_HOST;
+	b->role = ROLE_VIEWER;
+	render_client(server, e, f);
+	assert_row(
+	    f, 5, "Alice(host) a.txt:1  Bob(viewer) a.txt:1  Eve a.txt:1");
+	assert_true(frame_cell(f, 0, 5)->attr & CELL_BOLD);
+	assert_false(frame_cell(f, 0, 5)->attr & CELL_DIM);
+	assert_true(frame_cell(f, 5, 5)->attr & CELL_DIM);
+	assert_false(frame_cell(f, 5, 5)->attr & CELL_BOLD);
+	assert_true(frame_cell(f, 24, 5)->attr & CELL_DIM);
 	frame_free(f);
 }
 
@@ -1806,6 +1831,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 	        test_text_status_presence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_presence_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_too_small, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_inert_and_wide, setup, teardown),
