@@ -83,6 +83,8 @@ static const char *const commands[][2] = {
     {"since", ""},
     {"chat", ""},
     {"help", ""},
+    {"role", "NAME ROLE"},
+    {"kick", "NAME"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1936,8 +1938,8 @@ chosen_is(struct h_client *c, void *arg)
 static void
 test_palette(void **state)
 {
-	static const size_t all[] = {
-	    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, (size_t)-1};
+	static const size_t all[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	    13, 14, 15, 16, (size_t)-1};
 	static const size_t d[] = {0, 6, 9, 5, (size_t)-1};
 	static const size_t fo[] = {10, (size_t)-1};
 	struct sess s;
