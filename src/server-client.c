@@ -341,15 +341,22 @@ server_client_pace(struct client *c)
 
 /*
  * Tell c why their role refuses something (msg, which is freed), unless
- * they are being told that very thing now: a viewer typing fifty keys
- * sees the notice once, and again only once it has gone.
+ * that very notice is on their screen now (theirs, not hidden by a newer
+ * one for everyone: see render_notice): a viewer typing fifty keys sees
+ * the notice once, and again only once it has gone.
  */
 static void
 server_client_refuse(struct client *c, char *msg)
 {
+	int shown;
+
 	server->now = loop_now();
-	if (c->notice == NULL || c->notice_until <= server->now ||
-	    strcmp(c->notice, msg) != 0) {
+	shown =
+	    c->notice != NULL && c->notice_until > server->now &&
+	    strcmp(c->notice, msg) == 0 &&
+	    (server->notice == NULL || server->notice_until <= server->now ||
+	        c->notice_until >= server->notice_until);
+	if (!shown) {
 		log_info("client %u: %s (%s): %s", c->id, c->name,
 		    role_name(c->role), msg);
 		server_client_notice(c, "%s", msg);

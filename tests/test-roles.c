@@ -258,6 +258,38 @@ test_viewer(void **state)
 }
 
 /*
+ * The refusal is held back only while it is what the viewer sees: a newer
+ * notice for everyone (Alice saving) hides it, and the next refused key
+ * shows it again at once.
+ */
+static void
+test_viewer_notice_again(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *b;
+	char *repo, *ka, *kb;
+	int port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = key_with(repo, "host", ALICE);
+	kb = key_with(repo, "viewer", BOB);
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	b = join(port, kb, "bob");
+	wait_presence(a, "Bob(viewer)");
+
+	h_send(b, "x");
+	wait_notice(b, VIEWER_NOTICE);
+	h_key(a, "C-s");
+	wait_notice(b, "saved by Alice");
+	h_send(b, "y");
+	wait_notice(b, VIEWER_NOTICE);
+	h_wait_row(a, 0, "# Roles", WAIT);
+	h_pass();
+}
+
+/*
  * `role` by a host changes a person's role at once, tells them and
  * everyone, and is remembered by key across a restart of the daemon: a
  * viewer made an editor stays one though their line says viewer; an
@@ -472,6 +504,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_viewer, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_viewer_notice_again, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_role_live_and_remembered, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
