@@ -150,6 +150,10 @@ enum client_mode {
 #define CMD_JOURNAL 0x2   /* adds session records (chat, drafts, ...) */
 #define CMD_BROADCAST 0x4 /* shows something to everyone (rate-limited) */
 #define CMD_COMMIT 0x8    /* makes a git commit: one at a time */
+/* Who may (role.h): CMD_EDIT implies CMD_EDITOR, since nothing that
+ * changes a document's text is for viewers. */
+#define CMD_EDITOR 0x10 /* needs the editor role at least: not viewers */
+#define CMD_HOST 0x20   /* hosts only */
 
 /* A palette command: one row of the table in cmd.c. */
 struct cmd_entry {
@@ -413,6 +417,10 @@ void server_client_key(struct client *, const struct key_event *);
 void server_client_notice(struct client *, const char *, ...)
     __printflike(2, 3);
 int server_client_allowed(struct client *, int flags);
+/* The same for a palette command: what (its name) goes in the refusal. */
+int server_client_allowed_cmd(struct client *, int flags, const char *what);
+/* End c's connection; why is shown on their terminal ("" for nothing). */
+void server_client_bye(struct client *, const char *why);
 int server_client_flush(struct client *);
 
 /* doc.c */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "buffer.h"
+#include "frontend.h"
 #include "record.h"
 #include "repo.h"
 #include "server.h"
@@ -28,23 +29,25 @@ static void cmd_who(struct client *, const char *);
 static void cmd_since(struct client *, const char *);
 static void cmd_chat(struct client *, const char *);
 static void cmd_help(struct client *, const char *);
+static void cmd_role(struct client *, const char *);
+static void cmd_kick(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
-        CMD_JOURNAL | CMD_BROADCAST, cmd_decide},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST, cmd_decide},
     {"question", "TEXT", "add an open question (to the draft, or the list)",
         CMD_JOURNAL | CMD_BROADCAST, cmd_question},
-    {"link", "", "add my selection to the draft as a code range", CMD_JOURNAL,
-        cmd_link},
+    {"link", "", "add my selection to the draft as a code range",
+        CMD_EDITOR | CMD_JOURNAL, cmd_link},
     {"accept", "", "accept the draft and commit it",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_accept},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_accept},
     {"reject", "", "reject the draft and commit it",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_reject},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_reject},
     {"supersede", "N", "draft a decision that supersedes record N",
-        CMD_JOURNAL | CMD_BROADCAST, cmd_supersede},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST, cmd_supersede},
     {"draft", "", "open the newest draft (also Ctrl-D)", 0, cmd_draft},
     {"commit", "", "commit the files saved since the last commit",
-        CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_commit},
+        CMD_EDITOR | CMD_JOURNAL | CMD_BROADCAST | CMD_COMMIT, cmd_commit},
     {"why", "", "the decisions behind the cursor's line", 0, cmd_why},
     {"decisions", "", "list the decision records", 0, cmd_decisions},
     {"follow", "NAME", "my view follows NAME's (any move stops)", 0,
@@ -53,6 +56,10 @@ const struct cmd_entry cmd_table[] = {
     {"since", "", "what happened since my last visit", 0, cmd_since},
     {"chat", "", "the whole chat history", 0, cmd_chat},
     {"help", "", "keys and commands", 0, cmd_help},
+    {"role", "NAME ROLE", "make NAME a viewer or an editor (hosts)",
+        CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_role},
+    {"kick", "NAME", "remove NAME from the session (hosts)",
+        CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_kick},
 };
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 
@@ -60,7 +67,7 @@ const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 void
 cmd_exec(struct client *c, const struct cmd_entry *cmd, const char *arg)
 {
-	if (server_client_allowed(c, cmd->flags))
+	if (server_client_allowed_cmd(c, cmd->flags, cmd->name))
 		cmd->handler(c, arg);
 }
 
@@ -242,7 +249,8 @@ cmd_who(struct client *c, const char *arg)
 	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (!o->ready || o->closing)
 			continue;
-		popup_add(&c->popup, "%s  %s:%zu%s%s", o->name,
+		popup_add(&c->popup, "%s  %s  %s:%zu%s%s", o->name,
+		    role_name(o->role),
 		    *o->view.doc->path != '\0' ? o->view.doc->path : "-",
 		    view_line(&o->view) + 1,
 		    o->following != NULL ? "  following " : "",
@@ -289,4 +297,184 @@ cmd_help(struct client *c, const char *arg)
 		    (int)(20 - strlen(cmd_table[i].name)), cmd_table[i].args,
 		    cmd_table[i].help);
 	server_client_popup(c);
+}
+
+/*
+ * The person someone means by name (for role and kick): among the people
+ * here, the one whose name reads the same (case and spacing aside), else
+ * the one whose name starts with it. Every connection of one key is one
+ * person. NULL, after telling c, when nobody or more than one person fits.
+ */
+static struct client *
+cmd_person(struct client *c, const char *name)
+{
+	struct client *o, *exact = NULL, *prefix = NULL;
+	int nexact = 0, nprefix = 0;
+	size_t n = strlen(name);
+
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (!o->ready || o->closing)
+			continue;
+		if (auth_same_name(o->name, name)) {
+			if (exact == NULL || strcmp(exact->key, o->key) != 0)
+				nexact++;
+			if (exact == NULL)
+				exact = o;
+		} else if (strncasecmp(o->name, name, n) == 0) {
+			if (prefix == NULL || strcmp(prefix->key, o->key) != 0)
+				nprefix++;
+			if (prefix == NULL)
+				prefix = o;
+		}
+	}
+	if (nexact == 1)
+		return exact;
+	if (nexact == 0 && nprefix == 1)
+		return prefix;
+	if (nexact + nprefix == 0)
+		server_client_notice(c, "nobody here is called %s", name);
+	else
+		server_client_notice(c,
+		    "more than one person here is called %s: give the whole "
+		    "name as shown in who",
+		    name);
+	return NULL;
+}
+
+/* Copy arg without the spaces around it. */
+static char *
+cmd_trim(const char *arg)
+{
+	size_t n;
+
+	while (*arg == ' ')
+		arg++;
+	n = strlen(arg);
+	while (n > 0 && arg[n - 1] == ' ')
+		n--;
+	return xstrndup(arg, n);
+}
+
+/* "a viewer", "an editor", "a host". */
+static const char *
+cmd_a_role(enum role role)
+{
+	return role == ROLE_EDITOR   ? "an editor"
+	       : role == ROLE_VIEWER ? "a viewer"
+	                             : "a host";
+}
+
+/*
+ * `role NAME viewer|editor` (hosts): every connection of that person's
+ * key changes at once, and the session remembers it by key (a member,
+ * journaled), keeping the name and invitation it knew them by. A host's
+ * role comes from the key files and is not changed here.
+ */
+static void
+cmd_role(struct client *c, const char *arg)
+{
+	struct client *o, *p;
+	struct member *m;
+	char *name, *word, *key = NULL;
+	enum role role;
+
+	name = cmd_trim(arg);
+	if ((word = strrchr(name, ' ')) == NULL ||
+	    role_parse(word + 1, &role) != 0) {
+		server_client_notice(c, "usage: role NAME viewer|editor");
+		goto out;
+	}
+	if (role == ROLE_HOST) {
+		server_client_notice(c,
+		    "hosts come from the key files: give their line the "
+		    "option host");
+		goto out;
+	}
+	while (word > name && word[-1] == ' ')
+		word--;
+	*word = '\0';
+	if ((o = cmd_person(c, name)) == NULL)
+		goto out;
+	if (strcmp(o->key, c->key) == 0) {
+		server_client_notice(c, "you cannot change your own role");
+		goto out;
+	}
+	if (o->role == ROLE_HOST) {
+		server_client_notice(c,
+		    "%s is a host: a host's role comes from the key files",
+		    o->name);
+		goto out;
+	}
+	if (o->role == role) {
+		server_client_notice(
+		    c, "%s is already %s", o->name, cmd_a_role(role));
+		goto out;
+	}
+	m = member_find(o->key);
+	member_set(
+	    o->key, role, m != NULL ? m->name : "", m != NULL ? m->invite : 0);
+	log_info("client %u: %s made %s (key %s) %s", c->id, c->name, o->name,
+	    o->key, cmd_a_role(role));
+	/* Everyone hears it; the person themselves in their own words. */
+	server_notice("%s made %s %s", c->name, o->name, cmd_a_role(role));
+	key = xstrdup(o->key);
+	TAILQ_FOREACH (p, &server->clients, entry) {
+		if (!p->ready || strcmp(p->key, key) != 0)
+			continue;
+		p->role = role;
+		server_client_notice(
+		    p, "%s made you %s", c->name, cmd_a_role(role));
+	}
+out:
+	free(key);
+	free(name);
+}
+
+/*
+ * `kick NAME` (hosts): every connection of that person ends, with a line
+ * on their terminal saying who removed them. Someone who came by an
+ * invitation is forgotten and must be invited again; a line of the key
+ * files still lets its key in (remove the line to keep them out).
+ */
+static void
+cmd_kick(struct client *c, const char *arg)
+{
+	struct client *o, *p;
+	struct member *m;
+	char *name, *key = NULL, *who = NULL, *why;
+
+	name = cmd_trim(arg);
+	if (*name == '\0') {
+		server_client_notice(c, "usage: kick NAME");
+		goto out;
+	}
+	if ((o = cmd_person(c, name)) == NULL)
+		goto out;
+	if (strcmp(o->key, c->key) == 0) {
+		server_client_notice(
+		    c, "you cannot kick yourself: Ctrl-Q leaves");
+		goto out;
+	}
+	if (o->role == ROLE_HOST) {
+		server_client_notice(
+		    c, "%s is a host: hosts cannot be kicked", o->name);
+		goto out;
+	}
+	key = xstrdup(o->key);
+	who = xstrdup(o->name);
+	if ((m = member_find(key)) != NULL && m->invite != 0)
+		member_forget(m);
+	xasprintf(&why, "moot: %s removed you from the session", c->name);
+	TAILQ_FOREACH (p, &server->clients, entry) {
+		if (p->ready && !p->closing && strcmp(p->key, key) == 0)
+			server_client_bye(p, why);
+	}
+	free(why);
+	log_info("client %u: %s removed %s (key %s) from the session", c->id,
+	    c->name, who, key);
+	server_notice("%s removed %s from the session", c->name, who);
+out:
+	free(who);
+	free(key);
+	free(name);
 }

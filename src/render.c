@@ -537,6 +537,13 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 			x = frame_puts(f, x, y, f->cols, "  ", 0, 0, 0);
 		x = render_text(
 		    f, x, y, f->cols, c->name, c->colour, 0, CELL_BOLD);
+		/* Editors plain; hosts and viewers marked, dim, so a
+		 * name cannot pass for the marker. */
+		if (c->role != ROLE_EDITOR) {
+			snprintf(
+			    where, sizeof where, "(%s)", role_name(c->role));
+			x = frame_puts(f, x, y, f->cols, where, 0, 0, CELL_DIM);
+		}
 		x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
 		x = render_text(f, x, y, f->cols,
 		    *c->view.doc->path != '\0' ? c->view.doc->path : "-", 0, 0,

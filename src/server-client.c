@@ -91,7 +91,7 @@ server_client_send(struct client *c, const struct proto_msg *m)
 	server_client_flush(c);
 }
 
-static void
+void
 server_client_bye(struct client *c, const char *why)
 {
 	struct proto_msg m;
@@ -340,6 +340,56 @@ server_client_pace(struct client *c)
 }
 
 /*
+ * Tell c why their role refuses something (msg, which is freed), unless
+ * that very notice is on their screen now (theirs, not hidden by a newer
+ * one for everyone: see render_notice): a viewer typing fifty keys sees
+ * the notice once, and again only once it has gone.
+ */
+static void
+server_client_refuse(struct client *c, char *msg)
+{
+	int shown;
+
+	server->now = loop_now();
+	shown =
+	    c->notice != NULL && c->notice_until > server->now &&
+	    strcmp(c->notice, msg) == 0 &&
+	    (server->notice == NULL || server->notice_until <= server->now ||
+	        c->notice_until >= server->notice_until);
+	if (!shown) {
+		log_info("client %u: %s (%s): %s", c->id, c->name,
+		    role_name(c->role), msg);
+		server_client_notice(c, "%s", msg);
+	}
+	free(msg);
+}
+
+/* May c's role do what needs flags? what: the command, or NULL for a
+ * key. Returns 1, or 0 after telling them why not. */
+static int
+server_client_role_allows(struct client *c, int flags, const char *what)
+{
+	char *msg;
+
+	if (flags & CMD_EDIT)
+		flags |= CMD_EDITOR;
+	if ((flags & CMD_HOST) && c->role < ROLE_HOST) {
+		xasprintf(&msg, "only hosts can use %s",
+		    what != NULL ? what : "that key");
+		server_client_refuse(c, msg);
+		return 0;
+	}
+	if ((flags & CMD_EDITOR) && c->role < ROLE_EDITOR) {
+		xasprintf(&msg,
+		    "viewers cannot %s; a host can make you an editor",
+		    what != NULL ? what : "edit");
+		server_client_refuse(c, msg);
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * The one place that decides whether c may do something that needs flags
  * (CMD_*: a key or a palette command). Returns 1, or 0 after telling them
  * why not.
@@ -347,6 +397,15 @@ server_client_pace(struct client *c)
 int
 server_client_allowed(struct client *c, int flags)
 {
+	return server_client_allowed_cmd(c, flags, NULL);
+}
+
+int
+server_client_allowed_cmd(struct client *c, int flags, const char *what)
+{
+	/* First who they are: a viewer is told they view, whatever else. */
+	if (!server_client_role_allows(c, flags, what))
+		return 0;
 	/* The journal cannot be written: nothing may change text or add
 	 * records (saving too: it compacts the journal). */
 	if ((flags & (CMD_EDIT | CMD_JOURNAL)) && server->readonly != NULL) {
@@ -561,9 +620,11 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		break;
 	case KEYC_ENTER:
 		/* Refused, the text stays: Enter again later, or Esc. */
-		if (!server_client_allowed(
-		        c, CMD_JOURNAL | CMD_BROADCAST |
-		               (mode == CLIENT_COMMIT ? CMD_COMMIT : 0)))
+		if (!server_client_allowed_cmd(c,
+		        CMD_JOURNAL | CMD_BROADCAST |
+		            (mode == CLIENT_COMMIT ? CMD_COMMIT | CMD_EDITOR
+		                                   : 0),
+		        mode == CLIENT_COMMIT ? "commit" : "chat"))
 			break;
 		c->mode = CLIENT_EDIT;
 		text = xstrdup(p->text);
@@ -1046,7 +1107,8 @@ server_client_key_ctrl(struct client *c, const struct key_event *k)
 /*
  * The keys of the editing mode that do something other than move: one row
  * each, with what they need (checked by server_client_allowed before the
- * handler runs). A row with cp 0 matches any key of that code.
+ * handler runs). A row with cp 0 matches any key of that code. CMD_EDIT
+ * rows need an editor too; rows without CMD_EDITOR are for viewers also.
  */
 static const struct server_client_key {
 	int code;    /* KEYC_* */
@@ -1060,7 +1122,7 @@ static const struct server_client_key {
     {KEYC_BACKSPACE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_DELETE, 0, CMD_EDIT, server_client_key_erase},
     {KEYC_ESC, 0, 0, server_client_key_esc},
-    {KEYC_CTRL, 's', CMD_JOURNAL, server_client_key_ctrl},
+    {KEYC_CTRL, 's', CMD_JOURNAL | CMD_EDITOR, server_client_key_ctrl},
     {KEYC_CTRL, 'o', 0, server_client_key_ctrl},
     {KEYC_CTRL, 'z', CMD_EDIT, server_client_key_ctrl},
     {KEYC_CTRL, 'y', CMD_EDIT, server_client_key_ctrl},

@@ -83,6 +83,8 @@ static const char *const commands[][2] = {
     {"since", ""},
     {"chat", ""},
     {"help", ""},
+    {"role", "NAME ROLE"},
+    {"kick", "NAME"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1730,11 +1732,13 @@ test_follow_who(void **state)
 	/* who, from Alice. */
 	h_palette(s.a, "who", WAIT);
 	wait_popup(s.a, "Who is here");
-	wait_popup_line(s.a, "Alice Liddell  long.txt:30");
-	wait_popup_line(s.a, "Bob Stone  long.txt:30  following Alice Liddell");
-	assert_true(row_of(s.a, "Alice Liddell  long.txt:30") <
-	            row_of(s.a, "Bob Stone  long.txt:30  following Alice "
-	                        "Liddell"));
+	wait_popup_line(s.a, "Alice Liddell  editor  long.txt:30");
+	wait_popup_line(
+	    s.a, "Bob Stone  editor  long.txt:30  following Alice Liddell");
+	assert_true(
+	    row_of(s.a, "Alice Liddell  editor  long.txt:30") <
+	    row_of(s.a, "Bob Stone  editor  long.txt:30  following Alice "
+	                "Liddell"));
 	h_key(s.a, "Escape");
 	h_wait_row_lacks(s.a, 0, "Who is here", WAIT);
 	wait_status(s.a, " long.txt 30:1");
@@ -1934,8 +1938,8 @@ chosen_is(struct h_client *c, void *arg)
 static void
 test_palette(void **state)
 {
-	static const size_t all[] = {
-	    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, (size_t)-1};
+	static const size_t all[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	    13, 14, 15, 16, (size_t)-1};
 	static const size_t d[] = {0, 6, 9, 5, (size_t)-1};
 	static const size_t fo[] = {10, (size_t)-1};
 	struct sess s;

@@ -215,9 +215,9 @@ test_same_name(void **state)
 
 	h_palette(a, "who", WAIT);
 	h_wait_row(a, 0, " Who is here", WAIT);
-	xasprintf(&want, "%s  README.md:1", mname);
+	xasprintf(&want, "%s  editor  README.md:1", mname);
 	h_wait(a, want, WAIT);
-	h_wait(a, "Alice Liddell  README.md:1", WAIT);
+	h_wait(a, "Alice Liddell  editor  README.md:1", WAIT);
 	free(want);
 	h_key(a, "Escape");
 

@@ -54,7 +54,7 @@ backspace(struct palette *p)
 /* Every command, in table order (the order the contract gives). */
 #define ALL                                                                    \
 	"decide question link accept reject supersede draft commit why "       \
-	"decisions follow who since chat help"
+	"decisions follow who since chat help role kick"
 
 static void
 test_open_lists_all(void **state)
@@ -63,10 +63,10 @@ test_open_lists_all(void **state)
 
 	memset(&p, 0xff, sizeof p);
 	palette_open(&p, cmd_table, cmd_count);
-	assert_int_equal(cmd_count, 15);
+	assert_int_equal(cmd_count, 17);
 	assert_int_equal(p.len, 0);
 	assert_string_equal(p.text, "");
-	assert_int_equal(p.nmatch, 15);
+	assert_int_equal(p.nmatch, 17);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	assert_names(&p, ALL);
@@ -87,7 +87,7 @@ test_prefix_then_substring(void **state)
 	assert_names(&p, "supersede since question decisions");
 	backspace(&p);
 	type(&p, "i");
-	assert_names(&p, "decide question link commit decisions since");
+	assert_names(&p, "decide question link commit decisions since kick");
 	backspace(&p);
 	type(&p, "ch");
 	assert_names(&p, "chat");
@@ -204,7 +204,8 @@ test_type_resets_sel(void **state)
 	type(&p, "c");
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
-	assert_names(&p, "commit chat decide accept reject decisions since");
+	assert_names(
+	    &p, "commit chat decide accept reject decisions since kick");
 	palette_move(&p, 3, 5);
 	backspace(&p);
 	assert_int_equal(p.sel, 0);
@@ -258,11 +259,11 @@ test_move_and_top(void **state)
 	assert_int_equal(p.sel, 1);
 	assert_int_equal(p.top, 1);
 	palette_move(&p, 100, 5);
-	assert_int_equal(p.sel, 14);
-	assert_int_equal(p.top, 11);
+	assert_int_equal(p.sel, 16);
+	assert_int_equal(p.top, 13);
 	palette_move(&p, 1, 5);
-	assert_int_equal(p.sel, 14);
-	assert_int_equal(p.top, 11);
+	assert_int_equal(p.sel, 16);
+	assert_int_equal(p.top, 13);
 	palette_move(&p, -100, 5);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);

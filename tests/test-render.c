@@ -41,6 +41,7 @@ test_client(
 
 	c->name = xstrdup(name);
 	c->colour = colour;
+	c->role = ROLE_EDITOR; /* drawn plain */
 	c->ready = 1;
 	c->cols = cols;
 	c->rows = rows;
@@ -151,6 +152,30 @@ test_text_status_presence(void **state)
 	assert_int_equal(f->cx, 2);
 	assert_int_equal(f->cy, 1);
 	assert_int_equal(frame_cell(f, 0, 0)->bg, 1);
+	frame_free(f);
+}
+
+/* Roles on the presence line: hosts and viewers marked (dim, after the
+ * name), editors plain. */
+static void
+test_presence_roles(void **state)
+{
+	struct doc *d = test_doc("a.txt", "hello\n");
+	struct client *a = test_client("Alice", 1, d, 60, 6);
+	struct client *b = test_client("Bob", 2, d, 60, 6);
+	struct client *e = test_client("Eve", 3, d, 60, 6);
+	struct frame *f = frame_create(60, 6);
+
+	a->role = ROLE_HOST;
+	b->role = ROLE_VIEWER;
+	render_client(server, e, f);
+	assert_row(
+	    f, 5, "Alice(host) a.txt:1  Bob(viewer) a.txt:1  Eve a.txt:1");
+	assert_true(frame_cell(f, 0, 5)->attr & CELL_BOLD);
+	assert_false(frame_cell(f, 0, 5)->attr & CELL_DIM);
+	assert_true(frame_cell(f, 5, 5)->attr & CELL_DIM);
+	assert_false(frame_cell(f, 5, 5)->attr & CELL_BOLD);
+	assert_true(frame_cell(f, 24, 5)->attr & CELL_DIM);
 	frame_free(f);
 }
 
@@ -1230,6 +1255,15 @@ row_tinted(const struct frame *f, unsigned y)
 	return 0;
 }
 
+/* "NAME ARGS" of the table's row i, in buf. */
+static const char *
+cmd_name_args(size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", cmd_table[i].name,
+	    *cmd_table[i].args != '\0' ? " " : "", cmd_table[i].args);
+	return buf;
+}
+
 /*
  * Row y shows command i of the table, which is NAME_ARGS ("decide
  * [TITLE]"): two spaces, NAME ARGS padded to column 24, its help, cut at
@@ -1326,15 +1360,19 @@ test_palette_scrolled(void **state)
 	struct doc *d = test_doc("a.txt", "x\n");
 	struct client *a = test_client("Alice", 1, d, 60, 12);
 	struct frame *f = frame_create(60, 12);
+	size_t last = cmd_count - 1;
+	char name[128];
 
 	a->mode = CLIENT_PALETTE;
 	palette_open(&a->palette, cmd_table, cmd_count);
 	palette_move(&a->palette, 100, render_text_height(server, a));
-	assert_int_equal(a->palette.sel, 14);
-	assert_int_equal(a->palette.top, 6);
+	/* Nine rows of commands show: the last nine of the table. */
+	assert_int_equal(a->palette.sel, last);
+	assert_int_equal(a->palette.top, last - 8);
 	render_client(server, a, f);
-	assert_cmd_row(f, 1, 6, "draft");
-	assert_cmd_row(f, 9, 14, "help");
+	assert_cmd_row(
+	    f, 1, last - 8, cmd_name_args(last - 8, name, sizeof name));
+	assert_cmd_row(f, 9, last, cmd_name_args(last, name, sizeof name));
 	assert_true(frame_cell(f, 40, 9)->attr & CELL_REVERSE);
 	assert_false(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
 
@@ -1342,8 +1380,9 @@ test_palette_scrolled(void **state)
 	 * shows, on the last row above the chat. */
 	test_chat("Bob", 2, 0, "hi");
 	render_client(server, a, f);
-	assert_cmd_row(f, 1, 7, "commit");
-	assert_cmd_row(f, 8, 14, "help");
+	assert_cmd_row(
+	    f, 1, last - 7, cmd_name_args(last - 7, name, sizeof name));
+	assert_cmd_row(f, 8, last, cmd_name_args(last, name, sizeof name));
 	assert_true(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
 	assert_row(f, 9, "22:13 Bob: hi");
 	assert_row(f, 10, " a.txt  1:1");
@@ -1806,6 +1845,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 	        test_text_status_presence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_presence_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_too_small, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_inert_and_wide, setup, teardown),
