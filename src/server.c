@@ -222,6 +222,8 @@ server_accept(int fd, int events, void *arg)
 		fa.keys = &keys;
 		fa.grace = server->opts.login_grace;
 		fa.max_tries = server->opts.max_auth_tries;
+		fa.ka_interval = server->opts.keepalive_interval;
+		fa.ka_count = server->opts.keepalive_count;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}

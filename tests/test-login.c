@@ -30,6 +30,7 @@
 #define ALICE "Alice Liddell <alice@example.com>"
 #define BOB "Bob Stone <bob@example.com>"
 #define CAROL "Carol Finch <carol@example.com>"
+#define DAVE "Dave Moss <dave@example.com>"
 
 static const char readme[] = "# Login\n";
 
@@ -323,6 +324,51 @@ test_max_people(void **state)
 	h_pass();
 }
 
+/*
+ * Keepalives (here every second, two unanswered ones are the cut): Carol's
+ * client stops servicing its connection, as when her network vanishes
+ * without a FIN, and she leaves Alice's presence line; Bob (libssh) and
+ * Dave (OpenSSH's ssh), idle but answering, stay well past the cut.
+ */
+static void
+test_keepalive(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *b, *c, *e;
+	char *repo, *alice, *bob, *carol, *dave;
+	int p;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	bob = h_key_create(repo, BOB);
+	carol = h_key_create(repo, CAROL);
+	dave = h_key_create(repo, DAVE);
+	d = h_daemon_start_args(repo, "--keepalive-interval", "1",
+	    "--keepalive-count", "2", (char *)NULL);
+	a = h_join(h_daemon_port(d), alice, "alice");
+	b = h_join(h_daemon_port(d), bob, "bob");
+	c = h_join(h_daemon_port(d), carol, "carol");
+	e = h_openssh_connect(h_daemon_port(d), dave, 80, 24);
+	p = h_presence_row(a);
+	h_wait_row_has(a, p, "Bob", WAIT);
+	h_wait_row_has(a, p, "Carol", WAIT);
+	h_wait_row_has(a, p, "Dave", WAIT);
+
+	h_client_freeze(c, 1);
+	h_wait_row_lacks(a, p, "Carol", 20000);
+	assert_true(log_has(d, "answered none of 2 keepalives", WAIT));
+	assert_int_equal(log_count(d, "answered none of"), 1);
+
+	/* Idle for three times the cut: the others stay. */
+	h_pump_all(9000);
+	h_wait_row_has(a, p, "Bob", WAIT);
+	h_wait_row_has(a, p, "Dave", WAIT);
+	assert_int_equal(log_count(d, "answered none of"), 1);
+	assert_false(h_client_closed(b));
+	assert_false(h_client_closed(e));
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -337,6 +383,8 @@ main(void)
 	        test_per_source_startups, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_max_people, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_keepalive, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
