@@ -36,4 +36,8 @@ void compat_release_memory(void);
 /* An anonymous file (memfd where there is one, else tmpfile). */
 int compat_anon_fd(const char *name);
 
+/* Milliseconds since data last arrived on a TCP socket, as the kernel
+ * counts it (Linux's TCP_INFO), or -1 where the system cannot say. */
+long compat_tcp_quiet_ms(int fd);
+
 #endif

@@ -59,6 +59,9 @@ struct frontend_args {
 	struct authkeys *keys;
 	unsigned grace;     /* seconds to authenticate and ask for a shell */
 	unsigned max_tries; /* failed authentications before the cut */
+	unsigned
+	    ka_interval;   /* seconds of silence before a keepalive; 0: off */
+	unsigned ka_count; /* unanswered keepalives before the cut */
 };
 __dead void frontend_main(const struct frontend_args *);
 

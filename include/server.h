@@ -339,6 +339,10 @@ TAILQ_HEAD(clients, client);
 #define SERVER_STARTUPS_FULL 100      /* all dropped from here */
 #define SERVER_PER_SOURCE_STARTUPS 10 /* --per-source-max-startups */
 #define SERVER_MAX_PEOPLE 200         /* --max-people */
+/* After login, as sshd's ClientAliveInterval and ClientAliveCountMax: a
+ * client silent for interval * (count + 1) seconds is gone (60 s). */
+#define SERVER_KEEPALIVE_INTERVAL 15 /* --keepalive-interval, seconds */
+#define SERVER_KEEPALIVE_COUNT 3     /* --keepalive-count */
 struct server_options {
 	const char *dir;
 	const char *listen;
@@ -356,6 +360,8 @@ struct server_options {
 	unsigned startups_full;  /* pending connections when all are dropped */
 	unsigned per_source_startups; /* pending connections from one address */
 	unsigned max_people;          /* people in the session at once */
+	unsigned keepalive_interval;  /* silent seconds before a keepalive */
+	unsigned keepalive_count;     /* unanswered keepalives before the cut */
 };
 
 struct server {

@@ -2,7 +2,13 @@
  * Kept small: Linux first, with plain POSIX fallbacks. */
 #include "moot.h"
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <unistd.h>
 #ifdef HAVE_MEMFD_CREATE
@@ -72,4 +78,21 @@ compat_release_memory(void)
 #ifdef HAVE_MALLOC_TRIM
 	malloc_trim(0);
 #endif
+}
+
+long
+compat_tcp_quiet_ms(int fd)
+{
+#if defined(__linux__) && defined(TCP_INFO)
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_last_data_recv) +
+	               sizeof ti.tcpi_last_data_recv)
+		return ti.tcpi_last_data_recv;
+#else
+	(void)fd;
+#endif
+	return -1;
 }

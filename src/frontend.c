@@ -67,6 +67,12 @@ struct frontend {
 	struct tty *tty;
 	struct frame *frame;
 	uint16_t gen;
+
+	int sock;             /* the TCP connection */
+	unsigned ka_interval; /* --keepalive-interval (0: off) */
+	unsigned ka_count;    /* --keepalive-count */
+	uint64_t heard;       /* when the client last sent anything */
+	unsigned probes;      /* keepalives sent since then */
 };
 
 static void
@@ -382,6 +388,96 @@ frontend_other_message(ssh_session session, ssh_message msg, void *arg)
 	return 1; /* libssh sends the default reply: failure */
 }
 
+/*
+ * Keepalives, as sshd's ClientAliveInterval and ClientAliveCountMax: once
+ * the client has been silent for ka_interval seconds, it is sent the
+ * global request "keepalive@openssh.com" with want_reply, which every
+ * client answers; after ka_count of them unanswered (silent for
+ * ka_interval * (ka_count + 1) seconds) its network is taken for gone and
+ * the connection is closed, so the daemon drops the person. Any byte from
+ * the client counts as life, not only the answer: the time it last sent
+ * something is noted when its socket polls readable, and where the kernel
+ * keeps it (TCP_INFO) taken from there, which also sees what libssh reads
+ * while blocked in a write.
+ */
+static void
+frontend_keepalive_send(struct frontend *fe)
+{
+	/*
+	 * libssh waits for the answer in ssh_send_keepalive unless the
+	 * session is non-blocking; the answer itself is handled by libssh
+	 * whenever it arrives. libssh keeps one global request at a time:
+	 * a call while one is answered only clears it, so a second call
+	 * sends (and a second call while one is unanswered sends nothing,
+	 * which changes nothing here: silence is what is counted).
+	 */
+	ssh_set_blocking(fe->session, 0);
+	ssh_send_keepalive(fe->session);
+	ssh_send_keepalive(fe->session);
+	ssh_set_blocking(fe->session, 1);
+}
+
+static int
+frontend_heard_cb(socket_t fd, int revents, void *arg)
+{
+	struct frontend *fe = arg;
+
+	fe->heard = loop_now();
+	fe->probes = 0;
+	return 0;
+}
+
+/* When the next keepalive (or the cut) is due. */
+static uint64_t
+frontend_keepalive_due(struct frontend *fe)
+{
+	return fe->heard + (uint64_t)fe->ka_interval * 1000 * (fe->probes + 1);
+}
+
+/* Send a keepalive if one is due; close a client that stopped answering. */
+static void
+frontend_keepalive(struct frontend *fe)
+{
+	uint64_t now = loop_now();
+	long quiet;
+
+	if (fe->ka_interval == 0 || fe->closed)
+		return;
+	quiet = compat_tcp_quiet_ms(fe->sock);
+	if (quiet >= 0 && (uint64_t)quiet <= now &&
+	    now - (uint64_t)quiet > fe->heard) {
+		fe->heard = now - (uint64_t)quiet;
+		fe->probes = 0;
+	}
+	if (now < frontend_keepalive_due(fe))
+		return;
+	if (fe->probes >= fe->ka_count) {
+		log_info("%s answered none of %u keepalives in %u s; closing",
+		    fe->peer, fe->probes, (unsigned)((now - fe->heard) / 1000));
+		fe->closed = 1;
+		return;
+	}
+	frontend_keepalive_send(fe);
+	fe->probes++;
+}
+
+/* How long the main loop may wait: a pending ESC, a keepalive due. */
+static int
+frontend_poll_ms(struct frontend *fe)
+{
+	uint64_t now = loop_now(), due;
+	int ms = keys_pending(&fe->decoder) ? FRONTEND_ESC_MS : 1000;
+
+	if (fe->ka_interval != 0) {
+		due = frontend_keepalive_due(fe);
+		if (due <= now)
+			return 0;
+		if (due - now < (uint64_t)ms)
+			ms = (int)(due - now);
+	}
+	return ms;
+}
+
 static void
 frontend_write(struct frontend *fe, const char *data, size_t len)
 {
@@ -393,6 +489,10 @@ frontend_write(struct frontend *fe, const char *data, size_t len)
 			fe->closed = 1;
 			return;
 		}
+		/* Nothing written for libssh's timeout: the client's window
+		 * stays shut. Is it still there at all? */
+		if (n == 0)
+			frontend_keepalive(fe);
 		data += n;
 		len -= n;
 	}
@@ -684,6 +784,9 @@ frontend_main(const struct frontend_args *a)
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
 	fe.max_tries = a->max_tries;
+	fe.sock = a->sock;
+	fe.ka_interval = a->ka_interval;
+	fe.ka_count = a->ka_count;
 	frontend_peer(&fe, a->sock);
 	snprintf(
 	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");
@@ -716,11 +819,15 @@ frontend_main(const struct frontend_args *a)
 	    frontend_key, &fe);
 	bytes_free(&fe.early);
 	ssh_event_add_fd(fe.event, fe.daemon, POLLIN, frontend_daemon_cb, &fe);
+	/* Beside libssh's own poll of the connection: notes life. */
+	ssh_event_add_fd(fe.event, fe.sock, POLLIN, frontend_heard_cb, &fe);
+	fe.heard = loop_now();
 
 	for (;;) {
-		timeout = keys_pending(&fe.decoder) ? FRONTEND_ESC_MS : 1000;
+		timeout = frontend_poll_ms(&fe);
 		if (ssh_event_dopoll(fe.event, timeout) == SSH_ERROR)
 			fe.closed = 1;
+		frontend_keepalive(&fe);
 		if (keys_pending(&fe.decoder) &&
 		    loop_now() - fe.last_input >= FRONTEND_ESC_MS)
 			keys_flush(&fe.decoder, frontend_key, &fe);

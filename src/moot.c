@@ -37,6 +37,8 @@ usage(FILE *f)
 	    "N]\n"
 	    "                  [--max-startups BEGIN:RATE:FULL]\n"
 	    "                  [--per-source-max-startups N] [--max-people N]\n"
+	    "                  [--keepalive-interval SECONDS] "
+	    "[--keepalive-count N]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
@@ -90,6 +92,13 @@ usage(FILE *f)
 	    "                      from one address (default 10)\n"
 	    "  --max-people N      people in the session at once (default "
 	    "200)\n"
+	    "  --keepalive-interval SECONDS  after login, ask a silent client "
+	    "for\n"
+	    "                      an answer every SECONDS (default 15; 0: "
+	    "never)\n"
+	    "  --keepalive-count N unanswered keepalives before the "
+	    "connection is\n"
+	    "                      closed (default 3)\n"
 	    "  -v, --verbose       log more to standard error\n"
 	    "\n"
 	    "See moot(1).\n");
@@ -230,6 +239,8 @@ moot_serve(int argc, char **argv)
 	    {"max-startups", required_argument, NULL, 'S'},
 	    {"per-source-max-startups", required_argument, NULL, 's'},
 	    {"max-people", required_argument, NULL, 'p'},
+	    {"keepalive-interval", required_argument, NULL, 'K'},
+	    {"keepalive-count", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -245,6 +256,8 @@ moot_serve(int argc, char **argv)
 	o.startups_full = SERVER_STARTUPS_FULL;
 	o.per_source_startups = SERVER_PER_SOURCE_STARTUPS;
 	o.max_people = SERVER_MAX_PEOPLE;
+	o.keepalive_interval = SERVER_KEEPALIVE_INTERVAL;
+	o.keepalive_count = SERVER_KEEPALIVE_COUNT;
 	optind = 1;
 	while (
 	    (ch = getopt_long(argc, argv, "C:l:dvh", longopts, NULL)) != -1) {
@@ -313,6 +326,19 @@ moot_serve(int argc, char **argv)
 		case 'p':
 			if (moot_count("--max-people", optarg, 100000,
 			        &o.max_people) == -1)
+				return 2;
+			break;
+		case 'K':
+			/* As sshd's ClientAliveInterval, 0 turns them off. */
+			if (strcmp(optarg, "0") == 0)
+				o.keepalive_interval = 0;
+			else if (moot_count("--keepalive-interval", optarg,
+			             3600, &o.keepalive_interval) == -1)
+				return 2;
+			break;
+		case 'k':
+			if (moot_count("--keepalive-count", optarg, 1000,
+			        &o.keepalive_count) == -1)
 				return 2;
 			break;
 		case 'h':

@@ -71,6 +71,14 @@ server_set_nonblock(int fd)
 		fatal("fcntl");
 }
 
+/*
+ * Connections the kernel holds until they are accepted. A flood keeps the
+ * queue full (each refused connection comes back); a short one then drops
+ * a person's SYN, and their ssh tries again only after 1 s, then 3 s. The
+ * kernel caps it at net.core.somaxconn.
+ */
+#define SERVER_LISTEN_BACKLOG 4096
+
 /* Parse "ADDR:PORT" (ADDR may be [v6]); listen on it. */
 static int
 server_listen(const char *spec, char **shown)
@@ -102,7 +110,7 @@ server_listen(const char *spec, char **shown)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 64) == 0)
+		    listen(fd, SERVER_LISTEN_BACKLOG) == 0)
 			break;
 		close(fd);
 		fd = -1;
@@ -222,6 +230,8 @@ server_accept(int fd, int events, void *arg)
 		fa.keys = &keys;
 		fa.grace = server->opts.login_grace;
 		fa.max_tries = server->opts.max_auth_tries;
+		fa.ka_interval = server->opts.keepalive_interval;
+		fa.ka_count = server->opts.keepalive_count;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}

@@ -2,6 +2,7 @@
  * (sshd's MaxStartups and PerSourceMaxStartups), and logging refusals. */
 #include "moot.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,51 @@ startups_log_refused(const char *fmt, ...)
 	startups_unlogged = 0;
 }
 
+/* Connections from addr not logged in yet. */
+static unsigned
+startups_pending_from(const char *addr)
+{
+	struct client *c;
+	unsigned n = 0;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (!c->ready && strcmp(c->addr, addr) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Room for a connection from an address that has none pending, when
+ * --max-startups is full: the oldest pending connection of the address
+ * that holds the most (at least 2) is closed and its frontend killed. 1 if
+ * there is room now.
+ */
+static int
+startups_make_room(const char *addr)
+{
+	struct client *c, *victim = NULL;
+	unsigned n, most = 1;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (c->ready || c->closing)
+			continue;
+		/* Oldest first: the list is in the order they came. */
+		if ((n = startups_pending_from(c->addr)) > most) {
+			most = n;
+			victim = c;
+		}
+	}
+	if (victim == NULL)
+		return 0;
+	startups_log_refused("closed a connection from %s not yet logged in "
+	                     "(%u pending from there), to take one from %s",
+	    victim->addr, most, addr);
+	kill(victim->pid, SIGKILL);
+	server_client_lost(victim);
+	return 1;
+}
+
 /*
  * Whether to drop a connection from addr now, before forking anything
  * for it: NULL to take it, else why not (for the log). Pending
@@ -81,6 +127,15 @@ startups_log_refused(const char *fmt, ...)
  * take it; from full on, drop it; between, drop it with a chance rising
  * linearly from rate percent at begin to 100 at full. And at most
  * per_source pending from one address.
+ *
+ * Unlike sshd, the early drops and the full count only concern addresses
+ * that already have a connection pending: a flood from a few addresses
+ * keeps filling the pending slots (each refusal is soon followed by
+ * another connection), and a person from anywhere else would then be
+ * dropped as often as the flood. A connection from an address with none
+ * pending is taken below full; at full it takes the place of the oldest
+ * pending connection of the address holding the most. Only a flood from
+ * as many addresses as --max-startups allows pending can keep others out.
  */
 const char *
 startups_refuse(const char *addr)
@@ -100,6 +155,9 @@ startups_refuse(const char *addr)
 		return "too many connections from this address not yet "
 		       "logged in (--per-source-max-startups)";
 	if (pending < o->startups_begin)
+		return NULL;
+	if (mine == 0 &&
+	    (pending < o->startups_full || startups_make_room(addr)))
 		return NULL;
 	if (pending >= o->startups_full)
 		return "too many connections not yet logged in "

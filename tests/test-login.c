@@ -30,25 +30,36 @@
 #define ALICE "Alice Liddell <alice@example.com>"
 #define BOB "Bob Stone <bob@example.com>"
 #define CAROL "Carol Finch <carol@example.com>"
+#define DAVE "Dave Moss <dave@example.com>"
 
 static const char readme[] = "# Login\n";
 
-/* A plain TCP connection to the daemon that sends nothing. */
+/* A plain TCP connection to the daemon that sends nothing, from a
+ * loopback address (127.0.0.1 + from). */
 static int
-raw_connect(int port)
+raw_connect_from(int port, int from)
 {
 	struct sockaddr_in sin;
 	int fd;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		fail_msg("socket: %s", strerror(errno));
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + from);
+	if (from != 0 && bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		fail_msg("bind 127.0.0.%d: %s", 1 + from, strerror(errno));
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
 		fail_msg("connect to port %d: %s", port, strerror(errno));
 	return fd;
+}
+
+static int
+raw_connect(int port)
+{
+	return raw_connect_from(port, 0);
 }
 
 /* Read (and drop) what the daemon sends on fd until it closes the
@@ -290,6 +301,66 @@ test_per_source_startups(void **state)
 	    "--per-source-max-startups", "2");
 }
 
+/*
+ * A flood from one address (127.0.0.2) holds two connections that never
+ * log in; a third from there is refused at once. With --max-startups
+ * 2:100:FULL the early drops are certain from 2 pending on, but they only
+ * concern addresses that have some pending: Alice, from 127.0.0.1, gets
+ * in. Under full (4) the flood's two stay; at full (2) the oldest of them
+ * is closed to make room for her, and the log says so.
+ */
+static void
+other_address(const char *full, int evicts)
+{
+	struct h_daemon *d;
+	struct h_client *c;
+	char *repo, *alice, *opt;
+	size_t got;
+	int fd[3], i;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	xasprintf(&opt, "2:100:%s", full);
+	d = h_daemon_start_args(repo, "--max-startups", opt,
+	    "--per-source-max-startups", "10", (char *)NULL);
+	free(opt);
+	for (i = 0; i < 2; i++) {
+		fd[i] = raw_connect_from(h_daemon_port(d), 1);
+		assert_true(raw_banner(fd[i], WAIT));
+	}
+	fd[2] = raw_connect_from(h_daemon_port(d), 1);
+	assert_true(raw_closed(fd[2], WAIT, &got));
+	assert_int_equal(got, 0);
+	close(fd[2]);
+
+	c = h_join(h_daemon_port(d), alice, "alice");
+	h_wait_status(c, h_status_row(c), " README.md", WAIT);
+	if (evicts) {
+		assert_true(raw_closed(fd[0], WAIT, &got));
+		assert_true(log_has(d,
+		    "closed a connection from 127.0.0.2 not yet logged in (2 "
+		    "pending from there), to take one from 127.0.0.1",
+		    WAIT));
+	} else
+		assert_false(raw_closed(fd[0], 500, &got));
+	assert_false(raw_closed(fd[1], 500, &got));
+	close(fd[0]);
+	close(fd[1]);
+	h_pass();
+}
+
+static void
+test_startups_other_address(void **state)
+{
+	other_address("4", 0);
+}
+
+static void
+test_startups_full_other_address(void **state)
+{
+	other_address("2", 1);
+}
+
 /* With room for two people, the third is told the session is full on
  * their terminal and their connection closes; the two stay. Once one
  * leaves, the third gets in. */
@@ -323,6 +394,51 @@ test_max_people(void **state)
 	h_pass();
 }
 
+/*
+ * Keepalives (here every second, two unanswered ones are the cut): Carol's
+ * client stops servicing its connection, as when her network vanishes
+ * without a FIN, and she leaves Alice's presence line; Bob (libssh) and
+ * Dave (OpenSSH's ssh), idle but answering, stay well past the cut.
+ */
+static void
+test_keepalive(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *b, *c, *e;
+	char *repo, *alice, *bob, *carol, *dave;
+	int p;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	alice = h_key_create(repo, ALICE);
+	bob = h_key_create(repo, BOB);
+	carol = h_key_create(repo, CAROL);
+	dave = h_key_create(repo, DAVE);
+	d = h_daemon_start_args(repo, "--keepalive-interval", "1",
+	    "--keepalive-count", "2", (char *)NULL);
+	a = h_join(h_daemon_port(d), alice, "alice");
+	b = h_join(h_daemon_port(d), bob, "bob");
+	c = h_join(h_daemon_port(d), carol, "carol");
+	e = h_openssh_connect(h_daemon_port(d), dave, 80, 24);
+	p = h_presence_row(a);
+	h_wait_row_has(a, p, "Bob", WAIT);
+	h_wait_row_has(a, p, "Carol", WAIT);
+	h_wait_row_has(a, p, "Dave", WAIT);
+
+	h_client_freeze(c, 1);
+	h_wait_row_lacks(a, p, "Carol", 20000);
+	assert_true(log_has(d, "answered none of 2 keepalives", WAIT));
+	assert_int_equal(log_count(d, "answered none of"), 1);
+
+	/* Idle for three times the cut: the others stay. */
+	h_pump_all(9000);
+	h_wait_row_has(a, p, "Bob", WAIT);
+	h_wait_row_has(a, p, "Dave", WAIT);
+	assert_int_equal(log_count(d, "answered none of"), 1);
+	assert_false(h_client_closed(b));
+	assert_false(h_client_closed(e));
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -336,7 +452,13 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_per_source_startups, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
+	        test_startups_other_address, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_startups_full_other_address, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
 	        test_max_people, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_keepalive, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
