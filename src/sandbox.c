@@ -3,6 +3,7 @@
 #include "moot.h"
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -36,7 +37,7 @@
  * Sanitizer builds: ASan and UBSan make system calls of their own (an
  * alternate signal stack, prctl, /proc/self/exe when they report), and
  * ASan reserves terabytes of address space. Those builds allow the few
- * extra calls (SANDBOX_SAN below) and set no address space limit; the
+ * extra calls (at the end of the table) and set no address space limit; the
  * plain build's filter stays as tight as the table says.
  */
 #if defined(__SANITIZE_ADDRESS__)
@@ -113,10 +114,11 @@ static const struct sandbox_call sandbox_calls[] = {
 
     /* Memory. */
     {"brk", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "malloc"},
-    {"mmap", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "malloc"},
+    /* No executable memory: no code injected at run time (W^X). */
+    {"mmap", SANDBOX_LS, SANDBOX_NONE_OF, 2, PROT_EXEC, 0, "malloc"},
     {"munmap", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "free"},
     {"mremap", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "realloc"},
-    {"mprotect", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "malloc arenas"},
+    {"mprotect", SANDBOX_LS, SANDBOX_NONE_OF, 2, PROT_EXEC, 0, "malloc arenas"},
     {"madvise", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "free"},
     {"futex", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "libc and OpenSSL locks"},
     {"getrandom", SANDBOX_LS, SANDBOX_ANY, 0, 0, 0, "key exchange"},
@@ -153,7 +155,6 @@ static const struct sandbox_call sandbox_calls[] = {
     {"faccessat2", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "terminfo directories"},
     {"stat", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "terminfo directories"},
     {"newfstatat", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "terminfo directories"},
-    {"getdents64", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "terminfo directories"},
     {"memfd_create", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "tty.c's buffer"},
     {"chroot", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "sandbox_lock, as root"},
     {"chdir", SANDBOX_L, SANDBOX_ANY, 0, 0, 0, "sandbox_lock, as root"},
@@ -278,7 +279,9 @@ sandbox_drop_privileges(void)
 	if (geteuid() != 0)
 		return;
 	if ((pw = getpwnam("nobody")) == NULL) {
+		/* Root still loses every capability in sandbox_lock. */
 		log_warn("no user 'nobody': the frontend keeps root");
+		sandbox_chroot = 1;
 		return;
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)

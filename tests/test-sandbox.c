@@ -2,6 +2,7 @@
  * stages applied in a child process, then real frontends of a daemon. */
 #include "moot.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -180,13 +181,33 @@ sb_chroot_session(const void *arg)
 		_exit(1);
 }
 
-/* No new socket, program, process or signal to another process, in
- * either stage; no chroot once in session. */
+static void
+sb_mmap_exec(const void *arg)
+{
+	if (mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+	        -1, 0) == MAP_FAILED)
+		_exit(1);
+}
+
+static void
+sb_mprotect_exec(const void *arg)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		_exit(1);
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC) == -1)
+		_exit(1);
+}
+
+/* No new socket, program, process, signal to another process or
+ * executable memory, in either stage; no chroot once in session. */
 static void
 test_forbidden_calls(void **state)
 {
-	static const sb_fn fns[] = {
-	    sb_socket, sb_socketpair, sb_execve, sb_fork, sb_kill};
+	static const sb_fn fns[] = {sb_socket, sb_socketpair, sb_execve,
+	    sb_fork, sb_kill, sb_mmap_exec, sb_mprotect_exec};
 	size_t i;
 
 	for (i = 0; i < sizeof fns / sizeof *fns; i++) {
