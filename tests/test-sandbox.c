@@ -29,6 +29,15 @@
 #include "harness.h"
 #include "sandbox.h"
 
+/* Sanitizer builds set no address space limit (sandbox.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_SANITIZERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SB_SANITIZERS 1
+#endif
+#endif
+
 #define WAIT 8000 /* ms for joining (key exchange, fork) */
 
 #define ALICE "Alice Liddell <alice@example.com>"
@@ -348,6 +357,29 @@ sb_assert_limit(pid_t pid, const char *name, const char *value)
 	assert_true(found);
 }
 
+#ifndef SB_SANITIZERS
+/* The line of /proc/PID/limits has a limit, whatever it is. */
+static void
+sb_assert_limited(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/limits", (long)pid);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, name, strlen(name)) != 0)
+			continue;
+		found = 1;
+		if (strstr(line, "unlimited") != NULL)
+			fail_msg("frontend %ld: %s", (long)pid, line);
+	}
+	fclose(f);
+	assert_true(found);
+}
+#endif
+
 /* Whether a process is a frontend (by the name it gives itself). */
 static int
 sb_is_frontend(pid_t pid)
@@ -418,6 +450,9 @@ test_frontend_confined(void **state)
 	sb_assert_limit(waiting, "Max open files", "16");
 	sb_assert_limit(waiting, "Max core file size", "0");
 	sb_assert_limit(waiting, "Max processes", "0");
+#ifndef SB_SANITIZERS
+	sb_assert_limited(waiting, "Max address space");
+#endif
 	if (root) {
 		sb_wait_status(waiting, "Uid:", "65534\t65534\t65534\t65534");
 		sb_wait_status(waiting, "CapEff:", "0000000000040000");
