@@ -9,9 +9,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +25,7 @@
 #include "keys.h"
 #include "loop.h"
 #include "proto.h"
+#include "sandbox.h"
 
 /* A lone ESC after this long is the Esc key, not the start of a sequence.
  * Longer than TCP's 40 ms delayed acknowledgement, so a key sequence split
@@ -746,31 +745,6 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	alarm(0);
 }
 
-/*
- * A frontend parses what strangers send before they are authenticated,
- * and needs no file of the daemon's user: when the daemon runs as root,
- * it becomes "nobody" before the key exchange. It keeps its sockets, the
- * host key (in memory) and can still read terminfo.
- */
-static void
-frontend_drop_privileges(void)
-{
-	struct passwd *pw;
-
-	compat_no_new_privs();
-	if (geteuid() != 0)
-		return;
-	if ((pw = getpwnam("nobody")) == NULL) {
-		log_warn("no user 'nobody': the frontend keeps root");
-		return;
-	}
-	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1)
-		fatal("cannot drop privileges to nobody");
-	if (setuid(0) != -1)
-		fatalx("dropped privileges but could become root again");
-}
-
 __dead void
 frontend_main(const struct frontend_args *a)
 {
@@ -780,7 +754,6 @@ frontend_main(const struct frontend_args *a)
 
 	log_open("moot-frontend", 0);
 	compat_set_name("moot-frontend");
-	frontend_drop_privileges();
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
 	fe.max_tries = a->max_tries;
@@ -796,6 +769,7 @@ frontend_main(const struct frontend_args *a)
 	keys_init(&fe.decoder);
 	keys_set_paste(&fe.decoder, frontend_paste, &fe);
 
+	sandbox_enter(); /* before the key exchange */
 	frontend_setup(&fe, a);
 	if (fe.exec != NULL) {
 		log_info("refused exec request from %s: %s",
@@ -812,6 +786,7 @@ frontend_main(const struct frontend_args *a)
 
 	fe.tty = tty_open(fe.term, fe.cols, fe.rows, &notice);
 	frontend_flush_tty(&fe); /* bracketed paste on, before any typing */
+	sandbox_lock();          /* terminfo is read: no more files */
 	fe.frame = frame_create(fe.cols, fe.rows);
 	frontend_hello(&fe, notice);
 	free(notice);

@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "repo.h"
+#include "sandbox.h"
 #include "server.h"
 
 #define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
@@ -240,6 +241,7 @@ server_accept(int fd, int events, void *arg)
 	close(sp[1]);
 	auth_free(&keys);
 	server_set_nonblock(sp[0]);
+	sandbox_track(pid, addr);
 	c = server_client_create(sp[0], pid);
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	loop_add(server->loop, c->fd, LOOP_READ, server_client_cb, c);
@@ -277,9 +279,10 @@ server_signal_cb(int fd, int events, void *arg)
 			/* Frontends and jobs (hooks): a job's status ends
 			 * the job. */
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-				if (!job_reaped(pid, status))
+				if (!job_reaped(pid, status) &&
+				    !sandbox_reaped(pid, status))
 					log_debug(
-					    "frontend %ld exited", (long)pid);
+					    "child %ld exited", (long)pid);
 			}
 			break;
 		case SIGTERM:
@@ -759,6 +762,7 @@ server_main(const struct server_options *o)
 	recover_journal(dir, o->durable);
 	free(dir);
 
+	sandbox_prepare(); /* frontends of a root daemon: the empty dir */
 	ssh_init();
 	hostkey = hostkey_load(server->repo->state, &fingerprint);
 	server_bind = ssh_bind_new();

@@ -91,6 +91,10 @@ void h_daemon_log(struct h_daemon *, int);
 /* The whole log of the daemon and its frontends (stderr); caller frees. */
 char *h_daemon_log_text(struct h_daemon *, size_t *);
 const char *h_moot_path(void);
+/* The test kills frontends with SIGSYS itself: their sandbox kills in the
+ * log do not fail it (any other test fails when a frontend is killed by
+ * its sandbox, as on a sanitizer report). */
+void h_daemon_sandbox_kills(struct h_daemon *);
 
 /* One integer a query gives from a repository's journal (SQL), opened
  * read-only beside the running daemon. */
