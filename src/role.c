@@ -148,7 +148,8 @@ member_free_all(void)
  * The key files are read again (as at each connection), so a line removed
  * since the login ends it. A host by the files stays a host: `role` cannot
  * demote the account's own keys or a line marked host (edit the files for
- * that). Otherwise what the session remembers wins over the files.
+ * that). Otherwise what the session remembers wins over the files; a
+ * key whose line is gone comes in only if it came by an invitation.
  */
 int
 role_resolve(const char *key, const char *addr, enum role *role)
@@ -161,10 +162,15 @@ role_resolve(const char *key, const char *addr, enum role *role)
 	auth_load(&keys, getenv("HOME"), server->repo->root);
 	k = auth_find_fingerprint(&keys, key,
 	    addr != NULL && *addr != '\0' ? addr : NULL, time(NULL));
+	m = member_find(key);
+	/* A role given with `role` to someone of the key files lasts as
+	 * long as their line: only an invitation lets a key in by itself. */
+	if (m != NULL && k == NULL && m->invite == 0)
+		m = NULL;
 	if (k != NULL && role_of_key(k) == ROLE_HOST) {
 		*role = ROLE_HOST;
 		found = 1;
-	} else if ((m = member_find(key)) != NULL) {
+	} else if (m != NULL) {
 		*role = m->role;
 		found = 1;
 	} else if (k != NULL) {
