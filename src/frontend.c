@@ -62,6 +62,7 @@ struct frontend {
 
 	struct keys decoder;
 	struct bytes early; /* typed before the editor was ready */
+	int hello_sent;
 	uint64_t last_input;
 
 	struct tty *tty;
@@ -302,7 +303,9 @@ frontend_data(ssh_session session, ssh_channel channel, void *data,
 {
 	struct frontend *fe = arg;
 
-	if (fe->tty == NULL) {
+	/* Not before HELLO: the daemon takes nothing else first (writing
+	 * to the terminal before it may already bring keys here). */
+	if (fe->tty == NULL || !fe->hello_sent) {
 		if (bytes_len(&fe->early) + len <= 65536)
 			bytes_add(&fe->early, data, len);
 		return len;
@@ -467,6 +470,7 @@ frontend_hello(struct frontend *fe, const char *notice)
 	m.u.hello.email = (char *)(email != NULL ? email : "");
 	m.u.hello.key = fe->fingerprint != NULL ? fe->fingerprint : "";
 	frontend_send(fe, &m);
+	fe->hello_sent = 1;
 }
 
 static void
