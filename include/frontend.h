@@ -59,6 +59,11 @@ struct frontend_args {
 	struct authkeys *keys;
 	unsigned grace;     /* seconds to authenticate and ask for a shell */
 	unsigned max_tries; /* failed authentications before the cut */
+	/* Fingerprints of the keys the session remembers (members: people
+	 * who came by invitation or were given a role), which may join
+	 * under any user name as the key files' keys may. */
+	char **members;
+	size_t nmembers;
 };
 __dead void frontend_main(const struct frontend_args *);
 

@@ -24,6 +24,7 @@
 
 #include "frontend.h"
 #include "inert.h"
+#include "invite.h"
 #include "keys.h"
 #include "loop.h"
 #include "proto.h"
@@ -45,6 +46,8 @@ struct frontend {
 	char peer[64];     /* the client's address, for the log */
 	unsigned failures; /* failed authentications (not "none") */
 	unsigned max_tries;
+	char **members; /* fingerprints of remembered keys */
+	size_t nmembers;
 
 	int pty;
 	int shell;
@@ -122,6 +125,29 @@ frontend_key_failed(struct frontend *fe, const char *user,
 	free(fp);
 }
 
+/*
+ * A key no key file lets in may still join: a member's (the session
+ * remembers it), or any key under the user name join-TOKEN. The frontend
+ * knows no token (it has no journal): the daemon checks it at HELLO and
+ * turns away a wrong one. Such a key joins with no name from the files.
+ */
+static const struct authkey frontend_guest;
+
+static int
+frontend_is_member(struct frontend *fe, struct ssh_key_struct *key)
+{
+	char *fp;
+	size_t i;
+	int found = 0;
+
+	if (fe->nmembers == 0 || (fp = auth_fingerprint(key)) == NULL)
+		return 0;
+	for (i = 0; i < fe->nmembers && !found; i++)
+		found = strcmp(fe->members[i], fp) == 0;
+	free(fp);
+	return found;
+}
+
 static int
 frontend_auth_pubkey(ssh_session session, const char *user,
     struct ssh_key_struct *key, char signature_state, void *arg)
@@ -133,6 +159,9 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 
 	k = auth_find(fe->keys, key, *fe->addr != '\0' ? fe->addr : NULL,
 	    time(NULL), &refused, &why);
+	if (k == NULL && (frontend_is_member(fe, key) ||
+	                     (user != NULL && invite_is_join(user))))
+		k = (struct authkey *)&frontend_guest;
 	if (k == NULL && refused != NULL) {
 		/* Listed, but its options keep it out: say why, once. */
 		if (!refused->logged) {
@@ -688,6 +717,8 @@ frontend_main(const struct frontend_args *a)
 	memset(&fe, 0, sizeof fe);
 	fe.keys = a->keys;
 	fe.max_tries = a->max_tries;
+	fe.members = a->members;
+	fe.nmembers = a->nmembers;
 	frontend_peer(&fe, a->sock);
 	snprintf(
 	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");

@@ -23,6 +23,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "control.h"
 #include "frontend.h"
 #include "inert.h"
 #include "job.h"
@@ -142,7 +143,10 @@ server_accept(int fd, int events, void *arg)
 {
 	struct authkeys keys;
 	struct frontend_args fa;
+	struct member *m;
 	struct client *c;
+	char **members;
+	size_t nmembers;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof ss;
 	sigset_t all, old;
@@ -175,8 +179,16 @@ server_accept(int fd, int events, void *arg)
 		close(sock);
 		return;
 	}
-	/* Keys are read at each connection so new ones work at once. */
+	/* Keys are read at each connection so new ones work at once, and
+	 * so are the keys the session remembers (members). */
 	auth_load(&keys, getenv("HOME"), server->repo->root);
+	nmembers = 0;
+	TAILQ_FOREACH (m, &server->members, entry)
+		nmembers++;
+	members = xcalloc(nmembers + 1, sizeof *members);
+	nmembers = 0;
+	TAILQ_FOREACH (m, &server->members, entry)
+		members[nmembers++] = m->key;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -191,6 +203,7 @@ server_accept(int fd, int events, void *arg)
 		close(sp[0]);
 		close(sp[1]);
 		auth_free(&keys);
+		free(members);
 		return;
 	}
 	if (pid == 0) {
@@ -222,6 +235,8 @@ server_accept(int fd, int events, void *arg)
 		fa.keys = &keys;
 		fa.grace = server->opts.login_grace;
 		fa.max_tries = server->opts.max_auth_tries;
+		fa.members = members;
+		fa.nmembers = nmembers;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}
@@ -229,6 +244,7 @@ server_accept(int fd, int events, void *arg)
 	close(sock);
 	close(sp[1]);
 	auth_free(&keys);
+	free(members);
 	server_set_nonblock(sp[0]);
 	c = server_client_create(sp[0], pid);
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
@@ -616,7 +632,8 @@ server_flush_frames(void *arg)
 	server->now = loop_now();
 	for (big = 0; big <= 1; big++) {
 		TAILQ_FOREACH (c, &server->clients, entry) {
-			if (!c->ready || c->closing || !c->dirty)
+			if ((!c->ready && c->mode != CLIENT_NAME) ||
+			    c->closing || !c->dirty)
 				continue;
 			if (((size_t)c->cols * c->rows > SERVER_BIG_CELLS) !=
 			    big)
@@ -736,6 +753,7 @@ server_main(const struct server_options *o)
 	TAILQ_INIT(&server->saved);
 	TAILQ_INIT(&server->people);
 	TAILQ_INIT(&server->members);
+	invite_init(&server->invites, NULL);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
 		server_say_error(err);
 		free(err);
@@ -748,6 +766,10 @@ server_main(const struct server_options *o)
 	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);
 	recover_journal(dir, o->durable);
 	free(dir);
+	/* Invitations are written to the journal from here on; those that
+	 * expired while no session ran go. */
+	server->invites.journal = server->journal;
+	invite_expire(&server->invites, server_wallclock());
 
 	ssh_init();
 	hostkey = hostkey_load(server->repo->state, &fingerprint);
@@ -785,6 +807,9 @@ server_main(const struct server_options *o)
 	loop_before(server->loop, server_flush_frames, NULL);
 	server_tick(NULL);
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
+	server->listen = xstrdup(shown);
+	/* `moot invite` talks to the session here (control.c). */
+	control_start(server->repo->state);
 
 	nkeys = auth_load(&keys, getenv("HOME"), server->repo->root);
 	auth_free(&keys);
@@ -793,6 +818,7 @@ server_main(const struct server_options *o)
 	free(fingerprint);
 
 	loop_run(server->loop);
+	control_stop();
 	job_kill_all(); /* a hook still running is stopped */
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen
