@@ -365,7 +365,8 @@ test_viewer_cannot_invite(void **state)
 	h_pass();
 }
 
-/* The name prompt: a name someone else goes by, and an empty one, are
+/* The name prompt: a name someone else goes by (here, or in a key
+ * file's comment), and an empty one, are
  * refused with a message; control characters cannot be typed; a name is
  * at most 40 bytes. */
 static void
@@ -373,12 +374,17 @@ test_name_prompt_rules(void **state)
 {
 	char *repo = h_repo_create("README.md", readme, NULL);
 	char *akey = h_key_create(repo, ALICE), *fresh = h_key_new(repo);
-	struct h_daemon *d = h_daemon_start(repo);
-	int port = h_daemon_port(d);
-	char *token = invite_token(repo, d, NULL, NULL, NULL, NULL);
-	char *user = join_user(token);
+	struct h_daemon *d;
+	int port;
+	char *token, *user;
 	struct h_client *a, *c;
 	char long_name[64];
+
+	h_key_create(repo, BOB); /* Bob is not here, but his name is his */
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	token = invite_token(repo, d, NULL, NULL, NULL, NULL);
+	user = join_user(token);
 
 	a = h_join(port, akey, "alice");
 	h_wait_row_has(a, h_presence_row(a), "Alice Liddell", WAIT);
@@ -392,6 +398,13 @@ test_name_prompt_rules(void **state)
 	assert_null(strstr(h_screen(c), "secret plans"));
 	for (int i = 0; i < 14; i++)
 		h_key(c, "BSpace");
+	h_wait_gone(c, "LIDDELL", WAIT);
+	h_send(c, "Bob Stone");
+	h_key(c, "Enter");
+	h_wait(c, "that name is taken here", WAIT);
+	for (int i = 0; i < 9; i++)
+		h_key(c, "BSpace");
+	h_wait_gone(c, "Bob Stone", WAIT);
 	/* A control character (Ctrl-A) is not kept. */
 	h_send(c, "Ze\001d");
 	memset(long_name, 'x', 50);
