@@ -107,6 +107,9 @@ frontend_auth_failed(
     struct frontend *fe, const char *user, const char *key, const char *what)
 {
 	fe->failures++;
+	/* A token is not written to the log. */
+	if (user != NULL && invite_is_join(user))
+		user = INVITE_PREFIX "...";
 	/* The user name last: it is the client's, and however it is made
 	 * inert it cannot pass for a part of the line after it. */
 	log_info("failed authentication %u of %u from %s%s%s%s: %s for user %s",
@@ -731,7 +734,10 @@ frontend_main(const struct frontend_args *a)
 	frontend_setup(&fe, a);
 	if (fe.exec != NULL) {
 		log_info("refused exec request from %s: %s",
-		    fe.who->name != NULL ? fe.who->name : fe.user, fe.exec);
+		    fe.who->name != NULL      ? fe.who->name
+		    : invite_is_join(fe.user) ? INVITE_PREFIX "..."
+		                              : fe.user,
+		    fe.exec);
 		frontend_finish(&fe, 1,
 		    "moot: exec requests are refused; "
 		    "this server only runs the shared editor (join with a "

@@ -371,6 +371,10 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	if (c->invite != 0 && (m = member_find(c->key)) != NULL &&
 	    *m->name != '\0')
 		c->name = server_client_name(c, m->name);
+	else if (invite_is_join(*h->name != '\0' ? h->name : h->user))
+		/* Never show a token: a known key with no name in its
+		 * comment that came as join-TOKEN (not used) is "guest". */
+		c->name = server_client_name(c, "guest");
 	else
 		c->name =
 		    server_client_name(c, *h->name != '\0' ? h->name : h->user);

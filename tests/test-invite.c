@@ -430,13 +430,23 @@ test_known_key_keeps_token(void **state)
 	char *akey = h_key_create(repo, ALICE);
 	struct h_daemon *d = h_daemon_start(repo);
 	char *token = invite_token(repo, d, NULL, NULL, NULL, NULL);
-	char *user = join_user(token);
-	struct h_client *a;
+	char *user = join_user(token), *nameless = h_key_new(repo), *log;
+	struct h_client *a, *n;
 
 	a = h_join(h_daemon_port(d), akey, user);
 	h_wait_row_has(a, h_presence_row(a), "Alice Liddell", WAIT);
+	/* A known key with no name in its comment is not shown by the
+	 * token it came with. */
+	h_key_authorize(repo, nameless, "");
+	n = h_join(h_daemon_port(d), nameless, user);
+	h_wait_row_has(a, h_presence_row(a), "guest", WAIT);
+	assert_null(strstr(h_row(a, h_presence_row(a)), "join-"));
+	assert_null(strstr(h_screen(n), token));
 	journal_wait(repo, "SELECT count(*) FROM invites", 1);
 	journal_wait(repo, "SELECT count(*) FROM members", 0);
+	log = h_daemon_log_text(d, NULL);
+	assert_null(strstr(log, token));
+	free(log);
 	free(user);
 	free(token);
 	h_pass();
