@@ -56,11 +56,10 @@ const struct cmd_entry cmd_table[] = {
     {"who", "", "who is here, where, and who follows whom", 0, cmd_who},
     {"since", "", "what happened since my last visit", 0, cmd_since},
     {"chat", "", "the whole chat history", 0, cmd_chat},
-    {"invite", "[viewer|editor] [for 24h] [uses 1]",
-        "a line that lets someone join (hosts; editors invite viewers)",
+    {"invite", "[ROLE] [for T]", "let someone join (also: uses N; see moot(1))",
         CMD_EDITOR | CMD_JOURNAL, cmd_invite},
     {"invites", "", "the live invitations", CMD_EDITOR, cmd_invites},
-    {"revoke", "ID", "end an invitation (its maker, or a host)",
+    {"revoke", "ID", "end an invitation (its maker or a host)",
         CMD_EDITOR | CMD_JOURNAL, cmd_revoke},
     {"help", "", "keys and commands", 0, cmd_help},
 };

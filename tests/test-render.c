@@ -1330,11 +1330,11 @@ test_palette_scrolled(void **state)
 	a->mode = CLIENT_PALETTE;
 	palette_open(&a->palette, cmd_table, cmd_count);
 	palette_move(&a->palette, 100, render_text_height(server, a));
-	assert_int_equal(a->palette.sel, 14);
-	assert_int_equal(a->palette.top, 6);
+	assert_int_equal(a->palette.sel, 17);
+	assert_int_equal(a->palette.top, 9);
 	render_client(server, a, f);
-	assert_cmd_row(f, 1, 6, "draft");
-	assert_cmd_row(f, 9, 14, "help");
+	assert_cmd_row(f, 1, 9, "decisions");
+	assert_cmd_row(f, 9, 17, "help");
 	assert_true(frame_cell(f, 40, 9)->attr & CELL_REVERSE);
 	assert_false(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
 
@@ -1342,8 +1342,8 @@ test_palette_scrolled(void **state)
 	 * shows, on the last row above the chat. */
 	test_chat("Bob", 2, 0, "hi");
 	render_client(server, a, f);
-	assert_cmd_row(f, 1, 7, "commit");
-	assert_cmd_row(f, 8, 14, "help");
+	assert_cmd_row(f, 1, 10, "follow NAME");
+	assert_cmd_row(f, 8, 17, "help");
 	assert_true(frame_cell(f, 40, 8)->attr & CELL_REVERSE);
 	assert_row(f, 9, "22:13 Bob: hi");
 	assert_row(f, 10, " a.txt  1:1");
