@@ -62,6 +62,11 @@ struct frontend_args {
 	unsigned
 	    ka_interval;   /* seconds of silence before a keepalive; 0: off */
 	unsigned ka_count; /* unanswered keepalives before the cut */
+	/* Fingerprints of the keys the session remembers (members: people
+	 * who came by invitation or were given a role), which may join
+	 * under any user name as the key files' keys may. */
+	char **members;
+	size_t nmembers;
 };
 __dead void frontend_main(const struct frontend_args *);
 

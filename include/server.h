@@ -11,6 +11,7 @@
 #include "bytes.h"
 #include "file.h"
 #include "frame.h"
+#include "invite.h"
 #include "keys.h"
 #include "marks.h"
 #include "rate.h"
@@ -28,6 +29,7 @@ struct journal_draft;
 #define SERVER_MIN_COLS 20    /* smaller terminals get "terminal too small" */
 #define SERVER_MIN_ROWS 5
 #define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
+#define SERVER_NAME_MAX 40 /* bytes of a name an invited person gives */
 
 /*
  * What each person may do that everyone sees (CMD_BROADCAST: a chat
@@ -138,7 +140,8 @@ enum client_mode {
 	CLIENT_PALETTE, /* Ctrl-P: the command palette */
 	CLIENT_CHAT,    /* Ctrl-T: " Say: TEXT" on the status row (prompt) */
 	CLIENT_COMMIT,  /* `commit`: " Commit message: TEXT" (prompt) */
-	CLIENT_POPUP    /* a pop-up over the text (help, who, since, why...) */
+	CLIENT_POPUP,   /* a pop-up over the text (help, who, since, why...) */
+	CLIENT_NAME     /* before entering: "Your name: " (invited people) */
 };
 
 /*
@@ -309,6 +312,12 @@ struct client {
 	struct client *following; /* my view tracks theirs (NULL: no one) */
 	int64_t last_visit;       /* ms; their previous visit, 0 if none */
 
+	/* Entering by invitation (CLIENT_NAME): what HELLO said, kept until
+	 * they have given their name. */
+	char *hello_notice;
+	char *hello_term;
+	int64_t invite; /* the invitation they came by */
+
 	char *notice; /* private notice (e.g. unknown TERM) */
 	uint64_t notice_until;
 	struct rate broadcast; /* when they have no person (no key) */
@@ -400,6 +409,8 @@ struct server {
 	uint64_t paste_held;    /* bytes of everyone's unfinished pastes */
 	struct people people;
 	struct members members; /* roles remembered by key (role.c) */
+	struct invites invites; /* live invitations (invite.c) */
+	char *listen;           /* the address listened on, as shown */
 };
 
 extern struct server *server;

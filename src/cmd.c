@@ -3,6 +3,7 @@
 #include "moot.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,9 @@ static void cmd_chat(struct client *, const char *);
 static void cmd_help(struct client *, const char *);
 static void cmd_role(struct client *, const char *);
 static void cmd_kick(struct client *, const char *);
+static void cmd_invite(struct client *, const char *);
+static void cmd_invites(struct client *, const char *);
+static void cmd_revoke(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
@@ -55,6 +59,11 @@ const struct cmd_entry cmd_table[] = {
     {"who", "", "who is here, where, and who follows whom", 0, cmd_who},
     {"since", "", "what happened since my last visit", 0, cmd_since},
     {"chat", "", "the whole chat history", 0, cmd_chat},
+    {"invite", "[ROLE] [for T]", "let someone join (also: uses N; see moot(1))",
+        CMD_EDITOR | CMD_JOURNAL, cmd_invite},
+    {"invites", "", "the live invitations", CMD_EDITOR, cmd_invites},
+    {"revoke", "ID", "end an invitation (its maker or a host)",
+        CMD_EDITOR | CMD_JOURNAL, cmd_revoke},
     {"help", "", "keys and commands", 0, cmd_help},
     {"role", "NAME ROLE", "make NAME a viewer or an editor (hosts)",
         CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_role},
@@ -477,4 +486,105 @@ out:
 	free(who);
 	free(key);
 	free(name);
+}
+
+/*
+ * invite [viewer|editor] [for DURATION] [uses N]: a viewer by default (the
+ * smaller role is the safe one to hand out by mistake). Hosts may invite
+ * editors; editors only viewers. The token is shown once, in this pop-up,
+ * and kept only as a hash.
+ */
+static void
+cmd_invite(struct client *c, const char *arg)
+{
+	struct invite_request req;
+	struct invite *inv;
+	char token[INVITE_TOKEN_LEN + 1], *err, *line, *summary;
+	int64_t now = server_wallclock();
+
+	if (invite_parse(arg, &req, &err) != 0) {
+		server_client_notice(c, "invite: %s", err);
+		free(err);
+		return;
+	}
+	if (req.role == ROLE_EDITOR &&
+	    !server_client_allowed_cmd(c, CMD_HOST, "invite editors"))
+		return;
+	if ((inv = invite_create(&server->invites, &req, c->key, c->name, now,
+	         token, &err)) == NULL) {
+		server_client_notice(c, "invite: %s", err);
+		free(err);
+		return;
+	}
+	line = invite_join_line(token, server->listen);
+	summary = invite_summary(inv, now);
+	log_info("client %u: %s made %s", c->id, c->name, summary);
+	popup_open(&c->popup, "Invitation");
+	popup_add(&c->popup,
+	    "%cHand this line to the person you invite:", POPUP_BOLD);
+	popup_add(&c->popup, "  %s", line);
+	popup_add(&c->popup, "%s.", summary);
+	popup_add(&c->popup,
+	    "It is shown only now. `invites` lists the live "
+	    "ones, `revoke %lld` ends this one.",
+	    (long long)inv->id);
+	server_client_popup(c);
+	explicit_bzero(token, sizeof token);
+	explicit_bzero(line, strlen(line));
+	free(line);
+	free(summary);
+}
+
+/* invites: every live one (expired ones go first). */
+static void
+cmd_invites(struct client *c, const char *arg)
+{
+	struct invite *inv;
+	int64_t now = server_wallclock();
+	char left[32];
+
+	invite_expire(&server->invites, now);
+	popup_open(&c->popup, "Invitations");
+	if (TAILQ_EMPTY(&server->invites.list)) {
+		popup_add(&c->popup, "No live invitation. `invite` makes one.");
+		server_client_popup(c);
+		return;
+	}
+	popup_add(&c->popup, "%c%-5s %-7s %-5s %-12s %s", POPUP_BOLD, "ID",
+	    "ROLE", "USES", "EXPIRES IN", "MADE BY");
+	TAILQ_FOREACH (inv, &server->invites.list, entry) {
+		invite_left(now, inv->expires, left, sizeof left);
+		popup_add(&c->popup, "%-5lld %-7s %-5u %-12s %s",
+		    (long long)inv->id, role_name(inv->role), inv->uses, left,
+		    inv->name);
+	}
+	server_client_popup(c);
+}
+
+/* revoke ID: by who made it, or a host. */
+static void
+cmd_revoke(struct client *c, const char *arg)
+{
+	struct invite *inv;
+	unsigned long long id;
+	char *end;
+
+	errno = 0;
+	id = strtoull(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0) {
+		server_client_notice(c, "usage: revoke ID (see invites)");
+		return;
+	}
+	invite_expire(&server->invites, server_wallclock());
+	if ((inv = invite_by_id(&server->invites, (int64_t)id)) == NULL) {
+		server_client_notice(c, "no live invitation %llu", id);
+		return;
+	}
+	if (strcmp(inv->author, c->key) != 0 &&
+	    !server_client_allowed_cmd(
+	        c, CMD_HOST, "revoke on others' invitations"))
+		return;
+	log_info("client %u: %s revoked invitation %llu", c->id, c->name, id);
+	invite_revoke(&server->invites, inv);
+	server_client_notice(c, "invitation %llu revoked", id);
 }

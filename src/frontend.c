@@ -22,6 +22,7 @@
 
 #include "frontend.h"
 #include "inert.h"
+#include "invite.h"
 #include "keys.h"
 #include "loop.h"
 #include "proto.h"
@@ -44,6 +45,8 @@ struct frontend {
 	char peer[64];     /* the client's address, for the log */
 	unsigned failures; /* failed authentications (not "none") */
 	unsigned max_tries;
+	char **members; /* fingerprints of remembered keys */
+	size_t nmembers;
 
 	int pty;
 	int shell;
@@ -61,6 +64,7 @@ struct frontend {
 
 	struct keys decoder;
 	struct bytes early; /* typed before the editor was ready */
+	int hello_sent;
 	uint64_t last_input;
 
 	struct tty *tty;
@@ -108,6 +112,9 @@ frontend_auth_failed(
     struct frontend *fe, const char *user, const char *key, const char *what)
 {
 	fe->failures++;
+	/* A token is not written to the log. */
+	if (user != NULL && invite_is_join(user))
+		user = INVITE_PREFIX "...";
 	/* The user name last: it is the client's, and however it is made
 	 * inert it cannot pass for a part of the line after it. */
 	log_info("failed authentication %u of %u from %s%s%s%s: %s for user %s",
@@ -126,6 +133,29 @@ frontend_key_failed(struct frontend *fe, const char *user,
 	free(fp);
 }
 
+/*
+ * A key no key file lets in may still join: a member's (the session
+ * remembers it), or any key under the user name join-TOKEN. The frontend
+ * knows no token (it has no journal): the daemon checks it at HELLO and
+ * turns away a wrong one. Such a key joins with no name from the files.
+ */
+static const struct authkey frontend_guest;
+
+static int
+frontend_is_member(struct frontend *fe, struct ssh_key_struct *key)
+{
+	char *fp;
+	size_t i;
+	int found = 0;
+
+	if (fe->nmembers == 0 || (fp = auth_fingerprint(key)) == NULL)
+		return 0;
+	for (i = 0; i < fe->nmembers && !found; i++)
+		found = strcmp(fe->members[i], fp) == 0;
+	free(fp);
+	return found;
+}
+
 static int
 frontend_auth_pubkey(ssh_session session, const char *user,
     struct ssh_key_struct *key, char signature_state, void *arg)
@@ -137,6 +167,9 @@ frontend_auth_pubkey(ssh_session session, const char *user,
 
 	k = auth_find(fe->keys, key, *fe->addr != '\0' ? fe->addr : NULL,
 	    time(NULL), &refused, &why);
+	if (k == NULL && (frontend_is_member(fe, key) ||
+	                     (user != NULL && invite_is_join(user))))
+		k = (struct authkey *)&frontend_guest;
 	if (k == NULL && refused != NULL) {
 		/* Listed, but its options keep it out: say why, once. */
 		if (!refused->logged) {
@@ -307,7 +340,9 @@ frontend_data(ssh_session session, ssh_channel channel, void *data,
 {
 	struct frontend *fe = arg;
 
-	if (fe->tty == NULL) {
+	/* Not before HELLO: the daemon takes nothing else first (writing
+	 * to the terminal before it may already bring keys here). */
+	if (fe->tty == NULL || !fe->hello_sent) {
 		if (bytes_len(&fe->early) + len <= 65536)
 			bytes_add(&fe->early, data, len);
 		return len;
@@ -566,6 +601,7 @@ frontend_hello(struct frontend *fe, const char *notice)
 	m.u.hello.email = (char *)(email != NULL ? email : "");
 	m.u.hello.key = fe->fingerprint != NULL ? fe->fingerprint : "";
 	frontend_send(fe, &m);
+	fe->hello_sent = 1;
 }
 
 static void
@@ -760,6 +796,8 @@ frontend_main(const struct frontend_args *a)
 	fe.sock = a->sock;
 	fe.ka_interval = a->ka_interval;
 	fe.ka_count = a->ka_count;
+	fe.members = a->members;
+	fe.nmembers = a->nmembers;
 	frontend_peer(&fe, a->sock);
 	snprintf(
 	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");
@@ -773,7 +811,10 @@ frontend_main(const struct frontend_args *a)
 	frontend_setup(&fe, a);
 	if (fe.exec != NULL) {
 		log_info("refused exec request from %s: %s",
-		    fe.who->name != NULL ? fe.who->name : fe.user, fe.exec);
+		    fe.who->name != NULL      ? fe.who->name
+		    : invite_is_join(fe.user) ? INVITE_PREFIX "..."
+		                              : fe.user,
+		    fe.exec);
 		frontend_finish(&fe, 1,
 		    "moot: exec requests are refused; "
 		    "this server only runs the shared editor (join with a "

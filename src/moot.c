@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "inert.h"
 #include "journal.h"
+#include "repo.h"
 #include "server.h"
 #include "why.h"
 
@@ -39,6 +41,9 @@ usage(FILE *f)
 	    "                  [--per-source-max-startups N] [--max-people N]\n"
 	    "                  [--keepalive-interval SECONDS] "
 	    "[--keepalive-count N]\n"
+	    "       moot invite [-C DIR] [--role viewer|editor] [--expires "
+	    "24h]\n"
+	    "                   [--uses 1]\n"
 	    "       moot decisions [-C DIR] [--open | --stale] [--json]\n"
 	    "       moot why FILE:LINE [-C DIR] [--trace] [--json]\n"
 	    "       moot show ADR-NNNN [-C DIR]\n"
@@ -48,6 +53,8 @@ usage(FILE *f)
 	    "the\n"
 	    "            current directory) over SSH; everyone joins with\n"
 	    "            ssh -p PORT HOST and edits its files together\n"
+	    "  invite    while the session runs: print a line that lets one\n"
+	    "            more person join (ssh ... join-TOKEN@HOST)\n"
 	    "  decisions list the decision records: number, status, date,\n"
 	    "            title; --open lists the questions still open,\n"
 	    "            --stale the accepted decisions whose code changed\n"
@@ -362,6 +369,109 @@ moot_serve(int argc, char **argv)
 	return server_main(&o);
 }
 
+/* A value of `moot invite` passed on to the session: one word. */
+static int
+moot_invite_word(const char *opt, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			break;
+	}
+	if (*s != '\0' && *p == '\0')
+		return 0;
+	moot_say("moot invite: bad value for", opt);
+	return -1;
+}
+
+/*
+ * moot invite: ask the running session (its control socket) for an
+ * invitation, made by the host account. The session checks the values
+ * (the same words as the palette's invite); the line to hand over goes
+ * to standard output, what it gives to standard error.
+ */
+static int
+moot_invite(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"role", required_argument, NULL, 'r'},
+	    {"expires", required_argument, NULL, 'e'},
+	    {"uses", required_argument, NULL, 'u'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *dir = ".", *role = "viewer", *expires = "24h", *uses = "1";
+	char *line, *reply, *err, *nl;
+	struct repo *r;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'e':
+			expires = optarg;
+			break;
+		case 'u':
+			uses = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		moot_say("moot invite: unexpected argument", argv[optind]);
+		return 2;
+	}
+	if (moot_invite_word("--role", role) != 0 ||
+	    moot_invite_word("--expires", expires) != 0 ||
+	    moot_invite_word("--uses", uses) != 0)
+		return 2;
+	if ((r = repo_open(dir, &err)) == NULL) {
+		moot_say("moot invite: no repository:", err);
+		free(err);
+		return 1;
+	}
+	xasprintf(&line, "invite %s for %s uses %s", role, expires, uses);
+	rc = control_ask(r->state, line, &reply, &err);
+	free(line);
+	repo_free(r);
+	if (rc != 0) {
+		fprintf(stderr, "moot invite: %s\n", err);
+		free(err);
+		return 1;
+	}
+	/* "ok\nLINE\nSUMMARY\n" or "error\nWHY\n". */
+	nl = strchr(reply, '\n');
+	if (nl != NULL && strncmp(reply, "ok\n", 3) == 0 &&
+	    strchr(nl + 1, '\n') != NULL) {
+		line = nl + 1;
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		printf("%s\n", line);
+		fprintf(stderr, "%s", nl + 1);
+		rc = 0;
+	} else {
+		line = nl != NULL ? nl + 1 : reply;
+		line[strcspn(line, "\n")] = '\0';
+		err = inert_cli(line);
+		fprintf(stderr, "moot invite: %s\n", err);
+		free(err);
+		rc = 1;
+	}
+	explicit_bzero(reply, strlen(reply));
+	free(reply);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -383,6 +493,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "serve") == 0)
 		return moot_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "invite") == 0)
+		return moot_invite(argc - 1, argv + 1);
 	if (strcmp(argv[1], "decisions") == 0)
 		return decisions_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "why") == 0)

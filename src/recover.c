@@ -175,6 +175,13 @@ static void
 recover_member(void *arg, const struct journal_member *m)
 {
 	member_replay(m->author, m->role, m->name, m->invite, m->time);
+	invite_seen_id(&server->invites, m->invite);
+}
+
+static void
+recover_invite(void *arg, const struct journal_invite *inv)
+{
+	invite_replay(&server->invites, inv);
 }
 
 static void
@@ -266,6 +273,7 @@ recover_journal(const char *path, int durable)
 	cb.saved = recover_saved;
 	cb.set = recover_set;
 	cb.member = recover_member;
+	cb.invite = recover_invite;
 	cb.problem = recover_problem;
 	memset(&r, 0, sizeof r);
 	server->replaying = 1;

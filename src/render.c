@@ -760,6 +760,32 @@ render_too_small(struct frame *f)
 	f->cursor_visible = 0;
 }
 
+/*
+ * Before an invited person enters (CLIENT_NAME): only the prompt for their
+ * name, never anything of the session. What they type is drawn inert.
+ */
+static void
+render_name(const struct server *s, const struct client *c, struct frame *f)
+{
+	char line[128];
+	unsigned x;
+
+	snprintf(line, sizeof line,
+	    "You are invited to this moot session as %s %s.",
+	    c->role == ROLE_EDITOR ? "an" : "a", role_name(c->role));
+	frame_puts(f, 1, 0, f->cols, line, 0, 0, CELL_BOLD);
+	frame_puts(f, 1, 1, f->cols,
+	    "Others will see you by the name you give (Enter joins, Ctrl-Q "
+	    "leaves).",
+	    0, 0, 0);
+	x = frame_puts(f, 1, 3, f->cols, "Your name: ", 0, 0, CELL_BOLD);
+	x = render_text(f, x, 3, f->cols, c->prompt.text, 0, 0, 0);
+	f->cx = x < f->cols ? x : f->cols - 1;
+	f->cy = 3;
+	if (c->notice != NULL && c->notice_until > s->now)
+		render_text(f, 1, 5, f->cols, c->notice, 0, 0, CELL_BOLD);
+}
+
 void
 render_client(const struct server *s, const struct client *c, struct frame *f)
 {
@@ -772,6 +798,10 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	frame_clear(f);
 	if (f->cols < SERVER_MIN_COLS || f->rows < SERVER_MIN_ROWS) {
 		render_too_small(f);
+		return;
+	}
+	if (c->mode == CLIENT_NAME) {
+		render_name(s, c, f);
 		return;
 	}
 	chat = render_chat_count(s, f->rows);

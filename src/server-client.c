@@ -60,6 +60,8 @@ server_client_free(struct client *c)
 	free(c->user);
 	free(c->key);
 	free(c->notice);
+	free(c->hello_notice);
+	free(c->hello_term);
 	free(c);
 }
 
@@ -225,41 +227,76 @@ server_client_full(struct client *c)
 	return 1;
 }
 
-static void
-server_client_hello(struct client *c, struct proto_hello *h)
+/*
+ * Who c is let in as: 0 with c->role (and c->mode CLIENT_NAME when they
+ * must give a name before entering), or -1 after turning them away.
+ *
+ * A key the key files or the remembered members know joins with its own
+ * role, whatever its user name: join-TOKEN then uses nothing. Any other
+ * key must come as join-TOKEN with a live invitation: one use is taken,
+ * the key is remembered as a member with the invited role (so later
+ * visits need no token) and they are asked for a name. The frontend let
+ * such keys through without knowing the tokens; this is the check.
+ */
+static int
+server_client_admit(struct client *c, const struct proto_hello *h)
 {
-	struct client *o;
-	struct person *p;
-	struct proto_msg m;
-	int taken[MOOT_NCOLOURS * 4], ntaken = 0;
+	struct invite *inv;
+	struct member *m;
+	const char *why;
+	char *msg;
 
-	if (c->ready) {
-		server_client_bye(c, "protocol error: second HELLO");
-		return;
+	if (role_resolve(h->key, c->addr, &c->role) == 0) {
+		if (invite_is_join(h->user))
+			log_info("client %u: key %s is known: joins as %s, "
+			         "no invitation used",
+			    c->id, h->key, role_name(c->role));
+		m = member_find(h->key);
+		if (m != NULL && m->invite != 0) {
+			c->invite = m->invite;
+			if (*m->name == '\0')
+				c->mode = CLIENT_NAME;
+		}
+		return 0;
 	}
-	if (h->version != PROTO_VERSION) {
-		server_client_bye(c, "this moot frontend speaks another "
-		                     "protocol version; restart moot serve");
-		return;
-	}
-	if (server_client_full(c))
-		return;
-	/* The role is the daemon's reading of the key files and of what the
-	 * session remembers, never the frontend's. */
-	if (role_resolve(h->key, c->addr, &c->role) != 0) {
+	if (!invite_is_join(h->user)) {
 		log_info(
 		    "client %u: key %s is no longer accepted", c->id, h->key);
 		server_client_bye(c, "moot: your key is no longer accepted "
 		                     "here");
-		return;
+		return -1;
 	}
-	c->email = xstrdup(h->email);
-	c->user = xstrdup(h->user);
-	c->key = xstrdup(h->key);
-	c->name = server_client_name(c, *h->name != '\0' ? h->name : h->user);
-	c->cols = h->cols;
-	c->rows = h->rows;
-	c->colours = h->colours;
+	inv = invite_find(&server->invites, h->user, server_wallclock(), &why);
+	if (inv == NULL) {
+		startups_log_refused("refused an invitation from %s (key %s): "
+		                     "%s",
+		    c->addr, h->key, why);
+		xasprintf(&msg, "moot: %s", why);
+		server_client_bye(c, msg);
+		free(msg);
+		return -1;
+	}
+	c->role = inv->role;
+	c->invite = inv->id;
+	c->mode = CLIENT_NAME;
+	log_info("client %u: key %s came by invitation %lld as %s (%u use%s "
+	         "left)",
+	    c->id, h->key, (long long)inv->id, role_name(inv->role),
+	    inv->uses - 1, inv->uses == 2 ? "" : "s");
+	member_set(h->key, inv->role, "", inv->id);
+	invite_use(&server->invites, inv);
+	return 0;
+}
+
+/* Everything of joining once c's name is known: a colour, their place,
+ * the others told. */
+static void
+server_client_enter(struct client *c, const char *notice, const char *term)
+{
+	struct client *o;
+	struct person *p;
+	int taken[MOOT_NCOLOURS * 4], ntaken = 0;
+
 	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (o->ready && ntaken < (int)(sizeof taken / sizeof taken[0]))
 			taken[ntaken++] = o->colour;
@@ -272,24 +309,189 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	chat_visit(c);
 	server_client_open_first(c);
 	c->ready = 1;
-
-	memset(&m, 0, sizeof m);
-	m.type = PROTO_WELCOME;
-	m.u.welcome = PROTO_VERSION;
-	server_client_send(c, &m);
+	c->dirty = 1;
 
 	log_info("client %u: %s <%s> joined as %s (key %s, %ux%u, %s)", c->id,
 	    c->name, c->email, role_name(c->role), c->key, c->cols, c->rows,
-	    h->term);
+	    term);
 	server_notice("%s joined", c->name);
 	/* The others see "NAME joined"; the newcomer sees who they are. */
-	if (*h->notice != '\0')
-		server_client_notice(c, "%s", h->notice);
+	if (*notice != '\0')
+		server_client_notice(c, "%s", notice);
 	else
 		server_client_notice(c, "welcome, %s", c->name);
 	/* Someone coming back sees first what happened while away. */
 	if (c->last_visit != 0)
 		chat_since(c, 1);
+}
+
+static void
+server_client_hello(struct client *c, struct proto_hello *h)
+{
+	struct member *m;
+	struct proto_msg m_welcome;
+
+	if (c->ready || c->mode == CLIENT_NAME) {
+		server_client_bye(c, "protocol error: second HELLO");
+		return;
+	}
+	if (h->version != PROTO_VERSION) {
+		server_client_bye(c, "this moot frontend speaks another "
+		                     "protocol version; restart moot serve");
+		return;
+	}
+	if (server_client_full(c))
+		return;
+	/* The role is the daemon's reading of the key files and of what the
+	 * session remembers, never the frontend's. */
+	if (server_client_admit(c, h) != 0)
+		return;
+	c->email = xstrdup(h->email);
+	c->user = xstrdup(h->user);
+	c->key = xstrdup(h->key);
+	c->cols = h->cols;
+	c->rows = h->rows;
+	c->colours = h->colours;
+
+	memset(&m_welcome, 0, sizeof m_welcome);
+	m_welcome.type = PROTO_WELCOME;
+	m_welcome.u.welcome = PROTO_VERSION;
+	server_client_send(c, &m_welcome);
+
+	if (c->mode == CLIENT_NAME) {
+		/* Nothing of the session until they have a name. */
+		memset(&c->prompt, 0, sizeof c->prompt);
+		c->hello_notice = xstrdup(h->notice);
+		c->hello_term = xstrdup(h->term);
+		c->dirty = 1;
+		log_info("client %u: asking key %s for a name", c->id, c->key);
+		return;
+	}
+	/* Someone who came by invitation goes by the name they chose. */
+	if (c->invite != 0 && (m = member_find(c->key)) != NULL &&
+	    *m->name != '\0')
+		c->name = server_client_name(c, m->name);
+	else if (invite_is_join(*h->name != '\0' ? h->name : h->user))
+		/* Never show a token: a known key with no name in its
+		 * comment that came as join-TOKEN (not used) is "guest". */
+		c->name = server_client_name(c, "guest");
+	else
+		c->name =
+		    server_client_name(c, *h->name != '\0' ? h->name : h->user);
+	server_client_enter(c, h->notice, h->term);
+}
+
+/*
+ * The name an invited person types: 1 to SERVER_NAME_MAX bytes of
+ * printable UTF-8 (no control character, no bidi control), spaces at the
+ * ends dropped, and no name someone else goes by: a key comment's, a
+ * remembered member's, anyone's who has been here or is here now (case
+ * and spacing ignored, as auth_same_name). NULL, or why not.
+ */
+static const char *
+server_client_name_refused(struct client *c, const char *name)
+{
+	struct authkeys keys;
+	struct client *o;
+	struct member *m;
+	struct person *p;
+	int taken = 0;
+
+	if (*name == '\0')
+		return "type a name first";
+	auth_load(&keys, getenv("HOME"), server->repo->root);
+	if (auth_owner(&keys, name) != NULL)
+		taken = 1;
+	auth_free(&keys);
+	TAILQ_FOREACH (o, &server->clients, entry) {
+		if (o != c && o->ready && o->name != NULL &&
+		    auth_same_name(o->name, name))
+			taken = 1;
+	}
+	TAILQ_FOREACH (m, &server->members, entry) {
+		if (strcmp(m->key, c->key) != 0 &&
+		    auth_same_name(m->name, name))
+			taken = 1;
+	}
+	TAILQ_FOREACH (p, &server->people, entry) {
+		if (strcmp(p->key, c->key) != 0 &&
+		    auth_same_name(p->name, name))
+			taken = 1;
+	}
+	return taken ? "that name is taken here; choose another" : NULL;
+}
+
+/* Whether a code point may be part of a name: printable, and not one that
+ * reorders or breaks what is drawn after it. */
+static int
+server_client_name_char(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return 0;
+	if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
+	    cp == 0x061c || cp == 0xfeff)
+		return 0;
+	return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+}
+
+/* Keys before an invited person enters: typing their name. */
+static void
+server_client_name_key(struct client *c, const struct key_event *k)
+{
+	struct prompt *p = &c->prompt;
+	struct member *m;
+	char utf8[4], *name, *start, *end;
+	const char *why;
+	size_t len;
+
+	switch (k->code) {
+	case KEYC_CHAR:
+		if (!server_client_name_char(k->cp) ||
+		    (len = utf8_encode(k->cp, utf8)) == 0)
+			break;
+		if (p->len + len > SERVER_NAME_MAX) {
+			server_client_notice(
+			    c, "a name is at most %d bytes", SERVER_NAME_MAX);
+			break;
+		}
+		memcpy(p->text + p->len, utf8, len);
+		p->len += len;
+		p->text[p->len] = '\0';
+		break;
+	case KEYC_BACKSPACE:
+		while (p->len > 0 &&
+		       ((unsigned char)p->text[--p->len] & 0xc0) == 0x80)
+			;
+		p->text[p->len] = '\0';
+		break;
+	case KEYC_ENTER:
+		for (start = p->text; *start == ' '; start++)
+			;
+		name = xstrdup(start);
+		for (end = name + strlen(name); end > name && end[-1] == ' ';)
+			*--end = '\0';
+		if ((why = server_client_name_refused(c, name)) != NULL) {
+			server_client_notice(c, "%s", why);
+			free(name);
+			break;
+		}
+		if (server_client_full(c)) {
+			free(name);
+			break;
+		}
+		m = member_set(c->key, c->role, name, c->invite);
+		log_info("client %u: key %s chose the name %s", c->id, c->key,
+		    m->name);
+		c->name = server_client_name(c, name);
+		free(name);
+		c->mode = CLIENT_EDIT;
+		server_client_enter(c, c->hello_notice, c->hello_term);
+		break;
+	default:
+		break;
+	}
+	c->dirty = 1;
 }
 
 /* Show c's pop-up (filled by the caller). */
@@ -1173,6 +1375,11 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 void
 server_client_key(struct client *c, const struct key_event *k)
 {
+	if (k->code == KEYC_CTRL && k->cp == 'q' && c->mode == CLIENT_NAME) {
+		log_info("client %u: left before giving a name", c->id);
+		server_client_bye(c, "");
+		return;
+	}
 	if (k->code == KEYC_CTRL && k->cp == 'q') {
 		log_info("client %u: %s left", c->id, c->name);
 		server_client_bye(c, "");
@@ -1182,7 +1389,9 @@ server_client_key(struct client *c, const struct key_event *k)
 	/* Too small to see what one does: only leaving works. */
 	if (c->cols < SERVER_MIN_COLS || c->rows < SERVER_MIN_ROWS)
 		return;
-	if (c->mode == CLIENT_PICKER)
+	if (c->mode == CLIENT_NAME)
+		server_client_name_key(c, k);
+	else if (c->mode == CLIENT_PICKER)
 		server_client_picker_key(c, k);
 	else if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
 		prompt_key(c, k);
@@ -1202,7 +1411,12 @@ server_client_message(struct client *c, struct proto_msg *m)
 {
 	struct key_event k;
 
-	if (!c->ready && m->type != PROTO_HELLO && m->type != PROTO_BYE) {
+	/* Before entering, only HELLO and BYE; someone typing their name
+	 * (CLIENT_NAME) also sends keys and resizes, and acknowledges. */
+	if (!c->ready && m->type != PROTO_HELLO && m->type != PROTO_BYE &&
+	    (c->mode != CLIENT_NAME ||
+	        (m->type != PROTO_KEY && m->type != PROTO_PASTE &&
+	            m->type != PROTO_RESIZE && m->type != PROTO_ACK))) {
 		server_client_bye(c, "protocol error: HELLO expected");
 		return;
 	}

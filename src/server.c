@@ -23,6 +23,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "control.h"
 #include "frontend.h"
 #include "inert.h"
 #include "job.h"
@@ -151,7 +152,10 @@ server_accept(int fd, int events, void *arg)
 {
 	struct authkeys keys;
 	struct frontend_args fa;
+	struct member *m;
 	struct client *c;
+	char **members;
+	size_t nmembers;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof ss;
 	sigset_t all, old;
@@ -184,8 +188,20 @@ server_accept(int fd, int events, void *arg)
 		close(sock);
 		return;
 	}
-	/* Keys are read at each connection so new ones work at once. */
+	/* Keys are read at each connection so new ones work at once, and
+	 * so are the keys the session remembers (members). */
 	auth_load(&keys, getenv("HOME"), server->repo->root);
+	nmembers = 0;
+	TAILQ_FOREACH (m, &server->members, entry)
+		nmembers++;
+	members = xcalloc(nmembers + 1, sizeof *members);
+	nmembers = 0;
+	TAILQ_FOREACH (m, &server->members, entry) {
+		/* A role given to a line of the key files lasts as long as
+		 * the line (role_resolve): only invitees come in by key. */
+		if (m->invite != 0)
+			members[nmembers++] = m->key;
+	}
 
 	fflush(stdout);
 	fflush(stderr);
@@ -200,6 +216,7 @@ server_accept(int fd, int events, void *arg)
 		close(sp[0]);
 		close(sp[1]);
 		auth_free(&keys);
+		free(members);
 		return;
 	}
 	if (pid == 0) {
@@ -233,6 +250,8 @@ server_accept(int fd, int events, void *arg)
 		fa.max_tries = server->opts.max_auth_tries;
 		fa.ka_interval = server->opts.keepalive_interval;
 		fa.ka_count = server->opts.keepalive_count;
+		fa.members = members;
+		fa.nmembers = nmembers;
 		frontend_main(&fa);
 		/* NOTREACHED */
 	}
@@ -240,6 +259,7 @@ server_accept(int fd, int events, void *arg)
 	close(sock);
 	close(sp[1]);
 	auth_free(&keys);
+	free(members);
 	server_set_nonblock(sp[0]);
 	sandbox_track(pid, addr);
 	c = server_client_create(sp[0], pid);
@@ -629,7 +649,8 @@ server_flush_frames(void *arg)
 	server->now = loop_now();
 	for (big = 0; big <= 1; big++) {
 		TAILQ_FOREACH (c, &server->clients, entry) {
-			if (!c->ready || c->closing || !c->dirty)
+			if ((!c->ready && c->mode != CLIENT_NAME) ||
+			    c->closing || !c->dirty)
 				continue;
 			if (((size_t)c->cols * c->rows > SERVER_BIG_CELLS) !=
 			    big)
@@ -749,6 +770,7 @@ server_main(const struct server_options *o)
 	TAILQ_INIT(&server->saved);
 	TAILQ_INIT(&server->people);
 	TAILQ_INIT(&server->members);
+	invite_init(&server->invites, NULL);
 	if ((server->repo = repo_open(dir, &err)) == NULL) {
 		server_say_error(err);
 		free(err);
@@ -761,6 +783,10 @@ server_main(const struct server_options *o)
 	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);
 	recover_journal(dir, o->durable);
 	free(dir);
+	/* Invitations are written to the journal from here on; those that
+	 * expired while no session ran go. */
+	server->invites.journal = server->journal;
+	invite_expire(&server->invites, server_wallclock());
 
 	sandbox_prepare(); /* frontends of a root daemon: the empty dir */
 	ssh_init();
@@ -799,6 +825,9 @@ server_main(const struct server_options *o)
 	loop_before(server->loop, server_flush_frames, NULL);
 	server_tick(NULL);
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
+	server->listen = xstrdup(shown);
+	/* `moot invite` talks to the session here (control.c). */
+	control_start(server->repo->state);
 
 	nkeys = auth_load(&keys, getenv("HOME"), server->repo->root);
 	auth_free(&keys);
@@ -807,6 +836,7 @@ server_main(const struct server_options *o)
 	free(fingerprint);
 
 	loop_run(server->loop);
+	control_stop();
 	job_kill_all(); /* a hook still running is stopped */
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen

@@ -82,6 +82,9 @@ static const char *const commands[][2] = {
     {"who", ""},
     {"since", ""},
     {"chat", ""},
+    {"invite", "[ROLE] [for T]"},
+    {"invites", ""},
+    {"revoke", "ID"},
     {"help", ""},
     {"role", "NAME ROLE"},
     {"kick", "NAME"},
@@ -1939,7 +1942,7 @@ static void
 test_palette(void **state)
 {
 	static const size_t all[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-	    13, 14, 15, 16, (size_t)-1};
+	    13, 14, 15, 16, 17, 18, 19, (size_t)-1};
 	static const size_t d[] = {0, 6, 9, 5, (size_t)-1};
 	static const size_t fo[] = {10, (size_t)-1};
 	struct sess s;

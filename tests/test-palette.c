@@ -54,7 +54,8 @@ backspace(struct palette *p)
 /* Every command, in table order (the order the contract gives). */
 #define ALL                                                                    \
 	"decide question link accept reject supersede draft commit why "       \
-	"decisions follow who since chat help role kick"
+	"decisions follow who since chat invite invites revoke help role "     \
+	"kick"
 
 static void
 test_open_lists_all(void **state)
@@ -63,10 +64,10 @@ test_open_lists_all(void **state)
 
 	memset(&p, 0xff, sizeof p);
 	palette_open(&p, cmd_table, cmd_count);
-	assert_int_equal(cmd_count, 17);
+	assert_int_equal(cmd_count, 20);
 	assert_int_equal(p.len, 0);
 	assert_string_equal(p.text, "");
-	assert_int_equal(p.nmatch, 17);
+	assert_int_equal(p.nmatch, 20);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	assert_names(&p, ALL);
@@ -84,10 +85,11 @@ test_prefix_then_substring(void **state)
 	backspace(&p);
 	backspace(&p);
 	type(&p, "s");
-	assert_names(&p, "supersede since question decisions");
+	assert_names(&p, "supersede since question decisions invites");
 	backspace(&p);
 	type(&p, "i");
-	assert_names(&p, "decide question link commit decisions since kick");
+	assert_names(&p, "invite invites decide question link commit decisions "
+	                 "since kick");
 	backspace(&p);
 	type(&p, "ch");
 	assert_names(&p, "chat");
@@ -259,22 +261,22 @@ test_move_and_top(void **state)
 	assert_int_equal(p.sel, 1);
 	assert_int_equal(p.top, 1);
 	palette_move(&p, 100, 5);
-	assert_int_equal(p.sel, 16);
-	assert_int_equal(p.top, 13);
+	assert_int_equal(p.sel, 19);
+	assert_int_equal(p.top, 16);
 	palette_move(&p, 1, 5);
-	assert_int_equal(p.sel, 16);
-	assert_int_equal(p.top, 13);
+	assert_int_equal(p.sel, 19);
+	assert_int_equal(p.top, 16);
 	palette_move(&p, -100, 5);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	/* A taller overlay: everything fits, the top stays. */
-	palette_move(&p, 14, 40);
-	assert_int_equal(p.sel, 14);
+	palette_move(&p, 17, 40);
+	assert_int_equal(p.sel, 17);
 	assert_int_equal(p.top, 0);
 	/* A tiny one: one row, the top is the selection. */
 	palette_move(&p, -2, 1);
-	assert_int_equal(p.sel, 12);
-	assert_int_equal(p.top, 12);
+	assert_int_equal(p.sel, 15);
+	assert_int_equal(p.top, 15);
 }
 
 static void
