@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libssh/libssh.h>
 #include <sqlite3.h>
 
 #include "harness.h"
@@ -356,6 +357,49 @@ test_role_live_and_remembered(void **state)
 }
 
 /*
+ * A role given with `role` to a line of the key files lasts as long as
+ * the line: with the line removed, the remembered role lets nobody in
+ * (only invitations do that), neither at the key's check nor at HELLO.
+ */
+static void
+test_role_ends_with_line(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *b;
+	char *repo, *ka, *kb, *line, *text;
+	int port;
+
+	repo = h_repo_create("README.md", readme, NULL);
+	ka = key_with(repo, "host", ALICE);
+	kb = key_with(repo, NULL, BOB);
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	a = join(port, ka, "alice");
+	b = join(port, kb, "bob");
+	h_palette(a, "role Bob viewer", WAIT);
+	wait_notice(b, "Alice made you a viewer");
+	assert_int_equal(
+	    h_journal_int(repo, "SELECT count(*) FROM members"), 1);
+	h_client_close(b);
+
+	/* Bob's line goes: only Alice's is left. */
+	line = h_key_line(ka, ALICE);
+	xasprintf(&text, "host %s\n", line);
+	h_write_file(repo, ".moot/authorized_keys", text, strlen(text));
+	assert_int_not_equal(h_try_key(port, kb, "bob"), SSH_AUTH_SUCCESS);
+	/* And after a restart, from the journal. */
+	h_client_close(a);
+	assert_int_equal(h_daemon_stop(d), 0);
+	d = h_daemon_start(repo);
+	port = h_daemon_port(d);
+	assert_int_not_equal(h_try_key(port, kb, "bob"), SSH_AUTH_SUCCESS);
+	a = join(port, ka, "alice");
+	free(line);
+	free(text);
+	h_pass();
+}
+
+/*
  * What `role` and `kick` refuse: editors and viewers may not use them;
  * hosts are neither demoted nor kicked; nobody changes or kicks
  * themselves; unknown, ambiguous and malformed names are told apart.
@@ -510,6 +554,8 @@ main(void)
 	        test_role_live_and_remembered, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_role_refusals, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_role_ends_with_line, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_kick, h_setup, h_teardown),
 	};
 
