@@ -775,8 +775,8 @@ render_name(const struct server *s, const struct client *c, struct frame *f)
 	    c->role == ROLE_EDITOR ? "an" : "a", role_name(c->role));
 	frame_puts(f, 1, 0, f->cols, line, 0, 0, CELL_BOLD);
 	frame_puts(f, 1, 1, f->cols,
-	    "Others will see you by the name you give (Enter joins, Ctrl-Q "
-	    "leaves).",
+	    "Others will see you by the name you give (Enter joins, Ctrl-U "
+	    "clears, Ctrl-Q leaves).",
 	    0, 0, 0);
 	x = frame_puts(f, 1, 3, f->cols, "Your name: ", 0, 0, CELL_BOLD);
 	x = render_text(f, x, 3, f->cols, c->prompt.text, 0, 0, 0);

@@ -428,9 +428,9 @@ server_client_name_char(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 		return 0;
-	if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
-	    cp == 0x061c || cp == 0xfeff)
+	/* Bidi controls and every other invisible code point (utf8.c's
+	 * table): a name must look like what it is. */
+	if (utf8_invisible(cp))
 		return 0;
 	return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
 }
@@ -458,6 +458,12 @@ server_client_name_key(struct client *c, const struct key_event *k)
 		memcpy(p->text + p->len, utf8, len);
 		p->len += len;
 		p->text[p->len] = '\0';
+		break;
+	case KEYC_CTRL:
+		if (k->cp == 'u') { /* the whole line, as in a shell */
+			p->len = 0;
+			p->text[0] = '\0';
+		}
 		break;
 	case KEYC_BACKSPACE:
 		while (p->len > 0 &&
@@ -813,6 +819,12 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		break;
 	case KEYC_TAB:
 		server_client_prompt_add(c, " ", 1);
+		break;
+	case KEYC_CTRL:
+		if (k->cp == 'u') { /* the whole line, as in a shell */
+			p->len = 0;
+			p->text[0] = '\0';
+		}
 		break;
 	case KEYC_BACKSPACE:
 		while (p->len > 0 &&
