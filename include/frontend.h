@@ -16,6 +16,7 @@ struct authkey {
 	char *email;         /* or NULL */
 	char *source;        /* file it came from */
 	int home;            /* from the account's own ~/.ssh */
+	char *line;          /* the line as written (for a frontend) */
 	char *fingerprint;   /* computed when first needed, or NULL */
 	struct authopt *opt; /* the line's options (authopt.h) */
 	const char *bad;     /* why the options did not parse, or NULL */
@@ -29,6 +30,11 @@ struct authkeys {
  * are skipped. root: the working tree's descriptor (-1: none). Returns the
  * number of keys. */
 size_t auth_load(struct authkeys *, const char *home, int root);
+/* An empty list; one authorized_keys line added to it (as auth_load
+ * does: a line that is no key is skipped). */
+void auth_init(struct authkeys *);
+void auth_add_line(
+    struct authkeys *, const char *line, const char *source, int home);
 void auth_free(struct authkeys *);
 /* The first line of that key that lets it in from addr (numeric, NULL if
  * unknown) at now. If none does: NULL, with *refused the first line of that
