@@ -3,6 +3,8 @@
 #ifndef MOOT_FRONTEND_H
 #define MOOT_FRONTEND_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -57,19 +59,55 @@ const struct authkey *auth_owner(const struct authkeys *, const char *name);
 /* hostkey.c */
 void *hostkey_load(const char *statedir, char **fingerprint);
 
-/* frontend.c */
+/* A list of strings (a kind of field of frontend_args). */
+struct frontend_strings {
+	char **v;
+	size_t n;
+};
+
+/*
+ * What a frontend is started with. The descriptors are its own; the
+ * rest is what the daemon tells it (frontend-args.c): a field added here
+ * is added to frontend_args_fields too, and nothing else changes.
+ */
 struct frontend_args {
-	void *bind; /* ssh_bind */
 	int sock;   /* accepted TCP connection */
 	int daemon; /* socketpair end to the daemon */
-	struct authkeys *keys;
+
+	char *hostkey; /* the host's private key, base64 (secret) */
+	struct authkeys keys;
 	unsigned grace;     /* seconds to authenticate and ask for a shell */
 	unsigned max_tries; /* failed authentications before the cut */
 	unsigned
 	    ka_interval;   /* seconds of silence before a keepalive; 0: off */
 	unsigned ka_count; /* unanswered keepalives before the cut */
 };
-__dead void frontend_main(const struct frontend_args *);
+
+/* frontend-args.c: the fields as bytes, at most FRONTEND_ARGS_MAX. */
+#define FRONTEND_ARGS_MAX (16 * 1024 * 1024)
+struct bytes;
+void frontend_args_init(struct frontend_args *);
+/* Append the fields to b: 0, or -1 if they are above FRONTEND_ARGS_MAX. */
+int frontend_args_write(const struct frontend_args *, struct bytes *);
+/* Fill a (the descriptors -1): 0, or -1 with *err set (a is then empty). */
+int frontend_args_read(
+    const void *, size_t, struct frontend_args *, const char **err);
+/* Free the fields (the descriptors are left alone). */
+void frontend_args_free(struct frontend_args *);
+
+/* frontend-exec.c: a frontend is the moot program run afresh. */
+#define FRONTEND_EXEC_ARG "--frontend" /* the hidden entry: moot --frontend */
+/* The daemon, at start: keep its own program open, make the frontend's
+ * environment. */
+void frontend_exec_init(void);
+/* The daemon: start a frontend on sock and daemon (both closed here in
+ * the daemon's copy by the caller); its pid, or -1 (logged). */
+pid_t frontend_exec_spawn(int sock, int daemon, const struct frontend_args *);
+/* The frontend's entry, from main: read what the daemon sent, run. */
+__dead void frontend_exec_main(void);
+
+/* frontend.c */
+__dead void frontend_main(struct frontend_args *);
 
 /* tty.c: one ncurses SCREEN per frontend process. */
 struct tty;
