@@ -183,7 +183,9 @@ server_accept(int fd, int events, void *arg)
 		return;
 	}
 	frontend_args_init(&fa);
-	fa.hostkey = server_hostkey; /* not freed here: the daemon's */
+	/* fa owns its fields (frontend_args_free), but for the host key,
+	 * which is the daemon's. */
+	fa.hostkey = server_hostkey;
 	/* Keys are read at each connection so new ones work at once. */
 	auth_load(&fa.keys, getenv("HOME"), server->repo->root);
 	fa.grace = server->opts.login_grace;
@@ -191,7 +193,8 @@ server_accept(int fd, int events, void *arg)
 	fa.ka_interval = server->opts.keepalive_interval;
 	fa.ka_count = server->opts.keepalive_count;
 	pid = frontend_exec_spawn(sock, sp[1], &fa);
-	auth_free(&fa.keys);
+	fa.hostkey = NULL;
+	frontend_args_free(&fa);
 	close(sock);
 	close(sp[1]);
 	if (pid == -1) {
