@@ -3,6 +3,8 @@
 #ifndef MOOT_FRONTEND_H
 #define MOOT_FRONTEND_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -16,6 +18,7 @@ struct authkey {
 	char *email;         /* or NULL */
 	char *source;        /* file it came from */
 	int home;            /* from the account's own ~/.ssh */
+	char *line;          /* the line as written (for a frontend) */
 	char *fingerprint;   /* computed when first needed, or NULL */
 	struct authopt *opt; /* the line's options (authopt.h) */
 	const char *bad;     /* why the options did not parse, or NULL */
@@ -29,6 +32,11 @@ struct authkeys {
  * are skipped. root: the working tree's descriptor (-1: none). Returns the
  * number of keys. */
 size_t auth_load(struct authkeys *, const char *home, int root);
+/* An empty list; one authorized_keys line added to it (as auth_load
+ * does: a line that is no key is skipped). */
+void auth_init(struct authkeys *);
+void auth_add_line(
+    struct authkeys *, const char *line, const char *source, int home);
 void auth_free(struct authkeys *);
 /* The first line of that key that lets it in from addr (numeric, NULL if
  * unknown) at now. If none does: NULL, with *refused the first line of that
@@ -51,12 +59,23 @@ const struct authkey *auth_owner(const struct authkeys *, const char *name);
 /* hostkey.c */
 void *hostkey_load(const char *statedir, char **fingerprint);
 
-/* frontend.c */
+/* A list of strings (a kind of field of frontend_args). */
+struct frontend_strings {
+	char **v;
+	size_t n;
+};
+
+/*
+ * What a frontend is started with. The descriptors are its own; the
+ * rest is what the daemon tells it (frontend-args.c): a field added here
+ * is added to frontend_args_fields too, and nothing else changes.
+ */
 struct frontend_args {
-	void *bind; /* ssh_bind */
 	int sock;   /* accepted TCP connection */
 	int daemon; /* socketpair end to the daemon */
-	struct authkeys *keys;
+
+	char *hostkey; /* the host's private key, base64 (secret) */
+	struct authkeys keys;
 	unsigned grace;     /* seconds to authenticate and ask for a shell */
 	unsigned max_tries; /* failed authentications before the cut */
 	unsigned
@@ -65,10 +84,34 @@ struct frontend_args {
 	/* Fingerprints of the keys the session remembers (members: people
 	 * who came by invitation or were given a role), which may join
 	 * under any user name as the key files' keys may. */
-	char **members;
-	size_t nmembers;
+	struct frontend_strings members;
 };
-__dead void frontend_main(const struct frontend_args *);
+
+/* frontend-args.c: the fields as bytes, at most FRONTEND_ARGS_MAX. */
+#define FRONTEND_ARGS_MAX (16 * 1024 * 1024)
+struct bytes;
+void frontend_args_init(struct frontend_args *);
+/* Append the fields to b: 0, or -1 if they are above FRONTEND_ARGS_MAX. */
+int frontend_args_write(const struct frontend_args *, struct bytes *);
+/* Fill a (the descriptors -1): 0, or -1 with *err set (a is then empty). */
+int frontend_args_read(
+    const void *, size_t, struct frontend_args *, const char **err);
+/* Free the fields (the descriptors are left alone). */
+void frontend_args_free(struct frontend_args *);
+
+/* frontend-exec.c: a frontend is the moot program run afresh. */
+#define FRONTEND_EXEC_ARG "--frontend" /* the hidden entry: moot --frontend */
+/* The daemon, at start: keep its own program open, make the frontend's
+ * environment. */
+void frontend_exec_init(void);
+/* The daemon: start a frontend on sock and daemon (both closed here in
+ * the daemon's copy by the caller); its pid, or -1 (logged). */
+pid_t frontend_exec_spawn(int sock, int daemon, const struct frontend_args *);
+/* The frontend's entry, from main: read what the daemon sent, run. */
+__dead void frontend_exec_main(void);
+
+/* frontend.c */
+__dead void frontend_main(struct frontend_args *);
 
 /* tty.c: one ncurses SCREEN per frontend process. */
 struct tty;

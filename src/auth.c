@@ -49,10 +49,11 @@ auth_parse_comment(const char *comment, char **name, char **email)
 }
 
 /* Keep a key with its line's options; bad: why the options did not parse
- * (the key is then kept only to say so when it is offered). */
+ * (the key is then kept only to say so when it is offered). line: the
+ * whole line, owned from here on. */
 static void
 auth_add(struct authkeys *ak, ssh_key key, const char *comment,
-    const char *source, int home, const char *opts)
+    const char *source, int home, const char *opts, char *line)
 {
 	struct authkey *k;
 	const char *err;
@@ -64,6 +65,7 @@ auth_add(struct authkeys *ak, ssh_key key, const char *comment,
 	auth_parse_comment(comment, &k->name, &k->email);
 	k->source = xstrdup(source);
 	k->home = home;
+	k->line = line; /* the caller's allocation */
 	k->opt = xcalloc(1, sizeof *k->opt);
 	if (opts != NULL && authopt_parse(opts, k->opt, &err) == -1)
 		k->bad = err;
@@ -84,20 +86,22 @@ auth_is_keytype(const char *p)
 }
 
 /* One line: [options] type base64 [comment]. Options are parsed with
- * sshd's rules (authopt.c) and checked when the key is offered. */
-static void
-auth_line(struct authkeys *ak, char *line, const char *source, int home)
+ * sshd's rules (authopt.c) and checked when the key is offered. The line
+ * is kept as it was (for a frontend, which parses it again). */
+void
+auth_add_line(
+    struct authkeys *ak, const char *text, const char *source, int home)
 {
-	char *p = line, *type, *b64, *comment, *opts = NULL;
+	char *line, *p, *type, *b64, *comment, *opts = NULL;
 	enum ssh_keytypes_e kt;
 	ssh_key key;
 	int quoted = 0;
 
-	line[strcspn(line, "\r\n")] = '\0';
+	p = line = xstrndup(text, strcspn(text, "\r\n"));
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '\0' || *p == '#')
-		return;
+		goto out;
 	if (!auth_is_keytype(p)) {
 		/* Options run to the first blank outside double quotes. */
 		opts = p;
@@ -118,7 +122,7 @@ auth_line(struct authkeys *ak, char *line, const char *source, int home)
 	if (*p != '\0')
 		*p++ = '\0';
 	if ((kt = ssh_key_type_from_name(type)) == SSH_KEYTYPE_UNKNOWN)
-		return;
+		goto out;
 	while (isspace((unsigned char)*p))
 		p++;
 	b64 = p;
@@ -130,9 +134,15 @@ auth_line(struct authkeys *ak, char *line, const char *source, int home)
 	comment = p;
 	if (ssh_pki_import_pubkey_base64(b64, kt, &key) != SSH_OK) {
 		log_warn("%s: skipping a key that does not parse", source);
-		return;
+		goto out;
 	}
-	auth_add(ak, key, comment, source, home, opts);
+	/* The line as it was: from its first non-blank, without the end. */
+	while (isspace((unsigned char)*text))
+		text++;
+	auth_add(ak, key, comment, source, home, opts,
+	    xstrndup(text, strcspn(text, "\r\n")));
+out:
+	free(line);
 }
 
 /* A file of the host's own (~/.ssh): only a regular file, opened without
@@ -155,7 +165,7 @@ auth_file(struct authkeys *ak, const char *path)
 		return;
 	}
 	while (getline(&line, &cap, f) != -1)
-		auth_line(ak, line, path, 1);
+		auth_add_line(ak, line, path, 1);
 	free(line);
 	fclose(f);
 }
@@ -182,9 +192,16 @@ auth_tree_file(struct authkeys *ak, int root)
 		if ((nl = memchr(line, '\n', data + len - line)) == NULL)
 			nl = data + len;
 		*nl = '\0';
-		auth_line(ak, line, rel, 0);
+		auth_add_line(ak, line, rel, 0);
 	}
 	free(data);
+}
+
+void
+auth_init(struct authkeys *ak)
+{
+	ak->keys = NULL;
+	ak->n = 0;
 }
 
 size_t
@@ -195,8 +212,7 @@ auth_load(struct authkeys *ak, const char *home, int root)
 	struct dirent *de;
 	size_t len;
 
-	ak->keys = NULL;
-	ak->n = 0;
+	auth_init(ak);
 	if (home != NULL && *home != '\0') {
 		xasprintf(&path, "%s/.ssh/authorized_keys", home);
 		auth_file(ak, path);
@@ -230,6 +246,7 @@ auth_free(struct authkeys *ak)
 		free(ak->keys[i].name);
 		free(ak->keys[i].email);
 		free(ak->keys[i].source);
+		free(ak->keys[i].line);
 		free(ak->keys[i].fingerprint);
 		authopt_free(ak->keys[i].opt);
 		free(ak->keys[i].opt);

@@ -1,4 +1,4 @@
-/* frontend.c: one process per SSH connection, forked by the daemon.
+/* frontend.c: one process per SSH connection, started by the daemon.
  * libssh key exchange and public-key auth, keys up, frames down. */
 #include "moot.h"
 
@@ -34,6 +34,7 @@
 #define FRONTEND_ESC_MS 100
 
 struct frontend {
+	ssh_bind bind;
 	ssh_session session;
 	ssh_channel channel;
 	ssh_event event;
@@ -722,8 +723,35 @@ frontend_on_alarm(int sig)
 	_exit(0);
 }
 
+/*
+ * The SSH side of the server: the host key (libssh's key exchange signs
+ * with it, so the frontend must hold it) in a bind of its own. The text
+ * of the key is wiped once imported.
+ */
+static ssh_bind
+frontend_bind(struct frontend_args *a)
+{
+	ssh_bind bind;
+	ssh_key key;
+	int process_config = 0;
+
+	ssh_init();
+	if (ssh_pki_import_privkey_base64(a->hostkey, NULL, NULL, NULL, &key) !=
+	    SSH_OK)
+		fatalx("cannot read the host key from the daemon");
+	explicit_bzero(a->hostkey, strlen(a->hostkey));
+	bind = ssh_bind_new();
+	ssh_bind_options_set(
+	    bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &process_config);
+	/* The bind owns the key from here on. */
+	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) !=
+	    SSH_OK)
+		fatalx("cannot use the host key: %s", ssh_get_error(bind));
+	return bind;
+}
+
 static void
-frontend_setup(struct frontend *fe, const struct frontend_args *a)
+frontend_setup(struct frontend *fe, struct frontend_args *a)
 {
 	static struct ssh_server_callbacks_struct cb = {
 	    .auth_pubkey_function = frontend_auth_pubkey,
@@ -732,8 +760,8 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	uint64_t deadline;
 
 	fe->session = ssh_new();
-	if (ssh_bind_accept_fd(a->bind, fe->session, a->sock) != SSH_OK)
-		fatalx("ssh accept: %s", ssh_get_error(a->bind));
+	if (ssh_bind_accept_fd(fe->bind, fe->session, a->sock) != SSH_OK)
+		fatalx("ssh accept: %s", ssh_get_error(fe->bind));
 	cb.userdata = fe;
 	ssh_callbacks_init(&cb);
 	ssh_set_server_callbacks(fe->session, &cb);
@@ -781,8 +809,9 @@ frontend_setup(struct frontend *fe, const struct frontend_args *a)
 	alarm(0);
 }
 
+/* A frontend, from frontend_exec_main: a exists until the process ends. */
 __dead void
-frontend_main(const struct frontend_args *a)
+frontend_main(struct frontend_args *a)
 {
 	struct frontend fe;
 	char *notice = NULL, *why;
@@ -791,13 +820,13 @@ frontend_main(const struct frontend_args *a)
 	log_open("moot-frontend", 0);
 	compat_set_name("moot-frontend");
 	memset(&fe, 0, sizeof fe);
-	fe.keys = a->keys;
+	fe.keys = &a->keys;
 	fe.max_tries = a->max_tries;
 	fe.sock = a->sock;
 	fe.ka_interval = a->ka_interval;
 	fe.ka_count = a->ka_count;
-	fe.members = a->members;
-	fe.nmembers = a->nmembers;
+	fe.members = a->members.v;
+	fe.nmembers = a->members.n;
 	frontend_peer(&fe, a->sock);
 	snprintf(
 	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");
@@ -806,6 +835,8 @@ frontend_main(const struct frontend_args *a)
 	bytes_init(&fe.early);
 	keys_init(&fe.decoder);
 	keys_set_paste(&fe.decoder, frontend_paste, &fe);
+
+	fe.bind = frontend_bind(a);
 
 	sandbox_enter(); /* before the key exchange */
 	frontend_setup(&fe, a);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "frontend.h"
 #include "inert.h"
 #include "journal.h"
 #include "repo.h"
@@ -482,6 +483,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* A frontend, as the daemon starts it (frontend-exec.c); not in
+	 * --help: nobody runs it by hand. */
+	if (argc == 2 && strcmp(argv[1], FRONTEND_EXEC_ARG) == 0)
+		frontend_exec_main();
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);

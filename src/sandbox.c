@@ -177,13 +177,14 @@ static const struct sandbox_call sandbox_calls[] = {
 
 /*
  * Limits of a frontend. The address space limit is what the frontend has
- * at the time (a fork of the daemon) plus SANDBOX_AS_MORE: libssh, ncurses
+ * at the time (the moot program freshly run, its libraries mapped: some
+ * 16 MB, whatever the daemon holds) plus SANDBOX_AS_MORE: libssh, ncurses
  * and two frames of the largest terminal take far less. No file size
  * limit: the log (standard error) may be a file that already is large,
  * and nothing but the log and the tty's anonymous buffer is written.
  */
 #define SANDBOX_NOFILE 16                   /* 5 kept + ncurses + libssh */
-#define SANDBOX_AS_MORE (512 * 1024 * 1024) /* above the size at fork */
+#define SANDBOX_AS_MORE (512 * 1024 * 1024) /* above the size at start */
 
 struct sandbox_limit {
 	int resource;

@@ -1,4 +1,4 @@
-/* server.c: the session daemon: listens, forks a frontend per connection,
+/* server.c: the session daemon: listens, starts a frontend per connection,
  * and runs the one event loop that owns every document and person. */
 #include "moot.h"
 
@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include <libssh/libssh.h>
-#include <libssh/server.h>
 
 #include "control.h"
 #include "frontend.h"
@@ -44,7 +43,8 @@
 struct server *server;
 
 static int server_signal_pipe[2] = {-1, -1};
-static ssh_bind server_bind;
+/* The host key as text, for frontends (frontend_args). */
+static char *server_hostkey;
 
 static void
 server_on_signal(int sig)
@@ -145,23 +145,19 @@ server_client_cb(int fd, int events, void *arg)
 		server_client_flush(c);
 }
 
-/* A new connection: fork its frontend. The child keeps only the TCP
- * socket and its end of a socketpair. */
+/* A new connection: start its frontend (frontend-exec.c), which gets the
+ * TCP socket, its end of a socketpair and what frontend_args carries. */
 static void
 server_accept(int fd, int events, void *arg)
 {
-	struct authkeys keys;
 	struct frontend_args fa;
 	struct member *m;
 	struct client *c;
-	char **members;
-	size_t nmembers;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof ss;
-	sigset_t all, old;
 	char addr[64];
 	const char *why;
-	int sock, sp[2], conn, up, null, one = 1;
+	int sock, sp[2], one = 1;
 	pid_t pid;
 
 	if ((sock = accept4(
@@ -188,78 +184,35 @@ server_accept(int fd, int events, void *arg)
 		close(sock);
 		return;
 	}
+	frontend_args_init(&fa);
+	/* fa owns its fields (frontend_args_free), but for the host key,
+	 * which is the daemon's. */
+	fa.hostkey = server_hostkey;
 	/* Keys are read at each connection so new ones work at once, and
 	 * so are the keys the session remembers (members). */
-	auth_load(&keys, getenv("HOME"), server->repo->root);
-	nmembers = 0;
-	TAILQ_FOREACH (m, &server->members, entry)
-		nmembers++;
-	members = xcalloc(nmembers + 1, sizeof *members);
-	nmembers = 0;
+	auth_load(&fa.keys, getenv("HOME"), server->repo->root);
 	TAILQ_FOREACH (m, &server->members, entry) {
 		/* A role given to a line of the key files lasts as long as
 		 * the line (role_resolve): only invitees come in by key. */
-		if (m->invite != 0)
-			members[nmembers++] = m->key;
+		if (m->invite == 0)
+			continue;
+		fa.members.v = xreallocarray(
+		    fa.members.v, fa.members.n + 1, sizeof *fa.members.v);
+		fa.members.v[fa.members.n++] = xstrdup(m->key);
 	}
-
-	fflush(stdout);
-	fflush(stderr);
-	/* Until the child has its own handlers, a signal must not run the
-	 * daemon's (which would write to the daemon's signal pipe). */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if ((pid = fork()) == -1) {
-		log_warn("fork: %s", strerror(errno));
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		close(sock);
-		close(sp[0]);
-		close(sp[1]);
-		auth_free(&keys);
-		free(members);
-		return;
-	}
-	if (pid == 0) {
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGXFSZ, SIG_IGN); /* a full log is no reason to end */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		/*
-		 * Keep standard error, the connection and this frontend's end
-		 * of the socketpair; close everything else the daemon had
-		 * open (listening socket, other people's sockets, the
-		 * repository's files). The frontend has no file access.
-		 */
-		if ((conn = fcntl(sock, F_DUPFD, 10)) == -1 ||
-		    (up = fcntl(sp[1], F_DUPFD, 10)) == -1 ||
-		    dup2(conn, 3) == -1 || dup2(up, 4) == -1)
-			fatal("dup");
-		if ((null = open("/dev/null", O_RDWR)) != -1) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		compat_closefrom(5);
-		fa.bind = server_bind;
-		fa.sock = 3;
-		fa.daemon = 4;
-		fa.keys = &keys;
-		fa.grace = server->opts.login_grace;
-		fa.max_tries = server->opts.max_auth_tries;
-		fa.ka_interval = server->opts.keepalive_interval;
-		fa.ka_count = server->opts.keepalive_count;
-		fa.members = members;
-		fa.nmembers = nmembers;
-		frontend_main(&fa);
-		/* NOTREACHED */
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	fa.grace = server->opts.login_grace;
+	fa.max_tries = server->opts.max_auth_tries;
+	fa.ka_interval = server->opts.keepalive_interval;
+	fa.ka_count = server->opts.keepalive_count;
+	pid = frontend_exec_spawn(sock, sp[1], &fa);
+	fa.hostkey = NULL;
+	frontend_args_free(&fa);
 	close(sock);
 	close(sp[1]);
-	auth_free(&keys);
-	free(members);
+	if (pid == -1) {
+		close(sp[0]);
+		return;
+	}
 	server_set_nonblock(sp[0]);
 	sandbox_track(pid, addr);
 	c = server_client_create(sp[0], pid);
@@ -730,7 +683,6 @@ server_main(const struct server_options *o)
 	char *err = NULL, *dir, *fingerprint, *shown;
 	ssh_key hostkey;
 	struct client *c;
-	int process_config = 0;
 	size_t nkeys;
 
 	log_open("moot", o->verbose);
@@ -791,14 +743,13 @@ server_main(const struct server_options *o)
 	sandbox_prepare(); /* frontends of a root daemon: the empty dir */
 	ssh_init();
 	hostkey = hostkey_load(server->repo->state, &fingerprint);
-	server_bind = ssh_bind_new();
-	ssh_bind_options_set(
-	    server_bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &process_config);
-	/* The bind owns the key from here on (ssh_bind_free frees it). */
-	if (ssh_bind_options_set(
-	        server_bind, SSH_BIND_OPTIONS_IMPORT_KEY, hostkey) != SSH_OK)
-		fatalx(
-		    "cannot use the host key: %s", ssh_get_error(server_bind));
+	/* The daemon does no SSH: frontends, the moot program run afresh,
+	 * are told the host key (they do the key exchange). */
+	if (ssh_pki_export_privkey_base64(
+	        hostkey, NULL, NULL, NULL, &server_hostkey) != SSH_OK)
+		fatalx("cannot export the host key for frontends");
+	ssh_key_free(hostkey);
+	frontend_exec_init();
 
 	server->listen_fd = server_listen(
 	    o->listen != NULL ? o->listen : "127.0.0.1:2222", &shown);
@@ -852,7 +803,8 @@ server_main(const struct server_options *o)
 		free(err);
 	}
 	journal_close(server->journal);
-	ssh_bind_free(server_bind);
+	explicit_bzero(server_hostkey, strlen(server_hostkey));
+	ssh_string_free_char(server_hostkey);
 	ssh_finalize();
 	return 0;
 }

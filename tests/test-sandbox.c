@@ -538,6 +538,174 @@ test_kill_logged(void **state)
 	h_pass();
 }
 
+/* A string no process could hold by chance: prefix and random hex. */
+static void
+sb_marker(char *buf, size_t size, const char *prefix)
+{
+	unsigned char r[16];
+	size_t i, n;
+	FILE *f;
+
+	assert_non_null(f = fopen("/dev/urandom", "r"));
+	assert_int_equal(fread(r, 1, sizeof r, f), sizeof r);
+	fclose(f);
+	n = snprintf(buf, size, "%s", prefix);
+	for (i = 0; i < sizeof r && n + 2 < size; i++, n += 2)
+		snprintf(buf + n, size - n, "%02x", r[i]);
+}
+
+/*
+ * Whether the memory of a process has s in it: every readable region of
+ * /proc/PID/maps read through /proc/PID/mem (as root), in pieces that
+ * overlap by the length of s. Regions above SB_REGION_MAX (a sanitizer's
+ * shadow, reserved, never touched) are skipped.
+ */
+#define SB_REGION_MAX (1024UL * 1024 * 1024)
+static int
+sb_memory_has(pid_t pid, const char *s)
+{
+	char path[64], line[512], perms[8];
+	unsigned long start, end, at;
+	size_t len = strlen(s), chunk = 1024 * 1024, n;
+	char *buf;
+	ssize_t got;
+	int fd, found = 0;
+	FILE *maps;
+
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	assert_non_null(maps = fopen(path, "r"));
+	snprintf(path, sizeof path, "/proc/%ld/mem", (long)pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		fail_msg("%s: %s", path, strerror(errno));
+	buf = malloc(chunk + len);
+	assert_non_null(buf);
+	while (!found && fgets(line, sizeof line, maps) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) != 3 ||
+		    perms[0] != 'r' || end - start > SB_REGION_MAX ||
+		    strstr(line, "[vvar") != NULL)
+			continue;
+		for (at = start; at < end && !found; at += chunk) {
+			n = end - at < chunk + len ? end - at : chunk + len;
+			got = pread(fd, buf, n, (off_t)at);
+			if (got <= 0)
+				break;
+			found = memmem(buf, got, s, len) != NULL;
+		}
+	}
+	free(buf);
+	close(fd);
+	fclose(maps);
+	return found;
+}
+
+/* The NUL-separated arguments of a process, as one string with spaces. */
+static char *
+sb_cmdline(pid_t pid)
+{
+	char path[64], *buf;
+	ssize_t n, i;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
+	assert_true((fd = open(path, O_RDONLY)) != -1);
+	buf = calloc(1, 4096);
+	assert_non_null(buf);
+	n = read(fd, buf, 4095);
+	close(fd);
+	assert_true(n > 0);
+	for (i = 0; i < n - 1; i++) {
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	}
+	return buf;
+}
+
+/* Say something in the chat. */
+static void
+sb_say(struct h_client *c, const char *text)
+{
+	h_key(c, "C-t");
+	h_wait_status(c, h_status_row(c), " Say:", WAIT);
+	h_send(c, text);
+	h_key(c, "Enter");
+}
+
+/*
+ * A frontend holds what a frontend needs, not what the daemon holds: it is
+ * the moot program run afresh (fork and exec), not a copy of the daemon.
+ * Alice opens a document with a secret in it and says another in the chat
+ * (then three more lines, so the chat pane shows other people's words)
+ * before Carol joins; Carol's frontend has neither in its memory, though
+ * the daemon has both. It does hold the key list (a third person's email,
+ * in the list only, is there): the search finds what is there.
+ */
+static void
+test_frontend_holds_no_secrets(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a, *c;
+	char doc[40], said[40], dora[80], email[40], *repo, *alice, *carol;
+	char content[128], *cmd, dexe[256], fexe[256], path[64];
+	pid_t pa, pc;
+	ssize_t n;
+
+	sb_marker(doc, sizeof doc, "docmark-");
+	sb_marker(said, sizeof said, "chatmark-");
+	sb_marker(email, sizeof email, "dora-");
+	snprintf(content, sizeof content, "%s\n", doc);
+	snprintf(dora, sizeof dora, "Dora Bell <%s@example.com>", email);
+	repo = h_repo_create("README.md", readme, "secret.txt", content, NULL);
+	alice = h_key_create(repo, ALICE);
+	carol = h_key_create(repo, "Carol Reed <carol@example.com>");
+	h_key_create(repo, dora);
+	d = h_daemon_start(repo);
+
+	a = h_join(h_daemon_port(d), alice, "alice");
+	h_wait_status(a, h_status_row(a), " README.md", WAIT);
+	pa = sb_newest_frontend(d, 0);
+	h_open(a, "secret.txt", WAIT);
+	h_wait_row_has(a, 0, doc, WAIT);
+	sb_say(a, said);
+	h_wait_row_has(a, h_status_row(a) - 1, said, WAIT);
+	sb_say(a, "one");
+	sb_say(a, "two");
+	sb_say(a, "three");
+	h_wait_row_has(a, h_status_row(a) - 1, "three", WAIT);
+	h_wait_gone(a, said, WAIT);
+
+	c = h_join(h_daemon_port(d), carol, "carol");
+	h_wait_status(c, h_status_row(c), " README.md", WAIT);
+	h_wait_row_has(c, h_status_row(c) - 1, "three", WAIT);
+	pc = sb_newest_frontend(d, pa);
+	assert_true(pc != pa);
+
+	/* The daemon holds both secrets; Carol's frontend neither. */
+	assert_true(sb_memory_has(h_daemon_pid(d), doc));
+	assert_true(sb_memory_has(h_daemon_pid(d), said));
+	assert_true(sb_memory_has(pc, email));
+	if (sb_memory_has(pc, doc))
+		fail_msg("a frontend holds a document it never showed");
+	if (sb_memory_has(pc, said))
+		fail_msg("a frontend holds chat it never showed");
+
+	/* It was run afresh: the frontend's entry, the daemon's program. */
+	cmd = sb_cmdline(pc);
+	assert_string_equal(cmd, "moot-frontend --frontend");
+	free(cmd);
+	snprintf(path, sizeof path, "/proc/%ld/exe", (long)h_daemon_pid(d));
+	assert_true((n = readlink(path, dexe, sizeof dexe - 1)) > 0);
+	dexe[n] = '\0';
+	snprintf(path, sizeof path, "/proc/%ld/exe", (long)pc);
+	assert_true((n = readlink(path, fexe, sizeof fexe - 1)) > 0);
+	fexe[n] = '\0';
+	assert_string_equal(fexe, dexe);
+
+	/* Carol is in and working. */
+	h_send(c, "typed ");
+	h_wait_row_has(c, 0, "typed # Sandbox", WAIT);
+	h_pass();
+}
+
 static int
 sb_setup(void **state)
 {
@@ -568,6 +736,8 @@ main(void)
 	        test_frontend_confined, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_kill_logged, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_frontend_holds_no_secrets, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, sb_setup, sb_teardown);
