@@ -1,6 +1,7 @@
 #!/bin/sh
 # test-openssh.sh: smoke test of moot serve with OpenSSH's own ssh client.
-# Types, saves and leaves through a real ssh; exec requests must be refused.
+# Types, saves and leaves through a real ssh; exec requests must be refused;
+# an invited person joins with a token.
 
 # Exit 77 (automake's SKIP) when the tools are missing.
 for tool in ssh ssh-keygen git mkfifo; do
@@ -145,6 +146,55 @@ STATUS=$?
 [ "$STATUS" -ne 0 ] || fail "exec 'ls' succeeded"
 grep -q refused "$T/exec.err" ||
 	fail "exec 'ls' (status $STATUS) said: $(cat "$T/exec.err" "$T/exec.out")"
+
+# An invitation: `moot invite` prints the line to hand over; OpenSSH's
+# ssh joins as join-TOKEN with a key no file lists, is asked for a name,
+# enters and leaves; a second use of the one-use token is refused.
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$T/guest" || fail "ssh-keygen"
+HOME="$T/home" "$MOOT" invite -C "$T/repo" --role viewer \
+	>"$T/invite.out" 2>"$T/invite.err" ||
+	fail "moot invite failed: $(cat "$T/invite.err")"
+JOIN=$(sed -n 's/.* \(join-[A-Za-z0-9_-]*\)@.*/\1/p' "$T/invite.out")
+[ -n "$JOIN" ] || fail "no join line in: $(cat "$T/invite.out")"
+GUESTOPTS="-F /dev/null -p $PORT -i $T/guest -o StrictHostKeyChecking=no \
+-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes \
+-o LogLevel=ERROR"
+mkfifo "$T/gin" || fail "mkfifo"
+if command -v script >/dev/null 2>&1; then
+	TERM=xterm-256color SSH_AUTH_SOCK='' script -qfec \
+		"stty rows 24 cols 80; exec ssh -tt $GUESTOPTS $JOIN@127.0.0.1" \
+		/dev/null <"$T/gin" >"$T/guest.out" 2>&1 &
+else
+	# shellcheck disable=SC2086
+	TERM=xterm-256color SSH_AUTH_SOCK='' ssh -tt $GUESTOPTS \
+		"$JOIN@127.0.0.1" <"$T/gin" >"$T/guest.out" 2>&1 &
+fi
+SSHPID=$!
+exec 3>"$T/gin"
+wait_for "$T/guest.out" 150 "Your name:" ||
+	fail "no name prompt; ssh printed: $(cat -v "$T/guest.out" | tail -c 2000)"
+printf 'Olga Guest\r' >&3
+wait_for "$T/guest.out" 100 "Smoke README" ||
+	fail "the invited person never entered: $(cat -v "$T/guest.out" | tail -c 2000)"
+printf '\021' >&3
+i=0
+while kill -0 "$SSHPID" 2>/dev/null; do
+	i=$((i + 1))
+	[ "$i" -gt 100 ] && fail "ssh still running 10 s after Ctrl-Q"
+	sleep 0.1
+done
+wait "$SSHPID"
+SSHPID=
+exec 3>&-
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$T/late" || fail "ssh-keygen"
+LATEOPTS="-F /dev/null -p $PORT -i $T/late -o StrictHostKeyChecking=no \
+-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes \
+-o LogLevel=ERROR"
+# shellcheck disable=SC2086
+SSH_AUTH_SOCK='' timeout 20 ssh -tt $LATEOPTS "$JOIN@127.0.0.1" \
+	</dev/null >"$T/late.out" 2>&1
+grep -q "not valid" "$T/late.out" ||
+	fail "a second use of the token: $(cat -v "$T/late.out" | tail -c 1000)"
 
 # SIGTERM: the daemon exits 0.
 kill -TERM "$DAEMON"
