@@ -435,6 +435,21 @@ server_client_name_char(uint32_t cp)
 	return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
 }
 
+/* Ctrl-U (the whole line, as in a shell) and Backspace (the last
+ * character) in a one-line prompt's text. */
+static void
+server_client_prompt_erase(struct prompt *p, const struct key_event *k)
+{
+	if (k->code == KEYC_CTRL && k->cp == 'u')
+		p->len = 0;
+	else if (k->code == KEYC_BACKSPACE) {
+		while (p->len > 0 &&
+		       ((unsigned char)p->text[--p->len] & 0xc0) == 0x80)
+			;
+	}
+	p->text[p->len] = '\0';
+}
+
 /* Keys before an invited person enters: typing their name. */
 static void
 server_client_name_key(struct client *c, const struct key_event *k)
@@ -460,16 +475,8 @@ server_client_name_key(struct client *c, const struct key_event *k)
 		p->text[p->len] = '\0';
 		break;
 	case KEYC_CTRL:
-		if (k->cp == 'u') { /* the whole line, as in a shell */
-			p->len = 0;
-			p->text[0] = '\0';
-		}
-		break;
 	case KEYC_BACKSPACE:
-		while (p->len > 0 &&
-		       ((unsigned char)p->text[--p->len] & 0xc0) == 0x80)
-			;
-		p->text[p->len] = '\0';
+		server_client_prompt_erase(p, k);
 		break;
 	case KEYC_ENTER:
 		for (start = p->text; *start == ' '; start++)
@@ -821,16 +828,8 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		server_client_prompt_add(c, " ", 1);
 		break;
 	case KEYC_CTRL:
-		if (k->cp == 'u') { /* the whole line, as in a shell */
-			p->len = 0;
-			p->text[0] = '\0';
-		}
-		break;
 	case KEYC_BACKSPACE:
-		while (p->len > 0 &&
-		       ((unsigned char)p->text[--p->len] & 0xc0) == 0x80)
-			;
-		p->text[p->len] = '\0';
+		server_client_prompt_erase(p, k);
 		break;
 	case KEYC_ENTER:
 		/* Refused, the text stays: Enter again later, or Esc. */
