@@ -316,7 +316,8 @@ struct client {
 	 * they have given their name. */
 	char *hello_notice;
 	char *hello_term;
-	int64_t invite; /* the invitation they came by */
+	int64_t invite;      /* the invitation they came by */
+	uint64_t name_until; /* when the name prompt gives up (loop_now) */
 
 	char *notice; /* private notice (e.g. unknown TERM) */
 	uint64_t notice_until;
@@ -434,6 +435,7 @@ void server_client_key(struct client *, const struct key_event *);
 void server_client_notice(struct client *, const char *, ...)
     __printflike(2, 3);
 int server_client_allowed(struct client *, int flags);
+void server_client_name_expire(void);
 /* The same for a palette command: what (its name) goes in the refusal. */
 int server_client_allowed_cmd(struct client *, int flags, const char *what);
 /* End c's connection; why is shown on their terminal ("" for nothing). */

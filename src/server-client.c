@@ -346,6 +346,10 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	 * session remembers, never the frontend's. */
 	if (server_client_admit(c, h) != 0)
 		return;
+	/* The name prompt is part of logging in: it has the same time. */
+	if (c->mode == CLIENT_NAME)
+		c->name_until =
+		    loop_now() + (uint64_t)server->opts.login_grace * 1000;
 	c->email = xstrdup(h->email);
 	c->user = xstrdup(h->user);
 	c->key = xstrdup(h->key);
@@ -433,6 +437,29 @@ server_client_name_char(uint32_t cp)
 	if (utf8_invisible(cp))
 		return 0;
 	return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+}
+
+/* People at the name prompt past the login grace time are sent away, as
+ * a login that takes too long is (--login-grace-time). */
+void
+server_client_name_expire(void)
+{
+	struct client *c;
+	char *why;
+	uint64_t now = loop_now();
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (c->mode != CLIENT_NAME || c->closing || now < c->name_until)
+			continue;
+		log_info("client %u: key %s gave no name within %u s", c->id,
+		    c->key, server->opts.login_grace);
+		xasprintf(&why,
+		    "moot: no name given within %u s; your invitation "
+		    "stays yours: connect again",
+		    server->opts.login_grace);
+		server_client_bye(c, why);
+		free(why);
+	}
 }
 
 /* Ctrl-U (the whole line, as in a shell) and Backspace (the last

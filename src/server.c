@@ -628,6 +628,7 @@ server_flush_frames(void *arg)
 static void
 server_tick(void *arg)
 {
+	server_client_name_expire();
 	loop_timer(server->loop, SERVER_STALL_MS, server_tick, NULL);
 }
 

@@ -423,6 +423,35 @@ test_name_prompt_rules(void **state)
 	h_pass();
 }
 
+/* The name prompt is part of logging in: who gives no name within the
+ * login grace time is sent away, and asked again when they come back
+ * (their key is remembered; the token is not needed again). */
+static void
+test_name_prompt_time(void **state)
+{
+	char *repo = h_repo_create("README.md", readme, NULL);
+	char *fresh = h_key_new(repo);
+	struct h_daemon *d;
+	struct h_client *c;
+	char *token, *user;
+
+	d = h_daemon_start_args(repo, "--login-grace-time", "3", (char *)NULL);
+	token = invite_token(repo, d, NULL, NULL, NULL, NULL);
+	user = join_user(token);
+	c = h_join(h_daemon_port(d), fresh, user);
+	h_wait(c, "Your name:", WAIT);
+	h_wait(c, "no name given within 3 s", WAIT);
+	h_wait_closed(c, WAIT);
+	c = h_join(h_daemon_port(d), fresh, "olga");
+	h_wait(c, "Your name:", WAIT);
+	h_send(c, "Olga");
+	h_key(c, "Enter");
+	h_wait(c, "secret plans", WAIT);
+	free(user);
+	free(token);
+	h_pass();
+}
+
 /* A key already known (a key file's) joining as join-TOKEN joins as
  * itself and leaves the invitation unused. */
 static void
@@ -584,6 +613,8 @@ main(void)
 	        test_viewer_cannot_invite, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_name_prompt_rules, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_name_prompt_time, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_known_key_keeps_token, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
