@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 5) {
 	case 0:
 		for (i = 0; i < 8 && i + 1 < size; i++)
-			now = now << 8 | data[1 + i];
+			now = (int64_t)((uint64_t)now << 8 | data[1 + i]);
 		req.role = ROLE_VIEWER;
 		req.expires = INVITE_EXPIRES_DEFAULT;
 		req.uses = 2;
@@ -124,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(strncmp(line, "ssh ", 4) == 0);
 		free(line);
 		for (i = 0; i < 8 && i + 1 < size; i++)
-			now = now << 8 | data[1 + i];
+			now = (int64_t)((uint64_t)now << 8 | data[1 + i]);
 		invite_left(0, now, left, sizeof left);
 		invite_left(now, 0, left, sizeof left);
 		break;
