@@ -37,6 +37,10 @@ struct member {
 TAILQ_HEAD(members, member);
 
 struct member *member_find(const char *key);
+/* Whether the key may log in without a line of the key files: only a
+ * member who came by an invitation (a role given with `role` lasts as
+ * long as the key's line). */
+int member_admits(const struct member *);
 /* Remember (or change) a member; journaled. */
 struct member *member_set(
     const char *key, enum role, const char *name, int64_t invite);

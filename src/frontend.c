@@ -476,8 +476,11 @@ frontend_keepalive(struct frontend *fe)
 	uint64_t now = loop_now();
 	long quiet;
 
-	if (fe->ka_interval == 0 || fe->closed)
+	if (fe->ka_interval == 0 || fe->closed ||
+	    now < frontend_keepalive_due(fe))
 		return;
+	/* Due by what poll saw: ask the socket whether libssh read bytes
+	 * since (only now, not on every pass of the loop). */
 	quiet = compat_tcp_quiet_ms(fe->sock);
 	if (quiet >= 0 && (uint64_t)quiet <= now &&
 	    now - (uint64_t)quiet > fe->heard) {

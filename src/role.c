@@ -72,6 +72,12 @@ member_find(const char *key)
 	return NULL;
 }
 
+int
+member_admits(const struct member *m)
+{
+	return m->invite != 0;
+}
+
 /* Add or change a member in memory only. */
 static struct member *
 member_put(const char *key, enum role role, const char *name, int64_t invite,
@@ -165,7 +171,7 @@ role_resolve(const char *key, const char *addr, enum role *role)
 	m = member_find(key);
 	/* A role given with `role` to someone of the key files lasts as
 	 * long as their line: only an invitation lets a key in by itself. */
-	if (m != NULL && k == NULL && m->invite == 0)
+	if (m != NULL && k == NULL && !member_admits(m))
 		m = NULL;
 	if (k != NULL && role_of_key(k) == ROLE_HOST) {
 		*role = ROLE_HOST;

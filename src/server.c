@@ -192,9 +192,7 @@ server_accept(int fd, int events, void *arg)
 	 * so are the keys the session remembers (members). */
 	auth_load(&fa.keys, getenv("HOME"), server->repo->root);
 	TAILQ_FOREACH (m, &server->members, entry) {
-		/* A role given to a line of the key files lasts as long as
-		 * the line (role_resolve): only invitees come in by key. */
-		if (m->invite == 0)
+		if (!member_admits(m))
 			continue;
 		fa.members.v = xreallocarray(
 		    fa.members.v, fa.members.n + 1, sizeof *fa.members.v);
