@@ -48,6 +48,7 @@ config_fail_text(char **err, const char *name, unsigned line, const char *fmt,
 	return -1;
 }
 
+/* Blanks; a CR is one only at the end of a line (checked before). */
 static int
 config_space(char c)
 {
@@ -77,10 +78,13 @@ config_line(struct server_options *o, char *s, unsigned line, unsigned *seen,
 	char *eq, *key, *value, *why = NULL;
 	size_t i;
 
+	/* Tabs are blanks; a CR only ends a line (CRLF files). */
 	for (i = 0; s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+		if ((c < 0x20 && c != '\t' &&
+		        (c != '\r' || s[i + 1] != '\0')) ||
+		    c == 0x7f)
 			return config_fail_text(
 			    err, name, line, "a control character in '%s'", s);
 	}

@@ -217,6 +217,9 @@ test_bytes(void **state)
 	    ".moot/config:1: max-people: wants a number from 1 to 100000, "
 	    "not '<U+202E>3'");
 	REFUSED("\xff = 3\n", ".moot/config:1: unknown key '\\xff'");
+	/* A CR ends a line (CRLF), and nothing else. */
+	REFUSED("listen = a\rb\n",
+	    ".moot/config:1: a control character in 'listen = a^Mb'");
 }
 
 /* config_load under a directory standing for the working tree. */
