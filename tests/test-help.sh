@@ -55,8 +55,15 @@ mkdir -p "$T/repo/src" "$T/repo/docs" || exit 1
 echo 'int x;' >"$T/repo/src/main.c"
 echo '# Notes' >"$T/repo/docs/notes.md"
 echo 'not in git' >"$T/repo/src/untracked.c"
-git -C "$T/repo" init -q && git -C "$T/repo" add src/main.c docs/notes.md ||
-	fail "git"
+mkdir -p "$T/repo/docs/decisions" || exit 1
+printf '# 1. Use C\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n' \
+	>"$T/repo/docs/decisions/0001-use-c.md"
+printf '# 2. Use git\n\nDate: 2026-01-02\n\n## Status\n\nAccepted\n' \
+	>"$T/repo/docs/decisions/0002-use-git.md"
+git -C "$T/repo" init -q &&
+	git -C "$T/repo" add src/main.c docs/notes.md docs/decisions &&
+	git -C "$T/repo" -c user.name=T -c user.email=t@example.com \
+		commit -q -m initial || fail "git"
 
 # complete WORD...: COMPREPLY for the last word (bash-completion itself
 # is not needed: the script uses only bash's own completion builtins).
@@ -114,6 +121,8 @@ expect "--json
 --open
 --stale" decisions --
 expect "src/main.c" why -C "$T/repo" src/
-expect "docs/notes.md" why -C "$T/repo" d
+expect "docs/notes.md" why -C "$T/repo" docs/n
 expect "" why -C "$T/repo" src/untr
+expect "ADR-0001
+ADR-0002" show -C "$T/repo" ""
 exit 0
