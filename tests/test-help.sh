@@ -60,14 +60,16 @@ printf '# 1. Use C\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n' \
 	>"$T/repo/docs/decisions/0001-use-c.md"
 printf '# 2. Use git\n\nDate: 2026-01-02\n\n## Status\n\nAccepted\n' \
 	>"$T/repo/docs/decisions/0002-use-git.md"
-git -C "$T/repo" init -q &&
-	git -C "$T/repo" add src/main.c docs/notes.md docs/decisions &&
-	git -C "$T/repo" -c user.name=T -c user.email=t@example.com \
-		commit -q -m initial || fail "git"
+if ! git -C "$T/repo" init -q ||
+	! git -C "$T/repo" add src/main.c docs/notes.md docs/decisions ||
+	! git -C "$T/repo" -c user.name=T -c user.email=t@example.com \
+		commit -q -m initial; then
+	fail "git"
+fi
 
-# complete WORD...: COMPREPLY for the last word (bash-completion itself
+# complete_words WORD...: COMPREPLY for the last word (bash-completion itself
 # is not needed: the script uses only bash's own completion builtins).
-complete() {
+complete_words() {
 	MOOT="$MOOT" bash --norc --noprofile -c '
 		. "$0" || exit 1
 		COMP_WORDS=("$MOOT" "$@")
@@ -83,7 +85,7 @@ complete() {
 expect() {
 	want=$1
 	shift
-	got=$(complete "$@") || fail "completing $*"
+	got=$(complete_words "$@") || fail "completing $*"
 	[ "$got" = "$want" ] || fail "completing '$*': got
 $got
 want
@@ -94,7 +96,7 @@ $want"
 has() {
 	word=$1
 	shift
-	complete "$@" | grep -qx -- "$word" || fail "completing '$*' lacks $word"
+	complete_words "$@" | grep -qx -- "$word" || fail "completing '$*' lacks $word"
 }
 
 expect "serve
@@ -113,7 +115,7 @@ has --keepalive-count serve --
 has --trust-tree-hooks serve --
 has -C serve -
 # Words of the help text are not options.
-complete serve - | grep -qx -- -p && fail "completing 'serve -' offers -p"
+complete_words serve - | grep -qx -- -p && fail "completing 'serve -' offers -p"
 expect "--trace" why --tr
 expect "editor
 viewer" invite --role ""
