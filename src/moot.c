@@ -106,6 +106,8 @@ moot_serve(int argc, char **argv)
 			free(err);
 			return 2;
 		}
+		/* The command line again, over the file; it read once
+		 * already, so it cannot fail now. */
 		moot_serve_args(argc, argv, &o, &help);
 	} else if (!o.demo)
 		free(err);
