@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "control.h"
 #include "frontend.h"
 #include "inert.h"
@@ -32,7 +33,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: moot serve [-C DIR] [--listen ADDR:PORT] [--demo] [-v]\n"
+	    "usage: moot [-C DIR] [--listen ADDR:PORT]\n"
+	    "       moot --demo [--listen ADDR:PORT]\n"
+	    "       moot attach [-C DIR]\n"
+	    "       moot kill-session [-C DIR]\n"
+	    "       moot serve [-C DIR] [--listen ADDR:PORT] [--demo] [-v]\n"
 	    "                  [--durable] [--trust-tree-hooks] "
 	    "[--max-file-size SIZE]\n"
 	    "                  [--max-paste SIZE] [--paste-budget SIZE]\n"
@@ -50,6 +55,13 @@ usage(FILE *f)
 	    "       moot show ADR-NNNN [-C DIR]\n"
 	    "       moot --help | --version\n"
 	    "\n"
+	    "  (none)    attach this terminal to the session of the "
+	    "repository,\n"
+	    "            starting it in the background if none runs "
+	    "(Ctrl-Q\n"
+	    "            detaches; --demo: in a new demo repository)\n"
+	    "  attach    attach this terminal to the running session\n"
+	    "  kill-session  say who is still in, then end the session\n"
 	    "  serve     share the git repository containing DIR (default: "
 	    "the\n"
 	    "            current directory) over SSH; everyone joins with\n"
@@ -479,10 +491,9 @@ main(int argc, char **argv)
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
 
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
+	/* `moot` alone: attach, starting the session first if needed. */
+	if (argc < 2)
+		return attach_start_main(argc, argv);
 	/* A frontend, as the daemon starts it (frontend-exec.c); not in
 	 * --help: nobody runs it by hand. */
 	if (argc == 2 && strcmp(argv[1], FRONTEND_EXEC_ARG) == 0)
@@ -498,6 +509,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "serve") == 0)
 		return moot_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "attach") == 0)
+		return attach_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "kill-session") == 0)
+		return attach_kill_main(argc - 1, argv + 1);
+	if (*argv[1] == '-')
+		return attach_start_main(argc, argv);
 	if (strcmp(argv[1], "invite") == 0)
 		return moot_invite(argc - 1, argv + 1);
 	if (strcmp(argv[1], "decisions") == 0)
