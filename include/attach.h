@@ -7,6 +7,7 @@
 #define ATTACH_LOG "daemon.log"    /* under .git/moot/, mode 0600 */
 #define ATTACH_START_MS 15000      /* for a daemon started by moot to answer */
 #define ATTACH_KILL_MS 30000       /* for a killed session's daemon to exit */
+#define ATTACH_LEAVE_MS 2000       /* for the frontend to restore, leaving */
 #define ATTACH_OUT_MAX (64 * 1024) /* typed bytes not yet sent: input waits */
 
 /* `moot attach [-C DIR]` (argv[0] is "attach"). */

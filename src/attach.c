@@ -4,6 +4,7 @@
 #include "moot.h"
 
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -23,6 +24,7 @@
 #include "bytes.h"
 #include "control.h"
 #include "inert.h"
+#include "loop.h"
 #include "relay.h"
 #include "repo.h"
 
@@ -178,7 +180,8 @@ bad:
 struct attach_end {
 	int ended;  /* an END frame came */
 	int status; /* its status */
-	char *why;  /* its words ("": detached), or the client's own */
+	char *why;  /* its words ("": detached), or why the connection went */
+	char *own;  /* why the client left by itself (a signal), or NULL */
 };
 
 /* Every whole frame from the frontend: output to the terminal, the END.
@@ -213,7 +216,12 @@ attach_frames(struct bytes *in, struct attach_end *end)
 	return 0;
 }
 
-/* Relay until the frontend ends, the connection goes, or a signal. */
+/*
+ * Relay until the frontend ends, the connection goes, or the client must
+ * leave (a signal, the terminal gone): then it stops sending, shuts its
+ * side and waits up to ATTACH_LEAVE_MS for the frontend to put the
+ * terminal back (its last output and END).
+ */
 static void
 attach_relay(int fd, struct attach_end *end)
 {
@@ -222,8 +230,10 @@ attach_relay(int fd, struct attach_end *end)
 	unsigned char sigs[16], buf[4096];
 	unsigned cols, rows;
 	const char *term = getenv("TERM");
+	uint64_t until = 0, now;
 	uint8_t *p;
 	ssize_t n, i;
+	int leaving = 0, ms = -1;
 
 	bytes_init(&in);
 	bytes_init(&out);
@@ -234,15 +244,27 @@ attach_relay(int fd, struct attach_end *end)
 	relay_put_size(&out, cols, rows);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
-	while (!end->ended && end->why == NULL) {
-		pfd[0].fd =
-		    bytes_len(&out) < ATTACH_OUT_MAX ? STDIN_FILENO : -1;
+	while (!end->ended) {
+		if (end->own != NULL && !leaving) {
+			leaving = 1;
+			shutdown(fd, SHUT_WR);
+			until = loop_now() + ATTACH_LEAVE_MS;
+		}
+		if (leaving) {
+			if ((now = loop_now()) >= until)
+				break;
+			ms = (int)(until - now);
+		}
+		pfd[0].fd = !leaving && bytes_len(&out) < ATTACH_OUT_MAX
+		                ? STDIN_FILENO
+		                : -1;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = fd;
-		pfd[1].events = POLLIN | (bytes_len(&out) > 0 ? POLLOUT : 0);
+		pfd[1].events =
+		    POLLIN | (!leaving && bytes_len(&out) > 0 ? POLLOUT : 0);
 		pfd[2].fd = attach_sigpipe[0];
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, -1) == -1) {
+		if (poll(pfd, 3, ms) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -253,8 +275,8 @@ attach_relay(int fd, struct attach_end *end)
 				if (sigs[i] == SIGWINCH) {
 					attach_size(&cols, &rows);
 					relay_put_size(&out, cols, rows);
-				} else if (end->why == NULL)
-					xasprintf(&end->why,
+				} else if (end->own == NULL)
+					xasprintf(&end->own,
 					    "moot: signal %d: left the session "
 					    "(it goes on)",
 					    sigs[i]);
@@ -263,12 +285,10 @@ attach_relay(int fd, struct attach_end *end)
 		if (pfd[0].fd != -1 && pfd[0].revents != 0) {
 			n = read(STDIN_FILENO, buf, sizeof buf);
 			if (n == 0 ||
-			    (n == -1 && errno != EINTR && errno != EAGAIN)) {
-				xasprintf(&end->why, "moot: the terminal is "
+			    (n == -1 && errno != EINTR && errno != EAGAIN))
+				xasprintf(&end->own, "moot: the terminal is "
 				                     "gone");
-				break;
-			}
-			if (n > 0)
+			else if (n > 0)
 				relay_put_data(&out, buf, n);
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -288,7 +308,8 @@ attach_relay(int fd, struct attach_end *end)
 					break;
 			}
 		}
-		if (bytes_len(&out) > 0 && (pfd[1].revents & POLLOUT)) {
+		if (!leaving && bytes_len(&out) > 0 &&
+		    (pfd[1].revents & POLLOUT)) {
 			n = write(fd, bytes_ptr(&out), bytes_len(&out));
 			if (n > 0)
 				bytes_drain(&out, n);
@@ -330,7 +351,10 @@ attach_run(const struct repo *r, const char *cmd, int demo)
 
 	shown = attach_shown(r);
 	safe = inert_cli(shown);
-	if (end.ended && *end.why == '\0') {
+	if (end.own != NULL) {
+		printf("%s\n", end.own);
+		end.status = 1;
+	} else if (end.ended && *end.why == '\0') {
 		printf("[detached from session in %s]\n", safe);
 		if (demo)
 			printf("attach again: moot attach -C %s\n"
@@ -346,6 +370,7 @@ attach_run(const struct repo *r, const char *cmd, int demo)
 	free(safe);
 	free(shown);
 	free(end.why);
+	free(end.own);
 	return end.status;
 }
 

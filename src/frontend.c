@@ -106,6 +106,7 @@ struct frontend {
 
 	struct bytes relay_in; /* local: frames from `moot attach` */
 	int got_term, got_size;
+	int local_broken; /* local: the socket cannot be written */
 };
 
 static int frontend_daemon_cb(socket_t, int, void *);
@@ -1034,18 +1035,23 @@ frontend_local_start(struct frontend *fe)
 {
 }
 
-/* Terminal bytes as DATA frames, written whole (blocking: the client not
- * reading holds this frontend, as an SSH window does). */
+/*
+ * Frames written whole (blocking: the client not reading holds this
+ * frontend, as an SSH window does). Written even once the client has
+ * shut its side (fe->closed): a client leaving on a signal waits for the
+ * terminal to be put back, and the END.
+ */
 static void
 frontend_local_send(struct frontend *fe, struct bytes *b)
 {
 	ssize_t n;
 
-	while (bytes_len(b) > 0 && !fe->closed) {
+	while (bytes_len(b) > 0 && !fe->local_broken) {
 		n = write(fe->sock, bytes_ptr(b), bytes_len(b));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			fe->local_broken = 1;
 			fe->closed = 1;
 			break;
 		}

@@ -330,6 +330,34 @@ test_attach_uid(void **state)
 	h_pass();
 }
 
+/* A signal to moot attach puts the terminal back and leaves the session
+ * running (exit 1, the reason said); the others see the person leave. */
+static void
+test_attach_signal(void **state)
+{
+	char *repo = repo_local();
+	char *key = h_key_create(repo, ALICE);
+	struct h_daemon *d = h_daemon_start(repo);
+	struct h_client *local, *alice;
+
+	local = attach(repo, d);
+	h_wait(local, "first line", WAIT);
+	alice = h_join(h_daemon_port(d), key, "alice");
+	h_wait_row_has(alice, h_presence_row(alice), "Local Lena", WAIT);
+	kill(h_client_pid(local), SIGTERM);
+	assert_int_equal(wait_exit(local), 1);
+	if (strstr(h_screen(local), "left the session (it goes on)") == NULL)
+		fail_msg("no reason:\n%s", h_screen(local));
+	/* The frontend put the terminal back first: the editor is gone. */
+	if (strstr(h_screen(local), "first line") != NULL)
+		fail_msg("the editor is still on screen:\n%s", h_screen(local));
+	h_wait_row_lacks(alice, h_presence_row(alice), "Local Lena", WAIT);
+	h_send(alice, "on ");
+	h_wait(alice, "on # Attach", WAIT);
+	assert_int_equal(h_daemon_stop(d), 0);
+	h_pass();
+}
+
 /* No session: attach says so (and leaves the terminal as it was). */
 static void
 test_attach_no_session(void **state)
@@ -354,6 +382,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_demo, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_attach_uid, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_attach_signal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_attach_no_session, h_setup, h_teardown),
 	};
