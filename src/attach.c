@@ -489,6 +489,8 @@ attach_start(const struct repo *r, const char *root, const char *listen)
 			dup2(null, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
+		/* Nothing of the client's (its terminal least of all). */
+		compat_closefrom(STDERR_FILENO + 1);
 		execv("/proc/self/exe", argv);
 		dprintf(STDERR_FILENO, "moot: cannot start moot serve: %s\n",
 		    strerror(errno));
