@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -140,6 +141,47 @@ test_attach_detach_kill(void **state)
 	h_pass();
 }
 
+/*
+ * Daemons that `moot` started in the background are not the harness's:
+ * their logs are noted here, and the teardown ends each one still
+ * running (by the pid its log lines carry), so a failed test leaves no
+ * daemon behind.
+ */
+static char *started_logs[4];
+static size_t nstarted;
+
+static void
+note_started(const char *log)
+{
+	if (nstarted < sizeof started_logs / sizeof started_logs[0])
+		started_logs[nstarted++] = xstrdup(log);
+}
+
+static int
+teardown_started(void **state)
+{
+	char buf[4096];
+	const char *p;
+	size_t i;
+	ssize_t n;
+	long pid;
+	int fd;
+
+	for (i = 0; i < nstarted; i++) {
+		if ((fd = open(started_logs[i], O_RDONLY)) != -1) {
+			n = read(fd, buf, sizeof buf - 1);
+			buf[n > 0 ? n : 0] = '\0';
+			close(fd);
+			if ((p = strstr(buf, "moot[")) != NULL &&
+			    (pid = strtol(p + 5, NULL, 10)) > 0)
+				kill((pid_t)pid, SIGTERM);
+		}
+		free(started_logs[i]);
+	}
+	nstarted = 0;
+	return h_teardown(state);
+}
+
 /* The port a daemon started by `moot` listens on, from its log. */
 static int
 log_port(const char *repo, char **logtext)
@@ -149,6 +191,7 @@ log_port(const char *repo, char **logtext)
 	long long until = h_now_ms() + WAIT;
 
 	xasprintf(&path, "%s/.git/moot/daemon.log", repo);
+	note_started(path);
 	for (;;) {
 		*logtext = h_read_file(repo, ".git/moot/daemon.log", NULL);
 		if (*logtext != NULL &&
@@ -228,6 +271,7 @@ static void
 test_demo(void **state)
 {
 	char *tmp = h_tmpdir("demo"), *home = h_tmpdir("home"), *out, *dir;
+	char *log;
 	const char *p, *screen;
 	struct h_client *local;
 	size_t n;
@@ -246,6 +290,9 @@ test_demo(void **state)
 	p += strlen("moot kill-session -C ");
 	n = strcspn(p, " \n");
 	dir = xstrndup(p, n);
+	xasprintf(&log, "%s/.git/moot/daemon.log", dir);
+	note_started(log);
+	free(log);
 	if (strncmp(dir, tmp, strlen(tmp)) != 0)
 		fail_msg("the demo is not under TMPDIR: %s", dir);
 	out = kill_session(dir, &status);
@@ -378,8 +425,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_attach_detach_kill, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_moot_alone_starts, h_setup, h_teardown),
-	    cmocka_unit_test_setup_teardown(test_demo, h_setup, h_teardown),
+	        test_moot_alone_starts, h_setup, teardown_started),
+	    cmocka_unit_test_setup_teardown(
+	        test_demo, h_setup, teardown_started),
 	    cmocka_unit_test_setup_teardown(
 	        test_attach_uid, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
