@@ -3,6 +3,8 @@
 #ifndef MOOT_CONTROL_H
 #define MOOT_CONTROL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #define CONTROL_FILE "control"  /* under .git/moot/, mode 0600 */
@@ -17,6 +19,10 @@ struct control_request {
 	/* The reply ("ok\n..." or "error\n..."; caller frees) to the rest
 	 * of the line (spaces after the name skipped, "" if none). */
 	char *(*handler)(const char *args);
+	/* Or, for a request that keeps its connection (`attach`): the
+	 * connection's descriptor (now the handler's, blocking) and the
+	 * peer's uid; the handler answers on it itself. */
+	void (*take)(int fd, const char *args, uid_t uid);
 };
 
 /*
@@ -40,5 +46,8 @@ void control_stop(void);
  */
 int control_ask(
     const char *statedir, const char *line, char **reply, char **err);
+/* The command line: a connection to the session of statedir (blocking),
+ * or -1 with *err (caller frees) when none answers. */
+int control_connect(const char *statedir, char **err);
 
 #endif

@@ -71,7 +71,7 @@ struct frontend_strings {
  * is added to frontend_args_fields too, and nothing else changes.
  */
 struct frontend_args {
-	int sock;   /* accepted TCP connection */
+	int sock;   /* accepted TCP connection, or the local unix socket */
 	int daemon; /* socketpair end to the daemon */
 
 	char *hostkey; /* the host's private key, base64 (secret) */
@@ -85,6 +85,9 @@ struct frontend_args {
 	 * who came by invitation or were given a role), which may join
 	 * under any user name as the key files' keys may. */
 	struct frontend_strings members;
+	/* 1: sock is a local `moot attach` on the unix socket (relay.h's
+	 * frames, no SSH, no host key); 0: an SSH connection. */
+	unsigned local;
 };
 
 /* frontend-args.c: the fields as bytes, at most FRONTEND_ARGS_MAX. */

@@ -34,6 +34,8 @@ int repo_path_ok(const char *rel);
 /* The directory hooks run from (core.hooksPath, else .git/hooks), as
  * configured; caller frees. */
 char *repo_hooks_dir(struct repo *);
+/* A string of the repository's git configuration, or NULL (caller frees). */
+char *repo_config_string(struct repo *, const char *key);
 /* Where an absolute path resolves in the work tree (relative, "" for the
  * top; caller frees), or NULL: outside, in the git directory, missing. */
 char *repo_tree_path(struct repo *, const char *abs);

@@ -266,6 +266,13 @@ enum client_paste {
 	CLIENT_PASTE_OVER_BUDGET, /* over --paste-budget: the same */
 };
 
+/* Who a person attached on the unix socket is, as the daemon decided. */
+struct client_local {
+	char *name;  /* git config user.name, else the login name */
+	char *email; /* git config user.email, else "" */
+	char *key;   /* "local:LOGIN": their identity in the session */
+};
+
 /* One person connected through one frontend process. */
 struct client {
 	unsigned id;
@@ -276,6 +283,9 @@ struct client {
 	int ready; /* HELLO received */
 	int closing;
 	char addr[64]; /* the client's address (numeric) */
+	/* Attached on the unix socket (moot attach): the daemon says who
+	 * they are (server_attach), not the frontend; NULL for SSH. */
+	struct client_local *local;
 
 	char *name;
 	char *email;
@@ -419,6 +429,11 @@ extern struct server *server;
 /* server.c */
 int server_main(const struct server_options *);
 void server_redraw_all(void);
+/* End the session as on SIGTERM: everyone told, the loop stopped. */
+void server_shutdown(void);
+/* control.c's `attach`: start a local frontend on fd, a unix socket whose
+ * peer has uid (checked to be the daemon's). */
+void server_attach(int fd, const char *args, uid_t uid);
 void server_redraw_doc(struct doc *);
 void server_notice(const char *, ...) __printflike(1, 2);
 void server_client_lost(struct client *);

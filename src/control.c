@@ -1,5 +1,5 @@
 /* control.c: the control socket under .git/moot/: requests from the account
- * running the session (`moot invite`), one line in and one reply out. */
+ * running the session (`moot invite`, `kill-session`, `attach`). */
 #include "moot.h"
 
 #include <sys/socket.h>
@@ -31,6 +31,7 @@
  */
 struct control_conn {
 	int fd;
+	uid_t uid; /* the peer's (SO_PEERCRED): the daemon's own */
 	char buf[CONTROL_LINE_MAX];
 	size_t len;
 	struct loop_timer *timer;
@@ -39,9 +40,12 @@ struct control_conn {
 TAILQ_HEAD(control_conns, control_conn);
 
 static char *control_invite(const char *);
+static char *control_kill(const char *);
 
 static const struct control_request control_table[] = {
-    {"invite", control_invite},
+    {"invite", control_invite, NULL},
+    {"kill-session", control_kill, NULL},
+    {"attach", NULL, server_attach},
 };
 
 static int control_fd = -1;
@@ -128,13 +132,41 @@ control_invite(const char *args)
 	return reply;
 }
 
+/*
+ * `moot kill-session`: "ok", the pid, then who is still in (one name a
+ * line, as the session shows them); the session then ends as on SIGTERM
+ * (everyone told, the journal flushed). The client waits for the pid.
+ */
+static char *
+control_kill(const char *args)
+{
+	struct client *c;
+	char *reply, *s;
+
+	xasprintf(&reply, "ok\n%ld\n", (long)getpid());
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		if (!c->ready || c->closing || c->name == NULL)
+			continue;
+		if (strlen(reply) + strlen(c->name) + 2 > CONTROL_REPLY_MAX)
+			break;
+		xasprintf(&s, "%s%s\n", reply, c->name);
+		free(reply);
+		reply = s;
+	}
+	log_info("control: the host account ended the session");
+	server_shutdown();
+	return reply;
+}
+
 static void
 control_close(struct control_conn *cc)
 {
 	if (cc->timer != NULL)
 		loop_timer_del(server->loop, cc->timer);
-	loop_del(server->loop, cc->fd);
-	close(cc->fd);
+	if (cc->fd != -1) {
+		loop_del(server->loop, cc->fd);
+		close(cc->fd);
+	}
 	TAILQ_REMOVE(&control_conns, cc, entry);
 	control_nconns--;
 	free(cc);
@@ -173,6 +205,7 @@ control_read(int fd, int events, void *arg)
 	const char *err;
 	char *args, *reply;
 	ssize_t n;
+	uid_t uid;
 	int rc;
 
 	n = recv(fd, cc->buf + cc->len, sizeof cc->buf - cc->len, MSG_DONTWAIT);
@@ -183,8 +216,20 @@ control_read(int fd, int events, void *arg)
 		return;
 	}
 	cc->len += n;
+	uid = cc->uid;
 	if ((rc = control_parse(cc->buf, cc->len, &req, &args, &err)) == 0)
 		return;
+	if (rc == 1 && req->take != NULL) {
+		/* The connection is the handler's from here on. */
+		fd = cc->fd;
+		cc->fd = -1;
+		loop_del(server->loop, fd);
+		control_close(cc);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		req->take(fd, args, uid);
+		free(args);
+		return;
+	}
 	if (rc == -1) {
 		log_info("control: refused a request: %s", err);
 		xasprintf(&reply, "error\n%s\n", err);
@@ -228,6 +273,7 @@ control_accept(int fd, int events, void *arg)
 	}
 	cc = xcalloc(1, sizeof *cc);
 	cc->fd = conn;
+	cc->uid = cred.uid;
 	TAILQ_INSERT_TAIL(&control_conns, cc, entry);
 	control_nconns++;
 	cc->timer =
@@ -303,16 +349,13 @@ control_stop(void)
 }
 
 int
-control_ask(const char *statedir, const char *line, char **reply, char **err)
+control_connect(const char *statedir, char **err)
 {
 	struct sockaddr_un sun;
-	struct pollfd pfd;
-	char *path, *req, buf[CONTROL_REPLY_MAX + 1];
-	size_t len = 0;
-	ssize_t n;
+	char *path;
 	int fd;
 
-	*reply = *err = NULL;
+	*err = NULL;
 	if (control_addr(statedir, &sun, &path) == -1) {
 		xasprintf(err, "%s is too long a path for a socket", path);
 		free(path);
@@ -323,7 +366,7 @@ control_ask(const char *statedir, const char *line, char **reply, char **err)
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			xasprintf(err, "no session is running here (start "
-			               "one with moot serve)");
+			               "one with moot serve, or moot alone)");
 		else
 			xasprintf(err, "cannot reach the session at %s: %s",
 			    path, strerror(errno));
@@ -332,6 +375,21 @@ control_ask(const char *statedir, const char *line, char **reply, char **err)
 		return -1;
 	}
 	free(path);
+	return fd;
+}
+
+int
+control_ask(const char *statedir, const char *line, char **reply, char **err)
+{
+	struct pollfd pfd;
+	char *req, buf[CONTROL_REPLY_MAX + 1];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	*reply = NULL;
+	if ((fd = control_connect(statedir, err)) == -1)
+		return -1;
 	xasprintf(&req, "%s\n", line);
 	n = send(fd, req, strlen(req), MSG_NOSIGNAL);
 	free(req);

@@ -46,6 +46,7 @@ static const struct frontend_args_field frontend_args_fields[] = {
     FA(ka_interval, FA_UINT),
     FA(ka_count, FA_UINT),
     FA(members, FA_STRINGS),
+    FA(local, FA_UINT),
 };
 #undef FA
 #define FRONTEND_ARGS_NFIELDS                                                  \

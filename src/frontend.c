@@ -1,5 +1,6 @@
-/* frontend.c: one process per SSH connection, started by the daemon.
- * libssh key exchange and public-key auth, keys up, frames down. */
+/* frontend.c: one process per connection, started by the daemon: SSH
+ * (libssh key exchange, public-key auth) or a local attach; keys up, frames
+ * down. */
 #include "moot.h"
 
 #include <sys/socket.h>
@@ -26,6 +27,7 @@
 #include "keys.h"
 #include "loop.h"
 #include "proto.h"
+#include "relay.h"
 #include "sandbox.h"
 
 /* A lone ESC after this long is the Esc key, not the start of a sequence.
@@ -33,7 +35,31 @@
  * across two packets by a client that leaves Nagle on still decodes. */
 #define FRONTEND_ESC_MS 100
 
+struct frontend;
+
+/*
+ * How a frontend talks to the person's terminal: SSH (libssh, a TCP
+ * connection) or local (`moot attach` on the unix socket, relay.c's
+ * frames). Everything else (keys, frames, the daemon) is the same code.
+ */
+struct frontend_transport {
+	const char *name;
+	/* Before the sandbox: what needs files (the host key). */
+	void (*open)(struct frontend *, struct frontend_args *);
+	/* Until the person's terminal is known: fe->term, cols, rows. */
+	void (*login)(struct frontend *, struct frontend_args *);
+	/* The loop is about to begin: poll the daemon too. */
+	void (*start)(struct frontend *);
+	/* Wait at most ms for the terminal or the daemon; handle both. */
+	void (*wait)(struct frontend *, int ms);
+	/* Terminal output, written whole (or fe->closed set). */
+	void (*write)(struct frontend *, const char *, size_t);
+	/* End the connection with a status and the daemon's words. */
+	__dead void (*finish)(struct frontend *, int status, const char *why);
+};
+
 struct frontend {
+	const struct frontend_transport *ops;
 	ssh_bind bind;
 	ssh_session session;
 	ssh_channel channel;
@@ -77,7 +103,13 @@ struct frontend {
 	unsigned ka_count;    /* --keepalive-count */
 	uint64_t heard;       /* when the client last sent anything */
 	unsigned probes;      /* keepalives sent since then */
+
+	struct bytes relay_in; /* local: frames from `moot attach` */
+	int got_term, got_size;
+	int local_broken; /* local: the socket cannot be written */
 };
+
+static int frontend_daemon_cb(socket_t, int, void *);
 
 static void
 frontend_send(struct frontend *fe, const struct proto_msg *m)
@@ -103,7 +135,7 @@ frontend_send(struct frontend *fe, const struct proto_msg *m)
 /*
  * A failed authentication, counted as sshd counts them (every refused
  * request but "none", a refused public-key query included) and logged;
- * once there are --max-auth-tries, the loop in frontend_setup closes the
+ * once there are --max-auth-tries, the loop in frontend_ssh_login closes the
  * connection. The log is rate-limited per process (log.c), and a
  * connection cannot fail more than max_tries times, so a flood of wrong
  * keys cannot flood the log.
@@ -335,21 +367,26 @@ frontend_key(const struct key_event *k, void *arg)
 	frontend_send(fe, &m);
 }
 
-static int
-frontend_data(ssh_session session, ssh_channel channel, void *data,
-    uint32_t len, int is_stderr, void *arg)
+/* Bytes the person typed, from either transport. */
+static void
+frontend_input(struct frontend *fe, const void *data, size_t len)
 {
-	struct frontend *fe = arg;
-
 	/* Not before HELLO: the daemon takes nothing else first (writing
 	 * to the terminal before it may already bring keys here). */
 	if (fe->tty == NULL || !fe->hello_sent) {
 		if (bytes_len(&fe->early) + len <= 65536)
 			bytes_add(&fe->early, data, len);
-		return len;
+		return;
 	}
 	keys_feed(&fe->decoder, data, len, frontend_key, fe);
 	fe->last_input = loop_now();
+}
+
+static int
+frontend_data(ssh_session session, ssh_channel channel, void *data,
+    uint32_t len, int is_stderr, void *arg)
+{
+	frontend_input(arg, data, len);
 	return len;
 }
 
@@ -499,12 +536,11 @@ frontend_keepalive(struct frontend *fe)
 	fe->probes++;
 }
 
-/* How long the main loop may wait: a pending ESC, a keepalive due. */
+/* How long the SSH loop may wait: at most ms, less if a keepalive is due. */
 static int
-frontend_poll_ms(struct frontend *fe)
+frontend_poll_ms(struct frontend *fe, int ms)
 {
 	uint64_t now = loop_now(), due;
-	int ms = keys_pending(&fe->decoder) ? FRONTEND_ESC_MS : 1000;
 
 	if (fe->ka_interval != 0) {
 		due = frontend_keepalive_due(fe);
@@ -518,6 +554,12 @@ frontend_poll_ms(struct frontend *fe)
 
 static void
 frontend_write(struct frontend *fe, const char *data, size_t len)
+{
+	fe->ops->write(fe, data, len);
+}
+
+static void
+frontend_ssh_write(struct frontend *fe, const char *data, size_t len)
 {
 	int n;
 
@@ -547,17 +589,24 @@ frontend_flush_tty(struct frontend *fe)
 	tty_output_done(fe->tty);
 }
 
-/* End the channel with a status and words for the person. */
+/* The terminal put back, then the transport's end. */
 static __dead void
 frontend_finish(struct frontend *fe, int status, const char *why)
 {
-	uint64_t until;
-	char *safe = NULL;
-
 	if (fe->tty != NULL) {
 		tty_end(fe->tty);
 		frontend_flush_tty(fe);
 	}
+	fe->ops->finish(fe, status, why);
+}
+
+/* End the channel with a status and words for the person. */
+static __dead void
+frontend_ssh_finish(struct frontend *fe, int status, const char *why)
+{
+	uint64_t until;
+	char *safe = NULL;
+
 	if (fe->channel != NULL && !fe->closed) {
 		if (why != NULL && *why != '\0') {
 			/* The words come from the daemon: shown inert. */
@@ -753,8 +802,20 @@ frontend_bind(struct frontend_args *a)
 	return bind;
 }
 
+/* The login grace time (--login-grace-time), as sshd's LoginGraceTime:
+ * an alarm that ends the process, whatever it is blocked in. */
 static void
-frontend_setup(struct frontend *fe, struct frontend_args *a)
+frontend_grace(unsigned grace)
+{
+	snprintf(frontend_grace_line, sizeof frontend_grace_line,
+	    "moot-frontend[%ld]: no login within %u s; closing\n",
+	    (long)getpid(), grace);
+	signal(SIGALRM, frontend_on_alarm);
+	alarm(grace);
+}
+
+static void
+frontend_ssh_login(struct frontend *fe, struct frontend_args *a)
 {
 	static struct ssh_server_callbacks_struct cb = {
 	    .auth_pubkey_function = frontend_auth_pubkey,
@@ -776,11 +837,7 @@ frontend_setup(struct frontend *fe, struct frontend_args *a)
 	 * by the alarm; after it, the loop below keeps the same deadline.
 	 */
 	deadline = loop_now() + (uint64_t)a->grace * 1000;
-	snprintf(frontend_grace_line, sizeof frontend_grace_line,
-	    "moot-frontend[%ld]: no login within %u s; closing\n",
-	    (long)getpid(), a->grace);
-	signal(SIGALRM, frontend_on_alarm);
-	alarm(a->grace);
+	frontend_grace(a->grace);
 	if (ssh_handle_key_exchange(fe->session) != SSH_OK) {
 		log_info("key exchange failed: %s", ssh_get_error(fe->session));
 		_exit(0);
@@ -810,19 +867,253 @@ frontend_setup(struct frontend *fe, struct frontend_args *a)
 		}
 	}
 	alarm(0);
+	if (fe->exec != NULL) {
+		log_info("refused exec request from %s: %s",
+		    fe->who->name != NULL      ? fe->who->name
+		    : invite_is_join(fe->user) ? INVITE_PREFIX "..."
+		                               : fe->user,
+		    fe->exec);
+		frontend_finish(fe, 1,
+		    "moot: exec requests are refused; "
+		    "this server only runs the shared editor (join with a "
+		    "plain ssh, no command)");
+	}
+	if (!fe->pty)
+		frontend_finish(fe, 1,
+		    "moot: a terminal is needed; join "
+		    "with ssh -t");
 }
+
+static void
+frontend_ssh_open(struct frontend *fe, struct frontend_args *a)
+{
+	fe->bind = frontend_bind(a);
+}
+
+static void
+frontend_ssh_start(struct frontend *fe)
+{
+	ssh_event_add_fd(fe->event, fe->daemon, POLLIN, frontend_daemon_cb, fe);
+	/* Beside libssh's own poll of the connection: notes life. */
+	ssh_event_add_fd(fe->event, fe->sock, POLLIN, frontend_heard_cb, fe);
+	fe->heard = loop_now();
+}
+
+static void
+frontend_ssh_wait(struct frontend *fe, int ms)
+{
+	if (ssh_event_dopoll(fe->event, frontend_poll_ms(fe, ms)) == SSH_ERROR)
+		fe->closed = 1;
+	frontend_keepalive(fe);
+	if (!ssh_is_connected(fe->session))
+		fe->closed = 1;
+}
+
+static const struct frontend_transport frontend_ssh = {
+    .name = "ssh",
+    .open = frontend_ssh_open,
+    .login = frontend_ssh_login,
+    .start = frontend_ssh_start,
+    .wait = frontend_ssh_wait,
+    .write = frontend_ssh_write,
+    .finish = frontend_ssh_finish,
+};
+
+/*
+ * The local transport: `moot attach` holds the person's terminal and
+ * relays its bytes as relay.c's frames on the unix socket the daemon
+ * accepted (docs/protocol.md). The daemon checked the peer's uid and
+ * decides who they are; the frontend is told nothing of it.
+ */
+static void
+frontend_local_open(struct frontend *fe, struct frontend_args *a)
+{
+}
+
+/* Every whole frame from the client. */
+static void
+frontend_local_frames(struct frontend *fe)
+{
+	struct relay_frame f;
+	const char *err;
+	size_t used, i;
+	int rc;
+
+	while ((rc = relay_get(bytes_ptr(&fe->relay_in),
+	            bytes_len(&fe->relay_in), &f, &used, &err)) == 1) {
+		switch (f.type) {
+		case RELAY_DATA:
+			frontend_input(fe, f.data, f.len);
+			break;
+		case RELAY_SIZE:
+			if (relay_size(&f, &fe->cols, &fe->rows) == -1)
+				break;
+			frontend_clamp(fe);
+			if (fe->got_size)
+				fe->resized = 1;
+			fe->got_size = 1;
+			break;
+		case RELAY_TERM:
+			if (fe->got_term)
+				break;
+			/* A name of printable ASCII, or none. */
+			for (i = 0;
+			     i < f.len && f.data[i] > 0x20 && f.data[i] < 0x7f;
+			     i++)
+				;
+			if (i == f.len)
+				snprintf(fe->term, sizeof fe->term, "%.*s",
+				    (int)f.len, (const char *)f.data);
+			fe->got_term = 1;
+			break;
+		default: /* END is the frontend's */
+			break;
+		}
+		bytes_drain(&fe->relay_in, used);
+	}
+	if (rc == -1) {
+		log_info("bad frame from moot attach: %s", err);
+		fe->closed = 1;
+	}
+}
+
+static void
+frontend_local_read(struct frontend *fe)
+{
+	uint8_t *p;
+	ssize_t n;
+
+	p = bytes_reserve(&fe->relay_in, RELAY_HEADER + RELAY_MAX);
+	n = read(fe->sock, p, RELAY_HEADER + RELAY_MAX);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		fe->closed = 1;
+		return;
+	}
+	bytes_commit(&fe->relay_in, n);
+	frontend_local_frames(fe);
+}
+
+static void
+frontend_local_wait(struct frontend *fe, int ms)
+{
+	struct pollfd pfd[2];
+	int n = fe->tty != NULL ? 2 : 1;
+
+	pfd[0].fd = fe->sock;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = fe->daemon;
+	pfd[1].events = POLLIN;
+	if (poll(pfd, n, ms) <= 0)
+		return;
+	if (pfd[0].revents != 0)
+		frontend_local_read(fe);
+	if (n == 2 && pfd[1].revents != 0)
+		frontend_daemon_cb(fe->daemon, pfd[1].revents, fe);
+}
+
+/* Until the client has said its TERM and its window size. */
+static void
+frontend_local_login(struct frontend *fe, struct frontend_args *a)
+{
+	fe->who = &frontend_guest;
+	fe->user = xstrdup("");
+	frontend_grace(a->grace);
+	while (!fe->got_term || !fe->got_size) {
+		frontend_local_wait(fe, 1000);
+		if (fe->closed)
+			_exit(0);
+	}
+	alarm(0);
+	if (*fe->term == '\0')
+		snprintf(fe->term, sizeof fe->term, "dumb");
+}
+
+static void
+frontend_local_start(struct frontend *fe)
+{
+}
+
+/*
+ * Frames written whole (blocking: the client not reading holds this
+ * frontend, as an SSH window does). Written even once the client has
+ * shut its side (fe->closed): a client leaving on a signal waits for the
+ * terminal to be put back, and the END.
+ */
+static void
+frontend_local_send(struct frontend *fe, struct bytes *b)
+{
+	ssize_t n;
+
+	while (bytes_len(b) > 0 && !fe->local_broken) {
+		n = write(fe->sock, bytes_ptr(b), bytes_len(b));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fe->local_broken = 1;
+			fe->closed = 1;
+			break;
+		}
+		bytes_drain(b, n);
+	}
+}
+
+static void
+frontend_local_write(struct frontend *fe, const char *data, size_t len)
+{
+	struct bytes b;
+
+	bytes_init(&b);
+	relay_put_data(&b, data, len);
+	frontend_local_send(fe, &b);
+	bytes_free(&b);
+}
+
+/* The END frame: the status, and the daemon's words (the client shows
+ * them inert; none: the person detached). */
+static __dead void
+frontend_local_finish(struct frontend *fe, int status, const char *why)
+{
+	struct bytes b;
+	size_t len = why != NULL ? strlen(why) : 0;
+	uint8_t *p;
+
+	if (len > RELAY_MAX - 1)
+		len = RELAY_MAX - 1;
+	bytes_init(&b);
+	p = xmalloc(len + 1);
+	p[0] = status;
+	if (len > 0)
+		memcpy(p + 1, why, len);
+	relay_put(&b, RELAY_END, p, len + 1);
+	free(p);
+	frontend_local_send(fe, &b);
+	bytes_free(&b);
+	_exit(status);
+}
+
+static const struct frontend_transport frontend_local = {
+    .name = "local",
+    .open = frontend_local_open,
+    .login = frontend_local_login,
+    .start = frontend_local_start,
+    .wait = frontend_local_wait,
+    .write = frontend_local_write,
+    .finish = frontend_local_finish,
+};
 
 /* A frontend, from frontend_exec_main: a exists until the process ends. */
 __dead void
 frontend_main(struct frontend_args *a)
 {
 	struct frontend fe;
-	char *notice = NULL, *why;
-	int timeout;
+	char *notice = NULL;
 
 	log_open("moot-frontend", 0);
 	compat_set_name("moot-frontend");
 	memset(&fe, 0, sizeof fe);
+	fe.ops = a->local ? &frontend_local : &frontend_ssh;
 	fe.keys = &a->keys;
 	fe.max_tries = a->max_tries;
 	fe.sock = a->sock;
@@ -830,34 +1121,23 @@ frontend_main(struct frontend_args *a)
 	fe.ka_count = a->ka_count;
 	fe.members = a->members.v;
 	fe.nmembers = a->members.n;
-	frontend_peer(&fe, a->sock);
-	snprintf(
-	    fe.peer, sizeof fe.peer, "%s", *fe.addr != '\0' ? fe.addr : "?");
+	if (a->local)
+		snprintf(fe.peer, sizeof fe.peer, "local");
+	else {
+		frontend_peer(&fe, a->sock);
+		snprintf(fe.peer, sizeof fe.peer, "%s",
+		    *fe.addr != '\0' ? fe.addr : "?");
+	}
 	fe.daemon = a->daemon;
 	bytes_init(&fe.in);
 	bytes_init(&fe.early);
+	bytes_init(&fe.relay_in);
 	keys_init(&fe.decoder);
 	keys_set_paste(&fe.decoder, frontend_paste, &fe);
 
-	fe.bind = frontend_bind(a);
-
+	fe.ops->open(&fe, a);
 	sandbox_enter(); /* before the key exchange */
-	frontend_setup(&fe, a);
-	if (fe.exec != NULL) {
-		log_info("refused exec request from %s: %s",
-		    fe.who->name != NULL      ? fe.who->name
-		    : invite_is_join(fe.user) ? INVITE_PREFIX "..."
-		                              : fe.user,
-		    fe.exec);
-		frontend_finish(&fe, 1,
-		    "moot: exec requests are refused; "
-		    "this server only runs the shared editor (join with a "
-		    "plain ssh, no command)");
-	}
-	if (!fe.pty)
-		frontend_finish(&fe, 1,
-		    "moot: a terminal is needed; join "
-		    "with ssh -t");
+	fe.ops->login(&fe, a);
 
 	fe.tty = tty_open(fe.term, fe.cols, fe.rows, &notice);
 	frontend_flush_tty(&fe); /* bracketed paste on, before any typing */
@@ -868,16 +1148,11 @@ frontend_main(struct frontend_args *a)
 	keys_feed(&fe.decoder, bytes_ptr(&fe.early), bytes_len(&fe.early),
 	    frontend_key, &fe);
 	bytes_free(&fe.early);
-	ssh_event_add_fd(fe.event, fe.daemon, POLLIN, frontend_daemon_cb, &fe);
-	/* Beside libssh's own poll of the connection: notes life. */
-	ssh_event_add_fd(fe.event, fe.sock, POLLIN, frontend_heard_cb, &fe);
-	fe.heard = loop_now();
+	fe.ops->start(&fe);
 
 	for (;;) {
-		timeout = frontend_poll_ms(&fe);
-		if (ssh_event_dopoll(fe.event, timeout) == SSH_ERROR)
-			fe.closed = 1;
-		frontend_keepalive(&fe);
+		fe.ops->wait(
+		    &fe, keys_pending(&fe.decoder) ? FRONTEND_ESC_MS : 1000);
 		if (keys_pending(&fe.decoder) &&
 		    loop_now() - fe.last_input >= FRONTEND_ESC_MS)
 			keys_flush(&fe.decoder, frontend_key, &fe);
@@ -889,15 +1164,14 @@ frontend_main(struct frontend_args *a)
 			frontend_finish(&fe, 0, fe.bye);
 		if (fe.daemon_gone)
 			frontend_finish(&fe, 1, "moot: the session has ended");
-		if (fe.closed || !ssh_is_connected(fe.session)) {
+		if (fe.closed) {
 			struct proto_msg m;
 
 			memset(&m, 0, sizeof m);
 			m.type = PROTO_BYE;
 			m.u.bye = "";
 			frontend_send(&fe, &m);
-			why = NULL;
-			frontend_finish(&fe, 0, why);
+			frontend_finish(&fe, 0, NULL);
 		}
 	}
 }

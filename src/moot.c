@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "config-file.h"
 #include "control.h"
 #include "frontend.h"
@@ -251,6 +252,11 @@ static const struct moot_cmd {
 	const char *summary; /* one line for `moot --help` */
 	int (*run)(int, char **);
 } moot_cmds[] = {
+    {"attach", "[-C DIR]",
+        "attach this terminal to the running session (Ctrl-Q detaches)",
+        attach_main},
+    {"kill-session", "[-C DIR]", "say who is still in, then end the session",
+        attach_kill_main},
     {"serve", "[-C DIR] [OPTION]...",
         "share the repository over SSH; people join with ssh -p PORT HOST",
         moot_serve},
@@ -287,8 +293,15 @@ moot_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: moot COMMAND [ARG]...\n"
+	fprintf(f, "usage: moot [-C DIR] [--listen ADDR:PORT]\n"
+	           "       moot --demo [--listen ADDR:PORT]\n"
+	           "       moot COMMAND [ARG]...\n"
 	           "       moot --help | --version\n"
+	           "\n"
+	           "With no command, moot attaches this terminal to the "
+	           "session of the\nrepository, starting it in the background "
+	           "if none runs (Ctrl-Q\ndetaches); --demo does so in a new "
+	           "demo repository.\n"
 	           "\n"
 	           "Commands:\n");
 	for (i = 0; i < MOOT_NCMDS; i++) {
@@ -335,10 +348,9 @@ main(int argc, char **argv)
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
 
-	if (argc < 2) {
-		moot_usage(stderr);
-		return 2;
-	}
+	/* `moot` alone: attach, starting the session first if needed. */
+	if (argc < 2)
+		return attach_start_main(argc, argv);
 	/* A frontend, as the daemon starts it (frontend-exec.c); not in
 	 * --help: nobody runs it by hand. */
 	if (argc == 2 && strcmp(argv[1], FRONTEND_EXEC_ARG) == 0)
@@ -351,6 +363,8 @@ main(int argc, char **argv)
 		printf("moot %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (*argv[1] == '-')
+		return attach_start_main(argc, argv);
 	if ((cmd = moot_cmd_find(argv[1])) != NULL)
 		return cmd->run(argc - 1, argv + 1);
 	moot_say("moot: unknown command", argv[1]);

@@ -243,6 +243,26 @@ repo_hooks_dir(struct repo *r)
 	return dir;
 }
 
+/* A string of the repository's git configuration (user.name), or NULL;
+ * caller frees. */
+char *
+repo_config_string(struct repo *r, const char *key)
+{
+	git_config *config;
+	git_buf buf = GIT_BUF_INIT;
+	char *v = NULL;
+
+	if (git_repository_config_snapshot(&config, r->git) == 0) {
+		if (git_config_get_string_buf(&buf, config, key) == 0 &&
+		    buf.ptr != NULL && *buf.ptr != '\0')
+			v = xstrdup(buf.ptr);
+		git_buf_dispose(&buf);
+		git_config_free(config);
+	}
+	git_error_clear();
+	return v;
+}
+
 /*
  * Where an absolute path is in the work tree once symbolic links and ".."
  * are resolved: relative to the tree ("" for the top itself), or NULL when

@@ -59,6 +59,12 @@ server_client_free(struct client *c)
 	free(c->email);
 	free(c->user);
 	free(c->key);
+	if (c->local != NULL) {
+		free(c->local->name);
+		free(c->local->email);
+		free(c->local->key);
+		free(c->local);
+	}
 	free(c->notice);
 	free(c->hello_notice);
 	free(c->hello_term);
@@ -342,9 +348,23 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	}
 	if (server_client_full(c))
 		return;
+	/* Attached on the unix socket: the daemon said who they are (the
+	 * frontend's words are not asked); the account running the
+	 * session is its host. */
+	if (c->local != NULL) {
+		free(h->user);
+		free(h->name);
+		free(h->email);
+		free(h->key);
+		h->user = xstrdup(c->local->key + strlen("local:"));
+		h->name = xstrdup(c->local->name);
+		h->email = xstrdup(c->local->email);
+		h->key = xstrdup(c->local->key);
+		c->role = ROLE_HOST;
+	}
 	/* The role is the daemon's reading of the key files and of what the
 	 * session remembers, never the frontend's. */
-	if (server_client_admit(c, h) != 0)
+	else if (server_client_admit(c, h) != 0)
 		return;
 	/* The name prompt is part of logging in: it has the same time. */
 	if (c->mode == CLIENT_NAME)

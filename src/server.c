@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,7 +220,65 @@ server_accept(int fd, int events, void *arg)
 	log_debug("client %u: frontend pid %ld", c->id, (long)pid);
 }
 
-static void
+/*
+ * The person at the machine (`moot attach` on the control socket, whose
+ * uid control.c checked): a frontend as for a TCP connection, in local
+ * mode (frontend.c's local transport), with no host key and no key list.
+ * Who they are is decided here: git config user.name and user.email of
+ * the repository, else the login name of their uid; they join as host.
+ */
+void
+server_attach(int fd, const char *args, uid_t uid)
+{
+	struct frontend_args fa;
+	struct client_local *l;
+	struct client *c;
+	struct passwd *pw;
+	char *login;
+	int sp[2];
+	pid_t pid;
+
+	if (*args != '\0' ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		send(fd, "error\ncannot attach\n", 20, MSG_NOSIGNAL);
+		close(fd);
+		return;
+	}
+	/* The client waits for this line before its first frame. */
+	send(fd, "ok\n", 3, MSG_NOSIGNAL);
+	frontend_args_init(&fa);
+	fa.local = 1;
+	fa.grace = server->opts.login_grace;
+	fa.max_tries = server->opts.max_auth_tries;
+	pid = frontend_exec_spawn(fd, sp[1], &fa);
+	frontend_args_free(&fa);
+	close(fd);
+	close(sp[1]);
+	if (pid == -1) {
+		close(sp[0]);
+		return;
+	}
+	server_set_nonblock(sp[0]);
+	sandbox_track(pid, "local");
+	c = server_client_create(sp[0], pid);
+	snprintf(c->addr, sizeof c->addr, "local");
+	l = c->local = xcalloc(1, sizeof *c->local);
+	if ((pw = getpwuid(uid)) != NULL && *pw->pw_name != '\0')
+		login = xstrdup(pw->pw_name);
+	else
+		xasprintf(&login, "uid%ld", (long)uid);
+	if ((l->name = repo_config_string(server->repo, "user.name")) == NULL)
+		l->name = xstrdup(login);
+	if ((l->email = repo_config_string(server->repo, "user.email")) == NULL)
+		l->email = xstrdup("");
+	xasprintf(&l->key, "local:%s", login);
+	free(login);
+	loop_add(server->loop, c->fd, LOOP_READ, server_client_cb, c);
+	log_info("client %u: attached locally (uid %ld), frontend pid %ld",
+	    c->id, (long)uid, (long)pid);
+}
+
+void
 server_shutdown(void)
 {
 	struct client *c;

@@ -1114,6 +1114,53 @@ h_openssh_connect(int port, const char *keyfile, int cols, int rows)
 	return c;
 }
 
+/* A command (NULL-terminated argv) in a pty of cols x rows, run in dir
+ * with HOME (unchanged if NULL) and TERM=xterm-256color: read as a client
+ * (the pty's output feeds its screen, h_send types into it). */
+struct h_client *
+h_pty_run(const char *dir, const char *home, int cols, int rows, ...)
+{
+	struct h_client *c;
+	struct winsize ws;
+	const char *argv[16], *arg;
+	va_list ap;
+	int fd, argc = 0;
+	pid_t pid;
+
+	va_start(ap, rows);
+	while ((arg = va_arg(ap, const char *)) != NULL) {
+		if (argc == (int)(sizeof argv / sizeof argv[0]) - 1)
+			fail_msg("h_pty_run: too many arguments");
+		argv[argc++] = arg;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(&ws, 0, sizeof ws);
+	ws.ws_col = cols;
+	ws.ws_row = rows;
+	fflush(NULL);
+	if ((pid = forkpty(&fd, NULL, NULL, &ws)) == -1)
+		fail_msg("forkpty: %s", strerror(errno));
+	if (pid == 0) {
+		if (dir != NULL && chdir(dir) != 0)
+			_exit(126);
+		setenv("TERM", "xterm-256color", 1);
+		if (home != NULL)
+			setenv("HOME", home, 1);
+		unsetenv("SSH_AUTH_SOCK");
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\r\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	c = h_client_new("pty", cols, rows);
+	c->openssh = 1;
+	c->pid = pid;
+	c->fd = fd;
+	TAILQ_INSERT_TAIL(&h_clients, c, entry);
+	return c;
+}
+
 /* Reap an OpenSSH client if it has exited (or wait for it). */
 static void
 h_client_reap(struct h_client *c, int block)

@@ -116,6 +116,9 @@ int h_children(pid_t, pid_t *, int);
 struct h_client *h_client_connect(
     int, const char *, const char *, int, int, const char *);
 struct h_client *h_openssh_connect(int, const char *, int, int);
+/* Any command in a pty (dir, HOME or NULL, cols, rows, then argv ended by
+ * NULL), read and typed into as a client: `moot attach`, `moot` alone. */
+struct h_client *h_pty_run(const char *, const char *, int, int, ...);
 /*
  * h_client_connect with a screen of one size (cols, rows) that asks the
  * server for a pty of another (pty_cols, pty_rows): a terminal larger
