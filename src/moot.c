@@ -306,8 +306,8 @@ moot_usage(FILE *f)
 	           "Commands:\n");
 	for (i = 0; i < MOOT_NCMDS; i++) {
 		fprintf(
-		    f, "  %-10s %s\n", moot_cmds[i].name, moot_cmds[i].summary);
-		fprintf(f, "  %-10s moot %s %s\n", "", moot_cmds[i].name,
+		    f, "  %-12s %s\n", moot_cmds[i].name, moot_cmds[i].summary);
+		fprintf(f, "  %-12s moot %s %s\n", "", moot_cmds[i].name,
 		    moot_cmds[i].args);
 	}
 	fprintf(f, "\n`moot help COMMAND` or `moot COMMAND --help` shows "
