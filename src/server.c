@@ -2,6 +2,7 @@
  * and runs the one event loop that owns every document and person. */
 #include "moot.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -81,6 +82,7 @@ server_set_nonblock(int fd)
  * kernel caps it at net.core.somaxconn.
  */
 #define SERVER_LISTEN_BACKLOG 4096
+#define SERVER_LOCK_FILE "session.lock" /* under .git/moot/, mode 0600 */
 
 /* Parse "ADDR:PORT" (ADDR may be [v6]); listen on it. */
 static int
@@ -733,6 +735,33 @@ server_say_error(const char *err)
 	free(safe);
 }
 
+/*
+ * One session per repository: two daemons would each replay and write the
+ * journal, and the second would take the control socket from the first.
+ * The lock is held by an open descriptor for the daemon's life (flock: the
+ * kernel lets go of it however the daemon ends). 0, or -1 when another
+ * session holds it.
+ */
+static int
+server_lock(const char *statedir)
+{
+	char *path;
+	int fd;
+
+	xasprintf(&path, "%s%s", statedir, SERVER_LOCK_FILE);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1)
+		fatal("open %s", path);
+	free(path);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			fatal("flock");
+		close(fd);
+		return -1;
+	}
+	return 0; /* fd stays open, and the lock with it */
+}
+
 int
 server_main(const struct server_options *o)
 {
@@ -788,6 +817,12 @@ server_main(const struct server_options *o)
 	}
 	free(dir);
 	server->repo->max_file = o->max_file_size;
+	if (server_lock(server->repo->state) == -1) {
+		server_say_error("a session already runs for this repository "
+		                 "(moot attach joins it, moot kill-session "
+		                 "ends it)");
+		return 1;
+	}
 
 	/* Bring back what the last session had, before anyone can join. */
 	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);

@@ -418,6 +418,28 @@ test_attach_no_session(void **state)
 	h_pass();
 }
 
+/* A second `moot serve` on a repository whose session runs is refused:
+ * it would replay and write the same journal and take the control socket. */
+static void
+test_second_session(void **state)
+{
+	char *repo = repo_local();
+	struct h_daemon *d = h_daemon_start(repo);
+	struct h_client *local;
+	char *out;
+	int status;
+
+	status = h_run_capture(repo, h_daemon_home(d), &out, h_moot_path(),
+	    "serve", "-C", repo, "--listen", "127.0.0.1:0", NULL);
+	if (status != 1 || strstr(out, "a session already runs") == NULL)
+		fail_msg("second serve: status %d:\n%s", status, out);
+	free(out);
+	/* The first session still answers on its socket. */
+	local = attach(repo, d);
+	h_wait(local, "first line", WAIT);
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -434,6 +456,8 @@ main(void)
 	        test_attach_signal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_attach_no_session, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_second_session, h_setup, h_teardown),
 	};
 
 	/* E2E_FILTER=test_demo runs one test (a glob). */
