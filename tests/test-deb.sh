@@ -31,6 +31,14 @@ fi
 pkg=$root/pkg
 bin=$pkg/usr/bin/moot
 
+# debian/changelog follows configure.ac (docs/releasing.md).
+pkgver=$(dpkg-deb -f "$deb" Version)
+if [ "${pkgver%-*}" = "$version" ]; then
+	ok "package version $pkgver"
+else
+	fail "package version $pkgver is not $version-REVISION"
+fi
+
 # The files a package install gives (docs are compressed when large).
 present() {
 	for f in "$pkg"/$1; do
