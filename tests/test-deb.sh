@@ -50,6 +50,7 @@ present usr/bin/moot "the binary"
 present 'usr/share/man/man1/moot.1*' "moot(1)"
 present 'lib/systemd/system/moot@.service' "the unit moot@.service"
 present usr/lib/sysusers.d/moot.conf "the system user (sysusers.d)"
+present usr/lib/tmpfiles.d/moot.conf "the user's home (tmpfiles.d)"
 present usr/share/doc/moot/copyright "the copyright file"
 present 'usr/share/doc/moot/README*' "the README"
 for d in architecture behaviour decisions editing performance protocol \
