@@ -128,6 +128,29 @@ elif [ -f "$unit" ]; then
 	fi
 fi
 
+# What the maintainer scripts do at install, done into the unpacked root:
+# the system user moot, then its home.
+if ! command -v systemd-sysusers >/dev/null ||
+	! command -v systemd-tmpfiles >/dev/null; then
+	echo "skip: the user and its home (no systemd-sysusers/tmpfiles here)"
+else
+	mkdir -p "$pkg/etc"
+	systemd-sysusers --root="$pkg" \
+		"$pkg/usr/lib/sysusers.d/moot.conf" >/dev/null 2>&1
+	systemd-tmpfiles --root="$pkg" --create \
+		"$pkg/usr/lib/tmpfiles.d/moot.conf" >/dev/null 2>&1
+	uid=$(sed -n 's|^moot:x:\([0-9]*\):[0-9]*:[^:]*:/var/lib/moot:.*|\1|p' \
+		"$pkg/etc/passwd" 2>/dev/null)
+	if [ -z "$uid" ]; then
+		fail "no user moot with home /var/lib/moot"
+	elif [ "$(stat -c %u:%a "$pkg/var/lib/moot/.ssh" 2>/dev/null)" != \
+		"$uid:700" ]; then
+		fail "/var/lib/moot/.ssh is not moot's, mode 0700"
+	else
+		ok "user moot (uid $uid) with home /var/lib/moot and its .ssh"
+	fi
+fi
+
 # Debian's own checks: no error (warnings are listed in docs/releasing.md).
 if ! command -v lintian >/dev/null; then
 	echo "skip: lintian (not installed)"
