@@ -3,8 +3,10 @@
 #include "moot.h"
 
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -2045,4 +2047,46 @@ h_journal_int(const char *repo, const char *sql)
 	sqlite3_close(db);
 	free(path);
 	return v;
+}
+
+int
+h_control_as(const char *path, uid_t uid, gid_t gid, const char *request,
+    int once, char *reply, size_t size)
+{
+	struct sockaddr_un sun;
+	size_t len = 0;
+	int p[2], fd, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		fail_msg("pipe: %s", strerror(errno));
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		if (setgid(gid) != 0 || setuid(uid) != 0)
+			_exit(2);
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+			_exit(3);
+		/* The daemon may have refused it already: no matter. */
+		(void)!send(fd, request, strlen(request), MSG_NOSIGNAL);
+		while ((n = read(fd, reply, size - 1)) > 0) {
+			if (write(p[1], reply, n) != n)
+				_exit(5);
+			if (once)
+				break;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while (
+	    len < size - 1 && (n = read(p[0], reply + len, size - 1 - len)) > 0)
+		len += n;
+	reply[len] = '\0';
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

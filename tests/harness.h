@@ -54,6 +54,15 @@ int h_run(const char *, const char *, ...);
  * together; killed after 10 s. Returns the exit status, -1 if killed.
  */
 int h_run_capture(const char *, const char *, char **, const char *, ...);
+/*
+ * Send a request line on a unix socket (the control socket) as uid/gid
+ * (a forked child that setuid()s), and read the answer into reply
+ * (NUL-terminated): until the other end closes, or after the first read
+ * when once is set (an `attach` that was accepted stays open). The
+ * child's exit status: 0, 2 if it could not become uid, 3 if it could not
+ * connect.
+ */
+int h_control_as(const char *, uid_t, gid_t, const char *, int, char *, size_t);
 /* Write or read a file relative to a directory. */
 void h_write_file(const char *, const char *, const void *, size_t);
 char *h_read_file(const char *, const char *, size_t *);

@@ -304,43 +304,6 @@ test_demo(void **state)
 	h_pass();
 }
 
-/* Send "attach\n" on the control socket as uid (fork, setuid); what
- * comes back. The child exits 3 if it cannot connect. */
-static int
-attach_as(const char *path, uid_t uid, gid_t gid, char *reply, size_t size)
-{
-	struct sockaddr_un sun;
-	int p[2], fd, status;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(p) != 0)
-		fail_msg("pipe");
-	if ((pid = fork()) == 0) {
-		close(p[0]);
-		if (setgid(gid) != 0 || setuid(uid) != 0)
-			_exit(2);
-		memset(&sun, 0, sizeof sun);
-		sun.sun_family = AF_UNIX;
-		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
-			_exit(3);
-		(void)!send(fd, "attach\n", 7, MSG_NOSIGNAL);
-		/* The first reply line is all that is wanted. */
-		n = read(fd, reply, size - 1);
-		if (n > 0 && write(p[1], reply, n) != n)
-			_exit(5);
-		_exit(0);
-	}
-	close(p[1]);
-	n = read(p[0], reply, size - 1);
-	reply[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Only the session's own uid may attach: the same request from nobody
  * is refused even with the socket opened up by hand. */
 static void
@@ -362,13 +325,15 @@ test_attach_uid(void **state)
 	assert_int_equal(chmod(repo, 0755), 0);
 	assert_int_equal(chmod(path, 0666), 0);
 	/* The daemon's own uid: a frontend is started. */
-	assert_int_equal(
-	    attach_as(path, geteuid(), getegid(), reply, sizeof reply), 0);
+	assert_int_equal(h_control_as(path, geteuid(), getegid(), "attach\n", 1,
+	                     reply, sizeof reply),
+	    0);
 	if (strncmp(reply, "ok\n", 3) != 0)
 		fail_msg("root got: %s", reply);
 	/* Another uid: refused. */
-	assert_int_equal(
-	    attach_as(path, pw->pw_uid, pw->pw_gid, reply, sizeof reply), 0);
+	assert_int_equal(h_control_as(path, pw->pw_uid, pw->pw_gid, "attach\n",
+	                     1, reply, sizeof reply),
+	    0);
 	if (strstr(reply, "not the session's user") == NULL)
 		fail_msg("nobody got: %s", reply);
 	assert_int_equal(h_daemon_stop(d), 0);

@@ -518,41 +518,16 @@ test_remembered_after_restart(void **state)
 }
 
 /* Connect to the control socket as nobody; what the daemon answers
- * ("" when the connection is refused: the child exits 3). */
+ * ("" when the connection is refused: 3). */
 static int
 control_as_nobody(const char *path, char *reply, size_t size)
 {
-	struct sockaddr_un sun;
 	struct passwd *pw = getpwnam("nobody");
-	int p[2], fd, status;
-	ssize_t n;
-	pid_t pid;
 
-	if (pw == NULL || pipe(p) != 0)
-		fail_msg("no nobody, or pipe");
-	if ((pid = fork()) == 0) {
-		close(p[0]);
-		if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
-			_exit(2);
-		memset(&sun, 0, sizeof sun);
-		sun.sun_family = AF_UNIX;
-		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
-			_exit(3);
-		/* The daemon may have refused it already: no matter. */
-		(void)!send(fd, "invite\n", 7, MSG_NOSIGNAL);
-		while ((n = read(fd, reply, size - 1)) > 0)
-			if (write(p[1], reply, n) != n)
-				_exit(5);
-		_exit(0);
-	}
-	close(p[1]);
-	n = read(p[0], reply, size - 1);
-	reply[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (pw == NULL)
+		fail_msg("no user nobody");
+	return h_control_as(
+	    path, pw->pw_uid, pw->pw_gid, "invite\n", 0, reply, size);
 }
 
 /* The control socket is the session user's alone: mode 0600, and a peer
