@@ -249,6 +249,8 @@ moot_serve(int argc, char **argv)
 	    {"max-people", required_argument, NULL, 'p'},
 	    {"keepalive-interval", required_argument, NULL, 'K'},
 	    {"keepalive-count", required_argument, NULL, 'k'},
+	    {"syntax-dir", required_argument, NULL, 'Y'},
+	    {"no-syntax", no_argument, NULL, 'N'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct server_options o;
 	int ch;
@@ -348,6 +350,12 @@ moot_serve(int argc, char **argv)
 			if (moot_count("--keepalive-count", optarg, 1000,
 			        &o.keepalive_count) == -1)
 				return 2;
+			break;
+		case 'Y':
+			o.syntax_dir = optarg;
+			break;
+		case 'N':
+			o.no_syntax = 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -86,6 +86,7 @@ static const char *const commands[][2] = {
     {"invites", ""},
     {"revoke", "ID"},
     {"help", ""},
+    {"syntax", "on|off"},
     {"role", "NAME ROLE"},
     {"kick", "NAME"},
 };
