@@ -11,7 +11,7 @@
 struct buffer;
 
 /* Lines between two remembered states of a document. */
-#define HIGHLIGHT_EVERY 32
+#define HIGHLIGHT_EVERY 16
 /*
  * Lines looked back from the first line asked for: if no remembered state
  * is that close, the state there is taken to be "nothing open" (as vim's
@@ -24,6 +24,9 @@ struct buffer;
 #define HIGHLIGHT_CACHE 4096
 /* Lines longer than this are coloured again each time they are shown. */
 #define HIGHLIGHT_CACHE_LINE 1024
+/* Lines of a document's last walk remembered until its text changes:
+ * the frames of everyone else looking at the same lines reuse them. */
+#define HIGHLIGHT_MEMO 128
 
 struct highlight;
 

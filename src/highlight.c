@@ -23,7 +23,19 @@
  * those (the text compared whole, so two lines never share by accident).
  * Typing on a line misses for that line only; the lines around, and
  * everyone else looking at them, hit.
+ *
+ * And per document, for the text as it is now (its buffer stamp), which
+ * table entry and states each line of the last walk had: after a
+ * keystroke every person looking at the document gets a frame of the
+ * same lines, and only the first of them reads the lines from the text.
  */
+
+/* One line of the last walk: its table entry (if it is still the one
+ * written then) and its states. */
+struct highlight_memo {
+	uint32_t slot, gen;
+	uint32_t in, out;
+};
 
 struct highlight {
 	const struct syntax *syn;
@@ -31,11 +43,17 @@ struct highlight {
 	uint8_t *valid;
 	size_t n;  /* allocated */
 	size_t hi; /* 1 + the highest valid index (0 always is) */
+
+	uint64_t memo_stamp; /* the text the memo is for; 0 for none */
+	size_t memo_first;   /* the line of memo[0] */
+	size_t memo_n;
+	struct highlight_memo memo[HIGHLIGHT_MEMO];
 };
 
 struct highlight_entry {
 	uint64_t syn;  /* syntax_id; 0 for an empty slot */
 	uint64_t hash; /* of the text, state and syntax */
+	uint32_t gen;  /* changes whenever the slot is written */
 	uint32_t in, out;
 	size_t len;
 	char *text;
@@ -45,6 +63,7 @@ struct highlight_entry {
 
 static struct highlight_entry highlight_cache[HIGHLIGHT_CACHE];
 static uint64_t highlight_hits, highlight_misses;
+static uint32_t highlight_gen;
 
 /* Scratch for the line being coloured (the daemon has one thread). */
 static char highlight_text[SYNTAX_LINE_MAX];
@@ -150,15 +169,17 @@ highlight_hash(const char *text, size_t len, uint32_t state, uint64_t syn)
 }
 
 /* The colours of one line of text starting in state: from the table, or
- * computed (and kept, if it is not too long). */
+ * computed (and kept, if it is not too long). *slot is the table entry
+ * that has them, or -1. */
 static const struct syntax_span *
 highlight_line(const struct syntax *syn, const char *text, size_t len,
-    uint32_t state, uint32_t *out, size_t *n)
+    uint32_t state, uint32_t *out, size_t *n, long *slot)
 {
 	uint64_t id = syntax_id(syn),
 	         hash = highlight_hash(text, len, state, id);
 	struct highlight_entry *e = &highlight_cache[hash % HIGHLIGHT_CACHE];
 
+	*slot = (long)(hash % HIGHLIGHT_CACHE);
 	if (e->syn == id && e->hash == hash && e->in == state &&
 	    e->len == len && memcmp(e->text, text, len) == 0) {
 		highlight_hits++;
@@ -168,12 +189,15 @@ highlight_line(const struct syntax *syn, const char *text, size_t len,
 	}
 	highlight_misses++;
 	*out = syntax_line(syn, text, len, state, highlight_spans, n);
-	if (len > HIGHLIGHT_CACHE_LINE)
+	if (len > HIGHLIGHT_CACHE_LINE) {
+		*slot = -1;
 		return highlight_spans;
+	}
 	free(e->text);
 	free(e->spans);
 	e->syn = id;
 	e->hash = hash;
+	e->gen = ++highlight_gen;
 	e->in = state;
 	e->out = *out;
 	e->len = len;
@@ -185,20 +209,75 @@ highlight_line(const struct syntax *syn, const char *text, size_t len,
 	return e->spans;
 }
 
+/* Remember line of the walk in the memo for the text at stamp. */
+static void
+highlight_memo_put(struct highlight *h, uint64_t stamp, size_t line, long slot,
+    uint32_t in, uint32_t out)
+{
+	struct highlight_memo *m;
+
+	if (slot < 0)
+		return;
+	if (h->memo_stamp != stamp || line < h->memo_first ||
+	    line > h->memo_first + h->memo_n ||
+	    (line == h->memo_first + h->memo_n &&
+	        h->memo_n == HIGHLIGHT_MEMO)) {
+		h->memo_stamp = stamp;
+		h->memo_first = line;
+		h->memo_n = 0;
+	}
+	if (line == h->memo_first + h->memo_n)
+		h->memo_n++;
+	m = &h->memo[line - h->memo_first];
+	m->slot = slot;
+	m->gen = highlight_cache[slot].gen;
+	m->in = in;
+	m->out = out;
+}
+
+/* The memo's entry for line in state, if it has one still good. */
+static const struct highlight_memo *
+highlight_memo_get(
+    const struct highlight *h, uint64_t stamp, size_t line, uint32_t in)
+{
+	const struct highlight_memo *m;
+
+	if (h->memo_stamp != stamp || line < h->memo_first ||
+	    line >= h->memo_first + h->memo_n)
+		return NULL;
+	m = &h->memo[line - h->memo_first];
+	if (m->in != in || highlight_cache[m->slot].gen != m->gen)
+		return NULL;
+	return m;
+}
+
 const struct syntax_span *
 highlight_next(struct highlight_walk *w, size_t *n)
 {
+	const struct highlight_memo *m;
+	const struct highlight_entry *e;
 	const struct syntax_span *spans;
+	uint64_t stamp = buffer_stamp(w->b);
 	size_t start, len;
 	uint32_t out;
+	long slot;
 
-	start = buffer_line_start(w->b, w->line);
-	len = buffer_line_end(w->b, w->line) - start;
-	if (len > SYNTAX_LINE_MAX)
-		len = SYNTAX_LINE_MAX;
-	len = buffer_copy(w->b, start, len, highlight_text);
-	spans =
-	    highlight_line(w->h->syn, highlight_text, len, w->state, &out, n);
+	if ((m = highlight_memo_get(w->h, stamp, w->line, w->state)) != NULL) {
+		highlight_hits++;
+		e = &highlight_cache[m->slot];
+		*n = e->nspans;
+		spans = e->spans;
+		out = m->out;
+	} else {
+		start = buffer_line_start(w->b, w->line);
+		len = buffer_line_end(w->b, w->line) - start;
+		if (len > SYNTAX_LINE_MAX)
+			len = SYNTAX_LINE_MAX;
+		len = buffer_copy(w->b, start, len, highlight_text);
+		spans = highlight_line(
+		    w->h->syn, highlight_text, len, w->state, &out, n, &slot);
+		highlight_memo_put(w->h, stamp, w->line, slot, w->state, out);
+	}
 	w->state = out;
 	w->line++;
 	highlight_remember(w->h, w->line, out);
@@ -211,6 +290,15 @@ highlight_walk(struct highlight *h, const struct buffer *b, size_t line,
 {
 	size_t idx = line / HIGHLIGHT_EVERY, lo, j, n;
 
+	w->h = h;
+	w->b = b;
+	/* The same text and a line of the last walk: its state is known. */
+	if (h->memo_stamp == buffer_stamp(b) && line >= h->memo_first &&
+	    line < h->memo_first + h->memo_n) {
+		w->line = line;
+		w->state = h->memo[line - h->memo_first].in;
+		return;
+	}
 	lo = idx > HIGHLIGHT_SYNC / HIGHLIGHT_EVERY
 	         ? idx - HIGHLIGHT_SYNC / HIGHLIGHT_EVERY
 	         : 0;
@@ -222,8 +310,6 @@ highlight_walk(struct highlight *h, const struct buffer *b, size_t line,
 		/* None close enough: assume nothing is open there. */
 		highlight_remember(h, j * HIGHLIGHT_EVERY, 0);
 	}
-	w->h = h;
-	w->b = b;
 	w->line = j * HIGHLIGHT_EVERY;
 	w->state = h->state[j];
 	/* Down to line, keeping the colours on the way (they are asked for

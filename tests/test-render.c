@@ -1999,6 +1999,48 @@ test_syntax_sync(void **state)
 	frame_free(f);
 }
 
+/*
+ * Typing does not colour the screen again: three people look at the
+ * middle of a long file, one types; per keystroke only the edited line is
+ * coloured anew (one miss in the table), whoever's frame comes first.
+ */
+static void
+test_syntax_typing(void **state)
+{
+	size_t n = 2000, i;
+	char *text = xmalloc(n * 32), *p = text;
+	struct client *c[3];
+	struct frame *f = frame_create(80, 24);
+	uint64_t hits0, misses0, hits1, misses1;
+	struct doc *d;
+	int k;
+
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "int v%zu = %zu; /* n */\n", i, i);
+	d = test_c_doc(text);
+	free(text);
+	for (k = 0; k < 3; k++) {
+		c[k] = test_client(k == 0   ? "A"
+		                   : k == 1 ? "B"
+		                            : "C",
+		    k + 1, d, 80, 24);
+		c[k]->view.top = 1000;
+		c[k]->view.cursor = buffer_line_start(d->buf, 1005 + k);
+		render_client(server, c[k], f);
+	}
+	for (k = 0; k < 10; k++) {
+		highlight_stats(&hits0, &misses0);
+		type_at(c[k % 3], "x");
+		render_client(server, c[(k + 1) % 3], f);
+		render_client(server, c[(k + 2) % 3], f);
+		render_client(server, c[k % 3], f);
+		highlight_stats(&hits1, &misses1);
+		assert_int_equal(misses1 - misses0, 1);
+	}
+	assert_syntax(f, 1, 10, 2);
+	frame_free(f);
+}
+
 /* People's cursors and selections win over syntax colours. */
 static void
 test_syntax_cursor_selection(void **state)
@@ -2153,6 +2195,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_comment_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syntax_sync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_typing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_cursor_selection, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syntax_off, setup, teardown),
