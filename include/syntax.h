@@ -20,6 +20,7 @@
 #define SYNTAX_RULES_MAX 512         /* colour rules of one syntax */
 #define SYNTAX_MULTI_MAX 32          /* start/end rules of one syntax */
 #define SYNTAX_LINE_MAX 4096         /* bytes of a line that get colours */
+#define SYNTAX_REPEAT_MAX 1024       /* counted repetitions {m,n}, multiplied */
 
 /* A line's colours: bytes [start, end) have colour (a 256-colour index). */
 struct syntax_span {

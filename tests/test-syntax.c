@@ -143,6 +143,12 @@ test_nanorc_bad(void **state)
 	    "color red start=\"a\"\n"           /* start without end */
 	    "color red start=\"(\" end=\"b\"\n" /* bad start */
 	    "color red start=\"a\" end=\"(\"\n" /* bad end */
+	    "color red \"(a*)*\\1\"\n"          /* back-reference */
+	    "color red \"a+++\"\n"              /* repeated repetition */
+	    "color red \"(a{1,100}){1,100}\"\n" /* counts too large */
+	    "color red \"a{1025}\"\n"           /* count too large */
+	    "color red \"[+*]+x{2}\"\n"         /* fine */
+	    "color red \"\\\\1\"\n"             /* not one: kept */
 	    "color green \"\\<int\\>\"\n"
 	    "\x01\xff garbage \"\n"
 	    "color yellow \"\\<if\\>\" \"(\" \"\\<else\\>\"\n"
@@ -153,15 +159,15 @@ test_nanorc_bad(void **state)
 	int skipped;
 
 	skipped = syntax_parse(set, "bad.nanorc", bad, strlen(bad));
-	assert_int_equal(skipped, 17);
+	assert_int_equal(skipped, 21);
 	assert_int_equal(syntax_count(set), 1);
 	c = syntax_find(set, "x.c", "", 0);
 	assert_non_null(c);
 	assert_null(syntax_find(set, "x.h", "", 0));
 	/* What was good: "a" start/end... none; "int" green; "if" and
 	 * "else" yellow (3 'd') around the bad "(". */
-	assert_int_equal(syntax_rules(c), 3);
-	assert_paint(c, "if int else", "dd.ccc.dddd");
+	assert_int_equal(syntax_rules(c), 5);
+	assert_paint(c, "if int else \\1 *+xx", "dd.ccc.dddd.bb.bbbb");
 	syntax_set_free(set);
 }
 
