@@ -45,9 +45,11 @@ struct highlight_walk {
 };
 void highlight_walk(struct highlight *, const struct buffer *, size_t line,
     struct highlight_walk *);
-/* The colours of the walk's next line (line < the buffer's lines): spans,
- * valid until the next call, and their number in *n. */
-const struct syntax_span *highlight_next(struct highlight_walk *, size_t *n);
+/* The colours of the walk's next line (line < the buffer's lines), which
+ * starts at offset start and has len bytes (the caller has them from
+ * drawing it): spans, valid until the next call, and their number. */
+const struct syntax_span *highlight_next(
+    struct highlight_walk *, size_t start, size_t len, size_t *n);
 
 /* Cache hits and misses so far (tests). */
 void highlight_stats(uint64_t *hits, uint64_t *misses);

@@ -68,6 +68,7 @@ static uint32_t highlight_gen;
 /* Scratch for the line being coloured (the daemon has one thread). */
 static char highlight_text[SYNTAX_LINE_MAX];
 static struct syntax_span highlight_spans[SYNTAX_SPANS_MAX];
+static char highlight_ahead[SYNTAX_LINE_MAX + 1]; /* a line and its end */
 
 struct highlight *
 highlight_create(const struct syntax *syn)
@@ -252,13 +253,12 @@ highlight_memo_get(
 }
 
 const struct syntax_span *
-highlight_next(struct highlight_walk *w, size_t *n)
+highlight_next(struct highlight_walk *w, size_t start, size_t len, size_t *n)
 {
 	const struct highlight_memo *m;
 	const struct highlight_entry *e;
 	const struct syntax_span *spans;
 	uint64_t stamp = buffer_stamp(w->b);
-	size_t start, len;
 	uint32_t out;
 	long slot;
 
@@ -269,8 +269,6 @@ highlight_next(struct highlight_walk *w, size_t *n)
 		spans = e->spans;
 		out = m->out;
 	} else {
-		start = buffer_line_start(w->b, w->line);
-		len = buffer_line_end(w->b, w->line) - start;
 		if (len > SYNTAX_LINE_MAX)
 			len = SYNTAX_LINE_MAX;
 		len = buffer_copy(w->b, start, len, highlight_text);
@@ -288,7 +286,8 @@ void
 highlight_walk(struct highlight *h, const struct buffer *b, size_t line,
     struct highlight_walk *w)
 {
-	size_t idx = line / HIGHLIGHT_EVERY, lo, j, n;
+	size_t idx = line / HIGHLIGHT_EVERY, lo, j, n, start, len;
+	const char *nl;
 
 	w->h = h;
 	w->b = b;
@@ -313,7 +312,17 @@ highlight_walk(struct highlight *h, const struct buffer *b, size_t line,
 	w->line = j * HIGHLIGHT_EVERY;
 	w->state = h->state[j];
 	/* Down to line, keeping the colours on the way (they are asked for
-	 * again on the next frame). */
-	while (w->line < line)
-		highlight_next(w, &n);
+	 * again on the next frame). Each line's end is found in a copy of
+	 * its first bytes, not looked up in the text's line index. */
+	start = buffer_line_start(b, w->line);
+	while (w->line < line) {
+		len = buffer_copy(
+		    b, start, sizeof highlight_ahead, highlight_ahead);
+		if ((nl = memchr(highlight_ahead, '\n', len)) != NULL)
+			len = nl - highlight_ahead;
+		else if (len == sizeof highlight_ahead)
+			len = buffer_line_end(b, w->line) - start;
+		highlight_next(w, start, len, &n);
+		start += len + 1;
+	}
 }

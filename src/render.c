@@ -301,7 +301,7 @@ render_lines(const struct server *s, const struct client *c, struct frame *f,
 		len = buffer_line_end(b, line) - start;
 		nl = line + 1 < nlines;
 		if (rcp != NULL) {
-			rc.spans = highlight_next(&hw, &rc.n);
+			rc.spans = highlight_next(&hw, start, len, &rc.n);
 			rc.k = 0;
 		}
 		render_line(f, a, y, ci, b, line, v->left, rcp);
