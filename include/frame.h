@@ -7,14 +7,18 @@
 #include <stdint.h>
 
 /* Colours in a cell are abstract: 0 is the terminal's default, 1 to
- * MOOT_NCOLOURS are the person colours. The frontend maps them to what
- * the terminal has (colour.c). */
+ * MOOT_NCOLOURS are the person colours (or, with CELL_SYNTAX, fg is a
+ * syntax colour). The frontend maps them to what the terminal has
+ * (colour.c). */
 #define FRAME_DEFAULT 0
 
 #define CELL_BOLD 0x01
 #define CELL_REVERSE 0x02
 #define CELL_UNDERLINE 0x04
 #define CELL_DIM 0x08
+/* fg is a syntax colour, a 256-colour index (0-255), not a person colour;
+ * anything drawn over the cell (a cursor, a selection) clears it. */
+#define CELL_SYNTAX 0x10
 #define CELL_WIDE 0x40 /* first half of a two-column character */
 #define CELL_CONT 0x80 /* second half of a two-column character (ch 0) */
 

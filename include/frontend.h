@@ -134,5 +134,6 @@ void tty_end(struct tty *);
 /* colour.c */
 int colour_for_key(const char *fingerprint, const int *taken, int ntaken);
 void colour_map(int colour, int ncolours, short *c, int *bright);
+void colour_syntax_map(int index, int ncolours, short *c, int *bright);
 
 #endif

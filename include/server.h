@@ -19,6 +19,8 @@
 
 struct buffer;
 struct colindex;
+struct highlight;
+struct syntax_set;
 struct repo;
 struct loop;
 struct journal;
@@ -55,6 +57,7 @@ struct doc {
 	char *path; /* relative to the working tree */
 	struct buffer *buf;
 	struct colindex *colindex; /* columns of its long lines; may be NULL */
+	struct highlight *highlight; /* its syntax colours; NULL for none */
 	int modified;
 	mode_t mode;           /* of the file on disk, kept on save */
 	int readonly;          /* binary or protected: shown, never changed */
@@ -294,6 +297,7 @@ struct client {
 	enum role role;   /* what they may do (role.h) */
 	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
+	int syntax_off;   /* `syntax off`: no syntax colours on my screen */
 
 	unsigned cols, rows;
 	uint16_t gen;
@@ -382,12 +386,15 @@ struct server_options {
 	unsigned max_people;          /* people in the session at once */
 	unsigned keepalive_interval;  /* silent seconds before a keepalive */
 	unsigned keepalive_count;     /* unanswered keepalives before the cut */
+	const char *syntax_dir; /* nano's syntax files; NULL: SYNTAX_DIR */
+	int no_syntax;          /* no syntax colours for anyone */
 };
 
 struct server {
 	struct server_options opts; /* the command line, with defaults */
 	struct loop *loop;
 	struct repo *repo;
+	struct syntax_set *syntaxes; /* read at start; NULL with --no-syntax */
 	int listen_fd;
 	struct docs docs;
 	struct clients clients;

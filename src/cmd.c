@@ -10,6 +10,7 @@
 
 #include "buffer.h"
 #include "frontend.h"
+#include "highlight.h"
 #include "record.h"
 #include "repo.h"
 #include "server.h"
@@ -35,6 +36,7 @@ static void cmd_kick(struct client *, const char *);
 static void cmd_invite(struct client *, const char *);
 static void cmd_invites(struct client *, const char *);
 static void cmd_revoke(struct client *, const char *);
+static void cmd_syntax(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
@@ -65,6 +67,7 @@ const struct cmd_entry cmd_table[] = {
     {"revoke", "ID", "end an invitation (its maker or a host)",
         CMD_EDITOR | CMD_JOURNAL, cmd_revoke},
     {"help", "", "keys and commands", 0, cmd_help},
+    {"syntax", "on|off", "syntax colours on my screen", 0, cmd_syntax},
     {"role", "NAME ROLE", "make NAME a viewer or an editor (hosts)",
         CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_role},
     {"kick", "NAME", "remove NAME from the session (hosts)",
@@ -587,4 +590,35 @@ cmd_revoke(struct client *c, const char *arg)
 	log_info("client %u: %s revoked invitation %llu", c->id, c->name, id);
 	invite_revoke(&server->invites, inv);
 	server_client_notice(c, "invitation %llu revoked", id);
+}
+
+/* Syntax colours on this person's screen only (viewers too). */
+static void
+cmd_syntax(struct client *c, const char *arg)
+{
+	char *what = cmd_trim(arg);
+
+	if (strcmp(what, "on") == 0)
+		c->syntax_off = 0;
+	else if (strcmp(what, "off") == 0)
+		c->syntax_off = 1;
+	else if (*what == '\0')
+		c->syntax_off = !c->syntax_off;
+	else {
+		free(what);
+		server_client_notice(c, "usage: syntax on|off");
+		return;
+	}
+	free(what);
+	if (c->syntax_off)
+		server_client_notice(c, "syntax colours off");
+	else if (server->syntaxes == NULL)
+		server_client_notice(
+		    c, "syntax colours are off for the session");
+	else if (c->view.doc->highlight == NULL)
+		server_client_notice(
+		    c, "syntax colours on (none for this file)");
+	else
+		server_client_notice(c, "syntax colours on (%s)",
+		    syntax_name(highlight_syntax(c->view.doc->highlight)));
 }

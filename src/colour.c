@@ -83,3 +83,55 @@ colour_map(int colour, int ncolours, short *c, int *bright)
 		*bright = colour_table[colour - 1].bright;
 	}
 }
+
+/*
+ * How a syntax colour (a 256-colour index, as nano's names give) looks on
+ * a terminal with ncolours: itself on 256 colours; on 8, the nearest of
+ * the eight, bright ones (8-15, and light mixes) made bold as nano does.
+ */
+void
+colour_syntax_map(int index, int ncolours, short *c, int *bright)
+{
+	int r, g, b, top, grey;
+
+	*bright = 0;
+	if (index < 0 || index > 255 || ncolours < 8) {
+		*c = -1;
+		return;
+	}
+	if (ncolours >= 256) {
+		*c = index;
+		return;
+	}
+	if (index < 8) {
+		*c = index;
+		return;
+	}
+	if (index < 16) {
+		*c = index - 8;
+		*bright = 1;
+		return;
+	}
+	if (index >= 232) {
+		/* The grey ramp: dark greys bold black, light ones white. */
+		grey = index - 232;
+		*c = grey < 12 ? 0 : 7;
+		*bright = grey < 12 || grey >= 18;
+		return;
+	}
+	/* The 6x6x6 cube: each channel on if it is near the strongest. */
+	index -= 16;
+	r = index / 36;
+	g = index / 6 % 6;
+	b = index % 6;
+	top = r > g ? r : g;
+	top = top > b ? top : b;
+	if (top == 0) {
+		*c = 0;
+		*bright = 1;
+		return;
+	}
+	*c = (r * 2 > top ? 1 : 0) | (g * 2 > top ? 2 : 0) |
+	     (b * 2 > top ? 4 : 0);
+	*bright = top >= 4;
+}

@@ -14,6 +14,7 @@
 #include "buffer.h"
 #include "colindex.h"
 #include "file.h"
+#include "highlight.h"
 #include "journal.h"
 #include "repo.h"
 #include "server.h"
@@ -39,6 +40,25 @@ doc_find(const char *path)
 	return NULL;
 }
 
+/* The syntax colours of a document: by its path, or its first line. */
+static struct highlight *
+doc_highlight(const char *path, const struct buffer *b)
+{
+	const struct syntax *syn;
+	char first[SYNTAX_LINE_MAX];
+	size_t len;
+
+	if (server->syntaxes == NULL)
+		return NULL;
+	len = buffer_line_end(b, 0);
+	if (len > sizeof first)
+		len = sizeof first;
+	len = buffer_copy(b, 0, len, first);
+	if ((syn = syntax_find(server->syntaxes, path, first, len)) == NULL)
+		return NULL;
+	return highlight_create(syn);
+}
+
 /* A document holding the text b (now its own). */
 static struct doc *
 doc_create(const char *path, struct buffer *b, mode_t mode)
@@ -48,6 +68,7 @@ doc_create(const char *path, struct buffer *b, mode_t mode)
 	d->path = xstrdup(path);
 	d->buf = b;
 	d->colindex = colindex_create(COLINDEX_MIN_LINE, COLINDEX_SPACING);
+	d->highlight = doc_highlight(path, b);
 	d->mode = mode;
 	marks_init(&d->marks);
 	TAILQ_INIT(&d->histories);
@@ -71,6 +92,7 @@ doc_free(struct doc *d)
 	marks_free(&d->marks);
 	TAILQ_REMOVE(&server->docs, d, entry);
 	colindex_free(d->colindex);
+	highlight_free(d->highlight);
 	buffer_free(d->buf);
 	free(d->path);
 	free(d);
@@ -311,6 +333,8 @@ doc_apply(struct op *op)
 	colindex_op(d->colindex, d->buf, stamp, op->pos, op->del, op->del_len,
 	    op->ins, op->ins_len);
 	doc_marks_op(d, op);
+	if (d->highlight != NULL)
+		highlight_edited(d->highlight, buffer_line_of(d->buf, op->pos));
 	d->modified = 1;
 
 	if (*key != '\0') {

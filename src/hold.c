@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "highlight.h"
 #include "server.h"
 
 /*
@@ -114,6 +115,9 @@ hold_shift(const struct op *op, unsigned author)
 	int mine;
 
 	doc_marks_op(op->doc, op);
+	if (op->doc->highlight != NULL)
+		highlight_edited(
+		    op->doc->highlight, buffer_line_of(op->doc->buf, op->pos));
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (c->view.doc == op->doc) {
 			mine = author != 0 && c->id == author &&

@@ -10,6 +10,7 @@
 #include "buffer.h"
 #include "colindex.h"
 #include "frame.h"
+#include "highlight.h"
 #include "inert.h"
 #include "layout.h"
 #include "server.h"
@@ -102,15 +103,39 @@ struct render_area {
 	unsigned width;
 };
 
+/* A line's syntax colours (highlight.c), looked up unit by unit. */
+struct render_colours {
+	const struct syntax_span *spans;
+	size_t n;
+	size_t k; /* the span looked at: units come left to right */
+};
+
+/* The syntax colour of the byte at off as cell attributes and fg. */
+static uint8_t
+render_colour(struct render_colours *rc, size_t off, uint8_t *fg)
+{
+	if (rc == NULL)
+		return 0;
+	while (rc->k < rc->n && rc->spans[rc->k].end <= off)
+		rc->k++;
+	if (rc->k == rc->n || rc->spans[rc->k].start > off)
+		return 0;
+	*fg = rc->spans[rc->k].colour;
+	return CELL_SYNTAX;
+}
+
 /* One line of the document into row y, from screen column left: only the
- * units on the screen are read (colindex.c), however long the line. */
+ * units on the screen are read (colindex.c), however long the line. With
+ * rc, its characters get their syntax colours. */
 static void
 render_line(struct frame *f, const struct render_area *a, unsigned y,
-    struct colindex *ci, const struct buffer *b, size_t line, size_t left)
+    struct colindex *ci, const struct buffer *b, size_t line, size_t left,
+    struct render_colours *rc)
 {
 	struct colindex_walk w;
 	struct layout_unit u;
 	size_t x, i;
+	uint8_t fg, attr;
 
 	colindex_walk(ci, b, line, left, &w);
 	while (colindex_walk_next(&w, &u)) {
@@ -128,9 +153,12 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 				if (u.col < left ||
 				    u.col + u.width > left + a->width)
 					frame_put(f, x, y, ' ', 0, 0, 0, 0);
-				else if (i == 0)
+				else if (i == 0) {
+					fg = 0;
+					attr = render_colour(rc, u.off, &fg);
 					frame_put(
-					    f, x, y, u.cp, u.comb, 0, 0, 0);
+					    f, x, y, u.cp, u.comb, fg, 0, attr);
+				}
 				break;
 			case LAYOUT_TAB:
 				frame_put(f, x, y, ' ', 0, 0, 0, 0);
@@ -154,6 +182,11 @@ render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
 
 	for (i = c0 > left ? c0 : left; i < c1 && i < left + a->width; i++) {
 		cell = frame_touch(f, a->x0 + i - left, y);
+		/* A selection wins over syntax colours. */
+		if (cell->attr & CELL_SYNTAX) {
+			cell->attr &= ~CELL_SYNTAX;
+			cell->fg = FRAME_DEFAULT;
+		}
 		if (own)
 			cell->attr |= CELL_REVERSE;
 		else {
@@ -250,16 +283,28 @@ render_lines(const struct server *s, const struct client *c, struct frame *f,
 	struct colindex *ci = v->doc->colindex;
 	const struct client *o;
 	size_t nlines = buffer_lines(b), line, start, len, from, to, ofrom, oto;
+	struct highlight_walk hw;
+	struct render_colours rc, *rcp = NULL;
 	unsigned y;
 	int mine, nl;
 
+	/* Syntax colours: only for the lines on screen (highlight.c keeps
+	 * what it needs to start there without reading from the top). */
+	if (v->doc->highlight != NULL && !c->syntax_off && v->top < nlines) {
+		highlight_walk(v->doc->highlight, b, v->top, &hw);
+		rcp = &rc;
+	}
 	mine = view_selection(v, &from, &to);
 	for (y = 0; y < height && v->top + y < nlines; y++) {
 		line = v->top + y;
 		start = buffer_line_start(b, line);
 		len = buffer_line_end(b, line) - start;
 		nl = line + 1 < nlines;
-		render_line(f, a, y, ci, b, line, v->left);
+		if (rcp != NULL) {
+			rc.spans = highlight_next(&hw, start, len, &rc.n);
+			rc.k = 0;
+		}
+		render_line(f, a, y, ci, b, line, v->left, rcp);
 		TAILQ_FOREACH (o, &s->clients, entry) {
 			if (!render_shows(c, o) ||
 			    !view_selection(&o->view, &ofrom, &oto))
@@ -294,8 +339,13 @@ render_other_cursor(struct frame *f, const struct render_area *a,
 		cell = frame_touch(f, --x, y);
 	cell->bg = c->colour;
 	cell->fg = FRAME_DEFAULT;
-	if ((cell->attr & CELL_WIDE) && x + 1 < f->cols)
-		frame_touch(f, x + 1, y)->bg = c->colour;
+	cell->attr &= ~CELL_SYNTAX; /* a cursor wins over syntax colours */
+	if ((cell->attr & CELL_WIDE) && x + 1 < f->cols) {
+		cell = frame_touch(f, x + 1, y);
+		cell->bg = c->colour;
+		cell->fg = FRAME_DEFAULT;
+		cell->attr &= ~CELL_SYNTAX;
+	}
 }
 
 static const char *

@@ -244,6 +244,15 @@ const struct serve_opt serve_opts[] = {
         "answer every SECONDS (default 15; 0: never)"},
     {"keepalive-count", 0, "N", serve_opt_count, F(keepalive_count), 1000, 0,
         "unanswered keepalives before the connection\nis closed (default 3)"},
+    {"no-syntax", 0, NULL, serve_opt_flag, F(no_syntax), 0, 0,
+        "no syntax colours for anyone (each person can\n"
+        "also say `syntax off`)"},
+    /* A committed file naming what the daemon reads (regexes it runs as
+     * it draws) is refused, as key files are. */
+    {"syntax-dir", 0, "DIR", serve_opt_string, F(syntax_dir), 0,
+        SERVE_OPT_NOFILE,
+        "read syntax colours from DIR/*.nanorc\n"
+        "(default /usr/share/nano, nano's)"},
     {"verbose", 'v', NULL, serve_opt_flag, F(verbose), 0, 0,
         "log more to standard error"},
     {"help", 'h', NULL, NULL, 0, 0, SERVE_OPT_NOFILE, "show this help"},

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -34,6 +35,7 @@
 #include "repo.h"
 #include "sandbox.h"
 #include "server.h"
+#include "syntax.h"
 
 #define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
 #define SERVER_DISK_MS 1000  /* how often files are checked for changes */
@@ -762,6 +764,31 @@ server_lock(const char *statedir)
 	return 0; /* fd stays open, and the lock with it */
 }
 
+/*
+ * The syntax colours' definitions, read once at start (syntax.c): from
+ * --syntax-dir, which must be a directory we can read, or else nano's,
+ * where a missing directory (nano not installed) only means no colours.
+ */
+static int
+server_syntax(const struct server_options *o)
+{
+	DIR *dir;
+
+	if (o->no_syntax)
+		return 0;
+	if (o->syntax_dir != NULL) {
+		if ((dir = opendir(o->syntax_dir)) == NULL) {
+			fprintf(stderr, "moot serve: --syntax-dir %s: %s\n",
+			    o->syntax_dir, strerror(errno));
+			return -1;
+		}
+		closedir(dir);
+	}
+	server->syntaxes =
+	    syntax_load(o->syntax_dir != NULL ? o->syntax_dir : SYNTAX_DIR);
+	return 0;
+}
+
 int
 server_main(const struct server_options *o)
 {
@@ -798,6 +825,8 @@ server_main(const struct server_options *o)
 
 	server = xcalloc(1, sizeof *server);
 	server->opts = *o;
+	if (server_syntax(o) == -1)
+		return 1;
 	TAILQ_INIT(&server->docs);
 	TAILQ_INIT(&server->clients);
 	TAILQ_INIT(&server->places);

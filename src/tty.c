@@ -133,9 +133,16 @@ tty_style(struct tty *t, const struct cell *c, short *pair)
 	if (c->attr & CELL_DIM)
 		a |= A_DIM;
 	*pair = 0;
-	if (t->colours < 8)
+	if (t->colours < 8) {
+		/* No colours: people's cursors in reverse; no syntax. */
+		if (c->attr & CELL_SYNTAX)
+			return a | (c->bg ? A_REVERSE : 0);
 		return a | ((c->fg || c->bg) ? A_REVERSE : 0);
-	colour_map(c->fg, t->colours, &fg, &bright_fg);
+	}
+	if (c->attr & CELL_SYNTAX)
+		colour_syntax_map(c->fg, t->colours, &fg, &bright_fg);
+	else
+		colour_map(c->fg, t->colours, &fg, &bright_fg);
 	colour_map(c->bg, t->colours, &bg, &bright_bg);
 	if (bright_fg)
 		a |= A_BOLD;

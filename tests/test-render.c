@@ -15,8 +15,11 @@
 #include "buffer.h"
 #include "colindex.h"
 #include "frame.h"
+#include "frontend.h"
+#include "highlight.h"
 #include "layout.h"
 #include "server.h"
+#include "syntax.h"
 
 static struct doc *
 test_doc(const char *path, const char *text)
@@ -79,11 +82,13 @@ teardown(void **state)
 		free(c);
 	}
 	TAILQ_FOREACH_SAFE (d, &server->docs, entry, d1) {
+		highlight_free(d->highlight);
 		colindex_free(d->colindex);
 		buffer_free(d->buf);
 		free(d->path);
 		free(d);
 	}
+	syntax_set_free(server->syntaxes);
 	free(server);
 	server = NULL;
 	return 0;
@@ -1839,6 +1844,305 @@ test_long_line_reads(void **state)
 	frame_free(f);
 }
 
+/*
+ * Syntax colours. A small definition in nano's format, written here (the
+ * tests do not need nano installed): keywords green, start/end comments
+ * bright blue, TODO in nano's "lagoon".
+ */
+static const char test_nanorc[] =
+    "## A test syntax.\n"
+    "syntax c \"\\.c$\"\n"
+    "color green \"\\<(int|return)\\>\"\n"
+    "color brightblue start=\"/\\*\" end=\"\\*/\"\n"
+    "color lagoon,red \"\\<TODO\\>\"\n";
+
+/* A .c document with the test syntax's colours. */
+static struct doc *
+test_c_doc(const char *text)
+{
+	struct doc *d = test_doc("x.c", text);
+
+	if (server->syntaxes == NULL) {
+		server->syntaxes = syntax_set_create();
+		assert_int_equal(syntax_parse(server->syntaxes, "test.nanorc",
+		                     test_nanorc, strlen(test_nanorc)),
+		    0);
+	}
+	d->highlight = highlight_create(
+	    syntax_find(server->syntaxes, d->path, text, strlen(text)));
+	return d;
+}
+
+/* The cell at x, y has syntax colour want (-1: none). */
+#define assert_syntax(f, x, y, want) assert_syntax_at(f, x, y, want, __LINE__)
+static void
+assert_syntax_at(
+    const struct frame *f, unsigned x, unsigned y, int want, int line)
+{
+	const struct cell *c = frame_cell(f, x, y);
+	int got = (c->attr & CELL_SYNTAX) ? c->fg : -1;
+
+	if (got != want)
+		fail_msg("line %d: cell %u,%u ('%c'): syntax colour %d, not %d",
+		    line, x, y, c->ch < 128 ? (int)c->ch : '?', got, want);
+}
+
+/* A keyword in green (2), the rest not coloured, a background ignored. */
+static void
+test_syntax_keyword(void **state)
+{
+	struct doc *d = test_c_doc("int a; /* TODO */\nreturn b;\n");
+	struct client *a = test_client("Alice", 1, d, 40, 6);
+	struct frame *f = frame_create(40, 6);
+
+	render_client(server, a, f);
+	assert_row(f, 0, "int a; /* TODO */");
+	assert_syntax(f, 0, 0, 2);
+	assert_syntax(f, 2, 0, 2);
+	assert_syntax(f, 3, 0, -1);
+	assert_syntax(f, 4, 0, -1);
+	/* The comment, its TODO painted over it (later rules win) in
+	 * lagoon (38), without nano's red background. */
+	assert_syntax(f, 7, 0, 12);
+	assert_syntax(f, 10, 0, 38);
+	assert_int_equal(frame_cell(f, 10, 0)->bg, 0);
+	assert_syntax(f, 15, 0, 12);
+	assert_syntax(f, 0, 1, 2);
+	assert_syntax(f, 5, 1, 2);
+	assert_syntax(f, 7, 1, -1);
+	/* Status and presence rows have none. */
+	assert_syntax(f, 1, 4, -1);
+	assert_syntax(f, 0, 5, -1);
+	frame_free(f);
+}
+
+/*
+ * A comment over several lines: the state carries from line to line, an
+ * edit that ends the comment early uncolours the lines below (the states
+ * remembered after it are forgotten), and the view scrolled down starts
+ * in the right state without the lines above on screen.
+ */
+static void
+test_syntax_comment_lines(void **state)
+{
+	struct doc *d = test_c_doc("a /* one\ntwo int\nthree */ b\nc\n");
+	struct client *a = test_client("Alice", 1, d, 40, 8);
+	struct frame *f = frame_create(40, 8);
+
+	render_client(server, a, f);
+	assert_syntax(f, 0, 0, -1);
+	assert_syntax(f, 2, 0, 12);
+	assert_syntax(f, 7, 0, 12);
+	assert_syntax(f, 0, 1, 12);
+	assert_syntax(f, 4, 1, 12); /* "int" inside: the comment wins */
+	assert_syntax(f, 0, 2, 12);
+	assert_syntax(f, 7, 2, 12);
+	assert_syntax(f, 9, 2, -1);
+	assert_syntax(f, 0, 3, -1);
+
+	/* Scrolled: line 1 at the top, still inside the comment. */
+	a->view.top = 1;
+	render_client(server, a, f);
+	assert_row(f, 0, "two int");
+	assert_syntax(f, 0, 0, 12);
+	assert_syntax(f, 9, 1, -1);
+
+	/* "*" "/" typed at the start of line 1 ends it there. */
+	a->view.top = 0;
+	a->view.cursor = 9;
+	type_at(a, "*/");
+	render_client(server, a, f);
+	assert_row(f, 1, "*/two int");
+	assert_syntax(f, 1, 1, 12);
+	assert_syntax(f, 2, 1, -1);
+	assert_syntax(f, 6, 1, 2);
+	assert_syntax(f, 0, 2, -1);
+	/* "three", then the old end: it closes nothing, "b" stays plain. */
+	assert_syntax(f, 9, 2, -1);
+	frame_free(f);
+}
+
+/*
+ * The look-back bound: a comment opened more than HIGHLIGHT_SYNC lines
+ * above the first line ever shown is not seen (the walk starts at most
+ * that far up, assuming nothing open). Shown from the top first, the
+ * states are remembered and the same lines are coloured.
+ */
+static void
+test_syntax_sync(void **state)
+{
+	size_t n = HIGHLIGHT_SYNC * 3, i;
+	char *text = xmalloc(n * 2 + 8), *p = text;
+	struct client *a;
+	struct frame *f = frame_create(40, 8);
+	struct doc *d;
+
+	p += sprintf(p, "/*\n");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "x\n");
+	d = test_c_doc(text);
+	free(text);
+	a = test_client("Alice", 1, d, 40, 8);
+	a->view.top = n - 10;
+	render_client(server, a, f);
+	assert_row(f, 0, "x");
+	assert_syntax(f, 0, 0, -1);
+
+	highlight_free(d->highlight);
+	d->highlight =
+	    highlight_create(syntax_find(server->syntaxes, "x.c", "", 0));
+	for (a->view.top = 0; a->view.top < n - 10; a->view.top += 500)
+		render_client(server, a, f);
+	a->view.top = n - 10;
+	render_client(server, a, f);
+	assert_syntax(f, 0, 0, 12);
+	frame_free(f);
+}
+
+/*
+ * Typing does not colour the screen again: three people look at the
+ * middle of a long file, one types; per keystroke only the edited line is
+ * coloured anew (one miss in the table), whoever's frame comes first.
+ */
+static void
+test_syntax_typing(void **state)
+{
+	size_t n = 2000, i;
+	char *text = xmalloc(n * 32), *p = text;
+	struct client *c[3];
+	struct frame *f = frame_create(80, 24);
+	uint64_t hits0, misses0, hits1, misses1;
+	struct doc *d;
+	int k;
+
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "int v%zu = %zu; /* n */\n", i, i);
+	d = test_c_doc(text);
+	free(text);
+	for (k = 0; k < 3; k++) {
+		c[k] = test_client(k == 0   ? "A"
+		                   : k == 1 ? "B"
+		                            : "C",
+		    k + 1, d, 80, 24);
+		c[k]->view.top = 1000;
+		c[k]->view.cursor = buffer_line_start(d->buf, 1005 + k);
+		render_client(server, c[k], f);
+	}
+	for (k = 0; k < 10; k++) {
+		highlight_stats(&hits0, &misses0);
+		type_at(c[k % 3], "x");
+		render_client(server, c[(k + 1) % 3], f);
+		render_client(server, c[(k + 2) % 3], f);
+		render_client(server, c[k % 3], f);
+		highlight_stats(&hits1, &misses1);
+		assert_int_equal(misses1 - misses0, 1);
+	}
+	assert_syntax(f, 1, 10, 2);
+	frame_free(f);
+}
+
+/* People's cursors and selections win over syntax colours. */
+static void
+test_syntax_cursor_selection(void **state)
+{
+	struct doc *d = test_c_doc("int a;\nreturn b;\n");
+	struct client *a = test_client("Alice", 1, d, 40, 6);
+	struct client *b = test_client("Bob", 3, d, 40, 6);
+	struct client *c = test_client("Carol", 5, d, 40, 6);
+	struct frame *f = frame_create(40, 6);
+	const struct cell *cell;
+
+	b->view.cursor = 1; /* on the 'n' of int */
+	/* Carol selects "ret", Alice "urn". */
+	c->view.cursor = 7;
+	view_select_start(&c->view);
+	c->view.cursor = 10;
+	a->view.cursor = 10;
+	view_select_start(&a->view);
+	a->view.cursor = 13;
+	render_client(server, a, f);
+	cell = frame_cell(f, 1, 0);
+	assert_int_equal(cell->bg, 3);
+	assert_int_equal(cell->fg, 0);
+	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
+	assert_syntax(f, 0, 0, 2);
+	assert_syntax(f, 2, 0, 2);
+	cell = frame_cell(f, 1, 1);
+	assert_int_equal(cell->bg, 5);
+	assert_int_equal(cell->fg, 0);
+	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
+	cell = frame_cell(f, 4, 1);
+	assert_true(cell->attr & CELL_REVERSE);
+	assert_int_equal(cell->fg, 0);
+	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
+	frame_free(f);
+}
+
+/* `syntax off` takes colours off that person's frames only. */
+static void
+test_syntax_off(void **state)
+{
+	struct doc *d = test_c_doc("int a;\n");
+	struct client *a = test_client("Alice", 1, d, 40, 6);
+	struct client *b = test_client("Bob", 2, d, 40, 6);
+	struct frame *f = frame_create(40, 6);
+	unsigned x;
+
+	a->syntax_off = 1;
+	render_client(server, a, f);
+	for (x = 0; x < 6; x++)
+		assert_syntax(f, x, 0, -1);
+	render_client(server, b, f);
+	assert_syntax(f, 2, 0, 2); /* (Alice's cursor is on the 'i') */
+	a->syntax_off = 0;
+	render_client(server, a, f);
+	assert_syntax(f, 2, 0, 2);
+	frame_free(f);
+}
+
+/* Syntax colours on 256- and 8-colour terminals, and nano's names. */
+static void
+test_syntax_colours(void **state)
+{
+	short c;
+	int bright;
+
+	assert_int_equal(syntax_colour("green"), 2);
+	assert_int_equal(syntax_colour("brightblue"), 12);
+	assert_int_equal(syntax_colour("lightred"), 9);
+	assert_int_equal(syntax_colour("lagoon"), 38);
+	assert_int_equal(syntax_colour("#0af"), 16 + 0 + 6 * 3 + 5);
+	assert_int_equal(syntax_colour("normal"), -1);
+	assert_int_equal(syntax_colour("chartreuse"), -2);
+	assert_int_equal(syntax_colour("#12"), -2);
+
+	/* 256 colours: the index itself. */
+	colour_syntax_map(38, 256, &c, &bright);
+	assert_int_equal(c, 38);
+	assert_int_equal(bright, 0);
+	colour_syntax_map(12, 256, &c, &bright);
+	assert_int_equal(c, 12);
+	/* 8 colours: the eight as they are, bright ones bold, the rest the
+	 * nearest of the eight. */
+	colour_syntax_map(2, 8, &c, &bright);
+	assert_int_equal(c, 2);
+	assert_int_equal(bright, 0);
+	colour_syntax_map(12, 8, &c, &bright);
+	assert_int_equal(c, 4);
+	assert_int_equal(bright, 1);
+	colour_syntax_map(38, 8, &c, &bright); /* lagoon: cyan */
+	assert_int_equal(c, 6);
+	colour_syntax_map(208, 8, &c, &bright); /* orange: red/yellow */
+	assert_true(c == 1 || c == 3);
+	colour_syntax_map(196, 8, &c, &bright); /* pure red */
+	assert_int_equal(c, 1);
+	colour_syntax_map(250, 8, &c, &bright); /* light grey */
+	assert_int_equal(c, 7);
+	/* No colours at all: none. */
+	colour_syntax_map(2, 2, &c, &bright);
+	assert_int_equal(c, -1);
+}
+
 int
 main(void)
 {
@@ -1886,6 +2190,18 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_long_line_reads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_keyword, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_comment_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax_sync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_typing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_cursor_selection, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax_off, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_colours, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

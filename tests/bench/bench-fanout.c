@@ -19,15 +19,15 @@
 #define COLS 80
 #define ROWS 24
 #define TERM "xterm-256color"
-#define FILE_NAME "README.md"
-#define MAXCLIENTS 30 /* the largest N, and the memory phase's count */
-#define PER_LINE 26   /* keystrokes per fresh line: a to z */
+#define FILE_NAME "fanout.c" /* C, for syntax colours */
+#define MAXCLIENTS 30        /* the largest N, and the memory phase's count */
+#define PER_LINE 26          /* keystrokes per fresh line: a to z */
 #define MAXKEYS (PER_LINE * (ROWS - 2)) /* lines must fit the text area */
 #define KEYS 200                        /* default keystrokes per run */
 #define KEY_TIMEOUT 5000   /* ms a keystroke may take to reach everyone */
 #define JOIN_TIMEOUT 15000 /* ms for a client's first frame */
 #define SETTLE 30          /* ms of pumping between keystrokes */
-#define WATCHDOG 300       /* seconds the whole benchmark may take */
+#define WATCHDOG 480       /* seconds the whole benchmark may take */
 
 /*
  * The typists phase: TYPISTS people in one file, each on an empty line of
@@ -55,7 +55,22 @@ static const char file_text[] =
     "Every person in this session looks at this file while one of them\n"
     "types a to z on fresh lines at the top, one key at a time.\n"
     "\n"
-    "The rest of the file is here so that the screen is not empty.\n";
+    "The rest of the file is here so that the screen is not empty.\n"
+    "/* Some C below, so that with syntax colours there is something to\n"
+    " * colour: a comment over lines, keywords, strings, numbers. */\n"
+    "static int\n"
+    "count_items(const struct item *it, size_t n)\n"
+    "{\n"
+    "\tint total = 0; /* TODO: size_t */\n"
+    "\n"
+    "\tfor (size_t i = 0; i < n; i++) {\n"
+    "\t\tif (it[i].kind == ITEM_FILE)\n"
+    "\t\t\ttotal += it[i].count;\n"
+    "\t\telse\n"
+    "\t\t\tlog_debug(\"skipped %zu\", i);\n"
+    "\t}\n"
+    "\treturn total;\n"
+    "}\n";
 
 /* The results of one fan-out run. */
 struct run {
@@ -955,6 +970,30 @@ print_latency(struct run *runs, size_t nruns)
 	fflush(stdout);
 }
 
+/* The daemon's CPU per keystroke without and with syntax colours. */
+static void
+print_syntax_cost(struct run *off, struct run *on, size_t nruns)
+{
+	size_t i;
+
+	printf("   Syntax colours: the daemon's CPU per keystroke, ms, off and "
+	       "on\n\n");
+	printf("   N      off       on   on/off   (sched) off       on   "
+	       "on/off\n");
+	for (i = 0; i < nruns; i++) {
+		if (off[i].failed || on[i].failed)
+			continue;
+		printf("  %2d  %7.3f  %7.3f  %7s   %11s  %7s  %7s\n", off[i].n,
+		    off[i].cpu_daemon, on[i].cpu_daemon,
+		    bench_ratio(on[i].cpu_daemon, off[i].cpu_daemon, "%.2f"),
+		    bench_fig(off[i].ns_daemon, "%.3f"),
+		    bench_fig(on[i].ns_daemon, "%.3f"),
+		    bench_ratio(on[i].ns_daemon, off[i].ns_daemon, "%.2f"));
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
 static void
 print_memory(struct mem *one, struct mem *many)
 {
@@ -1105,11 +1144,11 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"only", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
-	struct run runs[NSIZES];
+	struct run runs[2][NSIZES];
 	struct typing typed[NTYPES];
 	struct mem one, many;
 	long long start;
-	int keys = KEYS, rounds = ROUNDS, phases = 0, ch, failed = 0;
+	int keys = KEYS, rounds = ROUNDS, phases = 0, ch, failed = 0, mode;
 	size_t i;
 
 	while ((ch = getopt_long(argc, argv, "k:r:", longopts, NULL)) != -1) {
@@ -1152,14 +1191,21 @@ main(int argc, char **argv)
 	memset(runs, 0, sizeof runs);
 	memset(typed, 0, sizeof typed);
 
+	/* The fan-out without syntax colours, then with them; the other
+	 * phases with them. */
 	if (phases & PHASE_FANOUT) {
-		for (i = 0; i < NSIZES; i++) {
-			fanout(&runs[i], sizes[i], keys);
-			if (runs[i].failed)
-				failed = 1;
+		for (mode = 0; mode < 2; mode++) {
+			printf("%s\n\n", bench_syntax(mode));
+			for (i = 0; i < NSIZES; i++) {
+				fanout(&runs[mode][i], sizes[i], keys);
+				if (runs[mode][i].failed)
+					failed = 1;
+			}
+			print_latency(runs[mode], NSIZES);
 		}
-		print_latency(runs, NSIZES);
+		print_syntax_cost(runs[0], runs[1], NSIZES);
 	}
+	printf("%s\n\n", bench_syntax(1));
 
 	if (phases & PHASE_MEMORY) {
 		if (memory(&one, &many) != 0) {
@@ -1180,10 +1226,12 @@ main(int argc, char **argv)
 	}
 
 	bench_print_end(start);
-	for (i = 0; i < NSIZES; i++) {
-		free(runs[i].fan);
-		free(runs[i].own);
-		free(runs[i].all);
+	for (mode = 0; mode < 2; mode++) {
+		for (i = 0; i < NSIZES; i++) {
+			free(runs[mode][i].fan);
+			free(runs[mode][i].own);
+			free(runs[mode][i].all);
+		}
 	}
 	for (i = 0; i < NTYPES; i++) {
 		free(typed[i].pair);

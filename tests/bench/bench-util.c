@@ -24,6 +24,40 @@ static pid_t bench_daemons[MAXDAEMONS]; /* daemons this program started */
 static char bench_dir[PATH_MAX];        /* removed by the watchdog */
 static char bench_msg[128];             /* the watchdog's message */
 static size_t bench_msglen;
+static int bench_colours; /* syntax colours in daemons started */
+static char bench_syntax_what[256];
+#define BENCH_NANO_C "/usr/share/nano/c.nanorc"
+
+static const char *bench_syntax_dir(void);
+
+/*
+ * A C definition in nano's format, for machines without nano: as many
+ * rules of the same kinds as nano's own c.nanorc (names, types, flow,
+ * characters, strings, preprocessor, comments, trailing blanks).
+ */
+static const char bench_c_nanorc[] =
+    "syntax c \"\\.([ch](pp|xx)?|cc)$\"\n"
+    "color brightred \"\\<[A-Z_][0-9A-Z_]*\\>\"\n"
+    "color brightmagenta "
+    "\"^[[:blank:]]*[A-Za-z_][0-9A-Za-z_]*:[[:blank:]]*$\"\n"
+    "color green \"\\<(char|const|double|enum|extern|float|int|long|short|"
+    "signed|sizeof|static|struct|typedef|union|unsigned|void)\\>\"\n"
+    "color green \"\\<[a-z_]+_t\\>\"\n"
+    "color brightyellow \"\\<(if|else|for|while|do|switch|case|default)\\>\"\n"
+    "color magenta \"\\<(break|continue|goto|return)\\>\"\n"
+    "color brightmagenta \"'([^'\\\\]|\\\\.)'\"\n"
+    "color cyan \"__attribute__[[:blank:]]*\\(\\([^)]*\\)\\)\"\n"
+    "color brightyellow "
+    "\"\"([^\"]|\\\\\")*\"|#[[:blank:]]*include[[:blank:]]*<[^>]+>\"\n"
+    "color brightcyan "
+    "start=\"^[[:blank:]]*#[[:blank:]]*(if|ifdef|ifndef|elif)\\>\" "
+    "end=\"(\\`|[^\\\\])$\"\n"
+    "color brightcyan "
+    "\"^[[:blank:]]*#[[:blank:]]*(define|else|endif|include|undef)\\>\"\n"
+    "color brightblue \"//.*\"\n"
+    "color brightblue start=\"/\\*\" end=\"\\*/\"\n"
+    "color brightwhite,yellow \"\\<(FIXME|TODO|XXX)\\>\"\n"
+    "color ,green \"[[:space:]]+$\"\n";
 
 /*
  * The watchdog: a hung benchmark kills its daemons (their frontends end
@@ -85,7 +119,11 @@ bench_daemon_start(const char *repo)
 	pid_t pid;
 	size_t i;
 
-	d = h_daemon_start(repo);
+	if (bench_colours)
+		d = h_daemon_start_args(
+		    repo, "--syntax-dir", bench_syntax_dir(), NULL);
+	else
+		d = h_daemon_start_args(repo, "--no-syntax", NULL);
 	pid = h_daemon_pid(d);
 	for (i = 0; i < MAXDAEMONS; i++) {
 		if (bench_daemons[i] == 0) {
@@ -94,6 +132,38 @@ bench_daemon_start(const char *repo)
 		}
 	}
 	return d;
+}
+
+const char *
+bench_syntax(int on)
+{
+	bench_colours = on;
+	if (!on)
+		return "syntax:   off (--no-syntax)";
+	snprintf(bench_syntax_what, sizeof bench_syntax_what,
+	    "syntax:   on, %s",
+	    access(BENCH_NANO_C, R_OK) == 0
+	        ? BENCH_NANO_C
+	        : "the benchmark's C definition (no nano)");
+	return bench_syntax_what;
+}
+
+/* A directory with a c.nanorc for one daemon (h_cleanup removes it). */
+static const char *
+bench_syntax_dir(void)
+{
+	char *dir = h_tmpdir("bench-syntax"), *text;
+	size_t len;
+
+	if (access(BENCH_NANO_C, R_OK) == 0)
+		text = h_read_file("/", BENCH_NANO_C + 1, &len);
+	else {
+		text = xstrdup(bench_c_nanorc);
+		len = strlen(text);
+	}
+	h_write_file(dir, "c.nanorc", text, len);
+	free(text);
+	return dir;
 }
 
 int

@@ -17,8 +17,17 @@ struct h_daemon;
  */
 void bench_init(const char *name, unsigned int seconds);
 
-/* Start a daemon on a repository and remember it for the watchdog. */
+/* Start a daemon on a repository and remember it for the watchdog. It
+ * runs with syntax colours as bench_syntax last said (off at first). */
 struct h_daemon *bench_daemon_start(const char *repo);
+
+/*
+ * Syntax colours for the daemons started from now on: off (--no-syntax)
+ * or on (--syntax-dir with a C definition: nano's c.nanorc where nano is
+ * installed, else a similar one of the benchmark's). Returns a line that
+ * says which, for the output.
+ */
+const char *bench_syntax(int on);
 
 /* Forget a daemon, then stop it; h_daemon_stop's exit status. */
 int bench_daemon_stop(struct h_daemon *d);
