@@ -391,7 +391,7 @@ serve_options_usage(FILE *f)
 		else
 			fprintf(f, "-%c", opt->short_name);
 	}
-	fprintf(f, " may also be a line\n"
-	           "of .moot/config in the repository: key = value, a flag as\n"
-	           "key = yes or no. The command line wins. See moot(1).\n");
+	fprintf(f, "\nmay also be a line of .moot/config in the repository: "
+	           "key = value,\na flag as key = yes or no. The command line "
+	           "wins. See moot(1).\n");
 }

@@ -168,6 +168,10 @@ test_denied(void **state)
 	REFUSED("help = yes\n",
 	    ".moot/config:1: help: only the command line may set this (anyone "
 	    "who can commit writes this file)");
+	/* It names files whose regexes the daemon runs. */
+	REFUSED("syntax-dir = .moot/syntax\n",
+	    ".moot/config:1: syntax-dir: only the command line may set this "
+	    "(anyone who can commit writes this file)");
 }
 
 static void
