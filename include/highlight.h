@@ -35,6 +35,11 @@ void highlight_free(struct highlight *);
 const struct syntax *highlight_syntax(const struct highlight *);
 /* The text changed on line (and maybe below): forget the states after. */
 void highlight_edited(struct highlight *, size_t line);
+/* The same, for an edit within line that added or removed no line: the
+ * text went from stamp before to after; the last walk's other lines keep
+ * what they had (typing recolours one line, not the screen). */
+void highlight_edited_line(
+    struct highlight *, size_t line, uint64_t before, uint64_t after);
 
 /* A walk down the lines of a document from a line. */
 struct highlight_walk {

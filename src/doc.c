@@ -333,8 +333,18 @@ doc_apply(struct op *op)
 	colindex_op(d->colindex, d->buf, stamp, op->pos, op->del, op->del_len,
 	    op->ins, op->ins_len);
 	doc_marks_op(d, op);
-	if (d->highlight != NULL)
-		highlight_edited(d->highlight, buffer_line_of(d->buf, op->pos));
+	if (d->highlight != NULL) {
+		if ((op->del_len == 0 ||
+		        memchr(op->del, '\n', op->del_len) == NULL) &&
+		    (op->ins_len == 0 ||
+		        memchr(op->ins, '\n', op->ins_len) == NULL))
+			highlight_edited_line(d->highlight,
+			    buffer_line_of(d->buf, op->pos), stamp,
+			    buffer_stamp(d->buf));
+		else
+			highlight_edited(
+			    d->highlight, buffer_line_of(d->buf, op->pos));
+	}
 	d->modified = 1;
 
 	if (*key != '\0') {

@@ -112,6 +112,28 @@ highlight_edited(struct highlight *h, size_t line)
 		memset(h->valid + idx + 1, 0, h->hi - idx - 1);
 		h->hi = idx + 1;
 	}
+	h->memo_stamp = 0;
+}
+
+void
+highlight_edited_line(
+    struct highlight *h, size_t line, uint64_t before, uint64_t after)
+{
+	int kept;
+
+	if (h == NULL)
+		return;
+	kept = h->memo_stamp == before && before != 0;
+	highlight_edited(h, line);
+	if (!kept)
+		return;
+	/* Every other line of the memo has the same text at the same line
+	 * number; this one's entry no longer matches (no written table slot
+	 * has generation 0). A line below whose starting state changes is
+	 * recomputed by highlight_memo_get's state check. */
+	h->memo_stamp = after;
+	if (line >= h->memo_first && line < h->memo_first + h->memo_n)
+		h->memo[line - h->memo_first].gen = 0;
 }
 
 void
