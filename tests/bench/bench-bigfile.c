@@ -27,7 +27,8 @@
 #define FIRST_TIMEOUT 30000          /* ms the first keystroke may take */
 #define KEY_TIMEOUT 5000             /* ms any other keystroke may take */
 #define SETTLE 30                    /* ms of pumping between keystrokes */
-#define QUIET 300                    /* ms of pumping before a measurement */
+#define BLOCKS 10    /* typing in blocks, off and on daemons taking turns */
+#define QUIET 300    /* ms of pumping before a measurement */
 #define IDLE 1000    /* ms of idle daemon measured after the join */
 #define WATCHDOG 240 /* seconds the whole benchmark may take */
 
@@ -58,8 +59,10 @@ struct result {
 	long long first_ns; /* the daemon's CPU for it */
 	long long *lat;     /* echo of each measured keystroke, us */
 	size_t nlat;
-	long long keys_ns;      /* daemon CPU over the measured keystrokes */
-	long long keys_wall_us; /* how long they took, pauses included */
+	long long keys_ns;       /* daemon CPU over the measured keystrokes */
+	long long keys_wall_us;  /* how long they took, pauses included */
+	double block_us[BLOCKS]; /* daemon CPU per keystroke of each block */
+	int nblock;
 	int failed;
 };
 
@@ -337,18 +340,17 @@ type_key(struct h_client *c, struct result *r, int k, int timeout)
 }
 
 /*
- * Go to the middle line with Ctrl-G, then type there: the first keystroke
+ * Go to the middle line with Ctrl-G, then type the first keystroke there
  * on its own (the document's first edit stores its whole text as the
- * journal's base), then KEYS more, each waited for before the next.
+ * journal's base).
  */
 static int
-type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
+goto_middle(struct h_daemon *d, struct h_client *c, struct result *r)
 {
 	struct at_line a;
 	pid_t pid = h_daemon_pid(d);
-	char digits[32], prompt[64], *what;
-	long long t0, ns0, ns1, us;
-	int k;
+	char digits[32], prompt[64];
+	long long t0, ns0, ns1;
 
 	h_key(c, "C-g");
 	snprintf(digits, sizeof digits, "%ld", r->mid);
@@ -377,13 +379,26 @@ type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
 	h_pump_all(QUIET);
 	ns1 = bench_process_ns(pid);
 	r->first_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
-
 	r->lat = xcalloc(KEYS, sizeof *r->lat);
+	return 0;
+}
+
+/* One block of KEYS / BLOCKS keystrokes after goto_middle, each waited
+ * for before the next; the daemon's CPU for the block is added up. */
+static int
+type_block(struct h_daemon *d, struct h_client *c, struct result *r)
+{
+	pid_t pid = h_daemon_pid(d);
+	long long t0, ns0, ns1, us;
+	char *what;
+	int k, n = KEYS / BLOCKS;
+
 	ns0 = bench_process_ns(pid);
 	t0 = bench_now_us();
-	for (k = 1; k <= KEYS; k++) {
-		if ((us = type_key(c, r, k, KEY_TIMEOUT)) < 0) {
-			xasprintf(&what, "keystroke %d never showed", k);
+	for (k = 0; k < n; k++) {
+		if ((us = type_key(c, r, (int)r->nlat + 1, KEY_TIMEOUT)) < 0) {
+			xasprintf(
+			    &what, "keystroke %zu never showed", r->nlat + 1);
 			report(d, c, what, r->name);
 			free(what);
 			return -1;
@@ -392,8 +407,13 @@ type_middle(struct h_daemon *d, struct h_client *c, struct result *r)
 		h_pump_all(SETTLE);
 	}
 	ns1 = bench_process_ns(pid);
-	r->keys_wall_us = bench_now_us() - t0;
-	r->keys_ns = ns0 >= 0 && ns1 >= 0 ? ns1 - ns0 : -1;
+	r->keys_wall_us += bench_now_us() - t0;
+	if (ns0 < 0 || ns1 < 0 || r->keys_ns < 0)
+		r->keys_ns = -1;
+	else {
+		r->keys_ns += ns1 - ns0;
+		r->block_us[r->nblock++] = (ns1 - ns0) / 1e3 / n;
+	}
 	return 0;
 }
 
@@ -473,35 +493,40 @@ print_table(struct result *s, struct result *b, double idle_us)
 	fflush(stdout);
 }
 
-/*
- * One daemon on the repository, with syntax colours on or off: the
- * join, the idle daemon, both opens, typing in big.c then in small.c.
- * The journal of an earlier run is removed first, so both runs open the
- * files from disk. Returns 0 if every step showed.
- */
-static int
-run_mode(const char *repo, const char *key, struct result *small,
-    struct result *big, double *idle_us)
-{
+/* One daemon: syntax colours off or on, its client, its figures. */
+struct side {
+	const char *repo;
+	const char *key;
 	struct h_daemon *d;
 	struct h_client *c;
+	struct result small, big;
+	double idle_us;
+};
+
+/*
+ * Start a side's daemon on its repository (its journal of an earlier run
+ * removed, so the files are opened from disk), join, measure the idle
+ * daemon, then open both files. Returns 0 if every step showed.
+ */
+static int
+side_start(struct side *sd)
+{
 	struct shown s;
 	long long t0, ns0, ns1;
 	pid_t dpid;
 	char *out;
-	int failed = 0, status;
 
-	out = h_sh(repo, "rm -f .git/moot/" JOURNAL_FILE "*");
+	out = h_sh(sd->repo, "rm -f .git/moot/" JOURNAL_FILE "*");
 	free(out);
-	d = bench_daemon_start(repo);
-	dpid = h_daemon_pid(d);
-	c = h_client_connect(h_daemon_port(d), key, "bench", COLS, ROWS, TERM);
+	sd->d = bench_daemon_start(sd->repo);
+	dpid = h_daemon_pid(sd->d);
+	sd->c = h_client_connect(
+	    h_daemon_port(sd->d), sd->key, "bench", COLS, ROWS, TERM);
 	s.name = START_NAME;
 	s.first = "Opened on join; the benchmark then opens the others.";
-	if (!h_until(c, is_shown, &s, OPEN_TIMEOUT)) {
-		report(d, c, "never drew its first frame", START_NAME);
-		failed = 1;
-		goto out;
+	if (!h_until(sd->c, is_shown, &s, OPEN_TIMEOUT)) {
+		report(sd->d, sd->c, "never drew its first frame", START_NAME);
+		return -1;
 	}
 	h_pump_all(QUIET);
 
@@ -510,26 +535,61 @@ run_mode(const char *repo, const char *key, struct result *small,
 	t0 = h_now_ms();
 	h_pump_all(IDLE);
 	ns1 = bench_process_ns(dpid);
-	*idle_us = ns0 >= 0 && ns1 >= 0
-	               ? (ns1 - ns0) / 1e3 / ((h_now_ms() - t0) / 1e3)
-	               : -1;
+	sd->idle_us = ns0 >= 0 && ns1 >= 0
+	                  ? (ns1 - ns0) / 1e3 / ((h_now_ms() - t0) / 1e3)
+	                  : -1;
+	return open_file(sd->d, sd->c, &sd->small, 1) != 0 ||
+	               open_file(sd->d, sd->c, &sd->big, 1) != 0
+	           ? -1
+	           : 0;
+}
 
-	/* Both opens first, then typing in big.c, then back to small.c. */
-	if (open_file(d, c, small, 1) != 0 || open_file(d, c, big, 1) != 0 ||
-	    type_middle(d, c, big) != 0 || open_file(d, c, small, 0) != 0 ||
-	    type_middle(d, c, small) != 0)
-		failed = 1;
+/*
+ * Type in one file on both daemons: the go-to-line and first keystroke on
+ * each, then BLOCKS blocks in turns (off then on, on then off, ...), so
+ * that whatever else the machine does falls on both alike.
+ */
+static int
+type_both(struct side *sd, int big)
+{
+	struct result *r[2];
+	int b, i, m;
 
-out:
-	h_client_close(c);
-	if ((status = bench_daemon_stop(d)) != 0) {
-		fprintf(stderr,
-		    "bench-bigfile: the daemon did not exit 0 on SIGTERM "
-		    "(%d)\n",
-		    status);
-		failed = 1;
+	for (m = 0; m < 2; m++) {
+		r[m] = big ? &sd[m].big : &sd[m].small;
+		if ((!big && open_file(sd[m].d, sd[m].c, r[m], 0) != 0) ||
+		    goto_middle(sd[m].d, sd[m].c, r[m]) != 0)
+			return -1;
 	}
-	return failed ? -1 : 0;
+	for (b = 0; b < BLOCKS; b++) {
+		for (i = 0; i < 2; i++) {
+			m = (b + i) % 2;
+			if (type_block(sd[m].d, sd[m].c, r[m]) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The median of a result's per-block CPU per keystroke, us; -1 if none. */
+static double
+block_median(struct result *r)
+{
+	double v[BLOCKS], t;
+	int i, j;
+
+	if (r->nblock == 0)
+		return -1;
+	memcpy(v, r->block_us, sizeof v);
+	for (i = 1; i < r->nblock; i++) {
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	}
+	return r->nblock % 2 ? v[r->nblock / 2]
+	                     : (v[r->nblock / 2 - 1] + v[r->nblock / 2]) / 2;
 }
 
 /* Without and with colours: the figures the acceptance rule compares. */
@@ -537,14 +597,19 @@ static void
 print_compare(
     struct result *s0, struct result *b0, struct result *s1, struct result *b1)
 {
-	double k[4];
+	double k[4], m[4];
 	struct result *r[4] = {s0, b0, s1, b1};
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		k[i] =
 		    r[i]->keys_ns < 0 ? -1 : r[i]->keys_ns / 1e3 / r[i]->nlat;
-	printf("Syntax colours off and on (the same files, the same run):\n\n");
+		m[i] = block_median(r[i]);
+	}
+	printf("Syntax colours off and on (the same files, the same run; the "
+	       "typing in %d\nblocks of %d keystrokes, the two daemons taking "
+	       "turns):\n\n",
+	    BLOCKS, KEYS / BLOCKS);
 	printf("  %-38s %11s %11s %9s\n", "", "off", "on", "on/off");
 	printf("  %-38s %11s %11s %9s\n", "open big.c: first line shown, ms",
 	    bench_fig(b0->open_us / 1e3, "%.2f"),
@@ -561,9 +626,15 @@ print_compare(
 	printf("  %-38s %11s %11s %9s\n",
 	    "small.c: daemon CPU per keystroke, us", bench_fig(k[0], "%.1f"),
 	    bench_fig(k[2], "%.1f"), bench_ratio(k[2], k[0], "%.2f"));
+	printf("  %-38s %11s %11s %9s\n", "  median of the blocks, us",
+	    bench_fig(m[0], "%.1f"), bench_fig(m[2], "%.1f"),
+	    bench_ratio(m[2], m[0], "%.2f"));
 	printf("  %-38s %11s %11s %9s\n", "big.c: daemon CPU per keystroke, us",
 	    bench_fig(k[1], "%.1f"), bench_fig(k[3], "%.1f"),
 	    bench_ratio(k[3], k[1], "%.2f"));
+	printf("  %-38s %11s %11s %9s\n", "  median of the blocks, us",
+	    bench_fig(m[1], "%.1f"), bench_fig(m[3], "%.1f"),
+	    bench_ratio(m[3], m[1], "%.2f"));
 	printf("\n");
 	fflush(stdout);
 }
@@ -571,11 +642,11 @@ print_compare(
 int
 main(int argc, char **argv)
 {
-	struct result small, big, runs[2][2];
+	struct result small, big;
+	struct side sides[2];
 	long long start, t0;
-	double idle_us;
-	char *repo, *key, *clients;
-	int failed = 0, mode, i;
+	char *repo, *clients;
+	int failed = 0, mode, status;
 
 	if (argc != 1) {
 		fprintf(stderr, "usage: bench-bigfile\n");
@@ -599,40 +670,63 @@ main(int argc, char **argv)
 	make_source(&small, SMALL_BYTES, 1);
 	make_source(&big, BIG_BYTES, 2);
 
+	/* Two repositories with the same files: one session each (a
+	 * repository has one session at a time). */
 	t0 = h_now_ms();
-	repo = h_repo_create(START_NAME, START_TEXT, small.name, small.text,
-	    big.name, big.text, NULL);
-	bench_watch_dir(repo);
+	memset(sides, 0, sizeof sides);
+	for (mode = 0; mode < 2; mode++) {
+		repo = h_repo_create(START_NAME, START_TEXT, small.name,
+		    small.text, big.name, big.text, NULL);
+		bench_watch_dir(repo);
+		sides[mode].repo = repo;
+		sides[mode].key =
+		    h_key_create(repo, "Bench <bench@example.com>");
+		sides[mode].small = small;
+		sides[mode].big = big;
+		sides[mode].small.text = sides[mode].big.text = NULL;
+	}
 	free(small.text);
 	free(big.text);
-	small.text = big.text = NULL;
-	key = h_key_create(repo, "Bench <bench@example.com>");
-	printf("setup:    %zu + %zu bytes written and committed in %.1f s\n\n",
+	printf("setup:    %zu + %zu bytes written and committed twice in %.1f "
+	       "s\n\n",
 	    small.bytes, big.bytes, (h_now_ms() - t0) / 1000.0);
 
-	/* The same files without syntax colours, then with them. */
-	memset(runs, 0, sizeof runs);
+	/* Both daemons up, one without syntax colours and one with; the
+	 * opens one after the other, the typing in turns. */
 	for (mode = 0; mode < 2 && !failed; mode++) {
-		runs[mode][0] = small;
-		runs[mode][1] = big;
-		printf("%s\n\n", bench_syntax(mode));
-		if (run_mode(repo, key, &runs[mode][0], &runs[mode][1],
-		        &idle_us) != 0) {
+		bench_syntax(mode);
+		if (side_start(&sides[mode]) != 0)
 			failed = 1;
-			break;
+	}
+	if (!failed && (type_both(sides, 1) != 0 || type_both(sides, 0) != 0))
+		failed = 1;
+	for (mode = 0; mode < 2; mode++) {
+		if (sides[mode].c != NULL)
+			h_client_close(sides[mode].c);
+		if (sides[mode].d != NULL &&
+		    (status = bench_daemon_stop(sides[mode].d)) != 0) {
+			fprintf(stderr,
+			    "bench-bigfile: the daemon did not exit 0 on "
+			    "SIGTERM (%d)\n",
+			    status);
+			failed = 1;
 		}
-		print_table(&runs[mode][0], &runs[mode][1], idle_us);
+	}
+	for (mode = 0; mode < 2 && !failed; mode++) {
+		printf("%s\n\n", bench_syntax(mode));
+		print_table(
+		    &sides[mode].small, &sides[mode].big, sides[mode].idle_us);
 	}
 	if (!failed)
-		print_compare(
-		    &runs[0][0], &runs[0][1], &runs[1][0], &runs[1][1]);
+		print_compare(&sides[0].small, &sides[0].big, &sides[1].small,
+		    &sides[1].big);
 
 	bench_cleanup();
 	alarm(0);
 	bench_print_end(start);
 	for (mode = 0; mode < 2; mode++) {
-		for (i = 0; i < 2; i++)
-			free(runs[mode][i].lat);
+		free(sides[mode].small.lat);
+		free(sides[mode].big.lat);
 	}
 	ssh_finalize();
 	return failed ? 1 : 0;
