@@ -422,6 +422,21 @@ syntax_compile(struct syntax_parse *p, regex_t *re, const char *text, int flags)
 	return 0;
 }
 
+/* The next quoted regular expression of *rest, or NULL at the end of the
+ * line or at something else (said, as a bad rule). */
+static char *
+syntax_next_pattern(struct syntax_parse *p, char **rest)
+{
+	syntax_blanks(rest);
+	if (**rest == '\0')
+		return NULL;
+	if (**rest != '"') {
+		syntax_bad(p, "a regular expression must be quoted", *rest);
+		return NULL;
+	}
+	return syntax_quoted(p, rest);
+}
+
 /* The regular expressions that follow a keyword, into an array. */
 static void
 syntax_patterns(struct syntax_parse *p, char *rest, regex_t **res, size_t *n)
@@ -429,17 +444,7 @@ syntax_patterns(struct syntax_parse *p, char *rest, regex_t **res, size_t *n)
 	regex_t re;
 	char *text;
 
-	for (;;) {
-		syntax_blanks(&rest);
-		if (*rest == '\0')
-			return;
-		if (*rest != '"') {
-			syntax_bad(
-			    p, "a regular expression must be quoted", rest);
-			return;
-		}
-		if ((text = syntax_quoted(p, &rest)) == NULL)
-			return;
+	while ((text = syntax_next_pattern(p, &rest)) != NULL) {
 		if (syntax_compile(p, &re, text, REG_NOSUB) != 0)
 			continue;
 		*res = xreallocarray(*res, *n + 1, sizeof **res);
@@ -585,17 +590,7 @@ syntax_rule(struct syntax_parse *p, char *rest, int icase)
 		syntax_add_rule(p, &r);
 		return;
 	}
-	for (;;) {
-		syntax_blanks(&rest);
-		if (*rest == '\0')
-			return;
-		if (*rest != '"') {
-			syntax_bad(
-			    p, "a regular expression must be quoted", rest);
-			return;
-		}
-		if ((text = syntax_quoted(p, &rest)) == NULL)
-			return;
+	while ((text = syntax_next_pattern(p, &rest)) != NULL) {
 		if (colour == -2)
 			continue;
 		if (p->cur->nrules >= SYNTAX_RULES_MAX) {
