@@ -7,6 +7,8 @@
 
 #include <sys/queue.h>
 
+#include <stddef.h>
+
 #ifndef TAILQ_FOREACH_SAFE
 #define TAILQ_FOREACH_SAFE(var, head, field, tvar)                             \
 	for ((var) = TAILQ_FIRST(head);                                        \
@@ -39,5 +41,9 @@ int compat_anon_fd(const char *name);
 /* Milliseconds since data last arrived on a TCP socket, as the kernel
  * counts it (Linux's TCP_INFO), or -1 where the system cannot say. */
 long compat_tcp_quiet_ms(int fd);
+
+/* Write all of len bytes to a blocking fd, through EINTR and short
+ * writes; 0, or -1 with errno set (EIO if write(2) wrote nothing). */
+int compat_write_all(int fd, const void *data, size_t len);
 
 #endif

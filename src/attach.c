@@ -95,24 +95,6 @@ attach_size(unsigned *cols, unsigned *rows)
 	}
 }
 
-static int
-attach_write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* The directory a repository is shown as: its working tree, no slash. */
 static char *
 attach_shown(const struct repo *r)
@@ -143,7 +125,7 @@ attach_connect(const struct repo *r, const char *cmd)
 		free(err);
 		return -1;
 	}
-	if (attach_write_all(fd, "attach\n", 7) == -1)
+	if (compat_write_all(fd, "attach\n", 7) == -1)
 		goto bad;
 	for (;;) {
 		n = read(fd, line + len, 1);
@@ -197,7 +179,7 @@ attach_frames(struct bytes *in, struct attach_end *end)
 	while (!end->ended && (rc = relay_get(bytes_ptr(in), bytes_len(in), &f,
 	                           &used, &err)) == 1) {
 		if (f.type == RELAY_DATA) {
-			if (attach_write_all(STDOUT_FILENO, f.data, f.len) ==
+			if (compat_write_all(STDOUT_FILENO, f.data, f.len) ==
 			    -1)
 				return -1;
 		} else if (f.type == RELAY_END && f.len >= 1) {

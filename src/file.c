@@ -214,27 +214,6 @@ file_load(int root, const char *rel, int flags, uint64_t max, char **data,
 	return rc;
 }
 
-static int
-file_write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The text, written span by span (no copy of it is made), durable, with
  * the file's mode. */
 static int
@@ -245,7 +224,7 @@ file_fill(int fd, const struct buffer *b, mode_t mode)
 
 	for (off = 0; off < len; off += n) {
 		p = buffer_span(b, off, &n);
-		if (file_write_all(fd, p, n) == -1)
+		if (compat_write_all(fd, p, n) == -1)
 			return -1;
 	}
 	if (fsync(fd) == -1 || fchmod(fd, mode) == -1)

@@ -318,24 +318,6 @@ job_close_talk(int keep)
 	}
 }
 
-/* Write all of p to fd (the loop reads the other end as it comes). */
-static int
-job_write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The forked child: set up as job_fork says, run fn, send its answer. */
 static __dead void
 job_fork_child(int out, int null, job_fork_fn fn, void *fnarg)
@@ -360,7 +342,7 @@ job_fork_child(int out, int null, job_fork_fn fn, void *fnarg)
 	}
 	bytes_init(&b);
 	rc = fn(&b, fnarg);
-	if (job_write_all(out, bytes_ptr(&b), bytes_len(&b)) == -1)
+	if (compat_write_all(out, bytes_ptr(&b), bytes_len(&b)) == -1)
 		rc = 1;
 	/* _exit: nothing of the daemon's (atexit handlers, stdio buffers,
 	 * sqlite) runs in the child. */
