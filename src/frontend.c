@@ -422,6 +422,38 @@ frontend_channel_open(ssh_session session, void *arg)
 	return fe->channel;
 }
 
+/* What the log calls a refused channel type or request (libssh's
+ * numbers); those libssh does not know are "unknown". */
+static const char *frontend_channel_names[] = {
+    [SSH_CHANNEL_UNKNOWN] = "unknown",
+    [SSH_CHANNEL_SESSION] = "session",
+    [SSH_CHANNEL_DIRECT_TCPIP] = "direct-tcpip",
+    [SSH_CHANNEL_FORWARDED_TCPIP] = "forwarded-tcpip",
+    [SSH_CHANNEL_X11] = "x11",
+    [SSH_CHANNEL_AUTH_AGENT] = "auth-agent",
+};
+static const char *frontend_request_names[] = {
+    [SSH_CHANNEL_REQUEST_UNKNOWN] = "unknown",
+    [SSH_CHANNEL_REQUEST_PTY] = "pty-req",
+    [SSH_CHANNEL_REQUEST_EXEC] = "exec",
+    [SSH_CHANNEL_REQUEST_SHELL] = "shell",
+    [SSH_CHANNEL_REQUEST_ENV] = "env",
+    [SSH_CHANNEL_REQUEST_SUBSYSTEM] = "subsystem",
+    [SSH_CHANNEL_REQUEST_WINDOW_CHANGE] = "window-change",
+    [SSH_CHANNEL_REQUEST_X11] = "x11-req",
+};
+static const char *frontend_global_names[] = {
+    [SSH_GLOBAL_REQUEST_UNKNOWN] = "unknown",
+    [SSH_GLOBAL_REQUEST_TCPIP_FORWARD] = "tcpip-forward",
+    [SSH_GLOBAL_REQUEST_CANCEL_TCPIP_FORWARD] = "cancel-tcpip-forward",
+    [SSH_GLOBAL_REQUEST_KEEPALIVE] = "keepalive",
+};
+#define frontend_name(table, n)                                                \
+	((n) >= 0 && (size_t)(n) < sizeof(table) / sizeof *(table) &&          \
+	            (table)[n] != NULL                                         \
+	        ? (table)[n]                                                   \
+	        : "unknown")
+
 /* Everything not handled above (port forwarding, agent and X11
  * forwarding, other channel types) gets libssh's default: refused. */
 static int
@@ -444,14 +476,16 @@ frontend_other_message(ssh_session session, ssh_message msg, void *arg)
 			        : "refused a method other than public key");
 		break;
 	case SSH_REQUEST_CHANNEL_OPEN:
-		log_info("refused a channel of type %d (forwarding is off)",
-		    subtype);
+		log_info("refused a channel of type %s (forwarding is off)",
+		    frontend_name(frontend_channel_names, subtype));
 		break;
 	case SSH_REQUEST_CHANNEL:
-		log_info("refused a channel request of type %d", subtype);
+		log_info("refused a channel request of type %s",
+		    frontend_name(frontend_request_names, subtype));
 		break;
 	case SSH_REQUEST_GLOBAL:
-		log_debug("refused a global request of type %d", subtype);
+		log_debug("refused a global request of type %s",
+		    frontend_name(frontend_global_names, subtype));
 		break;
 	default:
 		log_debug("refused an SSH message of type %d", type);
