@@ -296,6 +296,7 @@ cmd_help(struct client *c, const char *arg)
 	    "Ctrl-T  say something   Ctrl-D  open the newest draft",
 	    "Ctrl-P  commands        Esc     cancel",
 	};
+	char *usage;
 	size_t i;
 
 	popup_open(&c->popup, "Help");
@@ -303,11 +304,14 @@ cmd_help(struct client *c, const char *arg)
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		popup_add(&c->popup, "  %s", keys[i]);
 	popup_add(&c->popup, "%cCommands (Ctrl-P)", POPUP_BOLD);
-	for (i = 0; i < cmd_count; i++)
-		popup_add(&c->popup, "  %s%s%-*s %s", cmd_table[i].name,
-		    *cmd_table[i].args != '\0' ? " " : "",
-		    (int)(20 - strlen(cmd_table[i].name)), cmd_table[i].args,
-		    cmd_table[i].help);
+	/* "name args" in one column, so the help lines up with or without
+	 * arguments. */
+	for (i = 0; i < cmd_count; i++) {
+		xasprintf(&usage, "%s%s%s", cmd_table[i].name,
+		    *cmd_table[i].args != '\0' ? " " : "", cmd_table[i].args);
+		popup_add(&c->popup, "  %-21s %s", usage, cmd_table[i].help);
+		free(usage);
+	}
 	server_client_popup(c);
 }
 

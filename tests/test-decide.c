@@ -1950,7 +1950,7 @@ test_palette(void **state)
 	struct h_cell cell;
 	char *help[NCOMMANDS], *text, *p, *want;
 	size_t i;
-	int found;
+	int found, y, x, column = -1;
 
 	text = xmalloc(60 * 16 + 1);
 	for (p = text, i = 1; i <= 60; i++)
@@ -2029,6 +2029,24 @@ test_palette(void **state)
 		if (!found)
 			fail_msg("help lacks \"%s\" or its help \"%s\"", want,
 			    help[i]);
+		/* Every help text starts in one column, with arguments or
+		 * without (`link` and `accept` have none). */
+		for (y = 0; y < h_rows(s.a); y++) {
+			if (h_column_of(s.a, y, want) == -1)
+				continue;
+			x = h_column_of(s.a, y, help[i]);
+			if (x == -1)
+				continue;
+			if (column == -1)
+				column = x;
+			else if (x != column) {
+				h_dump(s.a);
+				fail_msg("help text of \"%s\" in column %d, "
+				         "not %d",
+				    want, x, column);
+			}
+			break;
+		}
 		free(want);
 		free(help[i]);
 	}
