@@ -121,9 +121,10 @@ void journal_forget(struct journal *, const char *path);
 int64_t journal_chat(struct journal *, int64_t time, const char *author,
     const char *name, const char *text);
 /* Something people who were away should hear of. kind is one byte
- * (JOURNAL_EV_*); text a sentence ("Alice accepted ADR-0007 Use WAL"). */
+ * (JOURNAL_EV_*); text a sentence ("Alice accepted ADR-0007 Use WAL");
+ * place what a catch-up opens for it ("path" or "path:line"; NULL: none). */
 void journal_event(struct journal *, int64_t time, int kind, const char *author,
-    const char *text);
+    const char *text, const char *place);
 /* A person was here at time (the latest one per author wins, as for
  * cursors). */
 void journal_visit(struct journal *, const char *author, int64_t time);
@@ -174,7 +175,7 @@ struct journal_replay {
 	void (*chat)(void *arg, int64_t seq, int64_t time, const char *author,
 	    const char *name, const char *text);
 	void (*event)(void *arg, int64_t time, int kind, const char *author,
-	    const char *text);
+	    const char *text, const char *place); /* place: NULL if none */
 	void (*visit)(void *arg, const char *author, int64_t time);
 	void (*question)(void *arg, int64_t id, int64_t time,
 	    const char *author, const char *text);

@@ -30,8 +30,10 @@ struct journal_draft;
 #define SERVER_NOTICE_MS 4000 /* how long a notice stays on screen */
 #define SERVER_MIN_COLS 20    /* smaller terminals get "terminal too small" */
 #define SERVER_MIN_ROWS 5
-#define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
-#define SERVER_NAME_MAX 40 /* bytes of a name an invited person gives */
+#define CHAT_TEXT_MAX 1000         /* bytes of one chat message */
+#define SERVER_NAME_MAX 40         /* bytes of a name an invited person gives */
+#define SERVER_PASTE_TYPED_MAX 256 /* characters a paste types into a prompt   \
+	                            */
 
 /*
  * What each person may do that everyone sees (CMD_BROADCAST: a chat
@@ -59,6 +61,7 @@ struct doc {
 	struct colindex *colindex; /* columns of its long lines; may be NULL */
 	struct highlight *highlight; /* its syntax colours; NULL for none */
 	int modified;
+	size_t changed;        /* while modified: the first byte changed */
 	mode_t mode;           /* of the file on disk, kept on save */
 	int readonly;          /* binary or protected: shown, never changed */
 	const char *protected; /* why the session may not change it (see
@@ -182,15 +185,33 @@ struct palette {
 };
 
 /* A pop-up: lines over the text area, scrolled with the arrows, closed with
- * Esc. Each line is UTF-8 text (made inert when drawn); a line starting
- * with POPUP_BOLD is a heading. */
+ * Esc; any key it has no use for closes it and goes on (popup_key). Each
+ * line is UTF-8 text (made inert when drawn); a line starting with
+ * POPUP_BOLD is a heading. A line can have an action, run with Enter when
+ * it is selected (the arrows move among such lines). */
 #define POPUP_BOLD '\001'
+struct client;
+typedef void (*popup_cb)(struct client *, const char *arg);
+struct popup_act {
+	popup_cb fn; /* NULL: the line has none */
+	char *arg;
+};
 struct popup {
 	unsigned id; /* a new one each popup_open: which pop-up is shown */
 	char *title;
 	char **lines;
+	struct popup_act *acts; /* one per line */
 	size_t nlines;
-	size_t top; /* first line shown */
+	size_t nacts; /* lines with an action */
+	size_t top;   /* first line shown */
+	size_t sel;   /* the selected line (when nacts > 0) */
+};
+/* What a key does to a pop-up (popup_key). */
+enum popup_result {
+	POPUP_KEPT,  /* used: the pop-up stays */
+	POPUP_CLOSE, /* Esc: close it, the key is spent */
+	POPUP_OPEN,  /* Enter on a line with an action: close it, run that */
+	POPUP_PASS   /* no use for it: close it, the key does what it would */
 };
 
 /* A chat message; the whole history is kept (journal and memory). */
@@ -211,6 +232,7 @@ struct event {
 	int kind; /* enum journal_event_kind */
 	char *author;
 	char *text;
+	char *place; /* what a catch-up opens: "path" or "path:line"; or NULL */
 	TAILQ_ENTRY(event) entry;
 };
 TAILQ_HEAD(events, event);
@@ -491,7 +513,7 @@ void hold_take_out(void);
 void hold_put_back(void);
 
 /* recover.c */
-void recover_journal(const char *path, int durable);
+size_t recover_journal(const char *path, int durable);
 
 /* server.c */
 void server_place_set(const char *key, const char *path, size_t pos);
@@ -507,20 +529,30 @@ void server_client_show(struct client *, struct doc *);
 void server_client_replace(struct client *, size_t from, size_t to,
     const char *s, size_t len, int group);
 void server_client_popup(struct client *);
+void server_client_hint(struct client *);
 void server_client_ask(struct client *, enum client_mode);
 
 /* doc.c */
 void doc_replace(struct doc *, struct client *, const char *, size_t);
+
+/* presence.c: when each person was last here (catch-ups start there). */
+void presence_touch(void);
+void presence_join(struct client *);
+void presence_leave(struct client *);
+void presence_end(void);
+void presence_restore(const char *);
+void presence_start(size_t);
+const char *presence_restarted(const struct client *);
 
 /* chat.c: the chat line, what happened, and who was here when. */
 void chat_say(struct client *, const char *text);
 struct chat_msg *chat_add(int64_t seq, int64_t time, const char *author,
     const char *name, const char *text);
 void chat_history(struct client *);
-void chat_event(int kind, const char *author, const char *fmt, ...)
-    __printflike(3, 4);
-void chat_event_add(
-    int64_t time, int kind, const char *author, const char *text);
+void chat_event(int kind, const char *author, const char *place,
+    const char *fmt, ...) __printflike(4, 5);
+void chat_event_add(int64_t time, int kind, const char *author,
+    const char *text, const char *place);
 void chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text);
 void chat_since(struct client *, int on_join);
@@ -545,7 +577,6 @@ struct since_decs {
  * nothing to show). */
 unsigned chat_since_show(
     struct client *, int on_join, const struct since_decs *);
-void chat_visit(struct client *);
 
 /* decision.c: decision drafts, accepting them, committing code. */
 void decision_start(struct client *, const char *title, unsigned supersedes);
@@ -559,7 +590,9 @@ int decision_committing(void);
 struct draft *decision_find(const char *path);
 void decision_restore(const struct journal_draft *);
 void decision_edited(struct doc *, const char *key);
-void decision_saved(struct doc *, const char *key, int announce);
+void decision_open_path(struct client *, const char *path);
+void decision_open_record(struct client *, unsigned);
+void decision_saved(struct doc *, const char *key, int announce, size_t line);
 void decision_editor_add(
     struct editors *, const char *path, const char *author);
 
@@ -627,9 +660,11 @@ const struct cmd_entry *palette_chosen(const struct palette *,
 /* popup.c */
 void popup_open(struct popup *, const char *title);
 void popup_add(struct popup *, const char *fmt, ...) __printflike(2, 3);
+void popup_act(struct popup *, popup_cb, const char *arg);
 void popup_free(struct popup *);
-/* Up/Down/PgUp/PgDn/Home/End scroll; returns 0 when the key is not one. */
-int popup_scroll(struct popup *, const struct key_event *, unsigned height);
+void popup_select(struct popup *, size_t line, unsigned height);
+enum popup_result popup_key(
+    struct popup *, const struct key_event *, unsigned height);
 
 /* cmd.c */
 extern const struct cmd_entry cmd_table[];

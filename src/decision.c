@@ -226,19 +226,23 @@ decision_edited(struct doc *d, const char *key)
 		journal_editor(server->journal, d->path, key);
 }
 
-/* A file was saved: `commit` will take it (records are committed by
- * accept, not here). */
+/* A file was saved (changed from line on): `commit` will take it
+ * (records are committed by accept, not here). */
 void
-decision_saved(struct doc *d, const char *key, int announce)
+decision_saved(struct doc *d, const char *key, int announce, size_t line)
 {
 	struct person *p = server_person_find(key);
 	struct editor *e;
+	char *place;
 
 	if (*d->path == '\0' || decision_find(d->path) != NULL)
 		return;
-	if (announce)
-		chat_event(JOURNAL_EV_SAVED, key, "%s (%s)", d->path,
+	if (announce) {
+		xasprintf(&place, "%s:%zu", d->path, line);
+		chat_event(JOURNAL_EV_SAVED, key, place, "%s (%s)", d->path,
 		    p != NULL ? p->name : "?");
+		free(place);
+	}
 	TAILQ_FOREACH (e, &server->saved, entry) {
 		if (strcmp(e->path, d->path) == 0)
 			return;
@@ -494,6 +498,31 @@ decision_record(unsigned n, char **file, char **title)
 	return found;
 }
 
+/* Open record number n (a catch-up's Enter). */
+void
+decision_open_record(struct client *c, unsigned n)
+{
+	char *file, *title, *err = NULL;
+	struct doc *d;
+
+	if (!decision_record(n, &file, &title)) {
+		server_client_notice(c,
+		    "ADR-%04u is not in the decision "
+		    "directory",
+		    n);
+		return;
+	}
+	if ((d = doc_open(file, &err)) == NULL) {
+		server_client_notice(c, "%s", err);
+		free(err);
+	} else {
+		c->following = NULL;
+		server_client_show(c, d);
+	}
+	free(file);
+	free(title);
+}
+
 void
 decision_start(struct client *c, const char *title, unsigned supersedes)
 {
@@ -661,8 +690,8 @@ decision_start(struct client *c, const char *title, unsigned supersedes)
 		free(q->text);
 		free(q);
 	}
-	chat_event(JOURNAL_EV_DRAFT, c->key, "%s started ADR-%04u: %s", c->name,
-	    number, title);
+	chat_event(JOURNAL_EV_DRAFT, c->key, path, "%s started ADR-%04u: %s",
+	    c->name, number, title);
 	log_info("client %u: %s drafted %s", c->id, c->name, path);
 
 	server_client_show(c, d);
@@ -694,11 +723,24 @@ void
 decision_open(struct client *c)
 {
 	struct draft *dr = TAILQ_LAST(&server->drafts, drafts);
+
+	if (dr == NULL) {
+		server_client_notice(c, "no draft in progress");
+		return;
+	}
+	decision_open_path(c, dr->path);
+}
+
+/* Open the draft at path (a catch-up's Enter), at its Context. */
+void
+decision_open_path(struct client *c, const char *path)
+{
+	struct draft *dr = decision_find(path);
 	struct doc *d;
 	char *err = NULL;
 
 	if (dr == NULL) {
-		server_client_notice(c, "no draft in progress");
+		server_client_notice(c, "that draft is no longer in progress");
 		return;
 	}
 	if ((d = doc_open(dr->path, &err)) == NULL) {
@@ -771,6 +813,8 @@ decision_question(struct client *c, const char *text)
 		    c, "question added to ADR-%04u", dr->number);
 		return;
 	}
+	/* Whoever is here sees it asked: no catch-up will list it. */
+	presence_touch();
 	if (server->journal != NULL)
 		id = journal_question(
 		    server->journal, server_wallclock(), c->key, text);
@@ -1305,7 +1349,8 @@ decision_finish_done(struct decision_pending *p, struct client *c, int rc,
 	log_info("client %u: %s %s ADR-%04u (%s) as %s", p->client, p->name,
 	    what, dr->number, dr->path, id);
 	chat_event(p->accept ? JOURNAL_EV_ACCEPTED : JOURNAL_EV_REJECTED,
-	    p->key, "%s %s ADR-%04u: %s", p->name, what, dr->number, p->title);
+	    p->key, dr->path, "%s %s ADR-%04u: %s", p->name, what, dr->number,
+	    p->title);
 	if (p->accept) {
 		xasprintf(&s, "%sADR-%04u\n",
 		    server->accepted != NULL ? server->accepted : "",
@@ -1513,8 +1558,8 @@ decision_commit_done(struct decision_pending *p, struct client *c, int rc,
 		return;
 	}
 	log_info("client %u: %s committed %s", p->client, p->name, id);
-	chat_event(JOURNAL_EV_COMMIT, p->key, "%s committed %.7s: %s", p->name,
-	    id, p->message);
+	chat_event(JOURNAL_EV_COMMIT, p->key, NULL, "%s committed %.7s: %s",
+	    p->name, id, p->message);
 	for (i = 0; i < p->prep->c.npaths; i++)
 		decision_forget_path(p->prep->c.paths[i]);
 	free(server->accepted);

@@ -301,6 +301,7 @@ doc_apply(struct op *op)
 	struct doc_history *h;
 	struct journal_rec rec;
 	struct client *c;
+	struct place *p;
 	uint64_t stamp;
 
 	/* Never while edits are held: every way to an op is refused then. */
@@ -345,6 +346,8 @@ doc_apply(struct op *op)
 			highlight_edited(
 			    d->highlight, buffer_line_of(d->buf, op->pos));
 	}
+	if (!d->modified || op->pos < d->changed)
+		d->changed = op->pos;
 	d->modified = 1;
 
 	if (*key != '\0') {
@@ -364,6 +367,13 @@ doc_apply(struct op *op)
 		if (c->last_edit_doc == d && c != op->author)
 			c->last_edit_end =
 			    view_shift_offset(c->last_edit_end, op);
+	}
+	/* The places of people away move with the text too: they come
+	 * back where they were, not to an offset that now means another
+	 * line. */
+	TAILQ_FOREACH (p, &server->places, entry) {
+		if (strcmp(p->path, d->path) == 0)
+			p->pos = view_shift_offset(p->pos, op);
 	}
 	server_redraw_doc(d);
 }

@@ -133,6 +133,16 @@ static const char journal_access_schema[] =
     " author TEXT,"
     " name TEXT,"
     " time INTEGER);";
+
+/*
+ * Where an event happened (issue 14): what Enter on it opens in a
+ * catch-up, "path" or "path:line", by the event's seq. A fourth group,
+ * added like the others.
+ */
+static const char journal_places_schema[] =
+    "CREATE TABLE IF NOT EXISTS places ("
+    " seq INTEGER PRIMARY KEY,"
+    " place TEXT);";
 /* clang-format on */
 
 /* How many tables each schema makes, and their names (for the check that
@@ -146,6 +156,8 @@ static const char journal_session_tables[] =
     "'saved', 'meta'";
 #define JOURNAL_ACCESS_TABLES 2
 static const char journal_access_tables[] = "'members', 'invites'";
+#define JOURNAL_PLACES_TABLES 1
+static const char journal_places_tables[] = "'places'";
 
 /* The prepared statements, kept for the life of the journal. */
 enum journal_stmt {
@@ -171,6 +183,7 @@ enum journal_stmt {
 	S_PEOPLE_LIST,
 	S_CHAT_ADD,
 	S_EVENT_ADD,
+	S_PLACE_ADD,
 	S_VISIT_SET,
 	S_QUESTION_ADD,
 	S_QUESTION_DONE,
@@ -184,6 +197,7 @@ enum journal_stmt {
 	S_META_LIST,
 	S_CHAT_LIST,
 	S_EVENTS_LIST,
+	S_EVENTS_PLACES_LIST,
 	S_VISITS_LIST,
 	S_QUESTIONS_LIST,
 	S_DRAFTS_LIST,
@@ -232,6 +246,8 @@ static const char *journal_sql[S_NSTMT] = {
                    "text) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_EVENT_ADD] = "INSERT INTO events (time, kind, author, text) "
                     "VALUES (?1, ?2, ?3, ?4)",
+    [S_PLACE_ADD] = "INSERT OR REPLACE INTO places (seq, place) "
+                    "VALUES (last_insert_rowid(), ?1)",
     [S_VISIT_SET] = "INSERT OR REPLACE INTO visits (author, time) "
                     "VALUES (?1, ?2)",
     [S_QUESTION_ADD] = "INSERT OR REPLACE INTO questions (id, time, author, "
@@ -254,6 +270,9 @@ static const char *journal_sql[S_NSTMT] = {
                     "ORDER BY seq",
     [S_EVENTS_LIST] = "SELECT time, kind, author, text FROM events "
                       "ORDER BY seq",
+    [S_EVENTS_PLACES_LIST] = "SELECT e.time, e.kind, e.author, e.text, "
+                             "p.place FROM events AS e LEFT JOIN places "
+                             "AS p ON p.seq = e.seq ORDER BY e.seq",
     [S_VISITS_LIST] = "SELECT author, time FROM visits ORDER BY author",
     [S_QUESTIONS_LIST] = "SELECT id, time, author, text, done FROM "
                          "questions WHERE done IS NOT 1 ORDER BY id",
@@ -285,6 +304,7 @@ static const char *journal_sql[S_NSTMT] = {
 #define STMT_READ 0x1
 #define STMT_SESSION 0x2
 #define STMT_ACCESS 0x4 /* uses the access tables (members, invites) */
+#define STMT_PLACES 0x8 /* uses the places table */
 static const int journal_stmt_flags[S_NSTMT] = {
     [S_BEGIN_READ] = STMT_READ,
     [S_COMMIT] = STMT_READ,
@@ -298,6 +318,7 @@ static const int journal_stmt_flags[S_NSTMT] = {
     [S_PEOPLE_LIST] = STMT_READ,
     [S_CHAT_ADD] = STMT_SESSION,
     [S_EVENT_ADD] = STMT_SESSION,
+    [S_PLACE_ADD] = STMT_SESSION | STMT_PLACES,
     [S_VISIT_SET] = STMT_SESSION,
     [S_QUESTION_ADD] = STMT_SESSION,
     [S_QUESTION_DONE] = STMT_SESSION,
@@ -311,6 +332,7 @@ static const int journal_stmt_flags[S_NSTMT] = {
     [S_META_LIST] = STMT_READ | STMT_SESSION,
     [S_CHAT_LIST] = STMT_READ | STMT_SESSION,
     [S_EVENTS_LIST] = STMT_READ | STMT_SESSION,
+    [S_EVENTS_PLACES_LIST] = STMT_READ | STMT_SESSION | STMT_PLACES,
     [S_VISITS_LIST] = STMT_READ | STMT_SESSION,
     [S_QUESTIONS_LIST] = STMT_READ | STMT_SESSION,
     [S_DRAFTS_LIST] = STMT_READ | STMT_SESSION,
@@ -353,8 +375,9 @@ enum journal_entry_type {
 /* One queued record, with its own copies of every string and byte. */
 struct journal_entry {
 	enum journal_entry_type type;
-	/* The document, or the file of E_DRAFT to E_COMMITTED; NULL for
-	 * E_PERSON, E_CHAT, E_EVENT, E_VISIT, E_QUESTION* and E_SET. */
+	/* The document, or the file of E_DRAFT to E_COMMITTED, or the place
+	 * of E_EVENT (NULL: none); NULL for E_PERSON, E_CHAT, E_VISIT,
+	 * E_QUESTION* and E_SET. */
 	char *path;
 	/* E_OP, E_CURSOR, E_PERSON, E_UNDO, E_CHAT, E_EVENT, E_VISIT,
 	 * E_QUESTION, E_DRAFT, E_EDITOR */
@@ -406,6 +429,7 @@ struct journal {
 	int readonly; /* opened by journal_open_readonly */
 	int session;  /* the session tables are there */
 	int access;   /* the access tables are there */
+	int places;   /* the places table is there */
 
 	int64_t chat_seq;    /* the last chat seq given */
 	int64_t question_id; /* the last question id given */
@@ -666,10 +690,10 @@ journal_create(struct journal *j, char **err)
 	int rc;
 
 	xasprintf(&sql,
-	    "%s%s%sPRAGMA application_id = %d;"
+	    "%s%s%s%sPRAGMA application_id = %d;"
 	    "PRAGMA user_version = %d;",
 	    journal_schema, journal_session_schema, journal_access_schema,
-	    JOURNAL_APPLICATION_ID, JOURNAL_VERSION);
+	    journal_places_schema, JOURNAL_APPLICATION_ID, JOURNAL_VERSION);
 	rc = journal_setup(j, sql, "create", err);
 	free(sql);
 	return rc;
@@ -839,8 +863,11 @@ journal_check(struct journal *j, int durable, char **err)
 	        journal_session_tables, JOURNAL_SESSION_TABLES, &j->session,
 	        err) != 0)
 		return -1;
-	return journal_check_group(j, journal_access_schema,
-	    journal_access_tables, JOURNAL_ACCESS_TABLES, &j->access, err);
+	if (journal_check_group(j, journal_access_schema, journal_access_tables,
+	        JOURNAL_ACCESS_TABLES, &j->access, err) != 0)
+		return -1;
+	return journal_check_group(j, journal_places_schema,
+	    journal_places_tables, JOURNAL_PLACES_TABLES, &j->places, err);
 }
 
 /*
@@ -879,6 +906,8 @@ journal_prepare(struct journal *j, char **err)
 		if (!j->session && (journal_stmt_flags[i] & STMT_SESSION) != 0)
 			continue;
 		if (!j->access && (journal_stmt_flags[i] & STMT_ACCESS) != 0)
+			continue;
+		if (!j->places && (journal_stmt_flags[i] & STMT_PLACES) != 0)
 			continue;
 		rc = sqlite3_prepare_v3(j->db, journal_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &j->stmt[i], NULL);
@@ -1246,11 +1275,11 @@ journal_chat(struct journal *j, int64_t time, const char *author,
 
 void
 journal_event(struct journal *j, int64_t time, int kind, const char *author,
-    const char *text)
+    const char *text, const char *place)
 {
 	struct journal_entry *e;
 
-	e = journal_add(j, E_EVENT, NULL);
+	e = journal_add(j, E_EVENT, place);
 	e->time = time;
 	e->kind = kind;
 	e->author = journal_strdup(author);
@@ -1544,7 +1573,15 @@ journal_write(struct journal *j, const struct journal_entry *e)
 			rc = journal_bind_str(st, 4, e->text);
 		if (rc != SQLITE_OK)
 			break;
-		return journal_run(j, S_EVENT_ADD);
+		if (journal_run(j, S_EVENT_ADD) != 0)
+			return -1;
+		/* Right after its event: last_insert_rowid() is its seq. */
+		if (e->path == NULL || j->stmt[S_PLACE_ADD] == NULL)
+			return 0;
+		st = j->stmt[S_PLACE_ADD];
+		if ((rc = journal_bind_str(st, 1, e->path)) != SQLITE_OK)
+			break;
+		return journal_run(j, S_PLACE_ADD);
 	case E_VISIT:
 		st = j->stmt[S_VISIT_SET];
 		if ((rc = journal_bind_str(st, 1, e->author)) == SQLITE_OK)
@@ -2146,7 +2183,7 @@ journal_row_chat(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
 static int
 journal_row_event(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
 {
-	const char *author, *text;
+	const char *author, *text, *place = NULL;
 	int64_t time, kind;
 
 	/* A kind is one byte, never NUL. */
@@ -2155,8 +2192,13 @@ journal_row_event(sqlite3_stmt *st, const struct journal_replay *r, void *arg)
 	    (author = journal_column_str(st, 2)) == NULL ||
 	    (text = journal_column_str(st, 3)) == NULL)
 		return -1;
+	/* Its place, where the journal has them: none, or text. */
+	if (sqlite3_column_count(st) > 4 &&
+	    sqlite3_column_type(st, 4) != SQLITE_NULL &&
+	    (place = journal_column_str(st, 4)) == NULL)
+		return -1;
 	if (r->event != NULL)
-		r->event(arg, time, (int)kind, author, text);
+		r->event(arg, time, (int)kind, author, text, place);
 	return 0;
 }
 
@@ -2330,7 +2372,12 @@ journal_replay_session(
 	for (i = 0;
 	     i < sizeof journal_session_rows / sizeof journal_session_rows[0];
 	     i++) {
-		if ((st = j->stmt[journal_session_rows[i].stmt]) == NULL)
+		st = j->stmt[journal_session_rows[i].stmt];
+		/* Events with their places, where the journal has them. */
+		if (journal_session_rows[i].stmt == S_EVENTS_LIST &&
+		    j->stmt[S_EVENTS_PLACES_LIST] != NULL)
+			st = j->stmt[S_EVENTS_PLACES_LIST];
+		if (st == NULL)
 			continue;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (journal_session_rows[i].row(st, r, arg) != 0) {

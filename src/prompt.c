@@ -290,9 +290,11 @@ prompt_find_key(struct client *c, const struct key_event *k)
 	case KEYC_END:
 	case KEYC_PGUP:
 	case KEYC_PGDN:
+		/* Leave the search with the match selected. */
 		prompt_close(c);
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 }
@@ -323,6 +325,8 @@ prompt_goto_key(struct client *c, const struct key_event *k)
 	case KEYC_CHAR:
 		if (k->cp >= '0' && k->cp <= '9')
 			prompt_append(p, k->cp);
+		else
+			server_client_hint(c);
 		break;
 	case KEYC_BACKSPACE:
 		prompt_backspace(p);
@@ -339,6 +343,7 @@ prompt_goto_key(struct client *c, const struct key_event *k)
 		prompt_close(c);
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 }

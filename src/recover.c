@@ -152,10 +152,10 @@ recover_chat(void *arg, int64_t seq, int64_t time, const char *author,
 }
 
 static void
-recover_event(
-    void *arg, int64_t time, int kind, const char *author, const char *text)
+recover_event(void *arg, int64_t time, int kind, const char *author,
+    const char *text, const char *place)
 {
-	chat_event_add(time, kind, author, text);
+	chat_event_add(time, kind, author, text, place);
 }
 
 static void
@@ -212,7 +212,9 @@ recover_saved(void *arg, const char *path)
 static void
 recover_set(void *arg, const char *key, const char *value)
 {
-	if (strcmp(key, "chat_decided") == 0)
+	if (strcmp(key, "here") == 0)
+		presence_restore(value);
+	else if (strcmp(key, "chat_decided") == 0)
 		server->chat_decided = strtoll(value, NULL, 10);
 	else if (strcmp(key, "accepted") == 0) {
 		free(server->accepted);
@@ -223,9 +225,10 @@ recover_set(void *arg, const char *key, const char *value)
 /*
  * Open the journal under .git/moot/ and replay it. A journal that cannot
  * be read is moved aside (never deleted) and a new one started; the files
- * on disk are never touched here.
+ * on disk are never touched here. Returns how many records could not be
+ * replayed.
  */
-void
+size_t
 recover_journal(const char *path, int durable)
 {
 	struct journal_replay cb;
@@ -255,7 +258,7 @@ recover_journal(const char *path, int durable)
 			fatalx("cannot start a journal at %s: %s", path,
 			    err != NULL ? err : "cannot move the old one");
 		free(aside);
-		return;
+		return 0;
 	}
 
 	memset(&cb, 0, sizeof cb);
@@ -304,4 +307,5 @@ recover_journal(const char *path, int durable)
 		         "problems",
 		    r.docs, r.ops, r.problems);
 	}
+	return r.problems;
 }

@@ -741,11 +741,17 @@ render_popup(const struct client *c, struct frame *f, unsigned height)
 			line++;
 			attr = CELL_BOLD;
 		}
+		if (p->nacts > 0 && i == p->sel) {
+			attr |= CELL_REVERSE;
+			frame_fill(f, 0, y, f->cols, 0, 0, attr);
+		}
 		render_text(f, 0, y, f->cols, line, 0, 0, attr);
 	}
 
 	y = height - 1;
-	x = frame_puts(f, 0, y, f->cols, " Esc closes", 0, 0, CELL_DIM);
+	x = frame_puts(f, 0, y, f->cols,
+	    p->nacts > 0 ? " Enter opens  Esc closes" : " Esc closes", 0, 0,
+	    CELL_DIM);
 	if (p->nlines > fit) {
 		snprintf(more, sizeof more,
 		    "  PgUp/PgDn scroll (%zu-%zu of %zu)", top + 1, top + fit,

@@ -71,6 +71,8 @@ server_client_free(struct client *c)
 	free(c);
 }
 
+static void server_client_closing(struct client *);
+
 /* Write what is queued; returns -1 if the client is gone. */
 int
 server_client_flush(struct client *c)
@@ -108,6 +110,15 @@ server_client_bye(struct client *c, const char *why)
 	m.type = PROTO_BYE;
 	m.u.bye = (char *)why;
 	server_client_send(c, &m);
+	server_client_closing(c);
+}
+
+/* c is leaving (its connection ends later): from now on they are away. */
+static void
+server_client_closing(struct client *c)
+{
+	if (c->ready && !c->closing)
+		presence_leave(c);
 	c->closing = 1;
 }
 
@@ -300,7 +311,7 @@ static void
 server_client_enter(struct client *c, const char *notice, const char *term)
 {
 	struct client *o;
-	struct person *p;
+	const char *restarted;
 	int taken[MOOT_NCOLOURS * 4], ntaken = 0;
 
 	TAILQ_FOREACH (o, &server->clients, entry) {
@@ -310,9 +321,7 @@ server_client_enter(struct client *c, const char *notice, const char *term)
 	c->colour = colour_for_key(c->key, taken, ntaken);
 	if (server->journal != NULL)
 		journal_person(server->journal, c->key, c->name, c->email);
-	if ((p = server_person_find(c->key)) != NULL)
-		c->last_visit = p->visit;
-	chat_visit(c);
+	presence_join(c);
 	server_client_open_first(c);
 	c->ready = 1;
 	c->dirty = 1;
@@ -326,7 +335,11 @@ server_client_enter(struct client *c, const char *notice, const char *term)
 		server_client_notice(c, "%s", notice);
 	else
 		server_client_notice(c, "welcome, %s", c->name);
-	/* Someone coming back sees first what happened while away. */
+	/* Someone the daemon's end cut off saw everything until then: one
+	 * line says so. Someone coming back sees first what happened while
+	 * away (if anything did). */
+	if ((restarted = presence_restarted(c)) != NULL)
+		server_client_notice(c, "%s", restarted);
 	if (c->last_visit != 0)
 		chat_since(c, 1);
 }
@@ -497,6 +510,55 @@ server_client_prompt_erase(struct prompt *p, const struct key_event *k)
 	p->text[p->len] = '\0';
 }
 
+static void server_client_edit_key(struct client *, const struct key_event *);
+
+/*
+ * What each prompt takes, said when a key it has no use for is typed in
+ * it (nothing typed goes unanswered); in the text, what a key that does
+ * nothing there gets.
+ */
+static const char *server_client_hints[] = {
+    [CLIENT_EDIT] = "that key does nothing here (Ctrl-P help lists the "
+                    "keys)",
+    [CLIENT_PICKER] = "type to filter the files; Up/Down choose, Enter "
+                      "opens, Esc cancels",
+    [CLIENT_FIND] = "type what to find; Enter/Down next, Up previous, Esc "
+                    "goes back",
+    [CLIENT_GOTO] = "type a line number (digits); Enter goes there, Esc "
+                    "cancels",
+    [CLIENT_PALETTE] = "type a command; Up/Down choose, Enter runs it, Esc "
+                       "cancels",
+    [CLIENT_CHAT] = "type a message; Enter sends it, Esc cancels",
+    [CLIENT_COMMIT] = "type the commit message; Enter commits, Esc "
+                      "cancels",
+    [CLIENT_POPUP] = "Esc closes the pop-up",
+    [CLIENT_NAME] = "type your name; Enter joins, Ctrl-Q leaves",
+};
+
+/* A key c's prompt (or the text) has no use for: say what it takes. A
+ * notice still showing that says something else (why Enter was refused,
+ * "slow down") matters more and stays. */
+void
+server_client_hint(struct client *c)
+{
+	size_t i;
+
+	server->now = loop_now();
+	if (c->notice != NULL && c->notice_until > server->now) {
+		for (i = 0; i < sizeof server_client_hints /
+		                    sizeof server_client_hints[0];
+		     i++) {
+			if (server_client_hints[i] != NULL &&
+			    strcmp(c->notice, server_client_hints[i]) == 0)
+				break;
+		}
+		if (i ==
+		    sizeof server_client_hints / sizeof server_client_hints[0])
+			return;
+	}
+	server_client_notice(c, "%s", server_client_hints[c->mode]);
+}
+
 /* Keys before an invited person enters: typing their name. */
 static void
 server_client_name_key(struct client *c, const struct key_event *k)
@@ -510,8 +572,11 @@ server_client_name_key(struct client *c, const struct key_event *k)
 	switch (k->code) {
 	case KEYC_CHAR:
 		if (!server_client_name_char(k->cp) ||
-		    (len = utf8_encode(k->cp, utf8)) == 0)
+		    (len = utf8_encode(k->cp, utf8)) == 0) {
+			server_client_notice(
+			    c, "that character cannot be in a name");
 			break;
+		}
 		if (p->len + len > SERVER_NAME_MAX) {
 			server_client_notice(
 			    c, "a name is at most %d bytes", SERVER_NAME_MAX);
@@ -522,6 +587,11 @@ server_client_name_key(struct client *c, const struct key_event *k)
 		p->text[p->len] = '\0';
 		break;
 	case KEYC_CTRL:
+		if (k->cp != 'u') {
+			server_client_hint(c);
+			break;
+		}
+		/* FALLTHROUGH */
 	case KEYC_BACKSPACE:
 		server_client_prompt_erase(p, k);
 		break;
@@ -549,6 +619,7 @@ server_client_name_key(struct client *c, const struct key_event *k)
 		server_client_enter(c, c->hello_notice, c->hello_term);
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 	c->dirty = 1;
@@ -875,6 +946,11 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		server_client_prompt_add(c, " ", 1);
 		break;
 	case KEYC_CTRL:
+		if (k->cp != 'u') {
+			server_client_hint(c);
+			break;
+		}
+		/* FALLTHROUGH */
 	case KEYC_BACKSPACE:
 		server_client_prompt_erase(p, k);
 		break;
@@ -895,6 +971,7 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		free(text);
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 }
@@ -917,6 +994,8 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 	case KEYC_CTRL:
 		if (k->cp == 'p' || k->cp == 'c')
 			c->mode = CLIENT_EDIT;
+		else
+			server_client_hint(c);
 		break;
 	case KEYC_CHAR:
 		if ((len = utf8_encode(k->cp, utf8)) > 0)
@@ -944,21 +1023,69 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 		free(copy);
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 }
 
-/* Keys while a pop-up shows: scrolling, and closing it. */
+/*
+ * Keys while a pop-up shows: what it uses (popup_key), Esc to close it,
+ * Enter to open its selected line. It only informs: any other key closes
+ * it and then does what it would have done, so nothing typed is lost.
+ */
 static void
 server_client_popup_key(struct client *c, const struct key_event *k)
 {
-	if (popup_scroll(&c->popup, k, render_text_height(server, c)))
-		return;
-	if (k->code == KEYC_ESC || k->code == KEYC_ENTER ||
-	    (k->code == KEYC_CHAR && k->cp == 'q') ||
-	    (k->code == KEYC_CTRL && k->cp == 'c')) {
+	struct popup_act a;
+
+	switch (popup_key(&c->popup, k, render_text_height(server, c))) {
+	case POPUP_KEPT:
+		break;
+	case POPUP_CLOSE:
 		popup_free(&c->popup);
 		c->mode = CLIENT_EDIT;
+		break;
+	case POPUP_OPEN:
+		a = c->popup.acts[c->popup.sel];
+		c->popup.acts[c->popup.sel].arg = NULL;
+		popup_free(&c->popup);
+		c->mode = CLIENT_EDIT;
+		a.fn(c, a.arg);
+		free(a.arg);
+		break;
+	case POPUP_PASS:
+		popup_free(&c->popup);
+		c->mode = CLIENT_EDIT;
+		server_client_edit_key(c, k);
+		break;
+	}
+}
+
+/* A paste into a prompt that takes typed keys (the palette, the picker,
+ * find, go to line, a name): as if typed, newlines as spaces. */
+static void
+server_client_paste_typed(struct client *c, const char *s, size_t len)
+{
+	struct key_event k;
+	size_t n, typed = 0;
+
+	memset(&k, 0, sizeof k);
+	while (len > 0 && c->mode != CLIENT_EDIT) {
+		if (typed++ == SERVER_PASTE_TYPED_MAX) {
+			server_client_notice(c,
+			    "only the first %d characters of the paste were "
+			    "taken",
+			    SERVER_PASTE_TYPED_MAX);
+			break;
+		}
+		n = utf8_decode((const unsigned char *)s, len, &k.cp);
+		k.code = KEYC_CHAR;
+		if (k.cp == '\n' || k.cp == '\t')
+			k.cp = ' ';
+		if (k.cp >= 0x20 && k.cp != 0x7f && k.cp != UTF8_INVALID)
+			server_client_key(c, &k);
+		s += n;
+		len -= n;
 	}
 }
 
@@ -977,6 +1104,11 @@ server_client_paste_done(struct client *c)
 		} else
 			s[j++] = s[i];
 	}
+	/* A pop-up only informs: the paste goes on to the text. */
+	if (c->mode == CLIENT_POPUP && j > 0) {
+		popup_free(&c->popup);
+		c->mode = CLIENT_EDIT;
+	}
 	if (c->mode == CLIENT_EDIT && j > 0) {
 		if (server_client_allowed(c, CMD_EDIT))
 			server_client_put(c, s, j);
@@ -985,7 +1117,8 @@ server_client_paste_done(struct client *c)
 		for (i = 0; i < j; i++)
 			server_client_prompt_add(
 			    c, s[i] == '\n' ? " " : s + i, 1);
-	}
+	} else
+		server_client_paste_typed(c, s, j);
 }
 
 /* A size for people: "16 MB", "512 KB", "100 bytes". */
@@ -1111,7 +1244,10 @@ server_client_save(struct client *c)
 	struct doc *d = c->view.doc;
 	char *err = NULL;
 	int rc, force, announce;
+	size_t line;
 
+	/* Where it changed, for those who catch up later (1-based). */
+	line = (d->modified ? buffer_line_of(d->buf, d->changed) : 0) + 1;
 	server->now = loop_now();
 	force = c->save_confirm != 0 && server->now < c->save_confirm;
 	c->save_confirm = 0;
@@ -1130,7 +1266,7 @@ server_client_save(struct client *c)
 	 */
 	announce = server_client_token(c) == 0;
 	log_info("client %u: %s saved %s", c->id, c->name, d->path);
-	decision_saved(d, c->key, announce);
+	decision_saved(d, c->key, announce, line);
 	if (announce)
 		server_notice("saved by %s", c->name);
 	else
@@ -1183,7 +1319,8 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 		if (k->cp == 'o' || k->cp == 'g' || k->cp == 'c') {
 			picker_free(p);
 			c->mode = CLIENT_EDIT;
-		}
+		} else
+			server_client_hint(c);
 		break;
 	case KEYC_CHAR:
 		if ((len = utf8_encode(k->cp, utf8)) > 0)
@@ -1218,6 +1355,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 		c->mode = CLIENT_EDIT;
 		break;
 	default:
+		server_client_hint(c);
 		break;
 	}
 	/* Keep the chosen entry on screen. */
@@ -1428,6 +1566,7 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 			row->fn(c, k);
 		return;
 	}
+	server_client_hint(c);
 }
 
 void
@@ -1513,7 +1652,7 @@ server_client_message(struct client *c, struct proto_msg *m)
 		}
 		break;
 	case PROTO_BYE:
-		c->closing = 1;
+		server_client_closing(c);
 		break;
 	default:
 		server_client_bye(c, "protocol error: unexpected message");

@@ -398,8 +398,8 @@ server_client_lost(struct client *c)
 	if (c->ready && c->key != NULL && c->view.doc != NULL &&
 	    *c->view.doc->path != '\0')
 		server_place_set(c->key, c->view.doc->path, c->view.cursor);
-	if (c->ready)
-		chat_visit(c);
+	if (c->ready && !c->closing)
+		presence_leave(c);
 	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (o->following == c) {
 			o->following = NULL;
@@ -797,7 +797,7 @@ server_main(const struct server_options *o)
 	char *err = NULL, *dir, *fingerprint, *shown;
 	ssh_key hostkey;
 	struct client *c;
-	size_t nkeys;
+	size_t nkeys, problems;
 
 	log_open("moot", o->verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -855,7 +855,7 @@ server_main(const struct server_options *o)
 
 	/* Bring back what the last session had, before anyone can join. */
 	xasprintf(&dir, "%s%s", server->repo->state, JOURNAL_FILE);
-	recover_journal(dir, o->durable);
+	problems = recover_journal(dir, o->durable);
 	free(dir);
 	/* Invitations are written to the journal from here on; those that
 	 * expired while no session ran go. */
@@ -898,6 +898,7 @@ server_main(const struct server_options *o)
 	loop_before(server->loop, server_flush_frames, NULL);
 	server_tick(NULL);
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
+	presence_start(problems);
 	server->listen = xstrdup(shown);
 	/* `moot invite` talks to the session here (control.c). */
 	control_start(server->repo->state);
@@ -920,6 +921,7 @@ server_main(const struct server_options *o)
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	presence_end();
 	if (journal_flush(server->journal, &err) == -1) {
 		log_warn("journal: %s", err);
 		free(err);

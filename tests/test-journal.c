@@ -211,13 +211,14 @@ seen_chat(void *arg, int64_t seq, int64_t time, const char *author,
 }
 
 static void
-seen_event(
-    void *arg, int64_t time, int kind, const char *author, const char *text)
+seen_event(void *arg, int64_t time, int kind, const char *author,
+    const char *text, const char *place)
 {
 	struct seen *s = arg;
 
-	seen_printf(
-	    s, "event %lld %c %s %s\n", (long long)time, kind, author, text);
+	seen_printf(s, "event %lld %c %s %s%s%s\n", (long long)time, kind,
+	    author, text, place != NULL ? " @" : "",
+	    place != NULL ? place : "");
 }
 
 static void
@@ -551,7 +552,7 @@ test_new(void **state)
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "chat cursors docs drafts editors events invites members meta "
-	    "ops people questions saved undo visits");
+	    "ops people places questions saved undo visits");
 	sqlite3_close(db);
 	journal_close(j);
 
@@ -1725,8 +1726,9 @@ fill_session(struct journal *j)
 	assert_int_equal(
 	    journal_chat(j, 101, "SHA256:bob", "Bob", "use WAL?"), 2);
 	journal_event(j, 102, JOURNAL_EV_DRAFT, "SHA256:alice",
-	    "Alice started ADR-0007 Use WAL");
-	journal_event(j, 103, JOURNAL_EV_SAVED, "SHA256:bob", "Bob saved a.c");
+	    "Alice started ADR-0007 Use WAL", NULL);
+	journal_event(
+	    j, 103, JOURNAL_EV_SAVED, "SHA256:bob", "Bob saved a.c", "a.c:3");
 	journal_visit(j, "SHA256:bob", 104);
 	journal_visit(j, "SHA256:alice", 105);
 	assert_int_equal(
@@ -1748,7 +1750,7 @@ static const char session_text[] =
     "chat 1 100 SHA256:alice Alice [hi]\n"
     "chat 2 101 SHA256:bob Bob [use WAL?]\n"
     "event 102 d SHA256:alice Alice started ADR-0007 Use WAL\n"
-    "event 103 s SHA256:bob Bob saved a.c\n"
+    "event 103 s SHA256:bob Bob saved a.c @a.c:3\n"
     "visit SHA256:alice 105\n"
     "visit SHA256:bob 104\n"
     "question 1 106 SHA256:bob what about NFS?\n"
@@ -1795,6 +1797,51 @@ test_session_round_trip(void **state)
 		assert_null(err);
 		journal_close(j);
 	}
+}
+
+/* Where events happened (the places table): a journal from before it
+ * replays its events with none, read-only; opened to write, it gains the
+ * table and keeps the places of new events. */
+static void
+test_event_places(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	sqlite3 *db;
+	char *text, *err = NULL;
+
+	j = must_open(f->path, 0);
+	journal_event(j, 1, JOURNAL_EV_SAVED, "a", "a saved x.c", "x.c:12");
+	journal_event(j, 2, JOURNAL_EV_COMMIT, "a", "a committed", NULL);
+	must_flush(j);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text, "event 1 s a a saved x.c @x.c:12\n"
+	                          "event 2 c a a committed\n");
+	free(text);
+
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE places;");
+	sqlite3_close(db);
+	j = journal_open_readonly(f->path, &err);
+	assert_non_null(j);
+	text = replay_text(j, 0);
+	assert_string_equal(
+	    text, "event 1 s a a saved x.c\nevent 2 c a a committed\n");
+	free(text);
+	journal_close(j);
+
+	j = must_open(f->path, 0);
+	journal_event(j, 3, JOURNAL_EV_ACCEPTED, "b", "b accepted ADR-0001",
+	    "doc/adr/0001-x.md");
+	must_flush(j);
+	journal_close(j);
+	text = reopen_text(f->path);
+	assert_string_equal(text, "event 1 s a a saved x.c\n"
+	                          "event 2 c a a committed\n"
+	                          "event 3 a b b accepted ADR-0001 "
+	                          "@doc/adr/0001-x.md\n");
+	free(text);
 }
 
 /* Members and invitations: the latest record of each wins, forgotten ones
@@ -2156,7 +2203,7 @@ test_chat_bytes(void **state)
 	j = must_open(f->path, 0);
 	assert_int_equal(journal_chat(j, 1, "SHA256:e", name, raw), 1);
 	journal_question(j, 2, "SHA256:e", raw);
-	journal_event(j, 3, JOURNAL_EV_QUESTION, "SHA256:e", raw);
+	journal_event(j, 3, JOURNAL_EV_QUESTION, "SHA256:e", raw, NULL);
 	journal_set(j, raw, name);
 	must_flush(j);
 	journal_close(j);
@@ -2206,7 +2253,7 @@ test_session_flush_fails(void **state)
 	db_exec(other, "CREATE TRIGGER no_meta BEFORE INSERT ON meta "
 	               "BEGIN SELECT RAISE(ABORT, 'no meta'); END");
 	assert_int_equal(journal_chat(j, 2, "a", "A", "during"), 2);
-	journal_event(j, 3, JOURNAL_EV_COMMIT, "a", "a committed");
+	journal_event(j, 3, JOURNAL_EV_COMMIT, "a", "a committed", NULL);
 	journal_visit(j, "a", 4);
 	assert_int_equal(journal_question(j, 5, "a", "why?"), 1);
 	journal_question_done(j, 1);
@@ -2366,7 +2413,7 @@ test_session_bad_rows(void **state)
 	    "problem a chat record is malformed (skipped)\n"
 	    "problem a chat record is malformed (skipped)\n"
 	    "event 102 d SHA256:alice Alice started ADR-0007 Use WAL\n"
-	    "event 103 s SHA256:bob Bob saved a.c\n"
+	    "event 103 s SHA256:bob Bob saved a.c @a.c:3\n"
 	    "problem an event record is malformed (skipped)\n"
 	    "problem an event record is malformed (skipped)\n"
 	    "problem an event record is malformed (skipped)\n"
@@ -2419,7 +2466,8 @@ make_old(const char *path)
 	db_exec(db, "DROP TABLE chat; DROP TABLE events; DROP TABLE visits; "
 	            "DROP TABLE questions; DROP TABLE drafts; "
 	            "DROP TABLE editors; DROP TABLE saved; DROP TABLE meta; "
-	            "DROP TABLE members; DROP TABLE invites;");
+	            "DROP TABLE members; DROP TABLE invites; "
+	            "DROP TABLE places;");
 	assert_db_text(db,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
@@ -2465,7 +2513,7 @@ test_old_journal(void **state)
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
 	    "sqlite_master WHERE type = 'table' ORDER BY name)",
 	    "chat cursors docs drafts editors events invites members meta "
-	    "ops people questions saved undo visits");
+	    "ops people places questions saved undo visits");
 	assert_db_text(db, "PRAGMA user_version", "1");
 	assert_db_text(db, "PRAGMA application_id", "1836019572");
 	sqlite3_close(db);
@@ -2776,6 +2824,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_large, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_session_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_places, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chat_seq, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_questions_done, setup, teardown),

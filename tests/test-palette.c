@@ -448,8 +448,8 @@ test_popup_add(void **state)
 	popup_free(&p);
 }
 
-static int
-scroll(struct popup *p, enum keyc code, unsigned height)
+static enum popup_result
+key(struct popup *p, enum keyc code, unsigned height)
 {
 	struct key_event k;
 
@@ -457,7 +457,7 @@ scroll(struct popup *p, enum keyc code, unsigned height)
 	k.code = code;
 	if (code == KEYC_CHAR)
 		k.cp = 'q';
-	return popup_scroll(p, &k, height);
+	return popup_key(p, &k, height);
 }
 
 /* 20 lines in a pop-up of 10 rows: 8 show, the top is 0 to 12. */
@@ -471,66 +471,127 @@ test_popup_scroll(void **state)
 	popup_open(&p, "Chat");
 	for (i = 1; i <= 20; i++)
 		popup_add(&p, "line %d", i);
-	assert_int_equal(scroll(&p, KEYC_UP, 10), 1);
+	assert_int_equal(key(&p, KEYC_UP, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 0);
-	assert_int_equal(scroll(&p, KEYC_DOWN, 10), 1);
+	assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 1);
-	assert_int_equal(scroll(&p, KEYC_PGDN, 10), 1);
+	assert_int_equal(key(&p, KEYC_PGDN, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 9);
-	assert_int_equal(scroll(&p, KEYC_PGDN, 10), 1);
+	assert_int_equal(key(&p, KEYC_PGDN, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 12);
-	assert_int_equal(scroll(&p, KEYC_DOWN, 10), 1);
+	assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 12);
-	assert_int_equal(scroll(&p, KEYC_PGUP, 10), 1);
+	assert_int_equal(key(&p, KEYC_PGUP, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 4);
-	assert_int_equal(scroll(&p, KEYC_PGUP, 10), 1);
+	assert_int_equal(key(&p, KEYC_PGUP, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 0);
-	assert_int_equal(scroll(&p, KEYC_END, 10), 1);
+	assert_int_equal(key(&p, KEYC_END, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 12);
-	assert_int_equal(scroll(&p, KEYC_HOME, 10), 1);
+	assert_int_equal(key(&p, KEYC_HOME, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 0);
 
-	/* Not scroll keys: nothing happens. */
+	/* Esc closes; any other key is not the pop-up's: it goes on. */
 	p.top = 5;
-	assert_int_equal(scroll(&p, KEYC_ESC, 10), 0);
-	assert_int_equal(scroll(&p, KEYC_ENTER, 10), 0);
-	assert_int_equal(scroll(&p, KEYC_CHAR, 10), 0);
-	assert_int_equal(scroll(&p, KEYC_LEFT, 10), 0);
+	assert_int_equal(key(&p, KEYC_ESC, 10), POPUP_CLOSE);
+	assert_int_equal(key(&p, KEYC_ENTER, 10), POPUP_PASS);
+	assert_int_equal(key(&p, KEYC_CHAR, 10), POPUP_PASS);
+	assert_int_equal(key(&p, KEYC_LEFT, 10), POPUP_PASS);
+	assert_int_equal(key(&p, KEYC_F, 10), POPUP_PASS);
 	assert_int_equal(p.top, 5);
 
 	/* A top past the end (scrolled "to the end" by the caller) is
 	 * brought back first. */
 	p.top = 1000;
-	assert_int_equal(scroll(&p, KEYC_UP, 10), 1);
+	assert_int_equal(key(&p, KEYC_UP, 10), POPUP_KEPT);
 	assert_int_equal(p.top, 11);
 
 	/* The terminal grew: the last page is full again. */
-	assert_int_equal(scroll(&p, KEYC_DOWN, 20), 1);
+	assert_int_equal(key(&p, KEYC_DOWN, 20), POPUP_KEPT);
 	assert_int_equal(p.top, 2);
 
 	/* Tiny pop-ups scroll a line at a time. */
 	p.top = 0;
-	assert_int_equal(scroll(&p, KEYC_PGDN, 2), 1);
+	assert_int_equal(key(&p, KEYC_PGDN, 2), POPUP_KEPT);
 	assert_int_equal(p.top, 1);
-	assert_int_equal(scroll(&p, KEYC_END, 0), 1);
+	assert_int_equal(key(&p, KEYC_END, 0), POPUP_KEPT);
 	assert_int_equal(p.top, 19);
 
-	/* Fewer lines than rows: never scrolls. */
+	/* Fewer lines than rows: nothing to scroll, so the arrows and pages
+	 * go on to the text too. */
 	popup_open(&p, "Who is here");
 	popup_add(&p, "Alice\nBob\nCarol");
-	assert_int_equal(scroll(&p, KEYC_END, 10), 1);
+	assert_int_equal(key(&p, KEYC_END, 10), POPUP_PASS);
+	assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_PASS);
 	assert_int_equal(p.top, 0);
-	assert_int_equal(scroll(&p, KEYC_PGDN, 10), 1);
-	assert_int_equal(p.top, 0);
-	assert_int_equal(scroll(&p, KEYC_DOWN, 10), 1);
-	assert_int_equal(p.top, 0);
+	assert_int_equal(key(&p, KEYC_ESC, 10), POPUP_CLOSE);
 	popup_free(&p);
 
 	/* Empty. */
 	popup_open(&p, "Nothing");
-	assert_int_equal(scroll(&p, KEYC_END, 10), 1);
+	assert_int_equal(key(&p, KEYC_END, 10), POPUP_PASS);
 	assert_int_equal(p.top, 0);
 	popup_free(&p);
+}
+
+static void
+act_none(struct client *c, const char *arg)
+{
+}
+
+/* Lines with actions: the first is selected, the arrows move among them
+ * (headings skipped), the selection stays in view, Enter opens. */
+static void
+test_popup_actions(void **state)
+{
+	struct popup p;
+	char arg[16];
+	int i;
+
+	memset(&p, 0, sizeof p);
+	popup_open(&p, "Since your last visit");
+	popup_add(&p, "You were last here yesterday.");
+	popup_add(&p, "%cFiles changed:", POPUP_BOLD);
+	for (i = 0; i < 10; i++) {
+		popup_add(&p, "  file%d", i);
+		snprintf(arg, sizeof arg, "file%d:1", i);
+		popup_act(&p, act_none, arg);
+	}
+	popup_add(&p, "%cOpen questions:", POPUP_BOLD);
+	popup_add(&p, "  - why?");
+	popup_act(&p, act_none, "42");
+	popup_add(&p, "  (not to open)");
+	assert_int_equal(p.nacts, 11);
+	assert_int_equal(p.sel, 2);
+	assert_string_equal(p.acts[p.sel].arg, "file0:1");
+	assert_null(p.acts[0].fn);
+
+	/* Up at the first stays; the top shows the headings above. */
+	assert_int_equal(key(&p, KEYC_UP, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 2);
+	assert_int_equal(p.top, 0);
+	for (i = 0; i < 9; i++)
+		assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 11);
+	assert_int_equal(p.top, 4); /* 8 lines show: 4..11 */
+	/* Down skips the heading to the question, then stays. */
+	assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 13);
+	assert_string_equal(p.acts[p.sel].arg, "42");
+	assert_int_equal(key(&p, KEYC_DOWN, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 13);
+	assert_int_equal(key(&p, KEYC_HOME, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 2);
+	assert_int_equal(p.top, 0);
+	assert_int_equal(key(&p, KEYC_END, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 13);
+	assert_int_equal(key(&p, KEYC_PGUP, 10), POPUP_KEPT);
+	assert_int_equal(p.sel, 5);
+
+	assert_int_equal(key(&p, KEYC_ENTER, 10), POPUP_OPEN);
+	assert_int_equal(key(&p, KEYC_CHAR, 10), POPUP_PASS);
+	assert_int_equal(key(&p, KEYC_ESC, 10), POPUP_CLOSE);
+	popup_free(&p);
+	assert_int_equal(p.nacts, 0);
 }
 
 int
@@ -549,6 +610,7 @@ main(void)
 	    cmocka_unit_test(test_many_commands),
 	    cmocka_unit_test(test_popup_add),
 	    cmocka_unit_test(test_popup_scroll),
+	    cmocka_unit_test(test_popup_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

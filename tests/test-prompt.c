@@ -15,6 +15,7 @@
 #include "buffer.h"
 #include "colindex.h"
 #include "keys.h"
+#include "loop.h"
 #include "server.h"
 
 static struct doc *
@@ -51,6 +52,7 @@ drop(struct client *c)
 	struct doc *d = c->view.doc;
 
 	free(c->find_last);
+	free(c->notice);
 	free(c->name);
 	free(c);
 	colindex_free(d->colindex);
@@ -322,13 +324,16 @@ test_enter_keeps_match(void **state)
 	assert_int_equal(c->view.anchor, 0);
 	assert_int_equal(c->view.cursor, 3);
 	assert_true(c->view.selecting);
-	/* Other keys are ignored. */
+	/* Other keys change nothing but say what the prompt takes. */
 	prompt_find(c);
 	key(c, KEYC_DELETE, 0);
 	key(c, KEYC_TAB, 0);
 	key(c, KEYC_F, 1);
 	assert_int_equal(c->mode, CLIENT_FIND);
 	assert_int_equal(c->prompt.len, 0);
+	assert_non_null(c->notice);
+	assert_string_equal(c->notice, "type what to find; Enter/Down next, "
+	                               "Up previous, Esc goes back");
 	/* Closing with no text keeps the last one. */
 	key(c, KEYC_HOME, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
@@ -452,6 +457,10 @@ test_goto(void **state)
 	assert_int_equal(c->prompt.found, -1);
 	type(c, "a3-");
 	assert_string_equal(c->prompt.text, "3");
+	/* What is not a digit is not taken, and the prompt says so. */
+	assert_non_null(c->notice);
+	assert_string_equal(c->notice, "type a line number (digits); Enter "
+	                               "goes there, Esc cancels");
 	key(c, KEYC_ENTER, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
 	assert_int_equal(c->view.cursor, 4);
@@ -544,5 +553,11 @@ main(void)
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
+	/* A session for the notices keys can give (hints). */
+	server = xcalloc(1, sizeof *server);
+	TAILQ_INIT(&server->docs);
+	TAILQ_INIT(&server->clients);
+	TAILQ_INIT(&server->chat);
+	server->loop = loop_create();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1433,6 +1433,12 @@ test_popup(void **state)
 	frame_free(f);
 }
 
+/* A pop-up line's action that does nothing (rendering only). */
+static void
+test_act(struct client *c, const char *arg)
+{
+}
+
 /* A long pop-up: the page shown, the footer's position, and the top
  * clamped to the last full page. */
 static void
@@ -1456,7 +1462,7 @@ test_popup_scrolled(void **state)
 
 	memset(&k, 0, sizeof k);
 	k.code = KEYC_PGDN;
-	assert_int_equal(popup_scroll(&a->popup, &k, 10), 1);
+	assert_int_equal(popup_key(&a->popup, &k, 10), POPUP_KEPT);
 	render_client(server, a, f);
 	assert_row(f, 1, "line 9");
 	assert_row(f, 8, "line 16");
@@ -1477,6 +1483,25 @@ test_popup_scrolled(void **state)
 	assert_row(f, 8, " Esc closes  PgUp/PgDn scroll (14-20 of 20)");
 	assert_row(f, 9, "22:13 Bob: hi");
 	assert_row(f, 10, " a.txt  1:1");
+
+	/* Lines with actions: the selected one across the whole row in
+	 * reverse, and the footer says Enter opens. */
+	popup_open(&a->popup, "Since your last visit");
+	popup_add(&a->popup, "%cFiles changed:", POPUP_BOLD);
+	popup_add(&a->popup, "  a.txt (Bob)");
+	popup_act(&a->popup, test_act, "a.txt:1");
+	popup_add(&a->popup, "  b.txt (Bob)");
+	popup_act(&a->popup, test_act, "b.txt:1");
+	k.code = KEYC_DOWN;
+	assert_int_equal(popup_key(&a->popup, &k, 9), POPUP_KEPT);
+	render_client(server, a, f);
+	assert_row(f, 1, "Files changed:");
+	assert_row(f, 2, "  a.txt (Bob)");
+	assert_row(f, 3, "  b.txt (Bob)");
+	assert_int_equal(frame_cell(f, 0, 2)->attr, 0);
+	assert_int_equal(frame_cell(f, 2, 3)->attr, CELL_REVERSE);
+	assert_int_equal(frame_cell(f, 40, 3)->attr, CELL_REVERSE);
+	assert_row(f, 8, " Enter opens  Esc closes");
 	frame_free(f);
 }
 

@@ -236,8 +236,8 @@ recover_chat(void *arg, int64_t seq, int64_t time, const char *author,
 }
 
 static void
-recover_event(
-    void *arg, int64_t time, int kind, const char *author, const char *text)
+recover_event(void *arg, int64_t time, int kind, const char *author,
+    const char *text, const char *place)
 {
 	recovery_phase(arg, PHASE_EVENT);
 	check(kind >= 1 && kind <= 255);
@@ -496,7 +496,8 @@ fuzz_seed(const char *path)
 	journal_set(j, "next", "2");
 	journal_chat(j, 2, "SHA256:seed", "Seed", "use \x1b[1mWAL\x1b[m?");
 	journal_chat(j, 3, "SHA256:seed", "Seed", "yes");
-	journal_event(j, 4, JOURNAL_EV_DRAFT, "SHA256:seed", "Seed started");
+	journal_event(
+	    j, 4, JOURNAL_EV_DRAFT, "SHA256:seed", "Seed started", "d/0001.md");
 	journal_visit(j, "SHA256:seed", 5);
 	journal_question(j, 6, "SHA256:seed", "NFS?");
 	journal_question_done(j, journal_question(j, 7, "SHA256:seed", "x"));
