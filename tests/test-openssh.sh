@@ -91,16 +91,18 @@ SSHOPTS="-F /dev/null -p $PORT -i $T/key -o StrictHostKeyChecking=no \
 -o LogLevel=ERROR"
 
 # An interactive session: ssh in a pseudo-terminal of 80x24 (script(1)
-# provides one when available), input from a FIFO.
+# provides one when available), input from a FIFO. It also asks to set a
+# variable (an env request), which is refused and logged by name.
 mkfifo "$T/in" || fail "mkfifo"
+ENVOPT="-o SetEnv=MOOT_SMOKE=1"
 if command -v script >/dev/null 2>&1; then
 	TERM=xterm-256color SSH_AUTH_SOCK='' script -qfec \
-		"stty rows 24 cols 80; exec ssh -tt $SSHOPTS test@127.0.0.1" \
+		"stty rows 24 cols 80; exec ssh -tt $SSHOPTS $ENVOPT test@127.0.0.1" \
 		/dev/null <"$T/in" >"$T/session.out" 2>&1 &
 else
 	# shellcheck disable=SC2086
-	TERM=xterm-256color SSH_AUTH_SOCK='' ssh -tt $SSHOPTS test@127.0.0.1 \
-		<"$T/in" >"$T/session.out" 2>&1 &
+	TERM=xterm-256color SSH_AUTH_SOCK='' ssh -tt $SSHOPTS $ENVOPT \
+		test@127.0.0.1 <"$T/in" >"$T/session.out" 2>&1 &
 fi
 SSHPID=$!
 exec 3>"$T/in"
@@ -137,6 +139,9 @@ exec 3>&-
 [ "$STATUS" -eq 0 ] || fail "the session ended with status $STATUS"
 grep -qF smoke-test "$T/repo/README.md" ||
 	fail "README.md on disk lacks smoke-test: $(cat "$T/repo/README.md")"
+grep -qF "refused a channel request of type env" "$T/daemon.err" ||
+	fail "the log does not name the refused env request: $(grep -F \
+		'channel request' "$T/daemon.err")"
 
 # An exec request is refused with a message and a non-zero status.
 # shellcheck disable=SC2086
