@@ -390,6 +390,9 @@ test_name_prompt_rules(void **state)
 	h_wait_row_has(a, h_presence_row(a), "Alice Liddell", WAIT);
 	c = h_join(port, fresh, user);
 	h_wait(c, "Your name:", WAIT);
+	/* A key the prompt does not take says what it takes. */
+	h_send(c, "\033[15~"); /* F5 */
+	h_wait(c, "type your name; Enter joins, Ctrl-Q leaves", WAIT);
 	h_key(c, "Enter");
 	h_wait(c, "type a name first", WAIT);
 	h_send(c, "alice  LIDDELL");
@@ -409,6 +412,7 @@ test_name_prompt_rules(void **state)
 	h_send(c, "Ze\001\xe2\x80\x8b"
 	          "d");
 	h_wait_row_has(c, 3, "Your name: Zed", WAIT);
+	h_wait(c, "that character cannot be in a name", WAIT);
 	memset(long_name, 'x', 50);
 	long_name[50] = '\0';
 	h_send(c, long_name);
