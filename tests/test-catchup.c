@@ -320,6 +320,7 @@ static void
 test_keys_everywhere(void **state)
 {
 	struct sess s;
+	char *text;
 
 	memset(&s, 0, sizeof s);
 	s.repo = h_repo_create("README.md", twelve, NULL);
@@ -410,6 +411,22 @@ test_keys_everywhere(void **state)
 	/* In the text, a key that does nothing says so. */
 	h_send(s.a, F5);
 	wait_notice(s.a, "that key does nothing here");
+
+	/* A confirmation (the file changed on disk: Ctrl-S again) takes
+	 * no keys: a letter typed meanwhile is typed, and the second
+	 * Ctrl-S still overwrites. */
+	h_send(s.a, "z");
+	wait_status(s.a, " README.md [+] 3:2");
+	h_write_file(s.repo, "README.md", "changed behind the session\n", 27);
+	h_key(s.a, "C-s");
+	wait_notice(s.a, "README.md changed on disk: Ctrl-S again overwrites");
+	h_send(s.a, "y");
+	h_wait_row(s.a, 2, "zyline 02", WAIT);
+	h_key(s.a, "C-s");
+	wait_status(s.a, " README.md 3:3");
+	text = h_read_file(s.repo, "README.md", NULL);
+	assert_non_null(strstr(text, "zyline 02"));
+	free(text);
 	h_pass();
 }
 
