@@ -738,8 +738,10 @@ timeline_build(struct timeline *tl, int64_t from, const int *mine)
 	free(tl->items);
 	tl->items = kept;
 	tl->nitems = n;
-	for (i = 0; i < tl->ncommits; i++) {
-		tc = &tl->commits[i];
+	/* Oldest first: a parent before its child within one second (the
+	 * walk gives a child before its parent). */
+	for (i = tl->ncommits; i > 0; i--) {
+		tc = &tl->commits[i - 1];
 		if (tc->told || (from != INT64_MIN && tc->time < from / 1000))
 			continue;
 		it = timeline_add(tl, tc->time * 1000, TIMELINE_GIT, "");
