@@ -170,6 +170,21 @@ assert_clean(const char *what, const char *s)
 	}
 }
 
+/* Wait until the daemon has seen a connection end (the journal has its
+ * "left"): Ctrl-Q takes someone off the screens first. */
+static void
+wait_left(const char *repo)
+{
+	long long deadline = h_now_ms() + WAIT;
+
+	while (h_journal_int(repo, "SELECT count(*) FROM events WHERE "
+	                           "kind = 108") == 0) {
+		if (h_now_ms() > deadline)
+			fail_msg("no \"left\" event in the journal");
+		usleep(20000);
+	}
+}
+
 /* The session every test of the log reads: Alice and Bob join; Bob asks
  * a question; Alice decides (the question goes into the draft) and
  * accepts; Bob edits, saves and leaves; Alice commits; Carol commits
@@ -189,8 +204,9 @@ script_run(struct script *s)
 
 	s->repo = h_repo_create("src/journal.c", journal_c, NULL);
 	/* The repository's first commit is from long before the session. */
-	h_sh(s->repo, "GIT_COMMITTER_DATE='2020-01-01T00:00:00Z' git commit "
-	              "-q --amend --no-edit --date='2020-01-01T00:00:00Z'");
+	free(h_sh(s->repo,
+	    "GIT_COMMITTER_DATE='2020-01-01T00:00:00Z' git commit "
+	    "-q --amend --no-edit --date='2020-01-01T00:00:00Z'"));
 	kb = h_key_new(s->repo);
 	h_key_authorize(s->repo, kb, BOB);
 	ka = h_key_create(s->repo, ALICE);
@@ -225,6 +241,7 @@ script_run(struct script *s)
 	h_wait_closed(b, WAIT);
 	h_client_close(b);
 	h_wait_row_lacks(a, h_presence_row(a), "Bob Stone", WAIT);
+	wait_left(s->repo);
 
 	/* Alice commits what Bob saved: Refs: ADR-0001. */
 	h_palette(a, "commit", WAIT);
@@ -238,11 +255,19 @@ script_run(struct script *s)
 	/* A second later (its time has seconds only), Carol commits with
 	 * git itself. */
 	sleep(1);
-	h_sh(s->repo,
+	free(h_sh(s->repo,
 	    "echo more >>src/journal.c && git add src/journal.c && "
 	    "git -c user.name=Carol -c user.email=carol@example.com "
-	    "commit -q -m 'journal: outside moot' -m 'Refs: ADR-0001'");
+	    "commit -q -m 'journal: outside moot' -m 'Refs: ADR-0001'"));
 	s->outside = h_sh(s->repo, "git rev-parse HEAD");
+}
+
+static void
+script_free(struct script *s)
+{
+	free(s->accepted);
+	free(s->committed);
+	free(s->outside);
 }
 
 static char *
@@ -360,6 +385,7 @@ test_log_session(void **state)
 	free(out);
 	free(running);
 	free(running_json);
+	script_free(&s);
 	h_pass();
 }
 
@@ -396,6 +422,7 @@ test_log_for(void **state)
 	out = moot_log(s.repo, &status, "--for", "Bob Stone", "--since=2h");
 	assert_int_equal(status, 2);
 	free(out);
+	script_free(&s);
 	h_pass();
 }
 
@@ -458,8 +485,8 @@ test_log_git_only(void **state)
 
 	repo = h_repo_create("a.txt", "a\n", NULL);
 	first = h_sh(repo, "git rev-parse HEAD");
-	h_sh(repo, "echo b >>a.txt && git commit -qam 'a: b' "
-	           "-m 'Refs: ADR-0002, ADR-0003'");
+	free(h_sh(repo, "echo b >>a.txt && git commit -qam 'a: b' "
+	                "-m 'Refs: ADR-0002, ADR-0003'"));
 	second = h_sh(repo, "git rev-parse HEAD");
 	out = moot_log_ok(repo, NULL, NULL);
 	got = strip_dates(out);
@@ -497,9 +524,10 @@ test_log_inert(void **state)
 	h_wait_row_has(m, h_presence_row(m), MAL_SHOWN " ", JOIN);
 	palette(m, "question " ODD_QUESTION, "question " ODD_QUESTION_SHOWN);
 	wait_notice(m, "question noted (1 open)");
-	h_sh(repo, "echo b >>a.txt && git -c user.name=\"$(printf "
-	           "'Eve\\033[31m')\" -c user.email=eve@example.com commit "
-	           "-qam \"$(printf 'x\\033]0;pwned\\007 \\302\\233y')\"");
+	free(
+	    h_sh(repo, "echo b >>a.txt && git -c user.name=\"$(printf "
+	               "'Eve\\033[31m')\" -c user.email=eve@example.com commit "
+	               "-qam \"$(printf 'x\\033]0;pwned\\007 \\302\\233y')\""));
 
 	out = moot_log_ok(repo, NULL, NULL);
 	assert_clean("moot log", out);
