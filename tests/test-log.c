@@ -426,6 +426,57 @@ test_log_for(void **state)
 	h_pass();
 }
 
+/* Accepting a draft that supersedes a decision: "superseded"; a question
+ * asked in a draft. */
+static void
+test_log_supersede(void **state)
+{
+	struct h_daemon *d;
+	struct h_client *a;
+	char *repo, *ka, *out, *got, *want, *head;
+
+	repo = h_repo_create("README.md", "demo\n", "doc/adr/0001-use-c.md",
+	    "# 1. Use C\n\nDate: 2024-01-15\n\n## Status\n\nAccepted\n", NULL);
+	free(h_sh(repo, "GIT_COMMITTER_DATE='2020-01-01T00:00:00Z' git commit "
+	                "-q --amend --no-edit --date='2020-01-01T00:00:00Z'"));
+	ka = h_key_create(repo, ALICE);
+	d = h_daemon_start(repo);
+	a = join(h_daemon_port(d), ka, "alice");
+	h_wait_row_has(a, h_presence_row(a), "Alice Liddell", JOIN);
+	palette(a, "supersede 1", "supersede 1");
+	wait_notice(a, "ADR-0002 drafted");
+	palette(a, "question Still needed?", "question Still needed?");
+	wait_notice(a, "question added to ADR-0002");
+	palette(a, "accept", "accept");
+	wait_notice(a, "Alice Liddell accepted ADR-0002: Supersede ADR-0001");
+	head = h_sh(repo, "git rev-parse HEAD");
+
+	out = moot_log_ok(repo, NULL, NULL);
+	got = strip_dates(out);
+	xasprintf(&want,
+	    "Alice Liddell joined\n"
+	    "Alice Liddell started ADR-0002: Supersede ADR-0001\n"
+	    "Alice Liddell asked in ADR-0002: Still needed?\n"
+	    "Alice Liddell accepted ADR-0002: Supersede ADR-0001 (commit "
+	    "%.7s)\n"
+	    "Alice Liddell superseded ADR-0001 with ADR-0002\n",
+	    head);
+	assert_text("moot log", got, want);
+	free(want);
+	free(got);
+	free(out);
+	out = moot_log_ok(repo, "--json", NULL);
+	if (strstr(out, "{\"time\":") == NULL ||
+	    strstr(out, "\"kind\":\"superseded\",\"who\":\"Alice Liddell\","
+	                "\"text\":\"Alice Liddell superseded ADR-0001 with "
+	                "ADR-0002\",\"from\":\"journal\",\"commit\":null,"
+	                "\"decision\":null,\"refs\":[]}\n]\n") == NULL)
+		fail_msg("moot log --json:\n%s", out);
+	free(out);
+	free(head);
+	h_pass();
+}
+
 /* Bad dates: a clear message and exit 2; good ones parse to the ms. */
 static void
 test_log_dates(void **state)
@@ -555,6 +606,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_log_session, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(test_log_for, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_log_supersede, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_log_dates, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
