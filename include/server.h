@@ -30,10 +30,11 @@ struct journal_draft;
 #define SERVER_NOTICE_MS 4000 /* how long a notice stays on screen */
 #define SERVER_MIN_COLS 20    /* smaller terminals get "terminal too small" */
 #define SERVER_MIN_ROWS 5
-#define CHAT_TEXT_MAX 1000         /* bytes of one chat message */
-#define SERVER_NAME_MAX 40         /* bytes of a name an invited person gives */
-#define SERVER_PASTE_TYPED_MAX 256 /* characters a paste types into a prompt   \
-	                            */
+#define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
+#define SERVER_NAME_MAX 40 /* bytes of a name an invited person gives */
+#define SERVER_PASTE_TYPED_MAX                                                 \
+	256 /* characters a paste types into a prompt                          \
+	     */
 
 /*
  * What each person may do that everyone sees (CMD_BROADCAST: a chat
@@ -553,6 +554,8 @@ void chat_event(int kind, const char *author, const char *place,
     const char *fmt, ...) __printflike(4, 5);
 void chat_event_add(int64_t time, int kind, const char *author,
     const char *text, const char *place);
+/* c joined or left (JOURNAL_EV_JOINED, _LEFT), for `moot log`. */
+void chat_presence(struct client *, int kind);
 void chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text);
 void chat_since(struct client *, int on_join);

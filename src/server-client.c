@@ -117,6 +117,7 @@ server_client_bye(struct client *c, const char *why)
 static void
 server_client_closing(struct client *c)
 {
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	c->closing = 1;
@@ -324,6 +325,7 @@ server_client_enter(struct client *c, const char *notice, const char *term)
 	presence_join(c);
 	server_client_open_first(c);
 	c->ready = 1;
+	chat_presence(c, JOURNAL_EV_JOINED);
 	c->dirty = 1;
 
 	log_info("client %u: %s <%s> joined as %s (key %s, %ux%u, %s)", c->id,

@@ -398,6 +398,7 @@ server_client_lost(struct client *c)
 	if (c->ready && c->key != NULL && c->view.doc != NULL &&
 	    *c->view.doc->path != '\0')
 		server_place_set(c->key, c->view.doc->path, c->view.cursor);
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	TAILQ_FOREACH (o, &server->clients, entry) {
