@@ -348,6 +348,7 @@ test_log_session(void **state)
 {
 	struct script s;
 	char *out, *got, *want, *running, *running_json, *tomorrow;
+	size_t n;
 
 	memset(&s, 0, sizeof s);
 	script_run(&s);
@@ -375,13 +376,27 @@ test_log_session(void **state)
 	free(out);
 	free(tomorrow);
 
-	/* The daemon stopped: the same, to the byte. */
+	/* The daemon stopped: the same, to the byte, and then Alice, still
+	 * connected, left when it stopped. */
 	assert_int_equal(h_daemon_stop(s.d), 0);
 	out = moot_log_ok(s.repo, NULL, NULL);
-	assert_text("moot log, daemon stopped", out, running);
+	if (strncmp(out, running, strlen(running)) != 0)
+		assert_text("moot log, daemon stopped", out, running);
+	got = strip_dates(out + strlen(running));
+	assert_text("moot log, daemon stopped: the rest", got,
+	    "Alice Liddell left\n");
+	free(got);
 	free(out);
 	out = moot_log_ok(s.repo, "--json", NULL);
-	assert_text("moot log --json, daemon stopped", out, running_json);
+	n = strlen(running_json) - strlen("\n]\n");
+	if (strncmp(out, running_json, n) != 0)
+		assert_text("moot log --json, daemon stopped", out, running_json);
+	got = strip_times(out + n);
+	assert_text("moot log --json, daemon stopped: the rest", got,
+	    ",\n{\"time\":0,\"kind\":\"left\",\"who\":\"Alice Liddell\","
+	    "\"text\":\"Alice Liddell left\",\"from\":\"journal\","
+	    "\"commit\":null,\"decision\":null,\"refs\":[]}\n]\n");
+	free(got);
 	free(out);
 	free(running);
 	free(running_json);
