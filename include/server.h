@@ -629,6 +629,8 @@ void chat_event(int kind, const char *author, const char *place,
     const char *fmt, ...) __printflike(4, 5);
 void chat_event_add(int64_t time, int kind, const char *author,
     const char *text, const char *place);
+/* c joined or left (JOURNAL_EV_JOINED, _LEFT), for `moot log`. */
+void chat_presence(struct client *, int kind);
 void chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text);
 void chat_since(struct client *, int on_join);

@@ -146,6 +146,17 @@ chat_event(
 	free(text);
 }
 
+/* c joined or left (kind; leaving is told once, before c is closing):
+ * told to `moot log`, not to anyone's screen. */
+void
+chat_presence(struct client *c, int kind)
+{
+	if (!c->ready || c->closing || c->key == NULL || *c->key == '\0')
+		return;
+	chat_event(kind, c->key, NULL, "%s %s", c->name,
+	    kind == JOURNAL_EV_JOINED ? "joined" : "left");
+}
+
 void
 chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text)

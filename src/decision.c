@@ -685,7 +685,13 @@ decision_start(struct client *c, const char *title, unsigned supersedes)
 			free(why);
 		}
 	}
+	chat_event(JOURNAL_EV_DRAFT, c->key, path, "%s started ADR-%04u: %s",
+	    c->name, number, title);
+	/* The open questions go into the draft: answered, for `moot log`. */
 	TAILQ_FOREACH_SAFE (q, &server->questions, entry, q1) {
+		chat_event(JOURNAL_EV_ANSWERED, c->key, path,
+		    "%s took the question into ADR-%04u: %s", c->name, number,
+		    q->text);
 		if (server->journal != NULL)
 			journal_question_done(server->journal, q->id);
 		TAILQ_REMOVE(&server->questions, q, entry);
@@ -693,8 +699,6 @@ decision_start(struct client *c, const char *title, unsigned supersedes)
 		free(q->text);
 		free(q);
 	}
-	chat_event(JOURNAL_EV_DRAFT, c->key, path, "%s started ADR-%04u: %s",
-	    c->name, number, title);
 	log_info("client %u: %s drafted %s", c->id, c->name, path);
 
 	/* Beside the code when the screen is wide enough, else in its
@@ -816,6 +820,8 @@ decision_question(struct client *c, const char *text)
 			return;
 		}
 		decision_change(c, d, DECISION_QUESTION, text);
+		chat_event(JOURNAL_EV_QUESTION, c->key, dr->path,
+		    "%s asked in ADR-%04u: %s", c->name, dr->number, text);
 		server_client_notice(
 		    c, "question added to ADR-%04u", dr->number);
 		return;
@@ -828,6 +834,8 @@ decision_question(struct client *c, const char *text)
 	else if (!TAILQ_EMPTY(&server->questions))
 		id = TAILQ_LAST(&server->questions, questions)->id + 1;
 	chat_question_add(id, server_wallclock(), c->key, text);
+	chat_event(
+	    JOURNAL_EV_QUESTION, c->key, NULL, "%s asked: %s", c->name, text);
 	TAILQ_FOREACH (q, &server->questions, entry)
 		n++;
 	server_client_notice(c, "question noted (%zu open)", n);
@@ -1359,6 +1367,10 @@ decision_finish_done(struct decision_pending *p, struct client *c, int rc,
 	chat_event(p->accept ? JOURNAL_EV_ACCEPTED : JOURNAL_EV_REJECTED,
 	    p->key, dr->path, "%s %s ADR-%04u: %s", p->name, what, dr->number,
 	    p->title);
+	if (p->accept && dr->supersedes != 0)
+		chat_event(JOURNAL_EV_SUPERSEDED, p->key, dr->path,
+		    "%s superseded ADR-%04u with ADR-%04u", p->name,
+		    dr->supersedes, dr->number);
 	if (p->accept) {
 		xasprintf(&s, "%sADR-%04u\n",
 		    server->accepted != NULL ? server->accepted : "",

@@ -121,6 +121,7 @@ server_client_closing(struct client *c)
 {
 	if (!c->closing)
 		server_pane_save(c); /* where each pane is, for next time */
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	c->closing = 1;
@@ -329,6 +330,7 @@ server_client_enter(struct client *c, const char *notice, const char *term)
 	server_client_open_first(c);
 	c->ready = 1;
 	server_pane_enter(c);
+	chat_presence(c, JOURNAL_EV_JOINED);
 	c->dirty = 1;
 
 	log_info("client %u: %s <%s> joined as %s (key %s, %ux%u, %s)", c->id,

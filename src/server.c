@@ -400,6 +400,7 @@ server_client_lost(struct client *c)
 		server_place_set(c->key, c->view->doc->path, c->view->cursor);
 	if (!c->closing)
 		server_pane_save(c);
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	TAILQ_FOREACH (o, &server->clients, entry) {
