@@ -66,7 +66,7 @@ split_add(
 	struct split *p = leaf->parent, *n, *node;
 
 	n = split_alloc(SPLIT_PANE, pane);
-	if (p != NULL && p->type == type) {
+	if (p != NULL && p->type == type && leaf->share >= 2) {
 		/* One more beside it: half of its share. */
 		n->parent = p;
 		n->share = leaf->share - leaf->share / 2;
