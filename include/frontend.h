@@ -135,5 +135,7 @@ void tty_end(struct tty *);
 int colour_for_key(const char *fingerprint, const int *taken, int ntaken);
 void colour_map(int colour, int ncolours, short *c, int *bright);
 void colour_syntax_map(int index, int ncolours, short *c, int *bright);
+int colour_rgb_to_256(int r, int g, int b);
+void colour_cell_map(uint32_t colour, int ncolours, short *c, int *bright);
 
 #endif

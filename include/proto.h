@@ -9,7 +9,7 @@
 #include "bytes.h"
 #include "frame.h"
 
-#define PROTO_VERSION 2                   /* 2: PASTE */
+#define PROTO_VERSION 3 /* 2: PASTE; 3: wide colours, the mouse */
 #define PROTO_MAX_MSG (16U * 1024 * 1024) /* longest message accepted */
 #define PROTO_PASTE_MAX (64U * 1024)      /* most bytes in one PASTE */
 

@@ -21,8 +21,8 @@
  * cell, and a run of identical cells is one item.
  */
 #define ITEM_SPACE 0x01 /* ch is ' ' (else a varint ch follows) */
-#define ITEM_FG 0x02    /* a u8 foreground follows */
-#define ITEM_BG 0x04    /* a u8 background follows */
+#define ITEM_FG 0x02    /* a u32 foreground colour follows */
+#define ITEM_BG 0x04    /* a u32 background colour follows */
 #define ITEM_ATTR 0x08  /* a u8 of attributes follows */
 #define ITEM_COMB 0x10  /* a varint combining mark follows */
 #define ITEM_WIDE 0x20  /* a two-column character (both columns) */
@@ -35,7 +35,8 @@
 /* One cell item, as sent: a character of one or two columns. */
 struct proto_item {
 	uint32_t ch, comb;
-	uint8_t fg, bg, attr;
+	uint32_t fg, bg;
+	uint8_t attr;
 	int wide;
 };
 
@@ -102,7 +103,8 @@ proto_patch_u16(struct bytes *out, size_t at, uint16_t v)
 /*
  * The item for the cell at x of a row, made well formed: a wide character
  * takes its second column along; a lone half becomes a blank; a code
- * point that must not be sent becomes '?'. Returns the columns used.
+ * point that must not be sent becomes '?', a colour that is none the
+ * default. Returns the columns used.
  */
 static unsigned
 proto_item_at(
@@ -115,6 +117,10 @@ proto_item_at(
 	it->fg = c->fg;
 	it->bg = c->bg;
 	it->attr = c->attr & PROTO_ATTR_MASK;
+	if (!colour_valid(it->fg, MOOT_NCOLOURS))
+		it->fg = COLOUR_DEFAULT;
+	if (!colour_valid(it->bg, MOOT_NCOLOURS))
+		it->bg = COLOUR_DEFAULT;
 	it->wide = (c->attr & CELL_WIDE) && x + 1 < cols;
 	if (!it->wide && (c->attr & (CELL_WIDE | CELL_CONT))) {
 		it->ch = ' ';
@@ -139,7 +145,8 @@ static void
 proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 {
 	struct proto_item it, next;
-	uint8_t fg = 0, bg = 0, attr = 0, flags;
+	uint32_t fg = COLOUR_DEFAULT, bg = COLOUR_DEFAULT;
+	uint8_t attr = 0, flags;
 	unsigned x, w, nx, more;
 
 	x = 0;
@@ -177,9 +184,9 @@ proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 		if (~flags & ITEM_SPACE)
 			bytes_add_varint(out, it.ch);
 		if (flags & ITEM_FG)
-			bytes_add_u8(out, it.fg);
+			bytes_add_u32(out, it.fg);
 		if (flags & ITEM_BG)
-			bytes_add_u8(out, it.bg);
+			bytes_add_u32(out, it.bg);
 		if (flags & ITEM_ATTR)
 			bytes_add_u8(out, it.attr);
 		if (flags & ITEM_COMB)
@@ -198,7 +205,8 @@ proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 static int
 proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 {
-	uint8_t fg = 0, bg = 0, attr = 0, flags;
+	uint32_t fg = COLOUR_DEFAULT, bg = COLOUR_DEFAULT;
+	uint8_t attr = 0, flags;
 	uint32_t ch, comb, more, i;
 	unsigned x, w;
 	struct cell *c;
@@ -212,9 +220,9 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 		if (~flags & ITEM_SPACE)
 			ch = reader_varint(r);
 		if (flags & ITEM_FG)
-			fg = reader_u8(r);
+			fg = reader_u32(r);
 		if (flags & ITEM_BG)
-			bg = reader_u8(r);
+			bg = reader_u32(r);
 		if (flags & ITEM_ATTR)
 			attr = reader_u8(r);
 		comb = 0;
@@ -231,6 +239,9 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 		if ((flags & ITEM_COMB) && !proto_cp_ok(comb))
 			return -1;
 		if (attr & ~PROTO_ATTR_MASK)
+			return -1;
+		if (!colour_valid(fg, MOOT_NCOLOURS) ||
+		    !colour_valid(bg, MOOT_NCOLOURS))
 			return -1;
 		if ((flags & ITEM_RUN) && more == 0)
 			return -1;

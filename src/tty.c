@@ -118,7 +118,7 @@ tty_resize(struct tty *t, unsigned cols, unsigned rows)
 
 /* The ncurses attributes and pair for a cell. */
 static attr_t
-tty_style(struct tty *t, const struct cell *c, short *pair)
+tty_style(struct tty *t, const struct cell *c, int *pair)
 {
 	attr_t a = A_NORMAL;
 	short fg = -1, bg = -1;
@@ -135,15 +135,13 @@ tty_style(struct tty *t, const struct cell *c, short *pair)
 	*pair = 0;
 	if (t->colours < 8) {
 		/* No colours: people's cursors in reverse; no syntax. */
-		if (c->attr & CELL_SYNTAX)
-			return a | (c->bg ? A_REVERSE : 0);
-		return a | ((c->fg || c->bg) ? A_REVERSE : 0);
+		if (c->bg != COLOUR_DEFAULT ||
+		    COLOUR_TAG(c->fg) == COLOUR_T_PERSON)
+			return a | A_REVERSE;
+		return a;
 	}
-	if (c->attr & CELL_SYNTAX)
-		colour_syntax_map(c->fg, t->colours, &fg, &bright_fg);
-	else
-		colour_map(c->fg, t->colours, &fg, &bright_fg);
-	colour_map(c->bg, t->colours, &bg, &bright_bg);
+	colour_cell_map(c->fg, t->colours, &fg, &bright_fg);
+	colour_cell_map(c->bg, t->colours, &bg, &bright_bg);
 	if (bright_fg)
 		a |= A_BOLD;
 	if (bright_bg)
@@ -165,7 +163,7 @@ tty_draw(
 	cchar_t cc;
 	wchar_t wch[3];
 	attr_t a;
-	short pair;
+	int pair;
 	unsigned x, y;
 	size_t i;
 
@@ -181,7 +179,9 @@ tty_draw(
 			wch[1] = (wchar_t)c->comb;
 			wch[2] = 0;
 			a = tty_style(t, c, &pair);
-			setcchar(&cc, wch, a, pair, NULL);
+			/* The pair by the extended argument: with 256
+			 * colours there are more than a short holds. */
+			setcchar(&cc, wch, a, 0, &pair);
 			mvadd_wch(y, x, &cc);
 		}
 	}

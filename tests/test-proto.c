@@ -33,17 +33,19 @@ decode_one(const struct bytes *b, struct proto_msg *msg)
 }
 
 /* Decoding data must fail, with a reason containing want. */
+#define assert_bad(data, len, want) assert_bad_at(data, len, want, __LINE__)
 static void
-assert_bad(const uint8_t *data, size_t len, const char *want)
+assert_bad_at(const uint8_t *data, size_t len, const char *want, int line)
 {
 	struct proto_msg msg;
 	const char *err = NULL;
 	size_t used = 99;
 
-	assert_int_equal(proto_get(data, len, &msg, &used, &err), -1);
+	if (proto_get(data, len, &msg, &used, &err) != -1)
+		fail_msg("line %d: decoded, wanted '%s'", line, want);
 	assert_non_null(err);
 	if (strstr(err, want) == NULL)
-		fail_msg("error '%s', wanted '%s'", err, want);
+		fail_msg("line %d: error '%s', wanted '%s'", line, err, want);
 	/* Nothing to free is left behind. */
 	assert_int_equal(msg.type, 0);
 }
@@ -349,7 +351,7 @@ test_paste(void **state)
 	size_t i;
 
 	bytes_init(&b);
-	assert_int_equal(PROTO_VERSION, 2);
+	assert_int_equal(PROTO_VERSION, 3);
 	assert_int_equal(PROTO_PASTE, 5);
 	assert_int_equal(PROTO_PASTE_MAX, 65536);
 
@@ -430,8 +432,10 @@ test_frame_diff(void **state)
 	b = frame_create(40, 10);
 	have = frame_create(40, 10);
 
-	frame_puts(a, 0, 0, 40, "hello", 1, 0, CELL_BOLD);
-	frame_puts(a, 5, 9, 40, "world", 0, 2, CELL_REVERSE);
+	frame_puts(a, 0, 0, 40, "hello", COLOUR_PERSON(1), 0, CELL_BOLD);
+	frame_puts(a, 5, 9, 40, "world", 0, COLOUR_256(196), CELL_REVERSE);
+	frame_puts(a, 20, 9, 40, "rgb", COLOUR_RGB(0x12, 0x34, 0x56),
+	    COLOUR_RGB(0xff, 0, 0x80), 0);
 	a->cx = 7;
 	a->cy = 9;
 	a->cursor_visible = 0;
@@ -449,7 +453,7 @@ test_frame_diff(void **state)
 
 	/* Only the changed rows. */
 	frame_copy(b, a);
-	frame_puts(b, 3, 4, 40, "changed", 3, 0, 0);
+	frame_puts(b, 3, 4, 40, "changed", COLOUR_PERSON(3), 0, 0);
 	frame_put(b, 39, 9, 'z', 0, 0, 0, 0);
 	b->cx = 1;
 	b->cy = 2;
@@ -513,20 +517,21 @@ test_frame_wide(void **state)
 	have = frame_create(10, 3);
 
 	/* Wide characters, a combining mark, a run of wide ones. */
-	frame_puts(f, 0, 0, 10, "a\344\270\255b", 1, 2, CELL_UNDERLINE);
+	frame_puts(f, 0, 0, 10, "a\344\270\255b", COLOUR_PERSON(1),
+	    COLOUR_RGB(1, 2, 3), CELL_UNDERLINE);
 	frame_put(f, 4, 0, 'e', 0x301, 0, 0, 0);
 	frame_puts(
 	    f, 0, 1, 10, "\344\270\255\344\270\255\344\270\255x", 0, 0, 0);
-	frame_puts(f, 0, 2, 10, "\360\237\230\200e\314\201", 4, 4,
-	    CELL_DIM | CELL_BOLD);
+	frame_puts(f, 0, 2, 10, "\360\237\230\200e\314\201", COLOUR_256(4),
+	    COLOUR_256(4), CELL_DIM | CELL_BOLD);
 	c = frame_cell(f, 1, 0);
 	assert_int_equal(c->ch, 0x4e2d);
 	assert_int_equal(c->attr, CELL_UNDERLINE | CELL_WIDE);
 	c = frame_cell(f, 2, 0);
 	assert_int_equal(c->ch, 0);
 	assert_int_equal(c->attr, CELL_UNDERLINE | CELL_CONT);
-	assert_int_equal(c->fg, 1);
-	assert_int_equal(c->bg, 2);
+	assert_int_equal(c->fg, COLOUR_PERSON(1));
+	assert_int_equal(c->bg, COLOUR_RGB(1, 2, 3));
 	c = frame_cell(f, 2, 2);
 	assert_int_equal(c->ch, 'e');
 	assert_int_equal(c->comb, 0x301);
@@ -632,7 +637,7 @@ test_frame_used(void **state)
 		assert_true(cells_equal(a, have, y));
 
 	/* A cell past the used part, changed by hand. */
-	frame_touch(a, 35, 1)->bg = 3;
+	frame_touch(a, 35, 1)->bg = COLOUR_PERSON(3);
 	assert_int_equal(a->used[1], 36);
 	assert_false(frame_row_equal(a, b, 1));
 	assert_false(frame_row_equal(b, a, 1));
@@ -817,7 +822,8 @@ put_samples(struct bytes *b)
 	proto_put(b, &m);
 
 	f = frame_create(20, 5);
-	frame_puts(f, 0, 1, 20, "x\344\270\255y\314\201", 2, 3, CELL_BOLD);
+	frame_puts(f, 0, 1, 20, "x\344\270\255y\314\201", COLOUR_PERSON(2),
+	    COLOUR_RGB(9, 8, 7), CELL_BOLD);
 	proto_put_frame(b, 1, 2, f, NULL);
 	frame_free(f);
 }
@@ -967,10 +973,10 @@ test_corrupt(void **state)
 	proto_msg_free(&msg);
 	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe8\x01\xf5", 6);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	/* (HELLOs of this version, 2.) */
-	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\0\0\0", 8);
+	/* (HELLOs of this version, 3.) */
+	raw_msg(&b, PROTO_HELLO, "\0\3\0\x50\0\0\0\0", 8);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\x18\0\0\0\0", 10);
+	raw_msg(&b, PROTO_HELLO, "\0\3\0\x50\0\x18\0\0\0\0", 10);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "string");
 
 	/* A good frame to start from: 3 x 2, row 1 is "abc". */
@@ -1042,15 +1048,35 @@ test_corrupt(void **state)
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\2\0", 5); /* trailing */
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
 
+	/* Colours: a tag and its value, nothing else. */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\0\0\0\1\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* untagged 1 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x45\4\0\0\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* tag 4 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\1\0\0\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* person 0 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\1\0\0\x0d\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* person 13 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x45\2\0\1\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* index 256 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\3\xff\x80\0", 7);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x47\3\xff\x80\0\1\0\0\x0c\2", 12);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.frame.cells[2].fg, COLOUR_RGB(0xff, 0x80, 0));
+	assert_int_equal(msg.u.frame.cells[2].bg, COLOUR_PERSON(12));
+	proto_msg_free(&msg);
+
 	/* Good again: a wide char and a run (to the byte). */
-	raw_frame(&b, 3, 2, 2, 1, 0, 1, "\0\0\x20\xa4\x9c\1\x03\2", 8);
+	raw_frame(&b, 3, 2, 2, 1, 0, 1, "\0\0\x20\xa4\x9c\1\x03\2\0\0\x2a", 11);
 	assert_int_equal(
 	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
 	assert_int_equal(msg.u.frame.cells[0].ch, 0x4e24);
 	assert_int_equal(msg.u.frame.cells[0].attr, CELL_WIDE);
 	assert_int_equal(msg.u.frame.cells[1].attr, CELL_CONT);
 	assert_int_equal(msg.u.frame.cells[2].ch, ' ');
-	assert_int_equal(msg.u.frame.cells[2].fg, 2);
+	assert_int_equal(msg.u.frame.cells[2].fg, COLOUR_256(42));
 	assert_int_equal(msg.u.frame.cursor_visible, 0);
 	proto_msg_free(&msg);
 
