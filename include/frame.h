@@ -73,6 +73,7 @@ struct frame {
 	unsigned cols, rows;
 	unsigned cx, cy; /* terminal cursor */
 	int cursor_visible;
+	int mouse;          /* ask the terminal for mouse reports */
 	struct cell *cells; /* rows * cols */
 	unsigned *used;     /* per row: cells from this column on are blanks */
 };

@@ -130,6 +130,7 @@ void tty_draw(
 const char *tty_output(struct tty *, size_t *len);
 void tty_output_done(struct tty *);
 void tty_end(struct tty *);
+void tty_mouse(struct tty *, int on);
 
 /* colour.c */
 int colour_for_key(const char *fingerprint, const int *taken, int ntaken);

@@ -249,6 +249,7 @@ frame_copy(struct frame *dst, const struct frame *src)
 	dst->cx = src->cx;
 	dst->cy = src->cy;
 	dst->cursor_visible = src->cursor_visible;
+	dst->mouse = src->mouse;
 }
 
 char *

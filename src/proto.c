@@ -275,7 +275,8 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 /* The frame header, up to and including nrows. */
 static void
 proto_put_frame_header(struct bytes *out, uint32_t seq, uint16_t gen,
-    unsigned cols, unsigned rows, unsigned cx, unsigned cy, int visible)
+    unsigned cols, unsigned rows, unsigned cx, unsigned cy, int visible,
+    int mouse)
 {
 	/* Keep the cursor inside the frame. */
 	if (cols != 0 && cx >= cols)
@@ -290,6 +291,7 @@ proto_put_frame_header(struct bytes *out, uint32_t seq, uint16_t gen,
 	bytes_add_u16(out, cx);
 	bytes_add_u16(out, cy);
 	bytes_add_u8(out, visible ? 1 : 0);
+	bytes_add_u8(out, mouse ? 1 : 0);
 }
 
 void
@@ -319,6 +321,10 @@ proto_put(struct bytes *out, const struct proto_msg *msg)
 		bytes_add_u16(out, msg->u.key.code);
 		bytes_add_u8(out, msg->u.key.mods);
 		bytes_add_u32(out, msg->u.key.cp);
+		bytes_add_u8(out, msg->u.key.mouse);
+		bytes_add_u8(out, msg->u.key.button);
+		bytes_add_u16(out, msg->u.key.x);
+		bytes_add_u16(out, msg->u.key.y);
 		break;
 	case PROTO_RESIZE:
 		bytes_add_u16(out, msg->u.resize.gen);
@@ -344,7 +350,7 @@ proto_put(struct bytes *out, const struct proto_msg *msg)
 		/* A decoded frame message, sent again as it is. */
 		pf = &msg->u.frame;
 		proto_put_frame_header(out, pf->seq, pf->gen, pf->cols,
-		    pf->rows, pf->cx, pf->cy, pf->cursor_visible);
+		    pf->rows, pf->cx, pf->cy, pf->cursor_visible, pf->mouse);
 		bytes_add_u16(out, pf->nrows);
 		for (i = 0; i < pf->nrows; i++) {
 			bytes_add_u16(out, pf->row[i]);
@@ -374,7 +380,7 @@ proto_put_frame(struct bytes *out, uint32_t seq, uint16_t gen,
 
 	start = proto_begin(out, PROTO_FRAME);
 	proto_put_frame_header(out, seq, gen, now->cols, now->rows, now->cx,
-	    now->cy, now->cursor_visible);
+	    now->cy, now->cursor_visible, now->mouse);
 	at = bytes_len(out);
 	bytes_add_u16(out, 0); /* nrows, filled in below */
 	for (y = 0; y < now->rows; y++) {
@@ -452,7 +458,7 @@ static const char *
 proto_get_frame(struct reader *r, struct proto_frame *pf)
 {
 	unsigned i;
-	uint8_t visible;
+	uint8_t visible, mouse;
 
 	pf->seq = reader_u32(r);
 	pf->gen = reader_u16(r);
@@ -461,6 +467,7 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 	pf->cx = reader_u16(r);
 	pf->cy = reader_u16(r);
 	visible = reader_u8(r);
+	mouse = reader_u8(r);
 	pf->nrows = reader_u16(r);
 	if (r->err)
 		return "message too short";
@@ -469,6 +476,9 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 	if (pf->cx >= pf->cols || pf->cy >= pf->rows || visible > 1)
 		return "bad cursor";
 	pf->cursor_visible = visible;
+	if (mouse > 1)
+		return "bad mouse flag";
+	pf->mouse = mouse;
 	if (pf->nrows > pf->rows)
 		return "bad row count";
 	/* Each row takes at least three bytes: do not allocate for more. */
@@ -489,6 +499,19 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 			return r->err ? "message too short" : "bad cell";
 	}
 	return NULL;
+}
+
+/* A key's mouse fields: a whole mouse event, or none at all. */
+static int
+proto_mouse_ok(const struct proto_key *k)
+{
+	if (k->code != KEYC_MOUSE)
+		return k->mouse == 0 && k->button == 0 && k->x == 0 &&
+		       k->y == 0;
+	if (k->mouse < KEYS_MOUSE_PRESS || k->mouse > KEYS_MOUSE_LAST ||
+	    k->button > KEYS_BUTTON_RIGHT || k->cp != 0)
+		return 0;
+	return k->mouse < KEYS_MOUSE_WHEEL_UP || k->button == 0;
 }
 
 static int
@@ -544,6 +567,10 @@ proto_get(const uint8_t *in, size_t len, struct proto_msg *msg, size_t *used,
 		msg->u.key.code = reader_u16(&r);
 		msg->u.key.mods = reader_u8(&r);
 		msg->u.key.cp = reader_u32(&r);
+		msg->u.key.mouse = reader_u8(&r);
+		msg->u.key.button = reader_u8(&r);
+		msg->u.key.x = reader_u16(&r);
+		msg->u.key.y = reader_u16(&r);
 		if (r.err)
 			why = "message too short";
 		else if (msg->u.key.code > KEYC_UNKNOWN ||
@@ -551,6 +578,8 @@ proto_get(const uint8_t *in, size_t len, struct proto_msg *msg, size_t *used,
 		                                KEYC_MOD_CTRL)) ||
 		         msg->u.key.cp > 0x10ffff)
 			why = "bad key";
+		else if (!proto_mouse_ok(&msg->u.key))
+			why = "bad mouse event";
 		break;
 	case PROTO_RESIZE:
 		msg->u.resize.gen = reader_u16(&r);
@@ -640,4 +669,5 @@ proto_apply_frame(const struct proto_frame *pf, struct frame *f)
 	f->cx = pf->cx;
 	f->cy = pf->cy;
 	f->cursor_visible = pf->cursor_visible;
+	f->mouse = pf->mouse;
 }

@@ -843,6 +843,7 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	size_t line, col;
 
 	frame_clear(f);
+	f->mouse = !c->mouse_off;
 	if (f->cols < SERVER_MIN_COLS || f->rows < SERVER_MIN_ROWS) {
 		render_too_small(f);
 		return;

@@ -18,6 +18,10 @@
 /* Bracketed paste mode on and off (xterm; other terminals ignore it). */
 #define TTY_PASTE_ON "\033[?2004h"
 #define TTY_PASTE_OFF "\033[?2004l"
+/* Mouse reports: presses and releases (1000), drags (1002), in SGR form
+ * (1006); and off again, in the reverse order. */
+#define TTY_MOUSE_ON "\033[?1000h\033[?1002h\033[?1006h"
+#define TTY_MOUSE_OFF "\033[?1006l\033[?1002l\033[?1000l"
 
 struct tty {
 	SCREEN *sp;
@@ -28,6 +32,7 @@ struct tty {
 	size_t len;
 	int colours;
 	unsigned cols, rows;
+	int mouse; /* mouse reports asked for */
 };
 
 /* ncurses wants a terminal description with cursor addressing. */
@@ -232,6 +237,18 @@ tty_end(struct tty *t)
 {
 	endwin();
 	fputs(TTY_PASTE_OFF, t->out);
+	tty_mouse(t, 0);
+}
+
+/* Ask the terminal for mouse reports, or to stop (then its own selection
+ * works again); only a change is sent. */
+void
+tty_mouse(struct tty *t, int on)
+{
+	if (!on == !t->mouse)
+		return;
+	fputs(on ? TTY_MOUSE_ON : TTY_MOUSE_OFF, t->out);
+	t->mouse = on;
 }
 
 void

@@ -246,12 +246,33 @@ test_round_trip(void **state)
 	in.u.key.mods = KEYC_MOD_ALT | KEYC_MOD_CTRL;
 	in.u.key.cp = 0x1f600;
 	proto_put(&b, &in);
-	assert_int_equal(bytes_len(&b), 4 + 1 + 2 + 1 + 4);
+	assert_int_equal(bytes_len(&b), 4 + 1 + 2 + 1 + 4 + 1 + 1 + 2 + 2);
 	decode_one(&b, &out);
 	assert_int_equal(out.type, PROTO_KEY);
 	assert_int_equal(out.u.key.code, KEYC_CHAR);
 	assert_int_equal(out.u.key.mods, KEYC_MOD_ALT | KEYC_MOD_CTRL);
 	assert_int_equal(out.u.key.cp, 0x1f600);
+	assert_int_equal(out.u.key.mouse, 0);
+	proto_msg_free(&out);
+
+	/* A mouse event (version 3). */
+	bytes_clear(&b);
+	memset(&in, 0, sizeof in);
+	in.type = PROTO_KEY;
+	in.u.key.code = KEYC_MOUSE;
+	in.u.key.mods = KEYC_MOD_SHIFT;
+	in.u.key.mouse = KEYS_MOUSE_DRAG;
+	in.u.key.button = KEYS_BUTTON_RIGHT;
+	in.u.key.x = 999;
+	in.u.key.y = 65535;
+	proto_put(&b, &in);
+	decode_one(&b, &out);
+	assert_int_equal(out.u.key.code, KEYC_MOUSE);
+	assert_int_equal(out.u.key.mods, KEYC_MOD_SHIFT);
+	assert_int_equal(out.u.key.mouse, KEYS_MOUSE_DRAG);
+	assert_int_equal(out.u.key.button, KEYS_BUTTON_RIGHT);
+	assert_int_equal(out.u.key.x, 999);
+	assert_int_equal(out.u.key.y, 65535);
 	proto_msg_free(&out);
 
 	bytes_clear(&b);
@@ -316,6 +337,7 @@ assert_frame_equal(const struct frame *a, const struct frame *b)
 	assert_int_equal(a->cx, b->cx);
 	assert_int_equal(a->cy, b->cy);
 	assert_int_equal(a->cursor_visible, b->cursor_visible);
+	assert_int_equal(a->mouse, b->mouse);
 	for (y = 0; y < a->rows; y++)
 		assert_true(frame_row_equal(a, b, y));
 }
@@ -439,6 +461,7 @@ test_frame_diff(void **state)
 	a->cx = 7;
 	a->cy = 9;
 	a->cursor_visible = 0;
+	a->mouse = 1;
 
 	/* No previous frame: every row. */
 	assert_int_equal(send_frame(a, NULL, have, &out), 10);
@@ -878,6 +901,7 @@ raw_frame(struct bytes *b, unsigned cols, unsigned rows, unsigned cx,
 	bytes_add_u16(&p, cx);
 	bytes_add_u16(&p, cy);
 	bytes_add_u8(&p, visible);
+	bytes_add_u8(&p, 0); /* mouse */
 	bytes_add_u16(&p, nrows);
 	bytes_add(&p, body, len);
 	raw_msg(b, PROTO_FRAME, bytes_ptr(&p), bytes_len(&p));
@@ -906,7 +930,9 @@ test_corrupt(void **state)
 	/* Too short and too long payloads. */
 	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0", 5);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
-	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0", 8);
+	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0\0\0\0\0", 12);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0\0\0\0\0\0\0", 14);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
 	raw_msg(&b, PROTO_ACK, "", 0);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
@@ -918,12 +944,32 @@ test_corrupt(void **state)
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "string");
 
 	/* Keys. */
-	raw_msg(&b, PROTO_KEY, "\0\x63\0\0\0\0\x41", 7);
+	raw_msg(&b, PROTO_KEY, "\0\x63\0\0\0\0\x41\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
-	raw_msg(&b, PROTO_KEY, "\0\1\x08\0\0\0\x41", 7);
+	raw_msg(&b, PROTO_KEY, "\0\1\x08\0\0\0\x41\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
-	raw_msg(&b, PROTO_KEY, "\0\1\0\0\x11\0\0", 7);
+	raw_msg(&b, PROTO_KEY, "\0\1\0\0\x11\0\0\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
+	/* Mouse fields: a whole mouse event, or none. */
+	raw_msg(&b, PROTO_KEY, "\0\1\0\0\0\0\x41\0\0\0\1\0\0", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* char at x 1 */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\0\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* what? */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\6\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* 6 */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\1\3\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* button 3 */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\4\1\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* wheel button */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\x41\1\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* a cp */
+	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\3\1\0\1\0\2", 13);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.key.mouse, KEYS_MOUSE_RELEASE);
+	assert_int_equal(msg.u.key.x, 1);
+	assert_int_equal(msg.u.key.y, 2);
+	proto_msg_free(&msg);
 
 	/* Pastes. */
 	raw_msg(&b, PROTO_PASTE, "\0\0\0\0\2ab", 7);
@@ -1047,6 +1093,11 @@ test_corrupt(void **state)
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell");
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\2\0", 5); /* trailing */
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
+
+	/* The mouse flag is 0 or 1. */
+	raw_frame(&b, 3, 2, 0, 0, 1, 0, "", 0);
+	b.data[b.off + 4 + 1 + 4 + 2 * 5 + 1] = 2;
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse");
 
 	/* Colours: a tag and its value, nothing else. */
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\0\0\0\1\2", 8);
