@@ -30,8 +30,9 @@ enum keyc {
 	KEYC_PASTE_START, /* bracketed paste begins */
 	KEYC_PASTE_END,
 	KEYC_INVALID, /* an invalid byte where text was expected; byte in cp */
-	KEYC_MOUSE,   /* a mouse report (SGR 1006): mouse, button, x, y */
-	KEYC_UNKNOWN  /* an escape sequence we do not know (ignored) */
+	KEYC_UNKNOWN, /* an escape sequence we do not know (ignored) */
+	KEYC_MOUSE    /* a mouse report (SGR 1006): mouse, button, x, y */
+	/* On the wire (docs/protocol.md): new codes only ever at the end. */
 };
 
 /* What a KEYC_MOUSE says happened. */

@@ -573,7 +573,7 @@ proto_get(const uint8_t *in, size_t len, struct proto_msg *msg, size_t *used,
 		msg->u.key.y = reader_u16(&r);
 		if (r.err)
 			why = "message too short";
-		else if (msg->u.key.code > KEYC_UNKNOWN ||
+		else if (msg->u.key.code > KEYC_MOUSE ||
 		         (msg->u.key.mods & ~(KEYC_MOD_SHIFT | KEYC_MOD_ALT |
 		                                KEYC_MOD_CTRL)) ||
 		         msg->u.key.cp > 0x10ffff)

@@ -953,17 +953,17 @@ test_corrupt(void **state)
 	/* Mouse fields: a whole mouse event, or none. */
 	raw_msg(&b, PROTO_KEY, "\0\1\0\0\0\0\x41\0\0\0\1\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* char at x 1 */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\0\0\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\0\0\0\1\0\2", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* what? */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\6\0\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\6\0\0\1\0\2", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* 6 */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\1\3\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\1\3\0\1\0\2", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* button 3 */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\4\1\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\4\1\0\1\0\2", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* wheel button */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\x41\1\0\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\x41\1\0\0\1\0\2", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* a cp */
-	raw_msg(&b, PROTO_KEY, "\0\x16\0\0\0\0\0\3\1\0\1\0\2", 13);
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\3\1\0\1\0\2", 13);
 	assert_int_equal(
 	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
 	assert_int_equal(msg.u.key.mouse, KEYS_MOUSE_RELEASE);
