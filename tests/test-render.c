@@ -1506,6 +1506,81 @@ test_popup_scrolled(void **state)
 	frame_free(f);
 }
 
+/* The mouse in a pop-up (server-mouse.c): the wheel scrolls it, keeping
+ * the selection on a line shown; a click on a line with an action picks
+ * it; the title, the footer, headings and the rows below do nothing. */
+static void
+test_popup_mouse(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 50, 12);
+	struct key_event k;
+	size_t i;
+
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "Since your last visit");
+	popup_add(&a->popup, "%cFiles changed:", POPUP_BOLD);
+	for (i = 1; i <= 20; i++) {
+		popup_add(&a->popup, "  file%zu.txt", i);
+		popup_act(&a->popup, test_act, "a.txt:1");
+	}
+	/* 10 text rows: title, 8 lines (1-8), footer; selection on 1. */
+	assert_int_equal(render_text_height(server, a), 10);
+	assert_int_equal(a->popup.sel, 1);
+
+	memset(&k, 0, sizeof k);
+	k.code = KEYC_MOUSE;
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.x = 4;
+	k.y = 3; /* line 2: file2.txt */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 1; /* the heading: no action */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 0; /* the title */
+	server_mouse_key(a, &k);
+	k.y = 9; /* the footer */
+	server_mouse_key(a, &k);
+	k.y = 10; /* the status row */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.button = KEYS_BUTTON_RIGHT;
+	k.y = 5;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+
+	/* The wheel: three lines a turn; the selection comes along to the
+	 * first line shown, and back to the last going up. */
+	k.button = 0;
+	k.mouse = KEYS_MOUSE_WHEEL_DOWN;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 3);
+	assert_int_equal(a->popup.sel, 3);
+	for (i = 0; i < 10; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 13); /* the last full page */
+	assert_int_equal(a->popup.sel, 13);
+	k.mouse = KEYS_MOUSE_WHEEL_UP;
+	for (i = 0; i < 3; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 4);
+	assert_int_equal(a->popup.sel, 11);
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.y = 8; /* the eighth line shown: 4 + 7 */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 11);
+	k.y = 1;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
+
+	/* `mouse off`: nothing. */
+	a->mouse_off = 1;
+	k.y = 2;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
+}
+
 /*
  * The reference for test_long_lines: how the text area was drawn before
  * the column index, each line copied whole and walked from its start.
@@ -2276,6 +2351,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_colours, setup, teardown),
 	    cmocka_unit_test(test_colour_cell_map),
+	    cmocka_unit_test_setup_teardown(test_popup_mouse, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
