@@ -153,6 +153,12 @@ tty_style(struct tty *t, const struct cell *c, int *pair)
 		a |= A_UNDERLINE;
 	if (bg != -1 && fg == -1)
 		fg = COLOR_BLACK; /* a cursor cell: dark text on the colour */
+	/*
+	 * Pairs are made as they are needed (ncurses 6): alloc_pair finds
+	 * the pair of fg and bg or makes it; the table is bounded by
+	 * COLOR_PAIRS (65536 on xterm-256color, as many as 256x256) and,
+	 * when full, it reuses the pair used least recently.
+	 */
 	if (fg != -1 || bg != -1) {
 		if ((p = alloc_pair(fg, bg)) > 0)
 			*pair = p;
