@@ -114,6 +114,7 @@ struct person {
 	char *name;
 	char *email;   /* "" when none is known */
 	int64_t visit; /* ms since the epoch they were last here; 0 never */
+	int mouse_off; /* said `mouse off` (kept for the session) */
 	struct rate broadcast; /* what they show everyone (all connections) */
 	TAILQ_ENTRY(person) entry;
 };
@@ -321,6 +322,9 @@ struct client {
 	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
 	int syntax_off;   /* `syntax off`: no syntax colours on my screen */
+	int mouse_off;    /* `mouse off`: my terminal sends no mouse reports */
+	int mouse_drag;   /* the left button went down in the text: drags
+	                     select */
 
 	unsigned cols, rows;
 	uint16_t gen;
@@ -668,6 +672,9 @@ void popup_free(struct popup *);
 void popup_select(struct popup *, size_t line, unsigned height);
 enum popup_result popup_key(
     struct popup *, const struct key_event *, unsigned height);
+
+/* server-mouse.c */
+void server_mouse_key(struct client *, const struct key_event *);
 
 /* cmd.c */
 extern const struct cmd_entry cmd_table[];
