@@ -121,6 +121,7 @@ struct person {
 	char *name;
 	char *email;   /* "" when none is known */
 	int64_t visit; /* ms since the epoch they were last here; 0 never */
+	int mouse_off; /* said `mouse off` (kept for the session) */
 	struct rate broadcast; /* what they show everyone (all connections) */
 	char *panes;     /* their layout (server_pane_save's text), or NULL */
 	uint32_t prefix; /* their prefix key's letter, 0 for Ctrl-B */
@@ -361,6 +362,9 @@ struct client {
 	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
 	int syntax_off;   /* `syntax off`: no syntax colours on my screen */
+	int mouse_off;    /* `mouse off`: my terminal sends no mouse reports */
+	int mouse_drag;   /* the left button went down in the text: drags
+	                     select */
 
 	unsigned cols, rows;
 	uint16_t gen;
@@ -723,6 +727,7 @@ unsigned render_text_height(const struct server *, const struct client *);
 unsigned render_text_width(const struct server *, const struct client *);
 /* How many chat rows show above the status row. */
 unsigned render_chat_rows(const struct server *, const struct client *);
+unsigned render_pane_gutter(const struct pane *);
 /* A document pane, into its rectangle (pane_mode draw). */
 void render_pane_doc(const struct server *, const struct client *,
     const struct pane *, struct frame *);
@@ -748,6 +753,9 @@ void popup_free(struct popup *);
 void popup_select(struct popup *, size_t line, unsigned height);
 enum popup_result popup_key(
     struct popup *, const struct key_event *, unsigned height);
+
+/* server-mouse.c */
+void server_mouse_key(struct client *, const struct key_event *);
 
 /* cmd.c */
 extern const struct cmd_entry cmd_table[];

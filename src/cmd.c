@@ -42,6 +42,7 @@ static void cmd_vsplit(struct client *, const char *);
 static void cmd_close(struct client *, const char *);
 static void cmd_zoom(struct client *, const char *);
 static void cmd_prefix(struct client *, const char *);
+static void cmd_mouse(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
@@ -73,6 +74,8 @@ const struct cmd_entry cmd_table[] = {
         CMD_EDITOR | CMD_JOURNAL, cmd_revoke},
     {"help", "", "keys and commands", 0, cmd_help},
     {"syntax", "on|off", "syntax colours on my screen", 0, cmd_syntax},
+    {"mouse", "on|off", "the mouse (off: the terminal's own selection)", 0,
+        cmd_mouse},
     {"role", "NAME ROLE", "make NAME a viewer or an editor (hosts)",
         CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_role},
     {"kick", "NAME", "remove NAME from the session (hosts)",
@@ -607,6 +610,38 @@ cmd_revoke(struct client *c, const char *arg)
 	log_info("client %u: %s revoked invitation %llu", c->id, c->name, id);
 	invite_revoke(&server->invites, inv);
 	server_client_notice(c, "invitation %llu revoked", id);
+}
+
+/*
+ * The mouse on this person's terminal (viewers too): off, their frontend
+ * stops asking for mouse reports, so the terminal's own selection works.
+ * Kept for their key until the session ends.
+ */
+static void
+cmd_mouse(struct client *c, const char *arg)
+{
+	char *what = cmd_trim(arg);
+	struct person *p;
+
+	if (strcmp(what, "on") == 0)
+		c->mouse_off = 0;
+	else if (strcmp(what, "off") == 0)
+		c->mouse_off = 1;
+	else if (*what == '\0')
+		c->mouse_off = !c->mouse_off;
+	else {
+		free(what);
+		server_client_notice(c, "usage: mouse on|off");
+		return;
+	}
+	free(what);
+	if (c->key != NULL && (p = server_person_find(c->key)) != NULL)
+		p->mouse_off = c->mouse_off;
+	if (c->mouse_off)
+		server_client_notice(
+		    c, "mouse off: the terminal selects text as it would");
+	else
+		server_client_notice(c, "mouse on");
 }
 
 /* Syntax colours on this person's screen only (viewers too). */

@@ -108,8 +108,10 @@ presence_join(struct client *c)
 	if (c->key == NULL || *c->key == '\0')
 		return;
 	server_person_set(c->key, c->name, c->email);
-	if ((p = server_person_find(c->key)) != NULL)
+	if ((p = server_person_find(c->key)) != NULL) {
 		c->last_visit = p->visit;
+		c->mouse_off = p->mouse_off;
+	}
 	presence_mark(c->key, server_wallclock());
 	presence_write(c, NULL);
 }

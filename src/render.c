@@ -18,7 +18,7 @@
 
 static unsigned
 render_text(struct frame *f, unsigned x, unsigned y, unsigned limit,
-    const char *s, uint8_t fg, uint8_t bg, uint8_t attr)
+    const char *s, uint32_t fg, uint32_t bg, uint8_t attr)
 {
 	char *safe = inert_screen(s);
 
@@ -133,18 +133,18 @@ struct render_colours {
 	size_t k; /* the span looked at: units come left to right */
 };
 
-/* The syntax colour of the byte at off as cell attributes and fg. */
-static uint8_t
-render_colour(struct render_colours *rc, size_t off, uint8_t *fg)
+/* The syntax colour of the byte at off (a 256-colour one), or the
+ * default. */
+static uint32_t
+render_colour(struct render_colours *rc, size_t off)
 {
 	if (rc == NULL)
-		return 0;
+		return COLOUR_DEFAULT;
 	while (rc->k < rc->n && rc->spans[rc->k].end <= off)
 		rc->k++;
 	if (rc->k == rc->n || rc->spans[rc->k].start > off)
-		return 0;
-	*fg = rc->spans[rc->k].colour;
-	return CELL_SYNTAX;
+		return COLOUR_DEFAULT;
+	return COLOUR_256(rc->spans[rc->k].colour);
 }
 
 /* One line of the document into row y, from screen column left: only the
@@ -158,7 +158,6 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 	struct colindex_walk w;
 	struct layout_unit u;
 	size_t x, i;
-	uint8_t fg, attr;
 
 	colindex_walk(ci, b, line, left, &w);
 	while (colindex_walk_next(&w, &u)) {
@@ -176,12 +175,9 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 				if (u.col < left ||
 				    u.col + u.width > left + a->width)
 					frame_put(f, x, y, ' ', 0, 0, 0, 0);
-				else if (i == 0) {
-					fg = 0;
-					attr = render_colour(rc, u.off, &fg);
-					frame_put(
-					    f, x, y, u.cp, u.comb, fg, 0, attr);
-				}
+				else if (i == 0)
+					frame_put(f, x, y, u.cp, u.comb,
+					    render_colour(rc, u.off), 0, 0);
 				break;
 			case LAYOUT_TAB:
 				frame_put(f, x, y, ' ', 0, 0, 0, 0);
@@ -198,7 +194,7 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 /* Mark the cells [c0, c1) of row y, scrolled left columns, as selected. */
 static void
 render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
-    size_t left, size_t c0, size_t c1, int own, uint8_t colour)
+    size_t left, size_t c0, size_t c1, int own, uint32_t colour)
 {
 	struct cell *cell;
 	size_t i;
@@ -206,16 +202,11 @@ render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
 	for (i = c0 > left ? c0 : left; i < c1 && i < left + a->width; i++) {
 		cell = frame_touch(f, a->x0 + i - left, y);
 		/* A selection wins over syntax colours. */
-		if (cell->attr & CELL_SYNTAX) {
-			cell->attr &= ~CELL_SYNTAX;
-			cell->fg = FRAME_DEFAULT;
-		}
+		cell->fg = FRAME_DEFAULT;
 		if (own)
 			cell->attr |= CELL_REVERSE;
-		else {
-			cell->fg = FRAME_DEFAULT;
+		else
 			cell->bg = colour;
-		}
 	}
 }
 
@@ -234,7 +225,7 @@ static void
 render_select_line(struct frame *f, const struct render_area *a, unsigned y,
     struct colindex *ci, const struct buffer *b, size_t line, size_t start,
     size_t len, int nl, size_t left, size_t from, size_t to, int own,
-    uint8_t colour)
+    uint32_t colour)
 {
 	struct colindex_walk w;
 	struct layout_unit u;
@@ -335,7 +326,8 @@ render_lines(const struct server *s, const struct client *c,
 			    !view_selection(o->view, &ofrom, &oto))
 				continue;
 			render_select_line(f, a, a->y0 + y, ci, b, line, start,
-			    len, nl, v->left, ofrom, oto, 0, o->colour);
+			    len, nl, v->left, ofrom, oto, 0,
+			    COLOUR_PERSON(o->colour));
 		}
 		if (mine)
 			render_select_line(f, a, a->y0 + y, ci, b, line, start,
@@ -362,14 +354,12 @@ render_other_cursor(struct frame *f, const struct render_area *a,
 	cell = frame_touch(f, x, y);
 	if ((cell->attr & CELL_CONT) && x > a->x0)
 		cell = frame_touch(f, --x, y);
-	cell->bg = c->colour;
-	cell->fg = FRAME_DEFAULT;
-	cell->attr &= ~CELL_SYNTAX; /* a cursor wins over syntax colours */
+	cell->bg = COLOUR_PERSON(c->colour);
+	cell->fg = FRAME_DEFAULT; /* a cursor wins over syntax colours */
 	if ((cell->attr & CELL_WIDE) && x + 1 < f->cols) {
 		cell = frame_touch(f, x + 1, y);
-		cell->bg = c->colour;
+		cell->bg = COLOUR_PERSON(c->colour);
 		cell->fg = FRAME_DEFAULT;
-		cell->attr &= ~CELL_SYNTAX;
 	}
 }
 
@@ -610,8 +600,8 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 			continue;
 		if (x > 0)
 			x = frame_puts(f, x, y, f->cols, "  ", 0, 0, 0);
-		x = render_text(
-		    f, x, y, f->cols, c->name, c->colour, 0, CELL_BOLD);
+		x = render_text(f, x, y, f->cols, c->name,
+		    COLOUR_PERSON(c->colour), 0, CELL_BOLD);
 		/* Editors plain; hosts and viewers marked, dim, so a
 		 * name cannot pass for the marker. */
 		if (c->role != ROLE_EDITOR) {
@@ -785,13 +775,20 @@ render_popup(const struct client *c, struct frame *f, unsigned height)
 	}
 }
 
+/* The margin's columns in a document pane. */
+unsigned
+render_pane_gutter(const struct pane *p)
+{
+	unsigned g = p->view.doc != NULL ? render_gutter(p->view.doc) : 0;
+
+	return g <= p->tsx ? g : 0;
+}
+
 /* A pane's text area in a frame, and the gutter left of it. */
 static void
 render_pane_area(const struct pane *p, struct render_area *a)
 {
-	a->gutter = p->view.doc != NULL ? render_gutter(p->view.doc) : 0;
-	if (a->gutter > p->tsx)
-		a->gutter = 0;
+	a->gutter = render_pane_gutter(p);
 	a->x0 = p->tx + a->gutter;
 	a->y0 = p->ty;
 	a->width = p->tsx - a->gutter;
@@ -878,8 +875,10 @@ render_chat_row(struct frame *f, unsigned y, const struct chat_msg *m)
 	x = frame_puts(f, 0, y, f->cols, when, 0, 0, CELL_DIM);
 	x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
 	x = render_text(f, x, y, f->cols, m->name != NULL ? m->name : "?",
-	    m->colour >= 0 && m->colour <= MOOT_NCOLOURS ? m->colour : 0, 0,
-	    CELL_BOLD);
+	    m->colour >= 1 && m->colour <= MOOT_NCOLOURS
+	        ? COLOUR_PERSON(m->colour)
+	        : COLOUR_DEFAULT,
+	    0, CELL_BOLD);
 	x = frame_puts(f, x, y, f->cols, ": ", 0, 0, 0);
 	if (m->text != NULL)
 		render_text(f, x, y, f->cols, m->text, 0, 0, 0);
@@ -951,6 +950,7 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	size_t line, col;
 
 	frame_clear(f);
+	f->mouse = !c->mouse_off;
 	if (f->cols < SERVER_MIN_COLS || f->rows < SERVER_MIN_ROWS) {
 		render_too_small(f);
 		return;

@@ -1616,7 +1616,9 @@ server_client_key(struct client *c, const struct key_event *k)
 	if (c->cols < SERVER_MIN_COLS || c->rows < SERVER_MIN_ROWS)
 		return;
 	server_pane_layout(c);
-	if (c->mode == CLIENT_NAME)
+	if (k->code == KEYC_MOUSE)
+		server_mouse_key(c, k);
+	else if (c->mode == CLIENT_NAME)
 		server_client_name_key(c, k);
 	else if (c->mode == CLIENT_PICKER)
 		server_client_picker_key(c, k);
@@ -1657,6 +1659,10 @@ server_client_message(struct client *c, struct proto_msg *m)
 		k.code = m->u.key.code;
 		k.mods = m->u.key.mods;
 		k.cp = m->u.key.cp;
+		k.mouse = m->u.key.mouse;
+		k.button = m->u.key.button;
+		k.x = m->u.key.x;
+		k.y = m->u.key.y;
 		if (k.code == KEYC_PASTE_START) {
 			server_client_paste_drop(c);
 			c->pasting = CLIENT_PASTE_GATHERING;

@@ -196,6 +196,14 @@ test_palette_and_open(void **state)
 	wait_border(s.a, 1, 40);
 	h_open(s.a, "notes.txt", WAIT);
 	h_wait_row(s.a, 1, two("line 01", 40, "notes one"), WAIT);
+	/* A click in the left pane focuses it, at the cell clicked (row 3
+	 * is its third line: row 0 is its title). */
+	h_send(s.a, "\033[<0;6;4M\033[<0;6;4m");
+	wait_status(s.a, " README.md 3:6");
+	h_send(s.a, "X");
+	h_wait_row(s.a, 3, two("line X03", 40, ""), WAIT);
+	h_key(s.a, "C-b");
+	h_key(s.a, "Right");
 	h_palette(s.a, "split", WAIT);
 	h_wait_row_has(s.a, 11, "notes.txt", WAIT);
 	h_palette(s.a, "zoom", WAIT);

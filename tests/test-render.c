@@ -149,7 +149,7 @@ test_text_status_presence(void **state)
 	assert_row(f, 4, " README.md  1:1");
 	assert_row(f, 5, "Alice README.md:1  Bob README.md:2");
 	/* Bob's cursor: his colour behind the 'r' of world. */
-	assert_int_equal(frame_cell(f, 2, 1)->bg, 2);
+	assert_int_equal(frame_cell(f, 2, 1)->bg, COLOUR_PERSON(2));
 	assert_int_equal(frame_cell(f, 2, 1)->ch, 'r');
 	assert_int_equal(frame_cell(f, 1, 1)->bg, 0);
 	/* My own cursor is the terminal cursor, not a coloured cell. */
@@ -158,8 +158,8 @@ test_text_status_presence(void **state)
 	assert_int_equal(f->cy, 0);
 	assert_true(f->cursor_visible);
 	/* Names are in their colours; the status line is reverse video. */
-	assert_int_equal(frame_cell(f, 0, 5)->fg, 1);
-	assert_int_equal(frame_cell(f, 19, 5)->fg, 2);
+	assert_int_equal(frame_cell(f, 0, 5)->fg, COLOUR_PERSON(1));
+	assert_int_equal(frame_cell(f, 19, 5)->fg, COLOUR_PERSON(2));
 	assert_true(frame_cell(f, 0, 4)->attr & CELL_REVERSE);
 
 	d->modified = 1;
@@ -167,7 +167,7 @@ test_text_status_presence(void **state)
 	assert_row(f, 4, " README.md [+]  2:3");
 	assert_int_equal(f->cx, 2);
 	assert_int_equal(f->cy, 1);
-	assert_int_equal(frame_cell(f, 0, 0)->bg, 1);
+	assert_int_equal(frame_cell(f, 0, 0)->bg, COLOUR_PERSON(1));
 	frame_free(f);
 }
 
@@ -355,7 +355,8 @@ sel_row(const struct frame *f, unsigned y, int colour)
 		if (colour == 0)
 			on = (cell->attr & CELL_REVERSE) != 0;
 		else
-			on = cell->bg == colour && cell->fg == FRAME_DEFAULT;
+			on = cell->bg == COLOUR_PERSON(colour) &&
+			     cell->fg == FRAME_DEFAULT;
 		row[x] = on ? '#' : ' ';
 	}
 	x = f->cols;
@@ -482,7 +483,7 @@ test_margin(void **state)
 	assert_sel(f, 1, 0, " ##");
 	/* Bob's, and his cursor after it (in his colour too). */
 	assert_sel(f, 3, 2, " ###");
-	assert_int_equal(frame_cell(f, 3, 3)->bg, 2);
+	assert_int_equal(frame_cell(f, 3, 3)->bg, COLOUR_PERSON(2));
 	assert_int_equal(frame_cell(f, 3, 3)->ch, 'd');
 	/* My cursor: after "bb". */
 	assert_int_equal(f->cx, 3);
@@ -1035,7 +1036,7 @@ test_chat_one(void **state)
 	for (x = 6; x < 9; x++) {
 		cell = frame_cell(f, x, 9);
 		assert_int_equal(cell->attr, CELL_BOLD);
-		assert_int_equal(cell->fg, 2);
+		assert_int_equal(cell->fg, COLOUR_PERSON(2));
 	}
 	assert_int_equal(frame_cell(f, 9, 9)->ch, ':');
 	assert_int_equal(frame_cell(f, 9, 9)->attr, 0);
@@ -1084,8 +1085,8 @@ test_chat_three(void **state)
 	assert_row(f, 13, "Alice a.txt:1  Bob a.txt:10");
 	/* Bob's cursor is below the text area: not painted on the chat. */
 	assert_int_equal(frame_cell(f, 0, 9)->bg, 0);
-	assert_int_equal(frame_cell(f, 6, 10)->fg, 1);
-	assert_int_equal(frame_cell(f, 6, 11)->fg, 2);
+	assert_int_equal(frame_cell(f, 6, 10)->fg, COLOUR_PERSON(1));
+	assert_int_equal(frame_cell(f, 6, 11)->fg, COLOUR_PERSON(2));
 	frame_free(f);
 }
 
@@ -1516,6 +1517,81 @@ test_popup_scrolled(void **state)
 	frame_free(f);
 }
 
+/* The mouse in a pop-up (server-mouse.c): the wheel scrolls it, keeping
+ * the selection on a line shown; a click on a line with an action picks
+ * it; the title, the footer, headings and the rows below do nothing. */
+static void
+test_popup_mouse(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 50, 12);
+	struct key_event k;
+	size_t i;
+
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "Since your last visit");
+	popup_add(&a->popup, "%cFiles changed:", POPUP_BOLD);
+	for (i = 1; i <= 20; i++) {
+		popup_add(&a->popup, "  file%zu.txt", i);
+		popup_act(&a->popup, test_act, "a.txt:1");
+	}
+	/* 10 text rows: title, 8 lines (1-8), footer; selection on 1. */
+	assert_int_equal(render_text_height(server, a), 10);
+	assert_int_equal(a->popup.sel, 1);
+
+	memset(&k, 0, sizeof k);
+	k.code = KEYC_MOUSE;
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.x = 4;
+	k.y = 3; /* line 2: file2.txt */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 1; /* the heading: no action */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 0; /* the title */
+	server_mouse_key(a, &k);
+	k.y = 9; /* the footer */
+	server_mouse_key(a, &k);
+	k.y = 10; /* the status row */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.button = KEYS_BUTTON_RIGHT;
+	k.y = 5;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+
+	/* The wheel: three lines a turn; the selection comes along to the
+	 * first line shown, and back to the last going up. */
+	k.button = 0;
+	k.mouse = KEYS_MOUSE_WHEEL_DOWN;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 3);
+	assert_int_equal(a->popup.sel, 3);
+	for (i = 0; i < 10; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 13); /* the last full page */
+	assert_int_equal(a->popup.sel, 13);
+	k.mouse = KEYS_MOUSE_WHEEL_UP;
+	for (i = 0; i < 3; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 4);
+	assert_int_equal(a->popup.sel, 11);
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.y = 8; /* the eighth line shown: 4 + 7 */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 11);
+	k.y = 1;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
+
+	/* `mouse off`: nothing. */
+	a->mouse_off = 1;
+	k.y = 2;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
+}
+
 /*
  * The reference for test_long_lines: how the text area was drawn before
  * the column index, each line copied whole and walked from its start.
@@ -1596,7 +1672,7 @@ ref_select(struct frame *f, unsigned y, const char *s, size_t len, size_t start,
 			cell->attr |= CELL_REVERSE;
 		else {
 			cell->fg = FRAME_DEFAULT;
-			cell->bg = colour;
+			cell->bg = COLOUR_PERSON(colour);
 		}
 	}
 }
@@ -1666,10 +1742,11 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 		cell = frame_touch(f, x, line - v->top);
 		if ((cell->attr & CELL_CONT) && x > 0)
 			cell = frame_touch(f, --x, line - v->top);
-		cell->bg = o->colour;
+		cell->bg = COLOUR_PERSON(o->colour);
 		cell->fg = FRAME_DEFAULT;
 		if (cell->attr & CELL_WIDE)
-			frame_touch(f, x + 1, line - v->top)->bg = o->colour;
+			frame_touch(f, x + 1, line - v->top)->bg =
+			    COLOUR_PERSON(o->colour);
 	}
 }
 
@@ -1918,7 +1995,8 @@ assert_syntax_at(
     const struct frame *f, unsigned x, unsigned y, int want, int line)
 {
 	const struct cell *c = frame_cell(f, x, y);
-	int got = (c->attr & CELL_SYNTAX) ? c->fg : -1;
+	int got =
+	    COLOUR_TAG(c->fg) == COLOUR_T_256 ? (int)COLOUR_INDEX(c->fg) : -1;
 
 	if (got != want)
 		fail_msg("line %d: cell %u,%u ('%c'): syntax colour %d, not %d",
@@ -2100,19 +2178,16 @@ test_syntax_cursor_selection(void **state)
 	a->view->cursor = 13;
 	test_render(a, f);
 	cell = frame_cell(f, 1, 0);
-	assert_int_equal(cell->bg, 3);
+	assert_int_equal(cell->bg, COLOUR_PERSON(3));
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	assert_syntax(f, 0, 0, 2);
 	assert_syntax(f, 2, 0, 2);
 	cell = frame_cell(f, 1, 1);
-	assert_int_equal(cell->bg, 5);
+	assert_int_equal(cell->bg, COLOUR_PERSON(5));
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	cell = frame_cell(f, 4, 1);
 	assert_true(cell->attr & CELL_REVERSE);
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	frame_free(f);
 }
 
@@ -2181,6 +2256,54 @@ test_syntax_colours(void **state)
 	assert_int_equal(c, -1);
 }
 
+/* Any cell colour on what the terminal has: the default as -1, a person
+ * colour as ever, a 256-colour one as itself or the nearest of 8, an RGB
+ * one as the nearest 256-colour one (or of 8). */
+static void
+test_colour_cell_map(void **state)
+{
+	short c;
+	int bright;
+
+	colour_cell_map(COLOUR_DEFAULT, 256, &c, &bright);
+	assert_int_equal(c, -1);
+	colour_cell_map(COLOUR_PERSON(1), 256, &c, &bright);
+	assert_int_equal(c, 196);
+	colour_cell_map(COLOUR_PERSON(7), 8, &c, &bright);
+	assert_int_equal(c, 3);
+	assert_true(bright);
+	colour_cell_map(COLOUR_256(38), 256, &c, &bright);
+	assert_int_equal(c, 38);
+	colour_cell_map(COLOUR_256(12), 8, &c, &bright);
+	assert_int_equal(c, 4);
+	assert_true(bright);
+	/* Cube colours exactly, and near them. */
+	colour_cell_map(COLOUR_RGB(0xff, 0, 0), 256, &c, &bright);
+	assert_int_equal(c, 196);
+	colour_cell_map(COLOUR_RGB(0x5f, 0x87, 0xaf), 256, &c, &bright);
+	assert_int_equal(c, 67);
+	colour_cell_map(COLOUR_RGB(0x60, 0x85, 0xb0), 256, &c, &bright);
+	assert_int_equal(c, 67);
+	/* Greys: the ramp is closer than the cube. */
+	colour_cell_map(COLOUR_RGB(0x80, 0x80, 0x80), 256, &c, &bright);
+	assert_int_equal(c, 244);
+	colour_cell_map(COLOUR_RGB(0, 0, 0), 256, &c, &bright);
+	assert_int_equal(c, 16);
+	colour_cell_map(COLOUR_RGB(0xee, 0xee, 0xee), 256, &c, &bright);
+	assert_int_equal(c, 255);
+	/* On 8 colours: red, and a light blue made bold. */
+	colour_cell_map(COLOUR_RGB(0xd0, 0x10, 0x10), 8, &c, &bright);
+	assert_int_equal(c, 1);
+	colour_cell_map(COLOUR_RGB(0x80, 0x80, 0xff), 8, &c, &bright);
+	assert_int_equal(c, 4);
+	assert_true(bright);
+	/* None without colours; nonsense tags as the default. */
+	colour_cell_map(COLOUR_RGB(0xff, 0, 0), 2, &c, &bright);
+	assert_int_equal(c, -1);
+	colour_cell_map(0x7f000001, 256, &c, &bright);
+	assert_int_equal(c, -1);
+}
+
 int
 main(void)
 {
@@ -2240,6 +2363,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_syntax_off, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_colours, setup, teardown),
+	    cmocka_unit_test(test_colour_cell_map),
+	    cmocka_unit_test_setup_teardown(test_popup_mouse, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
