@@ -472,6 +472,7 @@ server_pane_restore(struct client *c, const char *text)
 	size_t n = 0, i, cursor, top, left, focus = 0, len;
 	char *tree, *path, *err = NULL;
 	int count, zoom = 0;
+	struct view first = *c->view;
 
 	if ((nl = strchr(s, '\n')) == NULL)
 		return -1;
@@ -524,6 +525,10 @@ server_pane_restore(struct client *c, const char *text)
 		panes[i]->split = root;
 	}
 	c->zoomed = zoom != 0;
+	/* The place the journal keeps for their focused view (its cursor,
+	 * written on every move) is newer than the layout's. */
+	if (panes[focus]->view.doc == first.doc)
+		panes[focus]->view = first;
 	server_pane_focus(c, panes[focus]);
 	free(panes);
 	server_pane_layout(c);
