@@ -14,8 +14,7 @@
 /*
  * The text of a view on the screen: the cells [x0, x0 + width) by
  * [y0, y0 + height), with a gutter of gutter columns just left of x0 (a
- * click there is a click on the line's start). Today the whole text area
- * of the person's screen; later one pane among several.
+ * click there is a click on the line's start): one pane's.
  */
 struct server_mouse_area {
 	struct view *view;
@@ -24,19 +23,33 @@ struct server_mouse_area {
 	unsigned gutter;
 };
 
-/* The text area of c's screen (render.c draws it so). */
+/* The text of a document pane (render.c draws it so). */
 static void
-server_mouse_area(struct client *c, struct server_mouse_area *a)
+server_mouse_area(struct pane *p, struct server_mouse_area *a)
 {
-	unsigned width = render_text_width(server, c);
-
 	memset(a, 0, sizeof *a);
-	a->view = &c->view;
-	a->gutter = c->cols > width ? c->cols - width : 0;
-	a->x0 = a->gutter;
-	a->y0 = 0;
-	a->width = width;
-	a->height = render_text_height(server, c);
+	a->view = &p->view;
+	a->gutter = render_pane_gutter(p);
+	a->x0 = p->tx + a->gutter;
+	a->y0 = p->ty;
+	a->width = p->tsx - a->gutter;
+	a->height = p->tsy;
+}
+
+/* The visible document pane whose rectangle holds the cell x, y (its title
+ * row too), or NULL. */
+static struct pane *
+server_mouse_pane(struct client *c, unsigned x, unsigned y)
+{
+	struct pane *p;
+
+	TAILQ_FOREACH (p, &c->panes, entry) {
+		if (!p->hidden && p->mode == &server_pane_doc_mode &&
+		    p->view.doc != NULL && x >= p->x && x < p->x + p->sx &&
+		    y >= p->y && y < p->y + p->sy)
+			return p;
+	}
+	return NULL;
 }
 
 /* Is the cell x, y in the area (or its gutter)? */
@@ -119,11 +132,19 @@ static void
 server_mouse_text(struct client *c, const struct key_event *k)
 {
 	struct server_mouse_area a;
-	struct view *v = &c->view;
+	struct pane *p;
+	struct view *v;
 
-	if (v->doc == NULL)
+	/* The pane pointed at, for a press or the wheel; a drag or a release
+	 * is the focused pane's (where the press was). */
+	if (k->mouse == KEYS_MOUSE_DRAG || k->mouse == KEYS_MOUSE_RELEASE)
+		p = c->pane;
+	else if ((p = server_mouse_pane(c, k->x, k->y)) == NULL)
 		return;
-	server_mouse_area(c, &a);
+	if (p->mode != &server_pane_doc_mode || p->view.doc == NULL)
+		return;
+	server_mouse_area(p, &a);
+	v = a.view;
 	switch (k->mouse) {
 	case KEYS_MOUSE_WHEEL_UP:
 	case KEYS_MOUSE_WHEEL_DOWN:
@@ -140,6 +161,9 @@ server_mouse_text(struct client *c, const struct key_event *k)
 		    !server_mouse_inside(&a, k->x, k->y))
 			return;
 		server_mouse_unfollow(c);
+		/* A click in another pane focuses it. */
+		if (p != c->pane)
+			server_pane_focus(c, p);
 		c->last_edit = 0;
 		if (k->mods & KEYC_MOD_SHIFT)
 			view_select_start(v);
@@ -167,7 +191,7 @@ static void
 server_mouse_popup(struct client *c, const struct key_event *k)
 {
 	struct popup *p = &c->popup;
-	unsigned height = render_text_height(server, c);
+	unsigned height = render_overlay_height(server, c);
 	size_t fit = height > 2 ? height - 2 : 0, last, top, line, i;
 
 	if (k->y >= height || p->nlines == 0)
