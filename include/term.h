@@ -22,6 +22,9 @@
 /* The largest size a terminal takes (a larger pane shows it smaller);
  * with TERM_SCROLLBACK this bounds a terminal's memory. */
 #define TERM_COLS_MAX 500
+/* The smallest: libvterm 0.1.4 writes through a NULL pointer when a wide
+ * character comes on a screen of one column (fuzz-term found it). */
+#define TERM_COLS_MIN 2
 #define TERM_ROWS_MAX 300
 /* Code points in a cell: a character and its combining marks. */
 #define TERM_CELL_CHARS 6
@@ -122,7 +125,8 @@ int term_key(struct term *, const struct key_event *);
  * bracketed pastes (then without any ESC of the text, so the paste cannot
  * end early), line ends as CR as a terminal pastes them. */
 void term_paste(struct term *, const char *, size_t);
-/* Change the size (clamped to 1..TERM_COLS_MAX, 1..TERM_ROWS_MAX): the
+/* Change the size (clamped to TERM_COLS_MIN..TERM_COLS_MAX,
+ * 1..TERM_ROWS_MAX): the
  * emulated screen and the pty's, so the program gets SIGWINCH. */
 void term_resize(struct term *, unsigned cols, unsigned rows);
 

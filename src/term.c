@@ -10,6 +10,7 @@
 #include <pty.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -26,12 +27,13 @@ extern char **environ;
 
 /*
  * The program's output is untrusted: it reaches people only as cells.
- * libvterm is told nothing but the screen and its scrollback matter: a
- * title, icon name, OSC 52 clipboard write, hyperlink, DCS, APC or any
- * sequence it does not know is swallowed here (no callback keeps it), a
- * bell is counted, and every code point read out of a cell is checked
- * again (term_cell_from). Only answers to the program's own queries
- * (device attributes, cursor position) go back, to the program.
+ * Control strings (titles, OSC 52 clipboard writes, hyperlinks, DCS, APC,
+ * PM, SOS) are dropped before libvterm sees them (term_input); of what
+ * libvterm parses, only the screen and its scrollback are kept: terminal
+ * properties but the cursor's visibility are ignored, unknown sequences
+ * swallowed, a bell counted, and every code point read out of a cell is
+ * checked again (term_cell_from). Only answers to the program's own
+ * queries (device attributes, cursor position) go back, to the program.
  */
 
 /* A scrollback cell: the character only, colours packed. */
@@ -47,20 +49,28 @@ struct term_line {
 	struct term_sbcell cells[];
 };
 
-/* Where the bytes fed stand, for the strings libvterm 0.1.4 does not
- * know (APC, PM, SOS: they would show as text): term_input. */
+/* Where the bytes fed stand (term_input). */
 enum term_pstate {
 	TERM_TEXT,   /* anything; passed on */
-	TERM_ESC,    /* an ESC held back */
-	TERM_STR,    /* inside ESC _, ESC ^ or ESC X: dropped */
+	TERM_C2,     /* a 0xc2 held back (U+0080..U+00BF) */
+	TERM_ESC,    /* an escape sequence, in seq */
+	TERM_CSI,    /* a CSI sequence, in seq */
+	TERM_STR,    /* inside OSC, DCS, APC, PM or SOS: dropped */
 	TERM_STR_ESC /* an ESC inside one */
 };
+/* The longest escape or CSI sequence passed on (longer: dropped). */
+#define TERM_SEQ_MAX 128
+/* The most parameters of a sequence passed on (more: dropped): libvterm
+ * 0.1.4 keeps 16 and writes past them (fuzz-term found it). */
+#define TERM_PARAMS_MAX 16
 
 struct term {
 	VTerm *vt;
 	VTermScreen *screen;
 	unsigned cols, rows;
 	enum term_pstate pstate;
+	char seq[TERM_SEQ_MAX]; /* the sequence being read */
+	size_t seqlen;          /* may pass TERM_SEQ_MAX: dropped then */
 
 	int fd;    /* the pty's master; -1 when detached */
 	pid_t pid; /* the process (and its session); 0 when detached */
@@ -375,7 +385,20 @@ term_sb_popline_cb(int cols, VTermScreenCell *cells, void *arg)
 	line = term_sb_line(t, 0);
 	for (i = 0; i < cols; i++) {
 		term_sb_cell(line, (unsigned)i, &cell);
+		/*
+		 * The screen may be narrower now: a wide character needs
+		 * its second column there (libvterm 0.1.4 writes past the
+		 * row for one in the last column), and a second column
+		 * goes with its character.
+		 */
+		if ((cell.width == 2 && i + 1 >= cols) || cell.width == 0)
+			term_blank(&cell);
 		term_cell_to(t, &cell, &cells[i]);
+		if (cell.width == 2) {
+			term_blank(&cell);
+			cell.width = 0;
+			term_cell_to(t, &cell, &cells[++i]);
+		}
 	}
 	slot = (t->sbfirst + t->sblen - 1) % TERM_SCROLLBACK;
 	free(t->sb[slot]);
@@ -443,9 +466,9 @@ term_output_cb(const char *s, size_t len, void *arg)
 }
 
 static unsigned
-term_clamp(unsigned v, unsigned max)
+term_clamp(unsigned v, unsigned min, unsigned max)
 {
-	return v < 1 ? 1 : v > max ? max : v;
+	return v < min ? min : v > max ? max : v;
 }
 
 struct term *
@@ -455,8 +478,8 @@ term_new_detached(unsigned cols, unsigned rows)
 
 	t = xcalloc(1, sizeof *t);
 	t->fd = -1;
-	t->cols = term_clamp(cols, TERM_COLS_MAX);
-	t->rows = term_clamp(rows, TERM_ROWS_MAX);
+	t->cols = term_clamp(cols, TERM_COLS_MIN, TERM_COLS_MAX);
+	t->rows = term_clamp(rows, 1, TERM_ROWS_MAX);
 	t->out = xmalloc(TERM_WRITE_MAX);
 	t->sb = xcalloc(TERM_SCROLLBACK, sizeof *t->sb);
 	t->cursor_visible = 1;
@@ -696,11 +719,89 @@ term_free(struct term *t)
 	free(t);
 }
 
+/* Parameters of a sequence (separators and one). */
+static size_t
+term_params(const char *seq, size_t len)
+{
+	size_t i, n = 1;
+
+	for (i = 0; i < len; i++) {
+		if (seq[i] == ';' || seq[i] == ':')
+			n++;
+	}
+	return n;
+}
+
+/* Repeat the character left of the cursor n times (REP, CSI n b), on
+ * its row: what ncurses asks for with xterm-256color's rep. */
+static void
+term_rep(struct term *t, const char *params, size_t len)
+{
+	VTermScreenCell vc;
+	VTermPos pos;
+	char one[TERM_CELL_CHARS * 4], buf[256];
+	size_t i, n = 0, onelen = 0, used = 0, k;
+
+	for (i = 0; i < len && params[i] >= '0' && params[i] <= '9'; i++) {
+		if (n < t->cols)
+			n = n * 10 + (size_t)(params[i] - '0');
+	}
+	if (n == 0)
+		n = 1;
+	vterm_state_get_cursorpos(vterm_obtain_state(t->vt), &pos);
+	if (pos.col < 1 || pos.col >= (int)t->cols)
+		return;
+	if (n > t->cols - (unsigned)pos.col)
+		n = t->cols - (unsigned)pos.col;
+	pos.col--;
+	if (!vterm_screen_get_cell(t->screen, pos, &vc))
+		return;
+	if (vc.chars[0] == (uint32_t)-1 && pos.col > 0) {
+		pos.col--; /* the second column of a wide character */
+		if (!vterm_screen_get_cell(t->screen, pos, &vc))
+			return;
+	}
+	for (k = 0; k < VTERM_MAX_CHARS_PER_CELL && k < TERM_CELL_CHARS &&
+	            vc.chars[k] != 0 && vc.chars[k] != (uint32_t)-1;
+	     k++)
+		onelen += utf8_encode(vc.chars[k], one + onelen);
+	if (onelen == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (used + onelen > sizeof buf) {
+			vterm_input_write(t->vt, buf, used);
+			used = 0;
+		}
+		memcpy(buf + used, one, onelen);
+		used += onelen;
+	}
+	vterm_input_write(t->vt, buf, used);
+}
+
 /*
- * Bytes to libvterm, less APC, PM and SOS strings (ESC _, ESC ^, ESC X up
- * to ST, CAN or SUB; an ESC inside ends them and starts a new sequence),
- * which it would otherwise show as text (kitty's images, tmux's
- * passthrough). Their 8-bit forms are not controls in UTF-8.
+ * Bytes to libvterm, which parses only what it is given here: text,
+ * single C0 controls, and whole escape and CSI sequences, each in one
+ * call, so that its parser is back at rest after every call.
+ *
+ * Control strings never reach it: OSC (ESC ]), DCS (ESC P), APC (ESC _),
+ * PM (ESC ^) and SOS (ESC X) are dropped up to ST (ESC \), BEL, CAN or
+ * SUB (an ESC inside ends them and starts a new sequence). libvterm would
+ * show the last three as text (kitty's images, tmux's passthrough) and
+ * keeps nothing of the first two that may reach anyone (titles, OSC 52,
+ * hyperlinks); more, its string parser (0.1.4) reads past the end of the
+ * bytes it is given (strncpy up to its 64-byte buffer) when a call starts
+ * with the '\' of an ST whose ESC ended the call before: fuzz-term found
+ * it. The 8-bit forms of these controls are not controls in UTF-8.
+ *
+ * Worked around as well (libvterm 0.1.4, found by fuzz-term):
+ * - a C1 control in UTF-8 (U+0080..U+009F) becomes U+FFFD: libvterm gives
+ *   it a width of -1 and moves the cursor back;
+ * - REP (CSI n b) is done here (term_rep): libvterm's never ends when the
+ *   last character it printed has no width (a combining mark away from
+ *   its base), which would hang the daemon.
+ * - a CSI sequence with more than TERM_PARAMS_MAX parameters is dropped:
+ *   libvterm writes past its array of them.
+ * A sequence longer than TERM_SEQ_MAX is dropped whole.
  */
 static void
 term_input(struct term *t, const char *s, size_t len)
@@ -710,15 +811,37 @@ term_input(struct term *t, const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
+	again:
 		switch (t->pstate) {
 		case TERM_TEXT:
-			if (c != '\033')
+			if (c != '\033' && c != 0xc2)
 				break;
 			if (i > start)
 				vterm_input_write(t->vt, s + start, i - start);
-			t->pstate = TERM_ESC;
 			start = i + 1;
+			if (c == 0xc2)
+				t->pstate = TERM_C2;
+			else {
+				t->pstate = TERM_ESC;
+				t->seq[0] = '\033';
+				t->seqlen = 1;
+			}
 			break;
+		case TERM_C2:
+			t->pstate = TERM_TEXT;
+			start = i + 1;
+			if (c >= 0xa0 && c <= 0xbf) {
+				t->seq[0] = (char)0xc2;
+				t->seq[1] = (char)c;
+				vterm_input_write(t->vt, t->seq, 2);
+				break;
+			}
+			/* A C1 control (U+0080..U+009F) or a lone 0xc2. */
+			vterm_input_write(t->vt, "\xef\xbf\xbd", 3);
+			if (c >= 0x80 && c <= 0x9f)
+				break;
+			start = i;
+			goto again;
 		case TERM_STR_ESC:
 			if (c == '\\') {
 				t->pstate = TERM_TEXT;
@@ -726,25 +849,57 @@ term_input(struct term *t, const char *s, size_t len)
 				break;
 			}
 			/* The ESC starts something else. */
+			t->pstate = TERM_ESC;
+			t->seq[0] = '\033';
+			t->seqlen = 1;
 			/* FALLTHROUGH */
 		case TERM_ESC:
-			if (c == '_' || c == '^' || c == 'X') {
-				t->pstate = TERM_STR;
-				start = i + 1;
-				break;
-			}
-			vterm_input_write(t->vt, "\033", 1);
-			t->pstate = TERM_TEXT;
-			start = i;
+		case TERM_CSI:
+			start = i + 1;
 			if (c == '\033') {
-				t->pstate = TERM_ESC;
-				start = i + 1;
+				t->pstate = TERM_ESC; /* starts again */
+				t->seqlen = 1;
+			} else if (c == 0x18 || c == 0x1a || c >= 0x80)
+				t->pstate = TERM_TEXT; /* cancelled */
+			else if (c == 0 || c == 0x7f) {
+				/* ignored */
+			} else if (c < 0x20)
+				vterm_input_write(t->vt, s + i, 1); /* acts */
+			else if (t->pstate == TERM_ESC &&
+			         strchr("]P_^X", c) != NULL)
+				t->pstate = TERM_STR;
+			else if (t->pstate == TERM_ESC && c == '[') {
+				t->pstate = TERM_CSI;
+				t->seq[1] = '[';
+				t->seqlen = 2;
+			} else if (c < (t->pstate == TERM_ESC ? 0x30 : 0x40)) {
+				/* An intermediate or parameter byte. */
+				if (t->seqlen < sizeof t->seq)
+					t->seq[t->seqlen] = (char)c;
+				t->seqlen++;
+			} else {
+				/* The final byte. */
+				if (t->seqlen < sizeof t->seq &&
+				    term_params(t->seq, t->seqlen) <=
+				        TERM_PARAMS_MAX) {
+					t->seq[t->seqlen++] = (char)c;
+					if (t->pstate == TERM_CSI && c == 'b' &&
+					    strspn(t->seq + 2, "0123456789;") ==
+					        t->seqlen - 3)
+						term_rep(t, t->seq + 2,
+						    t->seqlen - 3);
+					else if (!(t->pstate == TERM_CSI &&
+					             c == 'b'))
+						vterm_input_write(
+						    t->vt, t->seq, t->seqlen);
+				}
+				t->pstate = TERM_TEXT;
 			}
 			break;
 		case TERM_STR:
 			if (c == '\033')
 				t->pstate = TERM_STR_ESC;
-			else if (c == 0x18 || c == 0x1a)
+			else if (c == 0x07 || c == 0x18 || c == 0x1a)
 				t->pstate = TERM_TEXT;
 			start = i + 1;
 			break;
@@ -940,14 +1095,35 @@ void
 term_resize(struct term *t, unsigned cols, unsigned rows)
 {
 	struct winsize ws;
+	VTermPos pos;
+	char cup[32];
+	int n;
 
-	cols = term_clamp(cols, TERM_COLS_MAX);
-	rows = term_clamp(rows, TERM_ROWS_MAX);
+	cols = term_clamp(cols, TERM_COLS_MIN, TERM_COLS_MAX);
+	rows = term_clamp(rows, 1, TERM_ROWS_MAX);
 	if (cols == t->cols && rows == t->rows)
 		return;
 	t->cols = cols;
 	t->rows = rows;
 	vterm_set_size(t->vt, (int)rows, (int)cols);
+	/*
+	 * libvterm 0.1.4 can leave the cursor above the screen when it
+	 * shrinks (row -1, with the cursor on the top row), and the next
+	 * character is then written outside it (fuzz-term found it): move
+	 * it back in.
+	 */
+	vterm_state_get_cursorpos(vterm_obtain_state(t->vt), &pos);
+	if (pos.row < 0 || pos.row >= (int)rows || pos.col < 0 ||
+	    pos.col >= (int)cols) {
+		n = snprintf(cup, sizeof cup, "\033[%d;%dH",
+		    pos.row < 0            ? 1
+		    : pos.row >= (int)rows ? (int)rows
+		                           : pos.row + 1,
+		    pos.col < 0            ? 1
+		    : pos.col >= (int)cols ? (int)cols
+		                           : pos.col + 1);
+		vterm_input_write(t->vt, cup, (size_t)n);
+	}
 	vterm_screen_flush_damage(t->screen);
 	t->generation++;
 	if (t->fd != -1 && !t->eof) {
