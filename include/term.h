@@ -12,7 +12,7 @@
 /* Bytes of the program's output read and emulated per call of term_read
  * (per loop pass), so that a flood never holds the loop long... */
 #define TERM_READ_MAX (64 * 1024)
-/* ... and for at most about this many milliseconds (a 4 KiB read more). */
+/* ... and for at most about this many milliseconds (a 1 KiB read more). */
 #define TERM_READ_MS 10
 /* Bytes of keys and answers waiting for a program that does not read;
  * more is dropped (term_dropped counts them). */

@@ -919,7 +919,7 @@ term_feed(struct term *t, const char *s, size_t len)
 int
 term_read(struct term *t)
 {
-	char buf[4096];
+	char buf[1024]; /* a slice costs at most TERM_READ_MS and this */
 	size_t total = 0, want;
 	uint64_t start = loop_now();
 	ssize_t n;
