@@ -165,7 +165,7 @@ struct pane {
 	struct view view;
 	struct server_term *term; /* a terminal pane's; NULL once ended */
 	char *term_name;          /* its name (kept when it has ended) */
-	struct split *split; /* its leaf in the person's tree */
+	struct split *split;      /* its leaf in the person's tree */
 	/* Where it is (after server_pane_layout): the whole rectangle, and
 	 * the text in it (below the title row, if any). */
 	unsigned x, y, sx, sy;
@@ -182,9 +182,9 @@ TAILQ_HEAD(panes, pane);
 struct server_term {
 	char *name;
 	struct term *term;
-	int ended;    /* its shell has exited (status) */
-	int status;   /* waitpid's */
-	char *typist; /* the name of who typed last, "" if no one yet */
+	int ended;      /* its shell has exited (status) */
+	int status;     /* waitpid's */
+	char *typist;   /* the name of who typed last, "" if no one yet */
 	int shared_all; /* editors may type in it */
 	TAILQ_ENTRY(server_term) entry;
 };

@@ -71,8 +71,8 @@ server_term_changed(struct term *term, void *arg)
 
 /* Start a terminal called name, of cols x rows. NULL (c told) if not. */
 static struct server_term *
-server_term_start(struct client *c, const char *name, unsigned cols,
-    unsigned rows)
+server_term_start(
+    struct client *c, const char *name, unsigned cols, unsigned rows)
 {
 	struct server_term *t;
 	char *err = NULL;
@@ -163,8 +163,9 @@ server_term_may_type(struct client *c, struct server_term *t)
 	if (c->role == ROLE_EDITOR) {
 		if (t->shared_all || server->terms_shared_all)
 			return 1;
-		server_client_notice(c, "terminal %s is not shared with editors "
-		                        "(a host can say `share %s`)",
+		server_client_notice(c,
+		    "terminal %s is not shared with editors "
+		    "(a host can say `share %s`)",
 		    t->name, t->name);
 		return 0;
 	}
@@ -180,8 +181,9 @@ server_term_typed(struct client *c, struct pane *p)
 	struct server_term *t = p->term;
 
 	if (t == NULL || t->ended || t->term == NULL) {
-		server_client_notice(c, "this terminal has ended: `term` starts "
-		                        "a new one");
+		server_client_notice(c,
+		    "this terminal has ended: `term` starts "
+		    "a new one");
 		return 0;
 	}
 	if (!server_term_may_type(c, t))
@@ -223,6 +225,8 @@ server_term_share(struct client *c, const char *name, int on)
 
 	while (*name == ' ')
 		name++;
+	log_info("client %u: %s %s terminal %s", c->id, c->name,
+	    on ? "shared" : "unshared", name);
 	if (strcmp(name, "all") == 0) {
 		server->terms_shared_all = on;
 		TAILQ_FOREACH (t, &server->terms, entry)
@@ -296,8 +300,9 @@ server_term_draw(const struct server *s, const struct client *c,
 
 	if (t == NULL || t->term == NULL || t->ended) {
 		if (t != NULL && t->ended)
-			xasprintf(&msg, "[the shell of terminal %s ended: "
-			                "`term %s` starts a new one]",
+			xasprintf(&msg,
+			    "[the shell of terminal %s ended: "
+			    "`term %s` starts a new one]",
 			    t->name, t->name);
 		else
 			xasprintf(&msg,
@@ -338,8 +343,8 @@ server_term_draw(const struct server *s, const struct client *c,
 			    server_term_colour(&cell.bg), attr);
 		}
 	}
-	if (p == c->pane && !t->ended &&
-	    term_cursor(t->term, &cx, &cy) && cx < p->tsx && cy < p->tsy) {
+	if (p == c->pane && !t->ended && term_cursor(t->term, &cx, &cy) &&
+	    cx < p->tsx && cy < p->tsy) {
 		f->cx = p->tx + cx;
 		f->cy = p->ty + cy;
 		f->cursor_visible = 1;

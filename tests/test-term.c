@@ -660,18 +660,18 @@ test_keys(void **state)
 	    {KEYC_F, 0, 24, "\033[24;2~"},
 	};
 	static const struct key_event refused[] = {
-	    {KEYC_CHAR, 0, 0x1b},
-	    {KEYC_CHAR, 0, 0x9b},
-	    {KEYC_CHAR, 0, 0x7f},
-	    {KEYC_CHAR, 0, 0x202e},
-	    {KEYC_CHAR, 0, 0x110000},
-	    {KEYC_CTRL, 0, '1'},
-	    {KEYC_F, 0, 0},
-	    {KEYC_F, 0, 25},
-	    {KEYC_PASTE_START, 0, 0},
-	    {KEYC_UNKNOWN, 0, 0},
-	    {KEYC_INVALID, 0, 0xff},
-	    {KEYC_NONE, 0, 0},
+	    {KEYC_CHAR, 0, 0x1b, 0, 0, 0, 0},
+	    {KEYC_CHAR, 0, 0x9b, 0, 0, 0, 0},
+	    {KEYC_CHAR, 0, 0x7f, 0, 0, 0, 0},
+	    {KEYC_CHAR, 0, 0x202e, 0, 0, 0, 0},
+	    {KEYC_CHAR, 0, 0x110000, 0, 0, 0, 0},
+	    {KEYC_CTRL, 0, '1', 0, 0, 0, 0},
+	    {KEYC_F, 0, 0, 0, 0, 0, 0},
+	    {KEYC_F, 0, 25, 0, 0, 0, 0},
+	    {KEYC_PASTE_START, 0, 0, 0, 0, 0, 0},
+	    {KEYC_UNKNOWN, 0, 0, 0, 0, 0, 0},
+	    {KEYC_INVALID, 0, 0xff, 0, 0, 0, 0},
+	    {KEYC_NONE, 0, 0, 0, 0, 0, 0},
 	};
 	struct term *t;
 	const char *out;
