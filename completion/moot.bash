@@ -27,7 +27,7 @@ _moot_commands()
 		on && /^$/ { exit }
 		on && /^  [a-z]/ { print $1 }')
 	if [[ -z $out ]]; then
-		out="serve attach kill-session invite decisions why show help"
+		out="serve attach kill-session invite decisions why show log help"
 	fi
 	printf '%s\n' "$out"
 }

@@ -130,10 +130,13 @@ void tty_draw(
 const char *tty_output(struct tty *, size_t *len);
 void tty_output_done(struct tty *);
 void tty_end(struct tty *);
+void tty_mouse(struct tty *, int on);
 
 /* colour.c */
 int colour_for_key(const char *fingerprint, const int *taken, int ntaken);
 void colour_map(int colour, int ncolours, short *c, int *bright);
 void colour_syntax_map(int index, int ncolours, short *c, int *bright);
+int colour_rgb_to_256(int r, int g, int b);
+void colour_cell_map(uint32_t colour, int ncolours, short *c, int *bright);
 
 #endif

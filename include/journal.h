@@ -44,12 +44,16 @@ struct journal_invite;
 
 /* Kinds of journal_event. */
 enum journal_event_kind {
-	JOURNAL_EV_ACCEPTED = 'a', /* a decision was accepted */
-	JOURNAL_EV_REJECTED = 'r', /* a decision was rejected */
-	JOURNAL_EV_DRAFT = 'd',    /* a draft was started */
-	JOURNAL_EV_QUESTION = 'q', /* a question was asked */
-	JOURNAL_EV_SAVED = 's',    /* a file was saved */
-	JOURNAL_EV_COMMIT = 'c'    /* code was committed */
+	JOURNAL_EV_ACCEPTED = 'a',   /* a decision was accepted */
+	JOURNAL_EV_REJECTED = 'r',   /* a decision was rejected */
+	JOURNAL_EV_DRAFT = 'd',      /* a draft was started */
+	JOURNAL_EV_QUESTION = 'q',   /* a question was asked */
+	JOURNAL_EV_SAVED = 's',      /* a file was saved */
+	JOURNAL_EV_COMMIT = 'c',     /* code was committed */
+	JOURNAL_EV_JOINED = 'j',     /* someone joined the session */
+	JOURNAL_EV_LEFT = 'l',       /* someone left it */
+	JOURNAL_EV_SUPERSEDED = 'x', /* an accepted decision superseded one */
+	JOURNAL_EV_ANSWERED = 'w'    /* an open question went into a draft */
 };
 
 /* A decision draft in progress: what its commit will need. */

@@ -30,8 +30,24 @@ enum keyc {
 	KEYC_PASTE_START, /* bracketed paste begins */
 	KEYC_PASTE_END,
 	KEYC_INVALID, /* an invalid byte where text was expected; byte in cp */
-	KEYC_UNKNOWN  /* an escape sequence we do not know (ignored) */
+	KEYC_UNKNOWN, /* an escape sequence we do not know (ignored) */
+	KEYC_MOUSE    /* a mouse report (SGR 1006): mouse, button, x, y */
+	/* On the wire (docs/protocol.md): new codes only ever at the end. */
 };
+
+/* What a KEYC_MOUSE says happened. */
+enum keys_mouse {
+	KEYS_MOUSE_NONE = 0,
+	KEYS_MOUSE_PRESS,   /* a button went down */
+	KEYS_MOUSE_DRAG,    /* moved with a button down */
+	KEYS_MOUSE_RELEASE, /* a button went up */
+	KEYS_MOUSE_WHEEL_UP,
+	KEYS_MOUSE_WHEEL_DOWN
+};
+#define KEYS_MOUSE_LAST KEYS_MOUSE_WHEEL_DOWN
+#define KEYS_BUTTON_LEFT 0
+#define KEYS_BUTTON_MIDDLE 1
+#define KEYS_BUTTON_RIGHT 2
 
 #define KEYC_MOD_SHIFT 0x01
 #define KEYC_MOD_ALT 0x02
@@ -41,6 +57,12 @@ struct key_event {
 	uint16_t code; /* enum keyc */
 	uint8_t mods;
 	uint32_t cp;
+	/* KEYC_MOUSE only (else 0): enum keys_mouse, the button
+	 * (KEYS_BUTTON_*; 0 for the wheel) and the cell, from 0, 0 at the
+	 * top left. */
+	uint8_t mouse;
+	uint8_t button;
+	uint16_t x, y;
 };
 
 typedef void (*keys_cb)(const struct key_event *, void *);

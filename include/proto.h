@@ -9,7 +9,7 @@
 #include "bytes.h"
 #include "frame.h"
 
-#define PROTO_VERSION 2                   /* 2: PASTE */
+#define PROTO_VERSION 3 /* 2: PASTE; 3: wide colours, the mouse */
 #define PROTO_MAX_MSG (16U * 1024 * 1024) /* longest message accepted */
 #define PROTO_PASTE_MAX (64U * 1024)      /* most bytes in one PASTE */
 
@@ -52,6 +52,10 @@ struct proto_key {
 	uint16_t code;
 	uint8_t mods;
 	uint32_t cp;
+	/* KEYC_MOUSE only, else 0 (struct key_event, keys.h). */
+	uint8_t mouse;
+	uint8_t button;
+	uint16_t x, y;
 };
 
 /* A piece of a bracketed paste; the bytes are exactly what the terminal
@@ -73,6 +77,7 @@ struct proto_frame {
 	uint16_t cols, rows;
 	uint16_t cx, cy;
 	uint8_t cursor_visible;
+	uint8_t mouse;      /* 1: the terminal should send mouse reports */
 	uint16_t nrows;     /* rows carried */
 	uint16_t *row;      /* their indexes, ascending */
 	struct cell *cells; /* nrows * cols */

@@ -16,6 +16,7 @@
 #include "marks.h"
 #include "rate.h"
 #include "role.h"
+#include "split.h"
 
 struct buffer;
 struct colindex;
@@ -26,14 +27,20 @@ struct loop;
 struct journal;
 struct undo;
 struct journal_draft;
+struct server;
+struct client;
 
 #define SERVER_NOTICE_MS 4000 /* how long a notice stays on screen */
 #define SERVER_MIN_COLS 20    /* smaller terminals get "terminal too small" */
 #define SERVER_MIN_ROWS 5
-#define CHAT_TEXT_MAX 1000         /* bytes of one chat message */
-#define SERVER_NAME_MAX 40         /* bytes of a name an invited person gives */
-#define SERVER_PASTE_TYPED_MAX 256 /* characters a paste types into a prompt   \
-	                            */
+#define CHAT_TEXT_MAX 1000 /* bytes of one chat message */
+#define SERVER_NAME_MAX 40 /* bytes of a name an invited person gives */
+/* Ctrl letters the editor takes (or the terminal sends as other keys):
+ * not for a pane prefix. */
+#define SERVER_EDITOR_CTRL_KEYS "cdfghijmopqrstvxyz"
+#define SERVER_PASTE_TYPED_MAX                                                 \
+	256 /* characters a paste types into a prompt                          \
+	     */
 
 /*
  * What each person may do that everyone sees (CMD_BROADCAST: a chat
@@ -88,6 +95,7 @@ TAILQ_HEAD(docs, doc);
 struct op {
 	struct doc *doc;
 	struct client *author; /* NULL in recovery or for a reload from disk */
+	struct view *view;     /* the author's view it came from, or NULL */
 	const char *key;       /* the author's key fingerprint; "" for none */
 	size_t pos;
 	const char *del; /* bytes removed at pos */
@@ -113,7 +121,10 @@ struct person {
 	char *name;
 	char *email;   /* "" when none is known */
 	int64_t visit; /* ms since the epoch they were last here; 0 never */
+	int mouse_off; /* said `mouse off` (kept for the session) */
 	struct rate broadcast; /* what they show everyone (all connections) */
+	char *panes;     /* their layout (server_pane_save's text), or NULL */
+	uint32_t prefix; /* their prefix key's letter, 0 for Ctrl-B */
 	TAILQ_ENTRY(person) entry;
 };
 TAILQ_HEAD(people, person);
@@ -128,6 +139,37 @@ struct view {
 	int selecting; /* a selection runs from anchor to cursor */
 	size_t anchor; /* byte offset; shifts with ops like the cursor */
 };
+
+/*
+ * A pane: one rectangle of a person's text area and what it shows, drawn
+ * and driven through its mode (a small table of operations, as tmux's
+ * window_mode). Document panes have their own view: cursor, selection
+ * and scroll. A person's panes are the leaves of their split tree
+ * (split.h); each pane has a title row on top when there are several.
+ */
+struct pane;
+struct pane_mode {
+	const char *name; /* "document" */
+	/* Draw into the pane's rectangle of f (x, y, sx, sy), never out. */
+	void (*draw)(const struct server *, const struct client *,
+	    const struct pane *, struct frame *);
+	/* What its title row says (caller frees). */
+	char *(*title)(const struct client *, const struct pane *);
+	void (*free)(struct pane *);
+};
+struct pane {
+	unsigned id; /* per person: 1, 2, ... */
+	const struct pane_mode *mode;
+	struct view view;    /* a document pane's */
+	struct split *split; /* its leaf in the person's tree */
+	/* Where it is (after server_pane_layout): the whole rectangle, and
+	 * the text in it (below the title row, if any). */
+	unsigned x, y, sx, sy;
+	unsigned tx, ty, tsx, tsy;
+	int hidden; /* too small to show, or another pane is zoomed */
+	TAILQ_ENTRY(pane) entry;
+};
+TAILQ_HEAD(panes, pane);
 
 /* A one-line prompt on the status row (find, go to line). */
 struct prompt {
@@ -320,11 +362,24 @@ struct client {
 	int colour;       /* 1 .. MOOT_NCOLOURS */
 	uint16_t colours; /* what the terminal can show */
 	int syntax_off;   /* `syntax off`: no syntax colours on my screen */
+	int mouse_off;    /* `mouse off`: my terminal sends no mouse reports */
+	int mouse_drag;   /* the left button went down in the text: drags
+	                     select */
 
 	unsigned cols, rows;
 	uint16_t gen;
 
-	struct view view;
+	/* Panes: the split tree, every pane, the focused one, and the view
+	 * keys go to (the focused pane's, or the document pane focused
+	 * last, never NULL once they have entered). */
+	struct split *split;
+	struct panes panes;
+	struct pane *pane;
+	struct view *view;
+	unsigned pane_ids; /* the last pane id given */
+	int zoomed;        /* the focused pane takes the whole text area */
+	int prefixed;      /* the prefix key was pressed: a pane key follows */
+	uint32_t prefix;   /* the prefix key: a Ctrl letter ('b') */
 	enum client_mode mode;
 	struct picker picker;
 	struct prompt prompt;
@@ -464,6 +519,7 @@ void server_shutdown(void);
  * peer has uid (checked to be the daemon's). */
 void server_attach(int fd, const char *args, uid_t uid);
 void server_redraw_doc(struct doc *);
+void server_op_applied(const struct op *);
 void server_notice(const char *, ...) __printflike(1, 2);
 void server_client_lost(struct client *);
 
@@ -529,11 +585,35 @@ void server_client_show(struct client *, struct doc *);
 void server_client_replace(struct client *, size_t from, size_t to,
     const char *s, size_t len, int group);
 void server_client_popup(struct client *);
+void server_client_detach(struct client *);
 void server_client_hint(struct client *);
 void server_client_ask(struct client *, enum client_mode);
 
 /* doc.c */
 void doc_replace(struct doc *, struct client *, const char *, size_t);
+
+/* server-pane.c: a person's panes (split.h has the tree). */
+extern const struct pane_mode server_pane_doc_mode;
+void server_pane_init(struct client *);
+void server_pane_free_all(struct client *);
+void server_pane_focus(struct client *, struct pane *);
+void server_pane_layout(struct client *);
+void server_pane_split(struct client *, enum split_type);
+void server_pane_close(struct client *);
+void server_pane_select(struct client *, enum split_dir);
+void server_pane_next(struct client *);
+void server_pane_zoom(struct client *);
+void server_pane_resize(struct client *, enum split_dir);
+void server_pane_show(struct client *, struct doc *);
+void server_pane_shift(
+    struct client *, struct doc *, const struct op *, const struct view *);
+void server_pane_replace_doc(struct client *, struct doc *, struct doc *);
+void server_pane_save(struct client *);
+int server_pane_restore(struct client *, const char *);
+int server_pane_key(struct client *, const struct key_event *, int *);
+void server_pane_prefix(struct client *, uint32_t);
+void server_pane_enter(struct client *);
+void server_pane_recover(const char *key, const char *value);
 
 /* presence.c: when each person was last here (catch-ups start there). */
 void presence_touch(void);
@@ -553,6 +633,8 @@ void chat_event(int kind, const char *author, const char *place,
     const char *fmt, ...) __printflike(4, 5);
 void chat_event_add(int64_t time, int kind, const char *author,
     const char *text, const char *place);
+/* c joined or left (JOURNAL_EV_JOINED, _LEFT), for `moot log`. */
+void chat_presence(struct client *, int kind);
 void chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text);
 void chat_since(struct client *, int on_join);
@@ -636,13 +718,19 @@ void prompt_key(struct client *, const struct key_event *);
 void render_client(
     const struct server *, const struct client *, struct frame *);
 
-/* render.c: rows of text shown (the terminal less the status, presence and
- * chat rows). */
+/* render.c: rows for panes or an overlay (the terminal less the status,
+ * presence and chat rows). */
+unsigned render_overlay_height(const struct server *, const struct client *);
+/* Rows and columns of text in the focused pane (less the title row and
+ * the margin's gutter). */
 unsigned render_text_height(const struct server *, const struct client *);
+unsigned render_text_width(const struct server *, const struct client *);
 /* How many chat rows show above the status row. */
 unsigned render_chat_rows(const struct server *, const struct client *);
-/* Columns of text shown (the terminal less the margin's gutter). */
-unsigned render_text_width(const struct server *, const struct client *);
+unsigned render_pane_gutter(const struct pane *);
+/* A document pane, into its rectangle (pane_mode draw). */
+void render_pane_doc(const struct server *, const struct client *,
+    const struct pane *, struct frame *);
 
 /* palette.c */
 void palette_open(struct palette *, const struct cmd_entry *, size_t n);
@@ -665,6 +753,9 @@ void popup_free(struct popup *);
 void popup_select(struct popup *, size_t line, unsigned height);
 enum popup_result popup_key(
     struct popup *, const struct key_event *, unsigned height);
+
+/* server-mouse.c */
+void server_mouse_key(struct client *, const struct key_event *);
 
 /* cmd.c */
 extern const struct cmd_entry cmd_table[];

@@ -146,6 +146,17 @@ chat_event(
 	free(text);
 }
 
+/* c joined or left (kind; leaving is told once, before c is closing):
+ * told to `moot log`, not to anyone's screen. */
+void
+chat_presence(struct client *c, int kind)
+{
+	if (!c->ready || c->closing || c->key == NULL || *c->key == '\0')
+		return;
+	chat_event(kind, c->key, NULL, "%s %s", c->name,
+	    kind == JOURNAL_EV_JOINED ? "joined" : "left");
+}
+
 void
 chat_question_add(
     int64_t id, int64_t time, const char *author, const char *text)
@@ -196,12 +207,12 @@ chat_open_place(struct client *c, const char *place)
 	free(path);
 	c->following = NULL;
 	server_client_show(c, d);
-	view_goto_line(&c->view, line - 1);
-	view_select_clear(&c->view);
+	view_goto_line(c->view, line - 1);
+	view_select_clear(c->view);
 	/* The changed line in the middle of the screen. */
 	height = render_text_height(server, c);
-	c->view.top = line - 1 > height / 2 ? line - 1 - height / 2 : 0;
-	view_scroll_to_cursor(&c->view, render_text_width(server, c), height);
+	c->view->top = line - 1 > height / 2 ? line - 1 - height / 2 : 0;
+	view_scroll_to_cursor(c->view, render_text_width(server, c), height);
 }
 
 /* Enter on an open question: the chat from when it was asked. */
@@ -381,7 +392,7 @@ chat_since_show(struct client *c, int on_join, const struct since_decs *sd)
 		c->popup.top = top;
 		if (c->popup.nacts > 0)
 			popup_select(
-			    &c->popup, sel, render_text_height(server, c));
+			    &c->popup, sel, render_overlay_height(server, c));
 		c->popup.top = top;
 	}
 	server_client_popup(c);

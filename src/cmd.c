@@ -37,6 +37,12 @@ static void cmd_invite(struct client *, const char *);
 static void cmd_invites(struct client *, const char *);
 static void cmd_revoke(struct client *, const char *);
 static void cmd_syntax(struct client *, const char *);
+static void cmd_split(struct client *, const char *);
+static void cmd_vsplit(struct client *, const char *);
+static void cmd_close(struct client *, const char *);
+static void cmd_zoom(struct client *, const char *);
+static void cmd_prefix(struct client *, const char *);
+static void cmd_mouse(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
@@ -68,10 +74,18 @@ const struct cmd_entry cmd_table[] = {
         CMD_EDITOR | CMD_JOURNAL, cmd_revoke},
     {"help", "", "keys and commands", 0, cmd_help},
     {"syntax", "on|off", "syntax colours on my screen", 0, cmd_syntax},
+    {"mouse", "on|off", "the mouse (off: the terminal's own selection)", 0,
+        cmd_mouse},
     {"role", "NAME ROLE", "make NAME a viewer or an editor (hosts)",
         CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_role},
     {"kick", "NAME", "remove NAME from the session (hosts)",
         CMD_HOST | CMD_JOURNAL | CMD_BROADCAST, cmd_kick},
+    {"split", "", "split my pane: a new one below (prefix \")", 0, cmd_split},
+    {"vsplit", "", "split my pane: a new one beside (prefix %)", 0, cmd_vsplit},
+    {"close", "", "close my pane (prefix x)", 0, cmd_close},
+    {"zoom", "", "my pane alone on the screen, and back (prefix z)", 0,
+        cmd_zoom},
+    {"prefix", "C-X", "my pane prefix key (Ctrl-B as in tmux)", 0, cmd_prefix},
 };
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 
@@ -248,7 +262,7 @@ cmd_follow(struct client *c, const char *arg)
 		    c->name);
 	}
 	c->following = found;
-	c->view.selecting = 0;
+	c->view->selecting = 0;
 	server_client_notice(c, "following %s (any move stops)", found->name);
 }
 
@@ -263,8 +277,8 @@ cmd_who(struct client *c, const char *arg)
 			continue;
 		popup_add(&c->popup, "%s  %s  %s:%zu%s%s", o->name,
 		    role_name(o->role),
-		    *o->view.doc->path != '\0' ? o->view.doc->path : "-",
-		    view_line(&o->view) + 1,
+		    *o->view->doc->path != '\0' ? o->view->doc->path : "-",
+		    view_line(o->view) + 1,
 		    o->following != NULL ? "  following " : "",
 		    o->following != NULL ? o->following->name : "");
 	}
@@ -295,6 +309,8 @@ cmd_help(struct client *c, const char *arg)
 	    "Ctrl-O  open a file     Ctrl-R  reload from disk",
 	    "Ctrl-T  say something   Ctrl-D  open the newest draft",
 	    "Ctrl-P  commands        Esc     cancel",
+	    "Ctrl-B then (panes, as in tmux): % split beside, \" split below,",
+	    "  arrows or o focus, x close, z zoom, Ctrl-arrows resize",
 	};
 	char *usage;
 	size_t i;
@@ -596,6 +612,38 @@ cmd_revoke(struct client *c, const char *arg)
 	server_client_notice(c, "invitation %llu revoked", id);
 }
 
+/*
+ * The mouse on this person's terminal (viewers too): off, their frontend
+ * stops asking for mouse reports, so the terminal's own selection works.
+ * Kept for their key until the session ends.
+ */
+static void
+cmd_mouse(struct client *c, const char *arg)
+{
+	char *what = cmd_trim(arg);
+	struct person *p;
+
+	if (strcmp(what, "on") == 0)
+		c->mouse_off = 0;
+	else if (strcmp(what, "off") == 0)
+		c->mouse_off = 1;
+	else if (*what == '\0')
+		c->mouse_off = !c->mouse_off;
+	else {
+		free(what);
+		server_client_notice(c, "usage: mouse on|off");
+		return;
+	}
+	free(what);
+	if (c->key != NULL && (p = server_person_find(c->key)) != NULL)
+		p->mouse_off = c->mouse_off;
+	if (c->mouse_off)
+		server_client_notice(
+		    c, "mouse off: the terminal selects text as it would");
+	else
+		server_client_notice(c, "mouse on");
+}
+
 /* Syntax colours on this person's screen only (viewers too). */
 static void
 cmd_syntax(struct client *c, const char *arg)
@@ -619,10 +667,59 @@ cmd_syntax(struct client *c, const char *arg)
 	else if (server->syntaxes == NULL)
 		server_client_notice(
 		    c, "syntax colours are off for the session");
-	else if (c->view.doc->highlight == NULL)
+	else if (c->view->doc->highlight == NULL)
 		server_client_notice(
 		    c, "syntax colours on (none for this file)");
 	else
 		server_client_notice(c, "syntax colours on (%s)",
-		    syntax_name(highlight_syntax(c->view.doc->highlight)));
+		    syntax_name(highlight_syntax(c->view->doc->highlight)));
+}
+
+static void
+cmd_split(struct client *c, const char *arg)
+{
+	server_pane_split(c, SPLIT_TOPBOTTOM);
+}
+
+static void
+cmd_vsplit(struct client *c, const char *arg)
+{
+	server_pane_split(c, SPLIT_LEFTRIGHT);
+}
+
+static void
+cmd_close(struct client *c, const char *arg)
+{
+	server_pane_close(c);
+}
+
+static void
+cmd_zoom(struct client *c, const char *arg)
+{
+	server_pane_zoom(c);
+}
+
+/* `prefix C-a`: a Ctrl letter (not one the editor uses), remembered by
+ * key. */
+static void
+cmd_prefix(struct client *c, const char *arg)
+{
+	char letter;
+
+	while (*arg == ' ')
+		arg++;
+	if ((arg[0] != 'C' && arg[0] != 'c') || arg[1] != '-' || arg[2] < 'a' ||
+	    arg[2] > 'z' || arg[3] != '\0') {
+		server_client_notice(c, "usage: prefix C-X (a Ctrl letter)");
+		return;
+	}
+	letter = arg[2];
+	if (strchr(SERVER_EDITOR_CTRL_KEYS, letter) != NULL) {
+		server_client_notice(c,
+		    "Ctrl-%c is an editor key; choose another",
+		    letter - 'a' + 'A');
+		return;
+	}
+	server_pane_prefix(c, letter);
+	server_client_notice(c, "your prefix is Ctrl-%c", letter - 'a' + 'A');
 }

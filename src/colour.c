@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "frame.h"
+
 #include "frontend.h"
 
 /*
@@ -134,4 +136,69 @@ colour_syntax_map(int index, int ncolours, short *c, int *bright)
 	*c = (r * 2 > top ? 1 : 0) | (g * 2 > top ? 2 : 0) |
 	     (b * 2 > top ? 4 : 0);
 	*bright = top >= 4;
+}
+
+/* The nearest of xterm's six levels of a cube channel to v (0-255). */
+static int
+colour_level(int v)
+{
+	static const int level[6] = {0, 95, 135, 175, 215, 255};
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		if (v < (level[i] + level[i + 1]) / 2)
+			return i;
+	}
+	return 5;
+}
+
+/* The nearest of the 256 colours to an RGB one: of the 6x6x6 cube or of
+ * the grey ramp, whichever is closer (xterm's levels). */
+int
+colour_rgb_to_256(int r, int g, int b)
+{
+	static const int level[6] = {0, 95, 135, 175, 215, 255};
+	int ri = colour_level(r), gi = colour_level(g), bi = colour_level(b);
+	int grey, gv, dc, dg;
+
+	grey = ((r + g + b) / 3 - 3) / 10;
+	if (grey < 0)
+		grey = 0;
+	if (grey > 23)
+		grey = 23;
+	gv = 8 + 10 * grey;
+	dc = (level[ri] - r) * (level[ri] - r) +
+	     (level[gi] - g) * (level[gi] - g) +
+	     (level[bi] - b) * (level[bi] - b);
+	dg = (gv - r) * (gv - r) + (gv - g) * (gv - g) + (gv - b) * (gv - b);
+	if (dg < dc)
+		return 232 + grey;
+	return 16 + 36 * ri + 6 * gi + bi;
+}
+
+/*
+ * How a cell's colour (COLOUR_*, frame.h) looks on a terminal with
+ * ncolours: the default as -1; a person colour as colour_map; a 256-colour
+ * one as colour_syntax_map; an RGB one as its nearest 256-colour one.
+ */
+void
+colour_cell_map(uint32_t colour, int ncolours, short *c, int *bright)
+{
+	*c = -1;
+	*bright = 0;
+	switch (COLOUR_TAG(colour)) {
+	case COLOUR_T_PERSON:
+		colour_map((int)COLOUR_INDEX(colour), ncolours, c, bright);
+		break;
+	case COLOUR_T_256:
+		colour_syntax_map(
+		    (int)COLOUR_INDEX(colour), ncolours, c, bright);
+		break;
+	case COLOUR_T_RGB:
+		colour_syntax_map(
+		    colour_rgb_to_256((int)COLOUR_R(colour),
+		        (int)COLOUR_G(colour), (int)COLOUR_B(colour)),
+		    ncolours, c, bright);
+		break;
+	}
 }

@@ -29,6 +29,9 @@
 #define DECISION_TITLE "Untitled decision"
 #define DECISION_TRAILERS_MAX 256
 #define DECISION_ADR_DIR_MAX 4096 /* bytes of .adr-dir read */
+/* A screen this wide shows a new draft in a pane beside the code: two
+ * panes of 80 columns and the border between them. */
+#define DECISION_BESIDE_COLS 161
 
 /* A list of trailers being built (values owned). */
 struct decision_trailers {
@@ -106,7 +109,7 @@ decision_for(struct client *c)
 {
 	struct draft *d;
 
-	if ((d = decision_find(c->view.doc->path)) != NULL)
+	if ((d = decision_find(c->view->doc->path)) != NULL)
 		return d;
 	return TAILQ_LAST(&server->drafts, drafts);
 }
@@ -385,7 +388,7 @@ static char *
 decision_range(struct client *c, const struct repo_head *head,
     struct record_range *rr, char **why)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 	const struct buffer *b = d->buf;
 	struct decision_hunks hs;
 	git_diff_options opts;
@@ -410,13 +413,13 @@ decision_range(struct client *c, const struct repo_head *head,
 			xasprintf(why, "%s is not committed yet", d->path);
 		return NULL;
 	}
-	if (view_selection(&c->view, &from, &to)) {
+	if (view_selection(c->view, &from, &to)) {
 		first = buffer_line_of(b, from) + 1;
 		last = buffer_line_of(b, to) + 1;
 		if (to > from && buffer_line_start(b, last - 1) == to)
 			last--;
 	} else
-		first = last = buffer_line_of(b, c->view.cursor) + 1;
+		first = last = buffer_line_of(b, c->view->cursor) + 1;
 
 	/* Lines of the document as it is, mapped to HEAD's lines. */
 	text = buffer_contents(b, &len);
@@ -447,7 +450,7 @@ decision_range(struct client *c, const struct repo_head *head,
 static void
 decision_cursor_at(struct client *c, const char *heading)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 	char *text;
 	const char *p;
 	size_t len;
@@ -457,7 +460,7 @@ decision_cursor_at(struct client *c, const char *heading)
 		p += strlen(heading);
 		while (*p == '\n')
 			p++;
-		c->view.cursor = p - text;
+		c->view->cursor = p - text;
 	}
 	free(text);
 }
@@ -682,7 +685,13 @@ decision_start(struct client *c, const char *title, unsigned supersedes)
 			free(why);
 		}
 	}
+	chat_event(JOURNAL_EV_DRAFT, c->key, path, "%s started ADR-%04u: %s",
+	    c->name, number, title);
+	/* The open questions go into the draft: answered, for `moot log`. */
 	TAILQ_FOREACH_SAFE (q, &server->questions, entry, q1) {
+		chat_event(JOURNAL_EV_ANSWERED, c->key, path,
+		    "%s took the question into ADR-%04u: %s", c->name, number,
+		    q->text);
 		if (server->journal != NULL)
 			journal_question_done(server->journal, q->id);
 		TAILQ_REMOVE(&server->questions, q, entry);
@@ -690,10 +699,12 @@ decision_start(struct client *c, const char *title, unsigned supersedes)
 		free(q->text);
 		free(q);
 	}
-	chat_event(JOURNAL_EV_DRAFT, c->key, path, "%s started ADR-%04u: %s",
-	    c->name, number, title);
 	log_info("client %u: %s drafted %s", c->id, c->name, path);
 
+	/* Beside the code when the screen is wide enough, else in its
+	 * place. */
+	if (c->cols >= DECISION_BESIDE_COLS && !c->zoomed)
+		server_pane_split(c, SPLIT_LEFTRIGHT);
 	server_client_show(c, d);
 	decision_cursor_at(c, "## Context\n");
 	server_notice("%s started ADR-%04u: %s (Ctrl-D opens it)", c->name,
@@ -749,7 +760,7 @@ decision_open_path(struct client *c, const char *path)
 		return;
 	}
 	c->following = NULL;
-	if (c->view.doc != d) {
+	if (c->view->doc != d) {
 		server_client_show(c, d);
 		decision_cursor_at(c, "## Context\n");
 	}
@@ -809,6 +820,8 @@ decision_question(struct client *c, const char *text)
 			return;
 		}
 		decision_change(c, d, DECISION_QUESTION, text);
+		chat_event(JOURNAL_EV_QUESTION, c->key, dr->path,
+		    "%s asked in ADR-%04u: %s", c->name, dr->number, text);
 		server_client_notice(
 		    c, "question added to ADR-%04u", dr->number);
 		return;
@@ -821,6 +834,8 @@ decision_question(struct client *c, const char *text)
 	else if (!TAILQ_EMPTY(&server->questions))
 		id = TAILQ_LAST(&server->questions, questions)->id + 1;
 	chat_question_add(id, server_wallclock(), c->key, text);
+	chat_event(
+	    JOURNAL_EV_QUESTION, c->key, NULL, "%s asked: %s", c->name, text);
 	TAILQ_FOREACH (q, &server->questions, entry)
 		n++;
 	server_client_notice(c, "question noted (%zu open)", n);
@@ -905,10 +920,11 @@ decision_renumber(struct draft *dr, unsigned number, char **err)
 	if (doc_save(nd, 1, err) != 0)
 		goto fail;
 	TAILQ_FOREACH (o, &server->clients, entry) {
-		if (o->view.doc == d) {
+		if (o->view->doc == d) {
 			server_client_show(o, nd);
 			decision_cursor_at(o, "## Context\n");
 		}
+		server_pane_replace_doc(o, d, nd);
 		if (o->last_edit_doc == d)
 			o->last_edit_doc = NULL;
 		if (o->jdoc == d)
@@ -1351,6 +1367,10 @@ decision_finish_done(struct decision_pending *p, struct client *c, int rc,
 	chat_event(p->accept ? JOURNAL_EV_ACCEPTED : JOURNAL_EV_REJECTED,
 	    p->key, dr->path, "%s %s ADR-%04u: %s", p->name, what, dr->number,
 	    p->title);
+	if (p->accept && dr->supersedes != 0)
+		chat_event(JOURNAL_EV_SUPERSEDED, p->key, dr->path,
+		    "%s superseded ADR-%04u with ADR-%04u", p->name,
+		    dr->supersedes, dr->number);
 	if (p->accept) {
 		xasprintf(&s, "%sADR-%04u\n",
 		    server->accepted != NULL ? server->accepted : "",

@@ -300,8 +300,6 @@ doc_apply(struct op *op)
 	const char *key = op->key != NULL ? op->key : "";
 	struct doc_history *h;
 	struct journal_rec rec;
-	struct client *c;
-	struct place *p;
 	uint64_t stamp;
 
 	/* Never while edits are held: every way to an op is refused then. */
@@ -350,32 +348,15 @@ doc_apply(struct op *op)
 		d->changed = op->pos;
 	d->modified = 1;
 
-	if (*key != '\0') {
+	if (*key != '\0')
 		doc_history(d, key, 1);
-		decision_edited(d, key);
-	}
 	TAILQ_FOREACH (h, &d->histories, entry) {
 		undo_op(h->undo, op->pos, op->del, op->del_len, op->ins,
 		    op->ins_len, strcmp(h->author, key) == 0, op->kind,
 		    op->boundary);
 	}
-
-	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->view.doc == d)
-			view_shift(&c->view, op, c == op->author);
-		/* Someone else's edit before mine does not end my group. */
-		if (c->last_edit_doc == d && c != op->author)
-			c->last_edit_end =
-			    view_shift_offset(c->last_edit_end, op);
-	}
-	/* The places of people away move with the text too: they come
-	 * back where they were, not to an offset that now means another
-	 * line. */
-	TAILQ_FOREACH (p, &server->places, entry) {
-		if (strcmp(p->path, d->path) == 0)
-			p->pos = view_shift_offset(p->pos, op);
-	}
-	server_redraw_doc(d);
+	/* Views, places, redrawing and decisions are the server's. */
+	server_op_applied(op);
 }
 
 /*
@@ -428,6 +409,7 @@ doc_undo(
 		memset(&op, 0, sizeof op);
 		op.doc = d;
 		op.author = c;
+		op.view = c != NULL && c->view->doc == d ? c->view : NULL;
 		op.key = key;
 		op.pos = edits[i].pos;
 		op.del = gone;
@@ -522,7 +504,7 @@ doc_tell(struct doc *d, const char *fmt, ...)
 	xvasprintf(&text, fmt, ap);
 	va_end(ap);
 	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->ready && c->view.doc == d)
+		if (c->ready && c->view->doc == d)
 			server_client_notice(c, "%s", text);
 	}
 	free(text);
@@ -613,6 +595,7 @@ doc_replace(struct doc *d, struct client *c, const char *data, size_t len)
 	memset(&op, 0, sizeof op);
 	op.doc = d;
 	op.author = c;
+	op.view = c != NULL && c->view->doc == d ? c->view : NULL;
 	op.key = c != NULL ? c->key : "";
 	op.pos = pre;
 	op.del = gone;

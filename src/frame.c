@@ -101,7 +101,7 @@ frame_unwide(struct frame *f, unsigned x, unsigned y)
 
 unsigned
 frame_put(struct frame *f, unsigned x, unsigned y, uint32_t ch, uint32_t comb,
-    uint8_t fg, uint8_t bg, uint8_t attr)
+    uint32_t fg, uint32_t bg, uint8_t attr)
 {
 	struct cell *c;
 	int width;
@@ -156,7 +156,7 @@ frame_put(struct frame *f, unsigned x, unsigned y, uint32_t ch, uint32_t comb,
 
 unsigned
 frame_puts(struct frame *f, unsigned x, unsigned y, unsigned limit,
-    const char *s, uint8_t fg, uint8_t bg, uint8_t attr)
+    const char *s, uint32_t fg, uint32_t bg, uint8_t attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len, used;
@@ -200,8 +200,8 @@ frame_puts(struct frame *f, unsigned x, unsigned y, unsigned limit,
 }
 
 void
-frame_fill(struct frame *f, unsigned x, unsigned y, unsigned limit, uint8_t fg,
-    uint8_t bg, uint8_t attr)
+frame_fill(struct frame *f, unsigned x, unsigned y, unsigned limit, uint32_t fg,
+    uint32_t bg, uint8_t attr)
 {
 	if (limit > f->cols)
 		limit = f->cols;
@@ -249,6 +249,7 @@ frame_copy(struct frame *dst, const struct frame *src)
 	dst->cx = src->cx;
 	dst->cy = src->cy;
 	dst->cursor_visible = src->cursor_visible;
+	dst->mouse = src->mouse;
 }
 
 char *

@@ -364,6 +364,10 @@ frontend_key(const struct key_event *k, void *arg)
 	m.u.key.code = k->code;
 	m.u.key.mods = k->mods;
 	m.u.key.cp = k->cp;
+	m.u.key.mouse = k->mouse;
+	m.u.key.button = k->button;
+	m.u.key.x = k->x;
+	m.u.key.y = k->y;
 	frontend_send(fe, &m);
 }
 
@@ -717,6 +721,7 @@ frontend_frame(struct frontend *fe, const struct proto_frame *pf)
 	if (pf->gen == fe->gen && pf->cols == fe->frame->cols &&
 	    pf->rows == fe->frame->rows) {
 		proto_apply_frame(pf, fe->frame);
+		tty_mouse(fe->tty, fe->frame->mouse);
 		tty_draw(fe->tty, fe->frame, pf->row, pf->nrows);
 		frontend_flush_tty(fe);
 	}

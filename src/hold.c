@@ -108,22 +108,26 @@ hold_held(void)
  * author's cursor goes after the inserted text if it is where the text goes in.
  */
 static void
-hold_shift(const struct op *op, unsigned author)
+hold_shift(const struct op *held, unsigned author)
 {
 	struct client *c;
 	struct place *p;
-	int mine;
+	struct op o = *held, *op = &o;
 
 	doc_marks_op(op->doc, op);
 	if (op->doc->highlight != NULL)
 		highlight_edited(
 		    op->doc->highlight, buffer_line_of(op->doc->buf, op->pos));
+	/* The author's focused view, if its cursor is where the text goes
+	 * in, is the one it came from. */
+	op->view = NULL;
 	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->view.doc == op->doc) {
-			mine = author != 0 && c->id == author &&
-			       c->view.cursor == op->pos;
-			view_shift(&c->view, op, mine);
-		}
+		if (author != 0 && c->id == author && c->view->doc == op->doc &&
+		    c->view->cursor == op->pos)
+			op->view = c->view;
+	}
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		server_pane_shift(c, op->doc, op, op->view);
 		if (c->last_edit_doc == op->doc)
 			c->last_edit_end =
 			    view_shift_offset(c->last_edit_end, op);

@@ -111,6 +111,10 @@ keys_set(struct key_event *ev, enum keyc code, uint8_t mods, uint32_t cp)
 	ev->code = code;
 	ev->mods = mods;
 	ev->cp = cp;
+	ev->mouse = 0;
+	ev->button = 0;
+	ev->x = 0;
+	ev->y = 0;
 }
 
 /* The modifiers of an xterm modifier parameter (2 is Shift, 5 Ctrl...). */
@@ -351,6 +355,56 @@ keys_letter(unsigned char final, int ss3, struct key_event *ev)
 	return -1;
 }
 
+/*
+ * An SGR (1006) mouse report: CSI < b ; x ; y M (press, drag) or m
+ * (release), x and y from 1. In b: the button in the low two bits (3: none),
+ * 4 Shift, 8 Alt, 16 Ctrl, 32 motion, 64 the wheel (64 up, 65 down).
+ * Anything else (other buttons, motion without a button, a wheel that
+ * "releases", coordinates of 0 or too large) stays KEYC_UNKNOWN.
+ */
+static void
+keys_sgr_mouse(const unsigned char *params, size_t nparams, unsigned char final,
+    struct key_event *ev)
+{
+	struct keys_params kp;
+	unsigned b, button;
+	uint8_t mods = 0, what;
+
+	keys_parse_params(params + 1, nparams - 1, &kp);
+	if (kp.bad || kp.n != 3)
+		return;
+	b = kp.v[0];
+	if (kp.v[1] < 1 || kp.v[1] > 0xffff || kp.v[2] < 1 ||
+	    kp.v[2] > 0xffff || b > 127)
+		return;
+	if (b & 4)
+		mods |= KEYC_MOD_SHIFT;
+	if (b & 8)
+		mods |= KEYC_MOD_ALT;
+	if (b & 16)
+		mods |= KEYC_MOD_CTRL;
+	button = b & 3;
+	if (b & 64) {
+		if ((b & 32) || button > 1 || final != 'M')
+			return;
+		what =
+		    button == 0 ? KEYS_MOUSE_WHEEL_UP : KEYS_MOUSE_WHEEL_DOWN;
+		button = 0;
+	} else if (button == 3)
+		return; /* motion with no button, or an old-style release */
+	else if (final == 'm')
+		what = (b & 32) ? KEYS_MOUSE_NONE : KEYS_MOUSE_RELEASE;
+	else
+		what = (b & 32) ? KEYS_MOUSE_DRAG : KEYS_MOUSE_PRESS;
+	if (what == KEYS_MOUSE_NONE)
+		return;
+	keys_set(ev, KEYC_MOUSE, mods, 0);
+	ev->mouse = what;
+	ev->button = button;
+	ev->x = kp.v[1] - 1;
+	ev->y = kp.v[2] - 1;
+}
+
 /* A complete CSI sequence: params, intermediates and final byte. */
 static void
 keys_csi(const unsigned char *params, size_t nparams, unsigned char inter,
@@ -361,6 +415,11 @@ keys_csi(const unsigned char *params, size_t nparams, unsigned char inter,
 	size_t i;
 
 	keys_set(ev, KEYC_UNKNOWN, 0, 0);
+	if (nparams > 0 && params[0] == '<') {
+		if (inter == 0 && (final == 'M' || final == 'm'))
+			keys_sgr_mouse(params, nparams, final, ev);
+		return;
+	}
 	keys_parse_params(params, nparams, &kp);
 	if (kp.bad)
 		return;
@@ -468,6 +527,18 @@ keys_parse_seq(
 			return 3;
 		}
 		return 4;
+	}
+
+	/*
+	 * The old X10 mouse report, ESC [ M and three raw bytes (button,
+	 * column, row, each plus 32): never asked for, but a terminal left
+	 * in that mode sends it. Its bytes are swallowed, not typed.
+	 */
+	if (!ss3 && n >= 3 && p[2] == 'M') {
+		if (n < 6 && !flush)
+			return KEYS_MORE;
+		keys_set(ev, KEYC_UNKNOWN, 0, 0);
+		return n < 6 ? n : 6;
 	}
 
 	for (i = 2; i < n; i++) {
@@ -743,6 +814,29 @@ keys_flush(struct keys *k, keys_cb cb, void *arg)
 	keys_paste_left(k, cb, arg);
 }
 
+/* A mouse event: "MouseDown1@X,Y", "MouseDrag1", "MouseUp1",
+ * "WheelUp", "WheelDown" (buttons from 1, cells from 0). */
+static void
+keys_mouse_name(const struct key_event *ev, char *buf, size_t len)
+{
+	static const char *what[] = {
+	    [KEYS_MOUSE_NONE] = "Mouse",
+	    [KEYS_MOUSE_PRESS] = "MouseDown",
+	    [KEYS_MOUSE_DRAG] = "MouseDrag",
+	    [KEYS_MOUSE_RELEASE] = "MouseUp",
+	    [KEYS_MOUSE_WHEEL_UP] = "WheelUp",
+	    [KEYS_MOUSE_WHEEL_DOWN] = "WheelDown",
+	};
+	const char *w =
+	    ev->mouse <= KEYS_MOUSE_LAST ? what[ev->mouse] : "Mouse";
+
+	if (ev->mouse >= KEYS_MOUSE_WHEEL_UP)
+		snprintf(buf, len, "%s@%u,%u", w, ev->x, ev->y);
+	else
+		snprintf(
+		    buf, len, "%s%u@%u,%u", w, ev->button + 1u, ev->x, ev->y);
+}
+
 /* The name of a key without its modifiers. */
 static void
 keys_base_name(const struct key_event *ev, char *buf, size_t len)
@@ -788,6 +882,9 @@ keys_base_name(const struct key_event *ev, char *buf, size_t len)
 		return;
 	case KEYC_INVALID:
 		snprintf(buf, len, "\\x%02x", (unsigned)(ev->cp & 0xff));
+		return;
+	case KEYC_MOUSE:
+		keys_mouse_name(ev, buf, len);
 		return;
 	}
 	if (ev->code < sizeof names / sizeof names[0] &&

@@ -488,7 +488,7 @@ lookup_why_answer(struct lookup *l, struct answer_reader *r, const char *fail)
 void
 lookup_why(struct client *c)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 	struct lookup *l;
 	char *err = NULL;
 
@@ -505,7 +505,7 @@ lookup_why(struct client *c)
 	l->client = c->id;
 	l->doc = d;
 	l->path = xstrdup(d->path);
-	l->line = view_line(&c->view) + 1;
+	l->line = view_line(c->view) + 1;
 	if (lookup_start(l, &err) == -1) {
 		server_client_notice(c, "why: %s", err);
 		free(err);
@@ -699,8 +699,8 @@ lookup_tick(void)
 		return;
 	}
 	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->ready && !c->closing && c->view.doc != NULL)
-			lookup_marks_head(c->view.doc, &h);
+		if (c->ready && !c->closing && c->view->doc != NULL)
+			lookup_marks_head(c->view->doc, &h);
 	}
 	repo_head_clear(&h);
 }

@@ -19,6 +19,7 @@
 #include "repo.h"
 #include "serve-options.h"
 #include "server.h"
+#include "timeline.h"
 #include "why.h"
 
 /* "what 'arg'" on standard error, the argument made inert. */
@@ -270,6 +271,9 @@ static const struct moot_cmd {
     {"show", "ADR-NNNN [-C DIR]",
         "one decision: its record, its code then and now, its citations",
         show_main},
+    {"log", "[-C DIR] [--since DATE | --for NAME] [--json]",
+        "what happened: joins, questions, decisions, saves and commits",
+        timeline_main},
     {"help", "[COMMAND]", "this list, or the options of one command",
         moot_help},
 };

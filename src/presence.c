@@ -108,8 +108,10 @@ presence_join(struct client *c)
 	if (c->key == NULL || *c->key == '\0')
 		return;
 	server_person_set(c->key, c->name, c->email);
-	if ((p = server_person_find(c->key)) != NULL)
+	if ((p = server_person_find(c->key)) != NULL) {
 		c->last_visit = p->visit;
+		c->mouse_off = p->mouse_off;
+	}
 	presence_mark(c->key, server_wallclock());
 	presence_write(c, NULL);
 }
@@ -128,8 +130,11 @@ presence_leave(struct client *c)
 void
 presence_end(void)
 {
+	struct client *c;
 	size_t i;
 
+	TAILQ_FOREACH (c, &server->clients, entry)
+		chat_presence(c, JOURNAL_EV_LEFT);
 	presence_touch();
 	if (server->journal != NULL)
 		journal_set(server->journal, PRESENCE_KEY, "");
@@ -174,6 +179,23 @@ presence_beat(void *arg)
 void
 presence_start(size_t problems)
 {
+	struct person *p;
+	char *text;
+	size_t i;
+
+	/* They left when they were last known to be here (moot log). */
+	for (i = 0; i < presence_ncut; i++) {
+		if ((p = server_person_find(presence_cut[i])) == NULL ||
+		    p->visit == 0)
+			continue;
+		xasprintf(&text, "%s left (the session stopped)", p->name);
+		chat_event_add(
+		    p->visit, JOURNAL_EV_LEFT, presence_cut[i], text, NULL);
+		if (server->journal != NULL)
+			journal_event(server->journal, p->visit,
+			    JOURNAL_EV_LEFT, presence_cut[i], text, NULL);
+		free(text);
+	}
 	if (presence_ncut > 0) {
 		if (problems == 0)
 			presence_note =

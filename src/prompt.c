@@ -62,7 +62,7 @@ prompt_height(const struct client *c)
 static void
 prompt_reveal(struct client *c, size_t start)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	unsigned height = prompt_height(c);
 	size_t line = view_line(v), cursor = v->cursor;
 
@@ -80,7 +80,7 @@ prompt_reveal(struct client *c, size_t start)
 static void
 prompt_restore(struct client *c)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	const struct buffer *b = v->doc->buf;
 	size_t len = buffer_length(b), lines = buffer_lines(b);
 	struct prompt *p = &c->prompt;
@@ -101,8 +101,8 @@ prompt_open(struct client *c, enum client_mode mode)
 	c->mode = mode;
 	memset(p->text, 0, sizeof p->text);
 	p->len = 0;
-	p->origin = c->view.cursor;
-	p->origin_top = c->view.top;
+	p->origin = c->view->cursor;
+	p->origin_top = c->view->top;
 	p->found = -1;
 }
 
@@ -136,7 +136,7 @@ prompt_close(struct client *c)
 static void
 prompt_search(struct client *c, size_t from, int backward)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	struct prompt *p = &c->prompt;
 	const struct buffer *b = v->doc->buf;
 	size_t len = buffer_length(b), m;
@@ -171,9 +171,9 @@ prompt_current(const struct client *c)
 {
 	size_t from, to;
 
-	if (view_selection(&c->view, &from, &to))
+	if (view_selection(c->view, &from, &to))
 		return from;
-	return c->view.cursor;
+	return c->view->cursor;
 }
 
 /* Enter, Down, Ctrl-F: the next match, after filling in the last text. */
@@ -318,7 +318,7 @@ static void
 prompt_goto_key(struct client *c, const struct key_event *k)
 {
 	struct prompt *p = &c->prompt;
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	size_t n;
 
 	switch (k->code) {

@@ -21,8 +21,8 @@
  * cell, and a run of identical cells is one item.
  */
 #define ITEM_SPACE 0x01 /* ch is ' ' (else a varint ch follows) */
-#define ITEM_FG 0x02    /* a u8 foreground follows */
-#define ITEM_BG 0x04    /* a u8 background follows */
+#define ITEM_FG 0x02    /* a u32 foreground colour follows */
+#define ITEM_BG 0x04    /* a u32 background colour follows */
 #define ITEM_ATTR 0x08  /* a u8 of attributes follows */
 #define ITEM_COMB 0x10  /* a varint combining mark follows */
 #define ITEM_WIDE 0x20  /* a two-column character (both columns) */
@@ -35,7 +35,8 @@
 /* One cell item, as sent: a character of one or two columns. */
 struct proto_item {
 	uint32_t ch, comb;
-	uint8_t fg, bg, attr;
+	uint32_t fg, bg;
+	uint8_t attr;
 	int wide;
 };
 
@@ -102,7 +103,8 @@ proto_patch_u16(struct bytes *out, size_t at, uint16_t v)
 /*
  * The item for the cell at x of a row, made well formed: a wide character
  * takes its second column along; a lone half becomes a blank; a code
- * point that must not be sent becomes '?'. Returns the columns used.
+ * point that must not be sent becomes '?', a colour that is none the
+ * default. Returns the columns used.
  */
 static unsigned
 proto_item_at(
@@ -115,6 +117,10 @@ proto_item_at(
 	it->fg = c->fg;
 	it->bg = c->bg;
 	it->attr = c->attr & PROTO_ATTR_MASK;
+	if (!colour_valid(it->fg, MOOT_NCOLOURS))
+		it->fg = COLOUR_DEFAULT;
+	if (!colour_valid(it->bg, MOOT_NCOLOURS))
+		it->bg = COLOUR_DEFAULT;
 	it->wide = (c->attr & CELL_WIDE) && x + 1 < cols;
 	if (!it->wide && (c->attr & (CELL_WIDE | CELL_CONT))) {
 		it->ch = ' ';
@@ -139,7 +145,8 @@ static void
 proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 {
 	struct proto_item it, next;
-	uint8_t fg = 0, bg = 0, attr = 0, flags;
+	uint32_t fg = COLOUR_DEFAULT, bg = COLOUR_DEFAULT;
+	uint8_t attr = 0, flags;
 	unsigned x, w, nx, more;
 
 	x = 0;
@@ -177,9 +184,9 @@ proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 		if (~flags & ITEM_SPACE)
 			bytes_add_varint(out, it.ch);
 		if (flags & ITEM_FG)
-			bytes_add_u8(out, it.fg);
+			bytes_add_u32(out, it.fg);
 		if (flags & ITEM_BG)
-			bytes_add_u8(out, it.bg);
+			bytes_add_u32(out, it.bg);
 		if (flags & ITEM_ATTR)
 			bytes_add_u8(out, it.attr);
 		if (flags & ITEM_COMB)
@@ -198,7 +205,8 @@ proto_put_row(struct bytes *out, const struct cell *row, unsigned cols)
 static int
 proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 {
-	uint8_t fg = 0, bg = 0, attr = 0, flags;
+	uint32_t fg = COLOUR_DEFAULT, bg = COLOUR_DEFAULT;
+	uint8_t attr = 0, flags;
 	uint32_t ch, comb, more, i;
 	unsigned x, w;
 	struct cell *c;
@@ -212,9 +220,9 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 		if (~flags & ITEM_SPACE)
 			ch = reader_varint(r);
 		if (flags & ITEM_FG)
-			fg = reader_u8(r);
+			fg = reader_u32(r);
 		if (flags & ITEM_BG)
-			bg = reader_u8(r);
+			bg = reader_u32(r);
 		if (flags & ITEM_ATTR)
 			attr = reader_u8(r);
 		comb = 0;
@@ -231,6 +239,9 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 		if ((flags & ITEM_COMB) && !proto_cp_ok(comb))
 			return -1;
 		if (attr & ~PROTO_ATTR_MASK)
+			return -1;
+		if (!colour_valid(fg, MOOT_NCOLOURS) ||
+		    !colour_valid(bg, MOOT_NCOLOURS))
 			return -1;
 		if ((flags & ITEM_RUN) && more == 0)
 			return -1;
@@ -264,7 +275,8 @@ proto_get_row(struct reader *r, struct cell *row, unsigned cols)
 /* The frame header, up to and including nrows. */
 static void
 proto_put_frame_header(struct bytes *out, uint32_t seq, uint16_t gen,
-    unsigned cols, unsigned rows, unsigned cx, unsigned cy, int visible)
+    unsigned cols, unsigned rows, unsigned cx, unsigned cy, int visible,
+    int mouse)
 {
 	/* Keep the cursor inside the frame. */
 	if (cols != 0 && cx >= cols)
@@ -279,6 +291,7 @@ proto_put_frame_header(struct bytes *out, uint32_t seq, uint16_t gen,
 	bytes_add_u16(out, cx);
 	bytes_add_u16(out, cy);
 	bytes_add_u8(out, visible ? 1 : 0);
+	bytes_add_u8(out, mouse ? 1 : 0);
 }
 
 void
@@ -308,6 +321,10 @@ proto_put(struct bytes *out, const struct proto_msg *msg)
 		bytes_add_u16(out, msg->u.key.code);
 		bytes_add_u8(out, msg->u.key.mods);
 		bytes_add_u32(out, msg->u.key.cp);
+		bytes_add_u8(out, msg->u.key.mouse);
+		bytes_add_u8(out, msg->u.key.button);
+		bytes_add_u16(out, msg->u.key.x);
+		bytes_add_u16(out, msg->u.key.y);
 		break;
 	case PROTO_RESIZE:
 		bytes_add_u16(out, msg->u.resize.gen);
@@ -333,7 +350,7 @@ proto_put(struct bytes *out, const struct proto_msg *msg)
 		/* A decoded frame message, sent again as it is. */
 		pf = &msg->u.frame;
 		proto_put_frame_header(out, pf->seq, pf->gen, pf->cols,
-		    pf->rows, pf->cx, pf->cy, pf->cursor_visible);
+		    pf->rows, pf->cx, pf->cy, pf->cursor_visible, pf->mouse);
 		bytes_add_u16(out, pf->nrows);
 		for (i = 0; i < pf->nrows; i++) {
 			bytes_add_u16(out, pf->row[i]);
@@ -363,7 +380,7 @@ proto_put_frame(struct bytes *out, uint32_t seq, uint16_t gen,
 
 	start = proto_begin(out, PROTO_FRAME);
 	proto_put_frame_header(out, seq, gen, now->cols, now->rows, now->cx,
-	    now->cy, now->cursor_visible);
+	    now->cy, now->cursor_visible, now->mouse);
 	at = bytes_len(out);
 	bytes_add_u16(out, 0); /* nrows, filled in below */
 	for (y = 0; y < now->rows; y++) {
@@ -441,7 +458,7 @@ static const char *
 proto_get_frame(struct reader *r, struct proto_frame *pf)
 {
 	unsigned i;
-	uint8_t visible;
+	uint8_t visible, mouse;
 
 	pf->seq = reader_u32(r);
 	pf->gen = reader_u16(r);
@@ -450,6 +467,7 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 	pf->cx = reader_u16(r);
 	pf->cy = reader_u16(r);
 	visible = reader_u8(r);
+	mouse = reader_u8(r);
 	pf->nrows = reader_u16(r);
 	if (r->err)
 		return "message too short";
@@ -458,6 +476,9 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 	if (pf->cx >= pf->cols || pf->cy >= pf->rows || visible > 1)
 		return "bad cursor";
 	pf->cursor_visible = visible;
+	if (mouse > 1)
+		return "bad mouse flag";
+	pf->mouse = mouse;
 	if (pf->nrows > pf->rows)
 		return "bad row count";
 	/* Each row takes at least three bytes: do not allocate for more. */
@@ -478,6 +499,19 @@ proto_get_frame(struct reader *r, struct proto_frame *pf)
 			return r->err ? "message too short" : "bad cell";
 	}
 	return NULL;
+}
+
+/* A key's mouse fields: a whole mouse event, or none at all. */
+static int
+proto_mouse_ok(const struct proto_key *k)
+{
+	if (k->code != KEYC_MOUSE)
+		return k->mouse == 0 && k->button == 0 && k->x == 0 &&
+		       k->y == 0;
+	if (k->mouse < KEYS_MOUSE_PRESS || k->mouse > KEYS_MOUSE_LAST ||
+	    k->button > KEYS_BUTTON_RIGHT || k->cp != 0)
+		return 0;
+	return k->mouse < KEYS_MOUSE_WHEEL_UP || k->button == 0;
 }
 
 static int
@@ -533,13 +567,19 @@ proto_get(const uint8_t *in, size_t len, struct proto_msg *msg, size_t *used,
 		msg->u.key.code = reader_u16(&r);
 		msg->u.key.mods = reader_u8(&r);
 		msg->u.key.cp = reader_u32(&r);
+		msg->u.key.mouse = reader_u8(&r);
+		msg->u.key.button = reader_u8(&r);
+		msg->u.key.x = reader_u16(&r);
+		msg->u.key.y = reader_u16(&r);
 		if (r.err)
 			why = "message too short";
-		else if (msg->u.key.code > KEYC_UNKNOWN ||
+		else if (msg->u.key.code > KEYC_MOUSE ||
 		         (msg->u.key.mods & ~(KEYC_MOD_SHIFT | KEYC_MOD_ALT |
 		                                KEYC_MOD_CTRL)) ||
 		         msg->u.key.cp > 0x10ffff)
 			why = "bad key";
+		else if (!proto_mouse_ok(&msg->u.key))
+			why = "bad mouse event";
 		break;
 	case PROTO_RESIZE:
 		msg->u.resize.gen = reader_u16(&r);
@@ -629,4 +669,5 @@ proto_apply_frame(const struct proto_frame *pf, struct frame *f)
 	f->cx = pf->cx;
 	f->cy = pf->cy;
 	f->cursor_visible = pf->cursor_visible;
+	f->mouse = pf->mouse;
 }

@@ -214,6 +214,9 @@ recover_set(void *arg, const char *key, const char *value)
 {
 	if (strcmp(key, "here") == 0)
 		presence_restore(value);
+	else if (strncmp(key, "panes:", 6) == 0 ||
+	         strncmp(key, "prefix:", 7) == 0)
+		server_pane_recover(key, value);
 	else if (strcmp(key, "chat_decided") == 0)
 		server->chat_decided = strtoll(value, NULL, 10);
 	else if (strcmp(key, "accepted") == 0) {

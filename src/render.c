@@ -18,7 +18,7 @@
 
 static unsigned
 render_text(struct frame *f, unsigned x, unsigned y, unsigned limit,
-    const char *s, uint8_t fg, uint8_t bg, uint8_t attr)
+    const char *s, uint32_t fg, uint32_t bg, uint8_t attr)
 {
 	char *safe = inert_screen(s);
 
@@ -65,9 +65,28 @@ render_chat_rows(const struct server *s, const struct client *c)
 }
 
 unsigned
-render_text_height(const struct server *s, const struct client *c)
+render_overlay_height(const struct server *s, const struct client *c)
 {
 	return render_height(s, c->rows);
+}
+
+/* Whether c's focused pane has the whole text area (one pane, or zoomed):
+ * then its size needs no layout. */
+static int
+render_one_pane(const struct client *c)
+{
+	return c->pane == NULL || c->zoomed ||
+	       TAILQ_FIRST(&c->panes) == TAILQ_LAST(&c->panes, panes);
+}
+
+/* The focused pane's rows of text (with several, as server_pane_layout
+ * last laid them out). */
+unsigned
+render_text_height(const struct server *s, const struct client *c)
+{
+	if (render_one_pane(c))
+		return render_height(s, c->rows);
+	return c->pane->tsy;
 }
 
 /*
@@ -92,15 +111,19 @@ render_gutter(const struct doc *d)
 unsigned
 render_text_width(const struct server *s, const struct client *c)
 {
-	unsigned g = render_gutter(c->view.doc);
+	unsigned g = c->view->doc != NULL ? render_gutter(c->view->doc) : 0;
+	unsigned cols = render_one_pane(c) ? c->cols : c->pane->tsx;
 
-	return c->cols > g ? c->cols - g : 0;
+	return cols > g ? cols - g : 0;
 }
 
-/* The text area of a frame: its columns from x0 on, width of them. */
+/* The text area of a pane in a frame: width columns from x0 (the gutter
+ * left of it, when there is one), rows from y0. */
 struct render_area {
 	unsigned x0;
+	unsigned y0;
 	unsigned width;
+	unsigned gutter; /* columns of margin left of x0 */
 };
 
 /* A line's syntax colours (highlight.c), looked up unit by unit. */
@@ -110,18 +133,18 @@ struct render_colours {
 	size_t k; /* the span looked at: units come left to right */
 };
 
-/* The syntax colour of the byte at off as cell attributes and fg. */
-static uint8_t
-render_colour(struct render_colours *rc, size_t off, uint8_t *fg)
+/* The syntax colour of the byte at off (a 256-colour one), or the
+ * default. */
+static uint32_t
+render_colour(struct render_colours *rc, size_t off)
 {
 	if (rc == NULL)
-		return 0;
+		return COLOUR_DEFAULT;
 	while (rc->k < rc->n && rc->spans[rc->k].end <= off)
 		rc->k++;
 	if (rc->k == rc->n || rc->spans[rc->k].start > off)
-		return 0;
-	*fg = rc->spans[rc->k].colour;
-	return CELL_SYNTAX;
+		return COLOUR_DEFAULT;
+	return COLOUR_256(rc->spans[rc->k].colour);
 }
 
 /* One line of the document into row y, from screen column left: only the
@@ -135,7 +158,6 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 	struct colindex_walk w;
 	struct layout_unit u;
 	size_t x, i;
-	uint8_t fg, attr;
 
 	colindex_walk(ci, b, line, left, &w);
 	while (colindex_walk_next(&w, &u)) {
@@ -153,12 +175,9 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 				if (u.col < left ||
 				    u.col + u.width > left + a->width)
 					frame_put(f, x, y, ' ', 0, 0, 0, 0);
-				else if (i == 0) {
-					fg = 0;
-					attr = render_colour(rc, u.off, &fg);
-					frame_put(
-					    f, x, y, u.cp, u.comb, fg, 0, attr);
-				}
+				else if (i == 0)
+					frame_put(f, x, y, u.cp, u.comb,
+					    render_colour(rc, u.off), 0, 0);
 				break;
 			case LAYOUT_TAB:
 				frame_put(f, x, y, ' ', 0, 0, 0, 0);
@@ -175,7 +194,7 @@ render_line(struct frame *f, const struct render_area *a, unsigned y,
 /* Mark the cells [c0, c1) of row y, scrolled left columns, as selected. */
 static void
 render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
-    size_t left, size_t c0, size_t c1, int own, uint8_t colour)
+    size_t left, size_t c0, size_t c1, int own, uint32_t colour)
 {
 	struct cell *cell;
 	size_t i;
@@ -183,16 +202,11 @@ render_select_cells(struct frame *f, const struct render_area *a, unsigned y,
 	for (i = c0 > left ? c0 : left; i < c1 && i < left + a->width; i++) {
 		cell = frame_touch(f, a->x0 + i - left, y);
 		/* A selection wins over syntax colours. */
-		if (cell->attr & CELL_SYNTAX) {
-			cell->attr &= ~CELL_SYNTAX;
-			cell->fg = FRAME_DEFAULT;
-		}
+		cell->fg = FRAME_DEFAULT;
 		if (own)
 			cell->attr |= CELL_REVERSE;
-		else {
-			cell->fg = FRAME_DEFAULT;
+		else
 			cell->bg = colour;
-		}
 	}
 }
 
@@ -211,7 +225,7 @@ static void
 render_select_line(struct frame *f, const struct render_area *a, unsigned y,
     struct colindex *ci, const struct buffer *b, size_t line, size_t start,
     size_t len, int nl, size_t left, size_t from, size_t to, int own,
-    uint8_t colour)
+    uint32_t colour)
 {
 	struct colindex_walk w;
 	struct layout_unit u;
@@ -242,11 +256,13 @@ render_select_line(struct frame *f, const struct render_area *a, unsigned y,
 		    f, a, y, left, w.col, w.col + 1, own, colour);
 }
 
-/* Whether c sees o in its document (o's cursor and selection). */
+/* Whether c sees o in a view of theirs (o's cursor and selection: those
+ * of o's focused pane). */
 static int
-render_shows(const struct client *c, const struct client *o)
+render_shows(
+    const struct client *c, const struct client *o, const struct view *v)
 {
-	return o != c && o->ready && !o->closing && o->view.doc == c->view.doc;
+	return o != c && o->ready && !o->closing && o->view->doc == v->doc;
 }
 
 /* The marks of the visible lines in the gutter (one pass over the marks
@@ -258,27 +274,27 @@ render_marks(const struct doc *d, struct frame *f, const struct render_area *a,
 	enum marks_kind *kinds;
 	unsigned y;
 
-	if (a->x0 == 0 || height == 0)
+	if (a->gutter == 0 || height == 0)
 		return;
 	kinds = xreallocarray(NULL, height, sizeof *kinds);
 	marks_rows(&d->marks, top, height, kinds);
 	for (y = 0; y < height; y++) {
 		if (kinds[y] == MARKS_DECIDED)
-			frame_put(
-			    f, 0, y, RENDER_MARK_DECIDED, 0, 0, 0, CELL_DIM);
+			frame_put(f, a->x0 - a->gutter, a->y0 + y,
+			    RENDER_MARK_DECIDED, 0, 0, 0, CELL_DIM);
 		else if (kinds[y] == MARKS_CHANGED)
-			frame_put(
-			    f, 0, y, RENDER_MARK_CHANGED, 0, 0, 0, CELL_BOLD);
+			frame_put(f, a->x0 - a->gutter, a->y0 + y,
+			    RENDER_MARK_CHANGED, 0, 0, 0, CELL_BOLD);
 	}
 	free(kinds);
 }
 
-/* The visible lines of c's document, and everyone's selections on them. */
+/* The visible lines of a view of c's, and everyone's selections on them. */
 static void
-render_lines(const struct server *s, const struct client *c, struct frame *f,
-    const struct render_area *a, unsigned height)
+render_lines(const struct server *s, const struct client *c,
+    const struct view *v, struct frame *f, const struct render_area *a,
+    unsigned height)
 {
-	const struct view *v = &c->view;
 	const struct buffer *b = v->doc->buf;
 	struct colindex *ci = v->doc->colindex;
 	const struct client *o;
@@ -304,17 +320,18 @@ render_lines(const struct server *s, const struct client *c, struct frame *f,
 			rc.spans = highlight_next(&hw, start, len, &rc.n);
 			rc.k = 0;
 		}
-		render_line(f, a, y, ci, b, line, v->left, rcp);
+		render_line(f, a, a->y0 + y, ci, b, line, v->left, rcp);
 		TAILQ_FOREACH (o, &s->clients, entry) {
-			if (!render_shows(c, o) ||
-			    !view_selection(&o->view, &ofrom, &oto))
+			if (!render_shows(c, o, v) ||
+			    !view_selection(o->view, &ofrom, &oto))
 				continue;
-			render_select_line(f, a, y, ci, b, line, start, len, nl,
-			    v->left, ofrom, oto, 0, o->colour);
+			render_select_line(f, a, a->y0 + y, ci, b, line, start,
+			    len, nl, v->left, ofrom, oto, 0,
+			    COLOUR_PERSON(o->colour));
 		}
 		if (mine)
-			render_select_line(f, a, y, ci, b, line, start, len, nl,
-			    v->left, from, to, 1, 0);
+			render_select_line(f, a, a->y0 + y, ci, b, line, start,
+			    len, nl, v->left, from, to, 1, 0);
 	}
 	render_marks(v->doc, f, a, v->top, height);
 }
@@ -324,7 +341,7 @@ static void
 render_other_cursor(struct frame *f, const struct render_area *a,
     const struct client *c, const struct view *mine, unsigned height)
 {
-	size_t line = view_line(&c->view), col = view_col(&c->view);
+	size_t line = view_line(c->view), col = view_col(c->view);
 	struct cell *cell;
 	unsigned x, y;
 
@@ -333,18 +350,16 @@ render_other_cursor(struct frame *f, const struct render_area *a,
 	if (col < mine->left || col >= mine->left + a->width)
 		return;
 	x = a->x0 + col - mine->left;
-	y = line - mine->top;
+	y = a->y0 + line - mine->top;
 	cell = frame_touch(f, x, y);
 	if ((cell->attr & CELL_CONT) && x > a->x0)
 		cell = frame_touch(f, --x, y);
-	cell->bg = c->colour;
-	cell->fg = FRAME_DEFAULT;
-	cell->attr &= ~CELL_SYNTAX; /* a cursor wins over syntax colours */
+	cell->bg = COLOUR_PERSON(c->colour);
+	cell->fg = FRAME_DEFAULT; /* a cursor wins over syntax colours */
 	if ((cell->attr & CELL_WIDE) && x + 1 < f->cols) {
 		cell = frame_touch(f, x + 1, y);
-		cell->bg = c->colour;
+		cell->bg = COLOUR_PERSON(c->colour);
 		cell->fg = FRAME_DEFAULT;
-		cell->attr &= ~CELL_SYNTAX;
 	}
 }
 
@@ -387,7 +402,7 @@ static void
 render_status(const struct server *s, const struct client *c, struct frame *f,
     unsigned y, size_t line, size_t col)
 {
-	const struct view *v = &c->view;
+	const struct view *v = c->view;
 	const struct doc *d = v->doc;
 	const char *path = *d->path != '\0' ? d->path : "(no file)";
 	const char *notice;
@@ -476,7 +491,7 @@ out:
 static void
 render_find_info(const struct client *c, char *out, size_t size)
 {
-	const struct view *v = &c->view;
+	const struct view *v = c->view;
 	const struct prompt *p = &c->prompt;
 	struct render_count rc;
 	size_t from, to, len;
@@ -585,8 +600,8 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 			continue;
 		if (x > 0)
 			x = frame_puts(f, x, y, f->cols, "  ", 0, 0, 0);
-		x = render_text(
-		    f, x, y, f->cols, c->name, c->colour, 0, CELL_BOLD);
+		x = render_text(f, x, y, f->cols, c->name,
+		    COLOUR_PERSON(c->colour), 0, CELL_BOLD);
 		/* Editors plain; hosts and viewers marked, dim, so a
 		 * name cannot pass for the marker. */
 		if (c->role != ROLE_EDITOR) {
@@ -596,9 +611,9 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 		}
 		x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
 		x = render_text(f, x, y, f->cols,
-		    *c->view.doc->path != '\0' ? c->view.doc->path : "-", 0, 0,
-		    0);
-		snprintf(where, sizeof where, ":%zu", view_line(&c->view) + 1);
+		    *c->view->doc->path != '\0' ? c->view->doc->path : "-", 0,
+		    0, 0);
+		snprintf(where, sizeof where, ":%zu", view_line(c->view) + 1);
 		x = frame_puts(f, x, y, f->cols, where, 0, 0, 0);
 		if (x >= f->cols)
 			break;
@@ -760,6 +775,89 @@ render_popup(const struct client *c, struct frame *f, unsigned height)
 	}
 }
 
+/* The margin's columns in a document pane. */
+unsigned
+render_pane_gutter(const struct pane *p)
+{
+	unsigned g = p->view.doc != NULL ? render_gutter(p->view.doc) : 0;
+
+	return g <= p->tsx ? g : 0;
+}
+
+/* A pane's text area in a frame, and the gutter left of it. */
+static void
+render_pane_area(const struct pane *p, struct render_area *a)
+{
+	a->gutter = render_pane_gutter(p);
+	a->x0 = p->tx + a->gutter;
+	a->y0 = p->ty;
+	a->width = p->tsx - a->gutter;
+}
+
+/* A document pane: its lines, everyone's selections and cursors in it,
+ * and the terminal's cursor when it is c's focused pane. */
+void
+render_pane_doc(const struct server *s, const struct client *c,
+    const struct pane *p, struct frame *f)
+{
+	const struct view *v = &p->view;
+	const struct client *o;
+	struct render_area a;
+	size_t line, col;
+
+	if (v->doc == NULL || p->tsy == 0)
+		return;
+	render_pane_area(p, &a);
+	render_lines(s, c, v, f, &a, p->tsy);
+	TAILQ_FOREACH (o, &s->clients, entry) {
+		if (render_shows(c, o, v))
+			render_other_cursor(f, &a, o, v, p->tsy);
+	}
+	if (p != c->pane)
+		return;
+	line = view_line(v);
+	col = view_col(v);
+	if (line >= v->top && line < v->top + p->tsy && col >= v->left &&
+	    col < v->left + a.width) {
+		f->cx = a.x0 + col - v->left;
+		f->cy = a.y0 + line - v->top;
+		f->cursor_visible = 1;
+	}
+}
+
+/* Every pane c sees: its title row (the focused one's in reverse and
+ * bold), what it shows, and the border right of it. */
+static void
+render_panes(const struct server *s, const struct client *c, struct frame *f)
+{
+	const struct pane *p;
+	char *title;
+	uint8_t attr;
+	unsigned y;
+
+	TAILQ_FOREACH (p, &c->panes, entry) {
+		if (p->hidden || p->sx == 0 || p->sy == 0)
+			continue;
+		if (p->ty > p->y) {
+			attr = p == c->pane ? CELL_REVERSE | CELL_BOLD
+			                    : CELL_REVERSE;
+			frame_fill(f, p->x, p->y, p->x + p->sx, 0, 0, attr);
+			title = p->mode->title(c, p);
+			frame_puts(
+			    f, p->x, p->y, p->x + p->sx, " ", 0, 0, attr);
+			render_text(
+			    f, p->x + 1, p->y, p->x + p->sx, title, 0, 0, attr);
+			free(title);
+		}
+		p->mode->draw(s, c, p, f);
+		if (p->x + p->sx < f->cols) {
+			for (y = p->y; y < p->y + p->sy; y++)
+				frame_put(f, p->x + p->sx, y, 0x2502, 0, 0, 0,
+				    CELL_DIM);
+		}
+	}
+}
+
 /* One chat message on row y: "HH:MM NAME: TEXT", the time (UTC) dim, the
  * name bold in the author's colour, the text inert, cut at the width. */
 static void
@@ -777,8 +875,10 @@ render_chat_row(struct frame *f, unsigned y, const struct chat_msg *m)
 	x = frame_puts(f, 0, y, f->cols, when, 0, 0, CELL_DIM);
 	x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
 	x = render_text(f, x, y, f->cols, m->name != NULL ? m->name : "?",
-	    m->colour >= 0 && m->colour <= MOOT_NCOLOURS ? m->colour : 0, 0,
-	    CELL_BOLD);
+	    m->colour >= 1 && m->colour <= MOOT_NCOLOURS
+	        ? COLOUR_PERSON(m->colour)
+	        : COLOUR_DEFAULT,
+	    0, CELL_BOLD);
 	x = frame_puts(f, x, y, f->cols, ": ", 0, 0, 0);
 	if (m->text != NULL)
 		render_text(f, x, y, f->cols, m->text, 0, 0, 0);
@@ -845,13 +945,12 @@ render_name(const struct server *s, const struct client *c, struct frame *f)
 void
 render_client(const struct server *s, const struct client *c, struct frame *f)
 {
-	const struct view *v = &c->view;
-	const struct client *o;
-	struct render_area a;
+	const struct view *v = c->view;
 	unsigned height, chat;
 	size_t line, col;
 
 	frame_clear(f);
+	f->mouse = !c->mouse_off;
 	if (f->cols < SERVER_MIN_COLS || f->rows < SERVER_MIN_ROWS) {
 		render_too_small(f);
 		return;
@@ -873,19 +972,8 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	else if (c->mode == CLIENT_POPUP)
 		render_popup(c, f, height);
 	else {
-		a.x0 = render_gutter(v->doc);
-		a.width = f->cols - a.x0;
-		render_lines(s, c, f, &a, height);
-		TAILQ_FOREACH (o, &s->clients, entry) {
-			if (render_shows(c, o))
-				render_other_cursor(f, &a, o, v, height);
-		}
-		if (line >= v->top && line < v->top + height &&
-		    col >= v->left && col < v->left + a.width) {
-			f->cx = a.x0 + col - v->left;
-			f->cy = line - v->top;
-		} else
-			f->cursor_visible = 0;
+		f->cursor_visible = 0; /* unless the focused pane shows it */
+		render_panes(s, c, f);
 	}
 	if (chat > 0)
 		render_chat(s, f, height, chat);

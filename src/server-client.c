@@ -38,6 +38,7 @@ server_client_create(int fd, pid_t pid)
 	bytes_init(&c->in);
 	bytes_init(&c->out);
 	bytes_init(&c->paste);
+	server_pane_init(c);
 	TAILQ_INSERT_TAIL(&server->clients, c, entry);
 	return c;
 }
@@ -50,6 +51,7 @@ server_client_free(struct client *c)
 	bytes_free(&c->out);
 	picker_free(&c->picker);
 	popup_free(&c->popup);
+	server_pane_free_all(c);
 	server_client_paste_drop(c);
 	free(c->clipboard);
 	free(c->find_last);
@@ -117,6 +119,9 @@ server_client_bye(struct client *c, const char *why)
 static void
 server_client_closing(struct client *c)
 {
+	if (!c->closing)
+		server_pane_save(c); /* where each pane is, for next time */
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	c->closing = 1;
@@ -126,7 +131,7 @@ server_client_closing(struct client *c)
 void
 server_client_show(struct client *c, struct doc *d)
 {
-	view_set_doc(&c->view, d);
+	server_pane_show(c, d);
 	c->last_edit = 0;
 	lookup_marks(d); /* its margin, unless known for HEAD already */
 	if (d->protected != NULL)
@@ -157,7 +162,7 @@ server_client_open_first(struct client *c)
 		while (pos > 0 && pos < buffer_length(d->buf) &&
 		       (buffer_byte(d->buf, pos) & 0xc0) == 0x80)
 			pos--;
-		c->view.cursor = pos;
+		c->view->cursor = pos;
 		return;
 	}
 	free(err);
@@ -324,6 +329,8 @@ server_client_enter(struct client *c, const char *notice, const char *term)
 	presence_join(c);
 	server_client_open_first(c);
 	c->ready = 1;
+	server_pane_enter(c);
+	chat_presence(c, JOURNAL_EV_JOINED);
 	c->dirty = 1;
 
 	log_info("client %u: %s <%s> joined as %s (key %s, %ux%u, %s)", c->id,
@@ -625,6 +632,15 @@ server_client_name_key(struct client *c, const struct key_event *k)
 	c->dirty = 1;
 }
 
+/* The prefix's d: c leaves, the session goes on (as tmux's detach). */
+void
+server_client_detach(struct client *c)
+{
+	log_info("client %u: %s detached", c->id, c->name);
+	server_client_bye(c, "");
+	server_notice("%s left", c->name);
+}
+
 /* Show c's pop-up (filled by the caller). */
 void
 server_client_popup(struct client *c)
@@ -745,16 +761,16 @@ server_client_allowed_cmd(struct client *c, int flags, const char *what)
 		server_client_notice(c, "%s", server->readonly);
 		return 0;
 	}
-	if ((flags & CMD_EDIT) && c->view.doc != NULL &&
-	    c->view.doc->readonly) {
-		if (c->view.doc->protected != NULL)
+	if ((flags & CMD_EDIT) && c->view->doc != NULL &&
+	    c->view->doc->readonly) {
+		if (c->view->doc->protected != NULL)
 			server_client_notice(c,
 			    "%s is %s: read-only; change it with git outside "
 			    "the session",
-			    c->view.doc->path, c->view.doc->protected);
+			    c->view->doc->path, c->view->doc->protected);
 		else
 			server_client_notice(
-			    c, "%s is read-only", c->view.doc->path);
+			    c, "%s is read-only", c->view->doc->path);
 		return 0;
 	}
 	if ((flags & CMD_COMMIT) && decision_committing()) {
@@ -774,7 +790,7 @@ server_client_allowed_cmd(struct client *c, int flags, const char *what)
 static int
 server_client_boundary(struct client *c, size_t pos)
 {
-	return c->last_edit == 0 || c->last_edit_doc != c->view.doc ||
+	return c->last_edit == 0 || c->last_edit_doc != c->view->doc ||
 	       c->last_edit_end != pos ||
 	       server->now - c->last_edit > CLIENT_GROUP_MS;
 }
@@ -786,7 +802,7 @@ void
 server_client_replace(struct client *c, size_t from, size_t to, const char *s,
     size_t len, int group)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	struct op op;
 	char *gone;
 
@@ -798,6 +814,7 @@ server_client_replace(struct client *c, size_t from, size_t to, const char *s,
 	memset(&op, 0, sizeof op);
 	op.doc = v->doc;
 	op.author = c;
+	op.view = v;
 	op.key = c->key;
 	op.pos = from;
 	op.del = gone;
@@ -823,18 +840,18 @@ server_client_type(struct client *c, const char *s, size_t len)
 {
 	size_t from, to;
 
-	if (view_selection(&c->view, &from, &to))
+	if (view_selection(c->view, &from, &to))
 		server_client_replace(c, from, to, s, len, 1);
 	else
 		server_client_replace(
-		    c, c->view.cursor, c->view.cursor, s, len, 0);
+		    c, c->view->cursor, c->view->cursor, s, len, 0);
 }
 
 /* Backspace and Delete: the selection, or the unit before/after. */
 static void
 server_client_erase(struct client *c, int forward)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	size_t from, to;
 
 	if (view_selection(v, &from, &to)) {
@@ -854,12 +871,12 @@ server_client_erase(struct client *c, int forward)
 static void
 server_client_copy_range(struct client *c, size_t *from, size_t *to)
 {
-	const struct buffer *b = c->view.doc->buf;
+	const struct buffer *b = c->view->doc->buf;
 	size_t line;
 
-	if (view_selection(&c->view, from, to))
+	if (view_selection(c->view, from, to))
 		return;
-	line = buffer_line_of(b, c->view.cursor);
+	line = buffer_line_of(b, c->view->cursor);
 	*from = buffer_line_start(b, line);
 	*to = buffer_line_end(b, line);
 	if (*to < buffer_length(b))
@@ -879,7 +896,7 @@ server_client_copy(struct client *c, int cut)
 	free(c->clipboard);
 	c->clipboard = xmalloc(to - from + 1);
 	c->clipboard_len =
-	    buffer_copy(c->view.doc->buf, from, to - from, c->clipboard);
+	    buffer_copy(c->view->doc->buf, from, to - from, c->clipboard);
 	if (cut) {
 		server_client_replace(c, from, to, NULL, 0, 1);
 		server_client_notice(c, "cut %zu bytes", to - from);
@@ -893,8 +910,8 @@ server_client_put(struct client *c, const char *s, size_t len)
 {
 	size_t from, to;
 
-	if (!view_selection(&c->view, &from, &to))
-		from = to = c->view.cursor;
+	if (!view_selection(c->view, &from, &to))
+		from = to = c->view->cursor;
 	server_client_replace(c, from, to, s, len, 1);
 }
 
@@ -985,7 +1002,7 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 	const char *arg;
 	char utf8[4], *copy;
 	size_t len;
-	unsigned height = render_text_height(server, c);
+	unsigned height = render_overlay_height(server, c);
 
 	switch (k->code) {
 	case KEYC_ESC:
@@ -1038,7 +1055,7 @@ server_client_popup_key(struct client *c, const struct key_event *k)
 {
 	struct popup_act a;
 
-	switch (popup_key(&c->popup, k, render_text_height(server, c))) {
+	switch (popup_key(&c->popup, k, render_overlay_height(server, c))) {
 	case POPUP_KEPT:
 		break;
 	case POPUP_CLOSE:
@@ -1222,7 +1239,7 @@ server_client_undo(struct client *c, int redo)
 	size_t where;
 	int rc;
 
-	rc = doc_undo(c->view.doc, c, c->key, redo, &where);
+	rc = doc_undo(c->view->doc, c, c->key, redo, &where);
 	c->last_edit = 0;
 	if (rc == -1)
 		server_client_notice(
@@ -1233,15 +1250,15 @@ server_client_undo(struct client *c, int redo)
 		    "that text",
 		    redo ? "redo" : "undo");
 	else {
-		c->view.cursor = where;
-		c->view.selecting = 0;
+		c->view->cursor = where;
+		c->view->selecting = 0;
 	}
 }
 
 static void
 server_client_save(struct client *c)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 	char *err = NULL;
 	int rc, force, announce;
 	size_t line;
@@ -1276,7 +1293,7 @@ server_client_save(struct client *c)
 static void
 server_client_reload(struct client *c)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 	char *err = NULL;
 
 	c->last_edit = 0;
@@ -1307,7 +1324,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 	const char *path;
 	struct doc *d;
 	char *err = NULL, utf8[4];
-	unsigned height = render_text_height(server, c);
+	unsigned height = render_overlay_height(server, c);
 	size_t len, shown = height > 1 ? height - 1 : 1;
 
 	switch (k->code) {
@@ -1369,7 +1386,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 static int
 server_client_move(struct client *c, const struct key_event *k)
 {
-	struct view *v = &c->view;
+	struct view *v = c->view;
 	unsigned height = render_text_height(server, c);
 	size_t page = height > 1 ? height - 1 : 1;
 
@@ -1452,7 +1469,7 @@ server_client_key_erase(struct client *c, const struct key_event *k)
 static void
 server_client_key_esc(struct client *c, const struct key_event *k)
 {
-	view_select_clear(&c->view);
+	view_select_clear(c->view);
 }
 
 static void
@@ -1480,7 +1497,7 @@ server_client_key_ctrl(struct client *c, const struct key_event *k)
 			server_client_put(c, c->clipboard, c->clipboard_len);
 		break;
 	case 'f':
-		view_select_clear(&c->view);
+		view_select_clear(c->view);
 		prompt_find(c);
 		break;
 	case 'g':
@@ -1550,6 +1567,18 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 {
 	const struct server_client_key *row;
 	size_t i;
+	int literal;
+
+	/* The prefix (Ctrl-B), then a pane key; the prefix twice is the
+	 * key itself. */
+	if (c->prefixed) {
+		if (server_pane_key(c, k, &literal))
+			return;
+	} else if (k->code == KEYC_CTRL && k->cp == c->prefix) {
+		c->prefixed = 1;
+		c->dirty = 1;
+		return;
+	}
 
 	if (c->following != NULL && !server_client_keeps_follow(k)) {
 		server_client_notice(
@@ -1586,7 +1615,10 @@ server_client_key(struct client *c, const struct key_event *k)
 	/* Too small to see what one does: only leaving works. */
 	if (c->cols < SERVER_MIN_COLS || c->rows < SERVER_MIN_ROWS)
 		return;
-	if (c->mode == CLIENT_NAME)
+	server_pane_layout(c);
+	if (k->code == KEYC_MOUSE)
+		server_mouse_key(c, k);
+	else if (c->mode == CLIENT_NAME)
 		server_client_name_key(c, k);
 	else if (c->mode == CLIENT_PICKER)
 		server_client_picker_key(c, k);
@@ -1627,6 +1659,10 @@ server_client_message(struct client *c, struct proto_msg *m)
 		k.code = m->u.key.code;
 		k.mods = m->u.key.mods;
 		k.cp = m->u.key.cp;
+		k.mouse = m->u.key.mouse;
+		k.button = m->u.key.button;
+		k.x = m->u.key.x;
+		k.y = m->u.key.y;
 		if (k.code == KEYC_PASTE_START) {
 			server_client_paste_drop(c);
 			c->pasting = CLIENT_PASTE_GATHERING;

@@ -395,9 +395,12 @@ server_client_lost(struct client *c)
 
 	struct client *o;
 
-	if (c->ready && c->key != NULL && c->view.doc != NULL &&
-	    *c->view.doc->path != '\0')
-		server_place_set(c->key, c->view.doc->path, c->view.cursor);
+	if (c->ready && c->key != NULL && c->view->doc != NULL &&
+	    *c->view->doc->path != '\0')
+		server_place_set(c->key, c->view->doc->path, c->view->cursor);
+	if (!c->closing)
+		server_pane_save(c);
+	chat_presence(c, JOURNAL_EV_LEFT);
 	if (c->ready && !c->closing)
 		presence_leave(c);
 	TAILQ_FOREACH (o, &server->clients, entry) {
@@ -414,6 +417,43 @@ server_client_lost(struct client *c)
 		server_notice("%s left", name);
 	free(name);
 	server_redraw_all();
+}
+
+/*
+ * An op was applied to a document (doc_apply): every pane showing it
+ * follows (the one it came from puts its cursor after what was typed),
+ * so do the places of people away, the decisions hear who typed, and the
+ * screens showing it are redrawn.
+ */
+void
+server_op_applied(const struct op *op)
+{
+	struct doc *d = op->doc;
+	const char *key = op->key != NULL ? op->key : "";
+	const struct view *from = op->view;
+	struct client *c;
+	struct place *p;
+
+	/* An op without its view is its author's focused one's. */
+	if (from == NULL && op->author != NULL && op->author->view->doc == d)
+		from = op->author->view;
+	if (*key != '\0')
+		decision_edited(d, key);
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		server_pane_shift(c, d, op, from);
+		/* Someone else's edit before mine does not end my group. */
+		if (c->last_edit_doc == d && c != op->author)
+			c->last_edit_end =
+			    view_shift_offset(c->last_edit_end, op);
+	}
+	/* The places of people away move with the text too: they come
+	 * back where they were, not to an offset that now means another
+	 * line. */
+	TAILQ_FOREACH (p, &server->places, entry) {
+		if (strcmp(p->path, d->path) == 0)
+			p->pos = view_shift_offset(p->pos, op);
+	}
+	server_redraw_doc(d);
 }
 
 void
@@ -546,15 +586,15 @@ server_flush_journal(void *arg)
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		if (server->readonly != NULL)
 			break;
-		if (!c->ready || c->view.doc == NULL ||
-		    *c->view.doc->path == '\0')
+		if (!c->ready || c->view->doc == NULL ||
+		    *c->view->doc->path == '\0')
 			continue;
-		if (c->jdoc == c->view.doc && c->jcursor == c->view.cursor)
+		if (c->jdoc == c->view->doc && c->jcursor == c->view->cursor)
 			continue;
-		journal_cursor(
-		    server->journal, c->key, c->view.doc->path, c->view.cursor);
-		c->jdoc = c->view.doc;
-		c->jcursor = c->view.cursor;
+		journal_cursor(server->journal, c->key, c->view->doc->path,
+		    c->view->cursor);
+		c->jdoc = c->view->doc;
+		c->jcursor = c->view->cursor;
 	}
 	server->now = loop_now();
 	if (server->readonly != NULL && server->now < server->journal_retry)
@@ -605,12 +645,12 @@ server_follow(struct client *c)
 
 	if (o == NULL)
 		return;
-	if (c->view.doc != o->view.doc)
-		server_client_show(c, o->view.doc);
-	c->view.cursor = o->view.cursor;
-	c->view.top = o->view.top;
-	c->view.left = o->view.left;
-	c->view.selecting = 0;
+	if (c->view->doc != o->view->doc)
+		server_client_show(c, o->view->doc);
+	c->view->cursor = o->view->cursor;
+	c->view->top = o->view->top;
+	c->view->left = o->view->left;
+	c->view->selecting = 0;
 }
 
 /*
@@ -625,13 +665,14 @@ server_send_frame(struct client *c)
 	struct frame *f = c->spare;
 	unsigned height;
 
+	server_pane_layout(c);
 	height = render_text_height(server, c);
 	if (height == 0)
 		height = 1;
 	server_follow(c);
-	if (c->mode == CLIENT_EDIT)
+	if (c->mode == CLIENT_EDIT && c->view == &c->pane->view)
 		view_scroll_to_cursor(
-		    &c->view, render_text_width(server, c), height);
+		    c->view, render_text_width(server, c), height);
 	if (f == NULL || f->cols != c->cols || f->rows != c->rows) {
 		frame_free(f);
 		f = frame_create(c->cols, c->rows);
@@ -921,6 +962,8 @@ server_main(const struct server_options *o)
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	TAILQ_FOREACH (c, &server->clients, entry)
+		server_pane_save(c); /* where each pane is, for next time */
 	presence_end();
 	if (journal_flush(server->journal, &err) == -1) {
 		log_warn("journal: %s", err);

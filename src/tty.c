@@ -18,6 +18,10 @@
 /* Bracketed paste mode on and off (xterm; other terminals ignore it). */
 #define TTY_PASTE_ON "\033[?2004h"
 #define TTY_PASTE_OFF "\033[?2004l"
+/* Mouse reports: presses and releases (1000), drags (1002), in SGR form
+ * (1006); and off again, in the reverse order. */
+#define TTY_MOUSE_ON "\033[?1000h\033[?1002h\033[?1006h"
+#define TTY_MOUSE_OFF "\033[?1006l\033[?1002l\033[?1000l"
 
 struct tty {
 	SCREEN *sp;
@@ -28,6 +32,7 @@ struct tty {
 	size_t len;
 	int colours;
 	unsigned cols, rows;
+	int mouse; /* mouse reports asked for */
 };
 
 /* ncurses wants a terminal description with cursor addressing. */
@@ -118,7 +123,7 @@ tty_resize(struct tty *t, unsigned cols, unsigned rows)
 
 /* The ncurses attributes and pair for a cell. */
 static attr_t
-tty_style(struct tty *t, const struct cell *c, short *pair)
+tty_style(struct tty *t, const struct cell *c, int *pair)
 {
 	attr_t a = A_NORMAL;
 	short fg = -1, bg = -1;
@@ -135,21 +140,25 @@ tty_style(struct tty *t, const struct cell *c, short *pair)
 	*pair = 0;
 	if (t->colours < 8) {
 		/* No colours: people's cursors in reverse; no syntax. */
-		if (c->attr & CELL_SYNTAX)
-			return a | (c->bg ? A_REVERSE : 0);
-		return a | ((c->fg || c->bg) ? A_REVERSE : 0);
+		if (c->bg != COLOUR_DEFAULT ||
+		    COLOUR_TAG(c->fg) == COLOUR_T_PERSON)
+			return a | A_REVERSE;
+		return a;
 	}
-	if (c->attr & CELL_SYNTAX)
-		colour_syntax_map(c->fg, t->colours, &fg, &bright_fg);
-	else
-		colour_map(c->fg, t->colours, &fg, &bright_fg);
-	colour_map(c->bg, t->colours, &bg, &bright_bg);
+	colour_cell_map(c->fg, t->colours, &fg, &bright_fg);
+	colour_cell_map(c->bg, t->colours, &bg, &bright_bg);
 	if (bright_fg)
 		a |= A_BOLD;
 	if (bright_bg)
 		a |= A_UNDERLINE;
 	if (bg != -1 && fg == -1)
 		fg = COLOR_BLACK; /* a cursor cell: dark text on the colour */
+	/*
+	 * Pairs are made as they are needed (ncurses 6): alloc_pair finds
+	 * the pair of fg and bg or makes it; the table is bounded by
+	 * COLOR_PAIRS (65536 on xterm-256color, as many as 256x256) and,
+	 * when full, it reuses the pair used least recently.
+	 */
 	if (fg != -1 || bg != -1) {
 		if ((p = alloc_pair(fg, bg)) > 0)
 			*pair = p;
@@ -165,7 +174,7 @@ tty_draw(
 	cchar_t cc;
 	wchar_t wch[3];
 	attr_t a;
-	short pair;
+	int pair;
 	unsigned x, y;
 	size_t i;
 
@@ -181,7 +190,9 @@ tty_draw(
 			wch[1] = (wchar_t)c->comb;
 			wch[2] = 0;
 			a = tty_style(t, c, &pair);
-			setcchar(&cc, wch, a, pair, NULL);
+			/* The pair by the extended argument: with 256
+			 * colours there are more than a short holds. */
+			setcchar(&cc, wch, a, 0, &pair);
 			mvadd_wch(y, x, &cc);
 		}
 	}
@@ -232,6 +243,18 @@ tty_end(struct tty *t)
 {
 	endwin();
 	fputs(TTY_PASTE_OFF, t->out);
+	tty_mouse(t, 0);
+}
+
+/* Ask the terminal for mouse reports, or to stop (then its own selection
+ * works again); only a change is sent. */
+void
+tty_mouse(struct tty *t, int on)
+{
+	if (!on == !t->mouse)
+		return;
+	fputs(on ? TTY_MOUSE_ON : TTY_MOUSE_OFF, t->out);
+	t->mouse = on;
 }
 
 void

@@ -81,6 +81,7 @@ struct h_client {
 	char key[64]; /* one key's bytes, gathered to send as one write */
 	size_t keylen;
 	int keying;
+	int mouse; /* the mouse reports asked for (VTERM_PROP_MOUSE_*) */
 };
 
 static TAILQ_HEAD(, h_daemon) h_daemons = TAILQ_HEAD_INITIALIZER(h_daemons);
@@ -971,6 +972,21 @@ h_children(pid_t parent, pid_t *pids, int max)
 	return n;
 }
 
+/* What the frontend asks of the terminal: only the mouse is kept. */
+static int
+h_vterm_prop(VTermProp prop, VTermValue *val, void *data)
+{
+	struct h_client *c = data;
+
+	if (prop == VTERM_PROP_MOUSE)
+		c->mouse = val->number;
+	return 1;
+}
+
+static VTermScreenCallbacks h_screen_callbacks = {
+    .settermprop = h_vterm_prop,
+};
+
 /* Terminal replies (and keys, which libvterm encodes) go to the server. */
 static void
 h_vterm_output(const char *s, size_t len, void *data)
@@ -1000,6 +1016,7 @@ h_client_new(const char *label, int cols, int rows)
 	vterm_set_utf8(c->vt, 1);
 	vterm_output_set_callback(c->vt, h_vterm_output, c);
 	c->screen = vterm_obtain_screen(c->vt);
+	vterm_screen_set_callbacks(c->screen, &h_screen_callbacks, c);
 	vterm_screen_enable_altscreen(c->screen, 1);
 	vterm_screen_reset(c->screen, 1);
 	return c;
@@ -1470,6 +1487,12 @@ h_resize_pty(struct h_client *c, int cols, int rows, int pty_cols, int pty_rows)
 	} else if (ssh_channel_change_pty_size(
 	               c->channel, pty_cols, pty_rows) != SSH_OK)
 		fail_msg("%s: window change failed", c->label);
+}
+
+int
+h_mouse_mode(struct h_client *c)
+{
+	return c->mouse;
 }
 
 int

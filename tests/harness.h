@@ -182,6 +182,9 @@ void h_cursor(struct h_client *, int *, int *);
 void h_cell(struct h_client *, int, int, struct h_cell *);
 int h_cols(struct h_client *);
 int h_rows(struct h_client *);
+/* The mouse reports the client's terminal was asked for: 0 none,
+ * VTERM_PROP_MOUSE_CLICK, _DRAG or _MOVE. */
+int h_mouse_mode(struct h_client *);
 void h_dump(struct h_client *);
 /* The status row: the last but one. */
 int h_status_row(struct h_client *);

@@ -166,6 +166,14 @@ test_restart_nothing_lost(void **state)
 
 	s.d = h_daemon_start(s.repo);
 	s.port = h_daemon_port(s.d);
+	/* The timeline says they left when they were last known here. */
+	assert_int_equal(h_run_capture(s.repo, NULL, &text, h_moot_path(),
+	                     "log", NULL),
+	    0);
+	assert_non_null(strstr(text, "Alice Liddell left (the session "
+	                             "stopped)\n"));
+	assert_non_null(strstr(text, "Bob Stone left (the session stopped)"));
+	free(text);
 	s.a = join(s.port, s.ka, "Alice");
 	s.b = join(s.port, s.kb, "Bob");
 	h_send(s.a, "abcdefgh");

@@ -15,12 +15,12 @@ fail() {
 
 # --help lists every subcommand with its summary.
 "$MOOT" --help >"$T/help" || fail "moot --help exits $?"
-for cmd in serve invite decisions why show help; do
+for cmd in serve invite decisions why show log help; do
 	grep -q "^  $cmd  *[a-z]" "$T/help" || fail "moot --help lacks $cmd"
 done
 
 # moot help COMMAND is moot COMMAND --help.
-for cmd in serve invite decisions why show; do
+for cmd in serve invite decisions why show log; do
 	"$MOOT" help "$cmd" >"$T/a" || fail "moot help $cmd exits $?"
 	"$MOOT" "$cmd" --help >"$T/b" || fail "moot $cmd --help exits $?"
 	cmp -s "$T/a" "$T/b" || fail "moot help $cmd differs from --help"
@@ -102,6 +102,7 @@ has() {
 expect "serve
 show" s
 expect "decisions" dec
+expect "log" lo
 has why ""
 has help ""
 expect "why" help wh
@@ -122,6 +123,9 @@ viewer" invite --role ""
 expect "--json
 --open
 --stale" decisions --
+expect "--for
+--json
+--since" log --
 expect "src/main.c" why -C "$T/repo" src/
 expect "docs/notes.md" why -C "$T/repo" docs/n
 expect "" why -C "$T/repo" src/untr

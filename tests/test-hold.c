@@ -29,12 +29,13 @@ person(unsigned id, const char *key, struct doc *d)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
+	server_pane_init(c);
 	c->id = id;
 	c->key = xstrdup(key);
 	c->ready = 1;
 	c->cols = 80;
 	c->rows = 24;
-	view_set_doc(&c->view, d);
+	view_set_doc(c->view, d);
 	TAILQ_INSERT_TAIL(&server->clients, c, entry);
 	return c;
 }
@@ -87,6 +88,7 @@ teardown(void **state)
 	while ((c = TAILQ_FIRST(&server->clients)) != NULL) {
 		TAILQ_REMOVE(&server->clients, c, entry);
 		free(c->key);
+		server_pane_free_all(c);
 		free(c);
 	}
 	while ((e = TAILQ_FIRST(&server->editors)) != NULL) {
@@ -138,7 +140,7 @@ assert_text(struct doc *d, const char *want)
 static void
 type_at(struct client *c, size_t pos, const char *s)
 {
-	c->view.cursor = pos;
+	c->view->cursor = pos;
 	server_client_replace(c, pos, pos, s, strlen(s), 1);
 }
 
@@ -147,8 +149,8 @@ undo(struct client *c, int redo)
 {
 	size_t where;
 
-	assert_int_equal(doc_undo(c->view.doc, c, c->key, redo, &where), 1);
-	c->view.cursor = where;
+	assert_int_equal(doc_undo(c->view->doc, c, c->key, redo, &where), 1);
+	c->view->cursor = where;
 }
 
 /*
@@ -165,27 +167,27 @@ test_out_and_back(void **state)
 	hold_clear(); /* written */
 
 	type_at(f->a, 1, "abc");
-	f->b->view.cursor = 10;
+	f->b->view->cursor = 10;
 	server_client_replace(f->b, 10, 15, NULL, 0, 1); /* "world" */
 	assert_text(f->doc, "Xabchello \n");
-	assert_int_equal(f->a->view.cursor, 4);
-	assert_int_equal(f->b->view.cursor, 10);
+	assert_int_equal(f->a->view->cursor, 4);
+	assert_int_equal(f->b->view->cursor, 10);
 	assert_true(f->doc->modified);
 	f->a->last_edit = 1; /* she is in the middle of a group */
 
 	hold_take_out();
 	assert_true(hold_held());
 	assert_text(f->doc, "Xhello world\n");
-	assert_int_equal(f->a->view.cursor, 1); /* where her text was */
-	assert_int_equal(f->b->view.cursor, 7); /* before "world" */
-	assert_int_equal(f->a->last_edit, 0);   /* a new group next */
+	assert_int_equal(f->a->view->cursor, 1); /* where her text was */
+	assert_int_equal(f->b->view->cursor, 7); /* before "world" */
+	assert_int_equal(f->a->last_edit, 0);    /* a new group next */
 	assert_true(f->doc->modified);
 
 	hold_put_back();
 	assert_false(hold_held());
 	assert_text(f->doc, "Xabchello \n");
-	assert_int_equal(f->a->view.cursor, 4); /* after her text again */
-	assert_int_equal(f->b->view.cursor, 10);
+	assert_int_equal(f->a->view->cursor, 4); /* after her text again */
+	assert_int_equal(f->b->view->cursor, 10);
 
 	/* Each person's undo still takes back exactly their own. */
 	undo(f->a, 0);
@@ -214,15 +216,15 @@ test_moves_while_held(void **state)
 	p = server_place_find("kc");
 	assert_int_equal(p->pos, 8);
 
-	f->a->view.cursor = 0;
-	f->b->view.cursor = 12; /* the end */
-	f->b->view.selecting = 1;
-	f->b->view.anchor = 6;
+	f->a->view->cursor = 0;
+	f->b->view->cursor = 12; /* the end */
+	f->b->view->selecting = 1;
+	f->b->view->anchor = 6;
 	hold_put_back();
 	assert_text(f->doc, "hello big world\n");
-	assert_int_equal(f->a->view.cursor, 0);
-	assert_int_equal(f->b->view.cursor, 16);
-	assert_int_equal(f->b->view.anchor, 6); /* at the insertion point */
+	assert_int_equal(f->a->view->cursor, 0);
+	assert_int_equal(f->b->view->cursor, 16);
+	assert_int_equal(f->b->view->anchor, 6); /* at the insertion point */
 	assert_int_equal(p->pos, 12);
 }
 
@@ -257,7 +259,7 @@ test_forget(void **state)
 	type_at(f->a, 0, "abc");
 	hold_take_out();
 	assert_true(hold_held());
-	f->a->view.doc = f->b->view.doc = NULL;
+	f->a->view->doc = f->b->view->doc = NULL;
 	doc_free(f->doc);
 	assert_false(hold_held());
 	hold_put_back();

@@ -190,6 +190,36 @@ static const struct seq sequences[] = {
     {"\033Oz", "Unknown"},
     {"\033[[Z", "Unknown"},
     {"\033[99~x", "Unknown x"},
+    /* The mouse (SGR 1006): press, drag, release, the wheel, from 0. */
+    {"\033[<0;1;1M", "MouseDown1@0,0"},
+    {"\033[<2;80;24M", "MouseDown3@79,23"},
+    {"\033[<32;5;3M", "MouseDrag1@4,2"},
+    {"\033[<0;5;3m", "MouseUp1@4,2"},
+    {"\033[<64;10;2M", "WheelUp@9,1"},
+    {"\033[<65;10;2M", "WheelDown@9,1"},
+    {"\033[<4;2;3M", "S-MouseDown1@1,2"},
+    {"\033[<24;2;3M", "C-M-MouseDown1@1,2"},
+    {"\033[<1;1000;500M", "MouseDown2@999,499"},
+    {"\033[<0;1;1Mx", "MouseDown1@0,0 x"},
+    /* Malformed or not asked for: one unknown key, nothing typed. */
+    {"\033[<0;0;1M", "Unknown"},
+    {"\033[<0;1;0M", "Unknown"},
+    {"\033[<0;1M", "Unknown"},
+    {"\033[<0;1;1;1M", "Unknown"},
+    {"\033[<0;1;1x", "Unknown"},
+    {"\033[<;1;1M", "MouseDown1@0,0"},
+    {"\033[<0;1;65536M", "Unknown"},
+    {"\033[<35;5;5M", "Unknown"},  /* motion, no button */
+    {"\033[<3;5;5M", "Unknown"},   /* old-style release */
+    {"\033[<66;5;5M", "Unknown"},  /* wheel left */
+    {"\033[<64;5;5m", "Unknown"},  /* a wheel "release" */
+    {"\033[<128;5;5M", "Unknown"}, /* button 8 */
+    {"\033[<0;1;1 M", "Unknown"},
+    {"\033[0;1;1M", "Unknown"},
+    /* The old X10 report: three raw bytes after ESC [ M, all taken. */
+    {"\033[M !!", "Unknown"},
+    {"\033[M#\177\377x", "Unknown x"},
+    {"\033[M\033[A", "Unknown"},
     /* Several keys in one go. */
     {"ab\033[Ac", "a b Up c"},
     {"\033[A\033[B\033OP", "Up Down F1"},

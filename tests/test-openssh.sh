@@ -123,6 +123,11 @@ printf '\023' >&3
 # ("welcome, Smoke") shares the name: look for the part that differs.
 wait_for "$T/session.out" 50 "saved by" ||
 	fail "no 'saved by Smoke' notice after Ctrl-S"
+# Ctrl-B %: two panes side by side, a border between them.
+printf '\002%%' >&3
+wait_for "$T/session.out" 50 "$(printf '\342\224\202')" ||
+	fail "no pane border after Ctrl-B %: $(cat -v "$T/session.out" |
+		tail -c 600)"
 printf '\021' >&3
 
 # Ctrl-Q: the session ends with status 0.

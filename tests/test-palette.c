@@ -55,7 +55,7 @@ backspace(struct palette *p)
 #define ALL                                                                    \
 	"decide question link accept reject supersede draft commit why "       \
 	"decisions follow who since chat invite invites revoke help syntax "   \
-	"role kick"
+	"mouse role kick split vsplit close zoom prefix"
 
 static void
 test_open_lists_all(void **state)
@@ -64,10 +64,10 @@ test_open_lists_all(void **state)
 
 	memset(&p, 0xff, sizeof p);
 	palette_open(&p, cmd_table, cmd_count);
-	assert_int_equal(cmd_count, 21);
+	assert_int_equal(cmd_count, 27);
 	assert_int_equal(p.len, 0);
 	assert_string_equal(p.text, "");
-	assert_int_equal(p.nmatch, 21);
+	assert_int_equal(p.nmatch, 27);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	assert_names(&p, ALL);
@@ -85,11 +85,12 @@ test_prefix_then_substring(void **state)
 	backspace(&p);
 	backspace(&p);
 	type(&p, "s");
-	assert_names(&p, "supersede since syntax question decisions invites");
+	assert_names(&p, "supersede since syntax split question decisions "
+	                 "invites mouse vsplit close");
 	backspace(&p);
 	type(&p, "i");
 	assert_names(&p, "invite invites decide question link commit decisions "
-	                 "since kick");
+	                 "since kick split vsplit prefix");
 	backspace(&p);
 	type(&p, "ch");
 	assert_names(&p, "chat");
@@ -207,7 +208,7 @@ test_type_resets_sel(void **state)
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	assert_names(
-	    &p, "commit chat decide accept reject decisions since kick");
+	    &p, "commit chat close decide accept reject decisions since kick");
 	palette_move(&p, 3, 5);
 	backspace(&p);
 	assert_int_equal(p.sel, 0);
@@ -261,11 +262,11 @@ test_move_and_top(void **state)
 	assert_int_equal(p.sel, 1);
 	assert_int_equal(p.top, 1);
 	palette_move(&p, 100, 5);
-	assert_int_equal(p.sel, 20);
-	assert_int_equal(p.top, 17);
+	assert_int_equal(p.sel, 26);
+	assert_int_equal(p.top, 23);
 	palette_move(&p, 1, 5);
-	assert_int_equal(p.sel, 20);
-	assert_int_equal(p.top, 17);
+	assert_int_equal(p.sel, 26);
+	assert_int_equal(p.top, 23);
 	palette_move(&p, -100, 5);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);

@@ -37,23 +37,26 @@ test_client(struct doc *d, unsigned cols, unsigned rows)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
+	server_pane_init(c);
 	c->name = xstrdup("Alice");
 	c->colour = 1;
 	c->ready = 1;
 	c->cols = cols;
 	c->rows = rows;
-	view_set_doc(&c->view, d);
+	view_set_doc(c->view, d);
+	server_pane_layout(c);
 	return c;
 }
 
 static void
 drop(struct client *c)
 {
-	struct doc *d = c->view.doc;
+	struct doc *d = c->view->doc;
 
 	free(c->find_last);
 	free(c->notice);
 	free(c->name);
+	server_pane_free_all(c);
 	free(c);
 	colindex_free(d->colindex);
 	buffer_free(d->buf);
@@ -86,12 +89,12 @@ assert_match(const struct client *c, size_t from, size_t to)
 	size_t f, t;
 
 	assert_int_equal(c->prompt.found, 1);
-	assert_true(c->view.selecting);
-	assert_int_equal(view_selection(&c->view, &f, &t), 1);
+	assert_true(c->view->selecting);
+	assert_int_equal(view_selection(c->view, &f, &t), 1);
 	assert_int_equal(f, from);
 	assert_int_equal(t, to);
-	assert_int_equal(c->view.anchor, from);
-	assert_int_equal(c->view.cursor, to);
+	assert_int_equal(c->view->anchor, from);
+	assert_int_equal(c->view->cursor, to);
 }
 
 static void
@@ -99,7 +102,7 @@ assert_no_selection(const struct client *c)
 {
 	size_t f, t;
 
-	assert_int_equal(view_selection(&c->view, &f, &t), 0);
+	assert_int_equal(view_selection(c->view, &f, &t), 0);
 }
 
 /*
@@ -113,7 +116,7 @@ test_incremental(void **state)
 {
 	struct client *c = test_client(test_doc(THREE_TWOS), 40, 10);
 
-	c->view.cursor = 6; /* "one tw|o" */
+	c->view->cursor = 6; /* "one tw|o" */
 	prompt_find(c);
 	assert_int_equal(c->mode, CLIENT_FIND);
 	assert_int_equal(c->prompt.len, 0);
@@ -129,7 +132,7 @@ test_incremental(void **state)
 	assert_string_equal(c->prompt.text, "two");
 	assert_int_equal(c->prompt.len, 3);
 	assert_match(c, 14, 17);
-	assert_int_equal(c->view.goal, 3);
+	assert_int_equal(c->view->goal, 3);
 	assert_int_equal(c->mode, CLIENT_FIND);
 	drop(c);
 }
@@ -139,7 +142,7 @@ test_next_previous_wrap(void **state)
 {
 	struct client *c = test_client(test_doc(THREE_TWOS), 40, 10);
 
-	c->view.cursor = 6;
+	c->view->cursor = 6;
 	prompt_find(c);
 	type(c, "two");
 	assert_match(c, 14, 17);
@@ -193,22 +196,22 @@ test_not_found_backspace(void **state)
 {
 	struct client *c = test_client(test_doc(THREE_TWOS), 40, 10);
 
-	c->view.cursor = 6;
+	c->view->cursor = 6;
 	prompt_find(c);
 	type(c, "two");
 	assert_match(c, 14, 17);
 	type(c, "x");
 	assert_int_equal(c->prompt.found, 0);
-	assert_int_equal(c->view.cursor, 6);
+	assert_int_equal(c->view->cursor, 6);
 	assert_no_selection(c);
-	assert_false(c->view.selecting);
+	assert_false(c->view->selecting);
 	/* Next and previous with nothing found find nothing either. */
 	key(c, KEYC_ENTER, 0);
 	assert_int_equal(c->prompt.found, 0);
-	assert_int_equal(c->view.cursor, 6);
+	assert_int_equal(c->view->cursor, 6);
 	key(c, KEYC_UP, 0);
 	assert_int_equal(c->prompt.found, 0);
-	assert_int_equal(c->view.cursor, 6);
+	assert_int_equal(c->view->cursor, 6);
 
 	key(c, KEYC_BACKSPACE, 0);
 	assert_string_equal(c->prompt.text, "two");
@@ -222,7 +225,7 @@ test_not_found_backspace(void **state)
 	assert_int_equal(c->prompt.len, 0);
 	assert_string_equal(c->prompt.text, "");
 	assert_int_equal(c->prompt.found, -1);
-	assert_int_equal(c->view.cursor, 6);
+	assert_int_equal(c->view->cursor, 6);
 	assert_no_selection(c);
 	/* One more does nothing. */
 	key(c, KEYC_BACKSPACE, 0);
@@ -248,23 +251,23 @@ test_esc_restores(void **state)
 {
 	char *text = hundred_lines();
 	struct client *c = test_client(test_doc(text), 40, 7);
-	struct buffer *b = c->view.doc->buf;
+	struct buffer *b = c->view->doc->buf;
 	size_t l49 = buffer_line_start(b, 49);
 
-	c->view.cursor = buffer_line_start(b, 2) + 3; /* "lin|e 3" */
-	c->view.top = 1;
+	c->view->cursor = buffer_line_start(b, 2) + 3; /* "lin|e 3" */
+	c->view->top = 1;
 	prompt_find(c);
 	assert_int_equal(c->prompt.origin_top, 1);
 	type(c, "line 50");
 	assert_match(c, l49, l49 + 7);
 	/* Off screen: brought to the middle of the 5 text rows. */
-	assert_int_equal(c->view.top, 47);
+	assert_int_equal(c->view->top, 47);
 	key(c, KEYC_ESC, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.cursor, buffer_line_start(b, 2) + 3);
-	assert_int_equal(c->view.top, 1);
-	assert_int_equal(c->view.goal, 3);
-	assert_false(c->view.selecting);
+	assert_int_equal(c->view->cursor, buffer_line_start(b, 2) + 3);
+	assert_int_equal(c->view->top, 1);
+	assert_int_equal(c->view->goal, 3);
+	assert_false(c->view->selecting);
 	assert_no_selection(c);
 	/* Closing with text keeps it for next time. */
 	assert_string_equal(c->find_last, "line 50");
@@ -273,15 +276,15 @@ test_esc_restores(void **state)
 	prompt_find(c);
 	type(c, "line 5");
 	assert_match(c, buffer_line_start(b, 4), buffer_line_start(b, 4) + 6);
-	assert_int_equal(c->view.top, 1);
+	assert_int_equal(c->view->top, 1);
 	/* Not found after a scroll: the old scroll comes back too. */
 	key(c, KEYC_BACKSPACE, 0);
 	type(c, "77");
-	assert_int_equal(c->view.top, 74);
+	assert_int_equal(c->view->top, 74);
 	type(c, "7");
 	assert_int_equal(c->prompt.found, 0);
-	assert_int_equal(c->view.top, 1);
-	assert_int_equal(c->view.cursor, buffer_line_start(b, 2) + 3);
+	assert_int_equal(c->view->top, 1);
+	assert_int_equal(c->view->cursor, buffer_line_start(b, 2) + 3);
 	key(c, KEYC_ESC, 0);
 	assert_string_equal(c->find_last, "line 777");
 	free(text);
@@ -293,7 +296,7 @@ test_enter_keeps_match(void **state)
 {
 	struct client *c = test_client(test_doc(THREE_TWOS), 40, 10);
 
-	c->view.cursor = 6;
+	c->view->cursor = 6;
 	prompt_find(c);
 	type(c, "four");
 	assert_match(c, 18, 22);
@@ -304,9 +307,9 @@ test_enter_keeps_match(void **state)
 	/* Left closes, keeping the match selected. */
 	key(c, KEYC_LEFT, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_true(c->view.selecting);
-	assert_int_equal(c->view.anchor, 18);
-	assert_int_equal(c->view.cursor, 22);
+	assert_true(c->view->selecting);
+	assert_int_equal(c->view->anchor, 18);
+	assert_int_equal(c->view->cursor, 22);
 	assert_string_equal(c->find_last, "four");
 
 	/* So do the other movement keys and Ctrl keys. */
@@ -314,16 +317,16 @@ test_enter_keeps_match(void **state)
 	type(c, "five");
 	key(c, KEYC_PGDN, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.anchor, 23);
-	assert_int_equal(c->view.cursor, 27);
+	assert_int_equal(c->view->anchor, 23);
+	assert_int_equal(c->view->cursor, 27);
 	assert_string_equal(c->find_last, "five");
 	prompt_find(c);
 	type(c, "one");
 	key(c, KEYC_CTRL, 'c');
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.anchor, 0);
-	assert_int_equal(c->view.cursor, 3);
-	assert_true(c->view.selecting);
+	assert_int_equal(c->view->anchor, 0);
+	assert_int_equal(c->view->cursor, 3);
+	assert_true(c->view->selecting);
 	/* Other keys change nothing but say what the prompt takes. */
 	prompt_find(c);
 	key(c, KEYC_DELETE, 0);
@@ -356,7 +359,7 @@ test_find_last_refill(void **state)
 	assert_null(c->find_last);
 
 	c->find_last = xstrdup("two");
-	c->view.cursor = 20;
+	c->view->cursor = 20;
 	prompt_find(c);
 	/* Down does not fill in. */
 	key(c, KEYC_DOWN, 0);
@@ -369,7 +372,7 @@ test_find_last_refill(void **state)
 	key(c, KEYC_CTRL, 'f');
 	assert_match(c, 4, 7);
 	key(c, KEYC_ESC, 0);
-	assert_int_equal(c->view.cursor, 20);
+	assert_int_equal(c->view->cursor, 20);
 
 	/* Enter fills in too. */
 	prompt_find(c);
@@ -395,7 +398,7 @@ test_utf8_needle(void **state)
 	key(c, KEYC_DOWN, 0);
 	assert_match(c, 16, 18);
 	/* The screen column follows characters, not bytes. */
-	assert_int_equal(c->view.goal, 15);
+	assert_int_equal(c->view->goal, 15);
 	/* Backspace removes the whole code point. */
 	key(c, KEYC_CHAR, 0x20ac); /* € */
 	assert_int_equal(c->prompt.len, 5);
@@ -451,7 +454,7 @@ test_goto(void **state)
 	struct client *c =
 	    test_client(test_doc("x\nx\nx\nx\nx\nx\nx\nx\nx\nx\n"), 40, 7);
 
-	c->view.cursor = 1;
+	c->view->cursor = 1;
 	prompt_goto(c);
 	assert_int_equal(c->mode, CLIENT_GOTO);
 	assert_int_equal(c->prompt.found, -1);
@@ -463,17 +466,17 @@ test_goto(void **state)
 	                               "goes there, Esc cancels");
 	key(c, KEYC_ENTER, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.cursor, 4);
-	assert_int_equal(c->view.goal, 0);
-	assert_int_equal(c->view.top, 0);
+	assert_int_equal(c->view->cursor, 4);
+	assert_int_equal(c->view->goal, 0);
+	assert_int_equal(c->view->top, 0);
 	assert_null(c->find_last);
 
 	/* Clamped to the last line; brought to the middle of the screen. */
 	prompt_goto(c);
 	type(c, "999");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->view.cursor, 20);
-	assert_int_equal(c->view.top, 8);
+	assert_int_equal(c->view->cursor, 20);
+	assert_int_equal(c->view->top, 8);
 
 	/* Backspace. */
 	prompt_goto(c);
@@ -481,38 +484,38 @@ test_goto(void **state)
 	key(c, KEYC_BACKSPACE, 0);
 	assert_string_equal(c->prompt.text, "1");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->view.cursor, 0);
-	assert_int_equal(c->view.top, 0);
+	assert_int_equal(c->view->cursor, 0);
+	assert_int_equal(c->view->top, 0);
 
 	/* Esc, 0 and nothing do not move; neither does a huge number
 	 * overflow. */
-	c->view.cursor = 7;
+	c->view->cursor = 7;
 	prompt_goto(c);
 	type(c, "5");
 	key(c, KEYC_ESC, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.cursor, 7);
+	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	type(c, "0");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->view.cursor, 7);
+	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	key(c, KEYC_ENTER, 0);
 	assert_int_equal(c->mode, CLIENT_EDIT);
-	assert_int_equal(c->view.cursor, 7);
+	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	type(c, "99999999999999999999999999999999");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->view.cursor, 20);
+	assert_int_equal(c->view->cursor, 20);
 
 	/* A jump ends a selection. */
-	c->view.selecting = 1;
-	c->view.anchor = 2;
+	c->view->selecting = 1;
+	c->view->anchor = 2;
 	prompt_goto(c);
 	type(c, "2");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->view.cursor, 2);
-	assert_false(c->view.selecting);
+	assert_int_equal(c->view->cursor, 2);
+	assert_false(c->view->selecting);
 	drop(c);
 }
 
@@ -521,17 +524,17 @@ static void
 test_origin_clamped(void **state)
 {
 	struct client *c = test_client(test_doc(THREE_TWOS), 40, 10);
-	struct buffer *b = c->view.doc->buf;
+	struct buffer *b = c->view->doc->buf;
 
-	c->view.cursor = 30;
+	c->view->cursor = 30;
 	prompt_find(c);
 	type(c, "four");
 	assert_match(c, 18, 22);
 	buffer_delete(b, 10, buffer_length(b) - 10);
-	c->view.cursor = c->view.anchor = 10;
+	c->view->cursor = c->view->anchor = 10;
 	key(c, KEYC_ESC, 0);
-	assert_int_equal(c->view.cursor, 10);
-	assert_int_equal(c->view.top, 0);
+	assert_int_equal(c->view->cursor, 10);
+	assert_int_equal(c->view->top, 0);
 	drop(c);
 }
 

@@ -33,17 +33,19 @@ decode_one(const struct bytes *b, struct proto_msg *msg)
 }
 
 /* Decoding data must fail, with a reason containing want. */
+#define assert_bad(data, len, want) assert_bad_at(data, len, want, __LINE__)
 static void
-assert_bad(const uint8_t *data, size_t len, const char *want)
+assert_bad_at(const uint8_t *data, size_t len, const char *want, int line)
 {
 	struct proto_msg msg;
 	const char *err = NULL;
 	size_t used = 99;
 
-	assert_int_equal(proto_get(data, len, &msg, &used, &err), -1);
+	if (proto_get(data, len, &msg, &used, &err) != -1)
+		fail_msg("line %d: decoded, wanted '%s'", line, want);
 	assert_non_null(err);
 	if (strstr(err, want) == NULL)
-		fail_msg("error '%s', wanted '%s'", err, want);
+		fail_msg("line %d: error '%s', wanted '%s'", line, err, want);
 	/* Nothing to free is left behind. */
 	assert_int_equal(msg.type, 0);
 }
@@ -244,12 +246,33 @@ test_round_trip(void **state)
 	in.u.key.mods = KEYC_MOD_ALT | KEYC_MOD_CTRL;
 	in.u.key.cp = 0x1f600;
 	proto_put(&b, &in);
-	assert_int_equal(bytes_len(&b), 4 + 1 + 2 + 1 + 4);
+	assert_int_equal(bytes_len(&b), 4 + 1 + 2 + 1 + 4 + 1 + 1 + 2 + 2);
 	decode_one(&b, &out);
 	assert_int_equal(out.type, PROTO_KEY);
 	assert_int_equal(out.u.key.code, KEYC_CHAR);
 	assert_int_equal(out.u.key.mods, KEYC_MOD_ALT | KEYC_MOD_CTRL);
 	assert_int_equal(out.u.key.cp, 0x1f600);
+	assert_int_equal(out.u.key.mouse, 0);
+	proto_msg_free(&out);
+
+	/* A mouse event (version 3). */
+	bytes_clear(&b);
+	memset(&in, 0, sizeof in);
+	in.type = PROTO_KEY;
+	in.u.key.code = KEYC_MOUSE;
+	in.u.key.mods = KEYC_MOD_SHIFT;
+	in.u.key.mouse = KEYS_MOUSE_DRAG;
+	in.u.key.button = KEYS_BUTTON_RIGHT;
+	in.u.key.x = 999;
+	in.u.key.y = 65535;
+	proto_put(&b, &in);
+	decode_one(&b, &out);
+	assert_int_equal(out.u.key.code, KEYC_MOUSE);
+	assert_int_equal(out.u.key.mods, KEYC_MOD_SHIFT);
+	assert_int_equal(out.u.key.mouse, KEYS_MOUSE_DRAG);
+	assert_int_equal(out.u.key.button, KEYS_BUTTON_RIGHT);
+	assert_int_equal(out.u.key.x, 999);
+	assert_int_equal(out.u.key.y, 65535);
 	proto_msg_free(&out);
 
 	bytes_clear(&b);
@@ -314,6 +337,7 @@ assert_frame_equal(const struct frame *a, const struct frame *b)
 	assert_int_equal(a->cx, b->cx);
 	assert_int_equal(a->cy, b->cy);
 	assert_int_equal(a->cursor_visible, b->cursor_visible);
+	assert_int_equal(a->mouse, b->mouse);
 	for (y = 0; y < a->rows; y++)
 		assert_true(frame_row_equal(a, b, y));
 }
@@ -349,7 +373,7 @@ test_paste(void **state)
 	size_t i;
 
 	bytes_init(&b);
-	assert_int_equal(PROTO_VERSION, 2);
+	assert_int_equal(PROTO_VERSION, 3);
 	assert_int_equal(PROTO_PASTE, 5);
 	assert_int_equal(PROTO_PASTE_MAX, 65536);
 
@@ -430,11 +454,14 @@ test_frame_diff(void **state)
 	b = frame_create(40, 10);
 	have = frame_create(40, 10);
 
-	frame_puts(a, 0, 0, 40, "hello", 1, 0, CELL_BOLD);
-	frame_puts(a, 5, 9, 40, "world", 0, 2, CELL_REVERSE);
+	frame_puts(a, 0, 0, 40, "hello", COLOUR_PERSON(1), 0, CELL_BOLD);
+	frame_puts(a, 5, 9, 40, "world", 0, COLOUR_256(196), CELL_REVERSE);
+	frame_puts(a, 20, 9, 40, "rgb", COLOUR_RGB(0x12, 0x34, 0x56),
+	    COLOUR_RGB(0xff, 0, 0x80), 0);
 	a->cx = 7;
 	a->cy = 9;
 	a->cursor_visible = 0;
+	a->mouse = 1;
 
 	/* No previous frame: every row. */
 	assert_int_equal(send_frame(a, NULL, have, &out), 10);
@@ -449,7 +476,7 @@ test_frame_diff(void **state)
 
 	/* Only the changed rows. */
 	frame_copy(b, a);
-	frame_puts(b, 3, 4, 40, "changed", 3, 0, 0);
+	frame_puts(b, 3, 4, 40, "changed", COLOUR_PERSON(3), 0, 0);
 	frame_put(b, 39, 9, 'z', 0, 0, 0, 0);
 	b->cx = 1;
 	b->cy = 2;
@@ -513,20 +540,21 @@ test_frame_wide(void **state)
 	have = frame_create(10, 3);
 
 	/* Wide characters, a combining mark, a run of wide ones. */
-	frame_puts(f, 0, 0, 10, "a\344\270\255b", 1, 2, CELL_UNDERLINE);
+	frame_puts(f, 0, 0, 10, "a\344\270\255b", COLOUR_PERSON(1),
+	    COLOUR_RGB(1, 2, 3), CELL_UNDERLINE);
 	frame_put(f, 4, 0, 'e', 0x301, 0, 0, 0);
 	frame_puts(
 	    f, 0, 1, 10, "\344\270\255\344\270\255\344\270\255x", 0, 0, 0);
-	frame_puts(f, 0, 2, 10, "\360\237\230\200e\314\201", 4, 4,
-	    CELL_DIM | CELL_BOLD);
+	frame_puts(f, 0, 2, 10, "\360\237\230\200e\314\201", COLOUR_256(4),
+	    COLOUR_256(4), CELL_DIM | CELL_BOLD);
 	c = frame_cell(f, 1, 0);
 	assert_int_equal(c->ch, 0x4e2d);
 	assert_int_equal(c->attr, CELL_UNDERLINE | CELL_WIDE);
 	c = frame_cell(f, 2, 0);
 	assert_int_equal(c->ch, 0);
 	assert_int_equal(c->attr, CELL_UNDERLINE | CELL_CONT);
-	assert_int_equal(c->fg, 1);
-	assert_int_equal(c->bg, 2);
+	assert_int_equal(c->fg, COLOUR_PERSON(1));
+	assert_int_equal(c->bg, COLOUR_RGB(1, 2, 3));
 	c = frame_cell(f, 2, 2);
 	assert_int_equal(c->ch, 'e');
 	assert_int_equal(c->comb, 0x301);
@@ -632,7 +660,7 @@ test_frame_used(void **state)
 		assert_true(cells_equal(a, have, y));
 
 	/* A cell past the used part, changed by hand. */
-	frame_touch(a, 35, 1)->bg = 3;
+	frame_touch(a, 35, 1)->bg = COLOUR_PERSON(3);
 	assert_int_equal(a->used[1], 36);
 	assert_false(frame_row_equal(a, b, 1));
 	assert_false(frame_row_equal(b, a, 1));
@@ -817,7 +845,8 @@ put_samples(struct bytes *b)
 	proto_put(b, &m);
 
 	f = frame_create(20, 5);
-	frame_puts(f, 0, 1, 20, "x\344\270\255y\314\201", 2, 3, CELL_BOLD);
+	frame_puts(f, 0, 1, 20, "x\344\270\255y\314\201", COLOUR_PERSON(2),
+	    COLOUR_RGB(9, 8, 7), CELL_BOLD);
 	proto_put_frame(b, 1, 2, f, NULL);
 	frame_free(f);
 }
@@ -872,6 +901,7 @@ raw_frame(struct bytes *b, unsigned cols, unsigned rows, unsigned cx,
 	bytes_add_u16(&p, cx);
 	bytes_add_u16(&p, cy);
 	bytes_add_u8(&p, visible);
+	bytes_add_u8(&p, 0); /* mouse */
 	bytes_add_u16(&p, nrows);
 	bytes_add(&p, body, len);
 	raw_msg(b, PROTO_FRAME, bytes_ptr(&p), bytes_len(&p));
@@ -900,7 +930,9 @@ test_corrupt(void **state)
 	/* Too short and too long payloads. */
 	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0", 5);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
-	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0", 8);
+	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0\0\0\0\0", 12);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_msg(&b, PROTO_KEY, "\0\3\0\0\0\0\x41\0\0\0\0\0\0\0", 14);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
 	raw_msg(&b, PROTO_ACK, "", 0);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
@@ -912,12 +944,32 @@ test_corrupt(void **state)
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "string");
 
 	/* Keys. */
-	raw_msg(&b, PROTO_KEY, "\0\x63\0\0\0\0\x41", 7);
+	raw_msg(&b, PROTO_KEY, "\0\x63\0\0\0\0\x41\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
-	raw_msg(&b, PROTO_KEY, "\0\1\x08\0\0\0\x41", 7);
+	raw_msg(&b, PROTO_KEY, "\0\1\x08\0\0\0\x41\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
-	raw_msg(&b, PROTO_KEY, "\0\1\0\0\x11\0\0", 7);
+	raw_msg(&b, PROTO_KEY, "\0\1\0\0\x11\0\0\0\0\0\0\0\0", 13);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "bad key");
+	/* Mouse fields: a whole mouse event, or none. */
+	raw_msg(&b, PROTO_KEY, "\0\1\0\0\0\0\x41\0\0\0\1\0\0", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* char at x 1 */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\0\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* what? */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\6\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* 6 */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\1\3\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* button 3 */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\4\1\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* wheel button */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\x41\1\0\0\1\0\2", 13);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse"); /* a cp */
+	raw_msg(&b, PROTO_KEY, "\0\x17\0\0\0\0\0\3\1\0\1\0\2", 13);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.key.mouse, KEYS_MOUSE_RELEASE);
+	assert_int_equal(msg.u.key.x, 1);
+	assert_int_equal(msg.u.key.y, 2);
+	proto_msg_free(&msg);
 
 	/* Pastes. */
 	raw_msg(&b, PROTO_PASTE, "\0\0\0\0\2ab", 7);
@@ -967,10 +1019,10 @@ test_corrupt(void **state)
 	proto_msg_free(&msg);
 	raw_msg(&b, PROTO_RESIZE, "\0\1\x03\xe8\x01\xf5", 6);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	/* (HELLOs of this version, 2.) */
-	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\0\0\0", 8);
+	/* (HELLOs of this version, 3.) */
+	raw_msg(&b, PROTO_HELLO, "\0\3\0\x50\0\0\0\0", 8);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "size");
-	raw_msg(&b, PROTO_HELLO, "\0\2\0\x50\0\x18\0\0\0\0", 10);
+	raw_msg(&b, PROTO_HELLO, "\0\3\0\x50\0\x18\0\0\0\0", 10);
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "string");
 
 	/* A good frame to start from: 3 x 2, row 1 is "abc". */
@@ -1042,15 +1094,40 @@ test_corrupt(void **state)
 	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x41\2\0", 5); /* trailing */
 	assert_bad(bytes_ptr(&b), bytes_len(&b), "trailing");
 
+	/* The mouse flag is 0 or 1. */
+	raw_frame(&b, 3, 2, 0, 0, 1, 0, "", 0);
+	b.data[b.off + 4 + 1 + 4 + 2 * 5 + 1] = 2;
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "mouse");
+
+	/* Colours: a tag and its value, nothing else. */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\0\0\0\1\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* untagged 1 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x45\4\0\0\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* tag 4 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\1\0\0\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* person 0 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\1\0\0\x0d\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* person 13 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x45\2\0\1\0\2", 8);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "cell"); /* index 256 */
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x43\3\xff\x80\0", 7);
+	assert_bad(bytes_ptr(&b), bytes_len(&b), "too short");
+	raw_frame(&b, 3, 2, 0, 0, 1, 1, "\0\0\x47\3\xff\x80\0\1\0\0\x0c\2", 12);
+	assert_int_equal(
+	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
+	assert_int_equal(msg.u.frame.cells[2].fg, COLOUR_RGB(0xff, 0x80, 0));
+	assert_int_equal(msg.u.frame.cells[2].bg, COLOUR_PERSON(12));
+	proto_msg_free(&msg);
+
 	/* Good again: a wide char and a run (to the byte). */
-	raw_frame(&b, 3, 2, 2, 1, 0, 1, "\0\0\x20\xa4\x9c\1\x03\2", 8);
+	raw_frame(&b, 3, 2, 2, 1, 0, 1, "\0\0\x20\xa4\x9c\1\x03\2\0\0\x2a", 11);
 	assert_int_equal(
 	    proto_get(bytes_ptr(&b), bytes_len(&b), &msg, &used, &err), 1);
 	assert_int_equal(msg.u.frame.cells[0].ch, 0x4e24);
 	assert_int_equal(msg.u.frame.cells[0].attr, CELL_WIDE);
 	assert_int_equal(msg.u.frame.cells[1].attr, CELL_CONT);
 	assert_int_equal(msg.u.frame.cells[2].ch, ' ');
-	assert_int_equal(msg.u.frame.cells[2].fg, 2);
+	assert_int_equal(msg.u.frame.cells[2].fg, COLOUR_256(42));
 	assert_int_equal(msg.u.frame.cursor_visible, 0);
 	proto_msg_free(&msg);
 

@@ -42,15 +42,25 @@ test_client(
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
+	server_pane_init(c);
 	c->name = xstrdup(name);
 	c->colour = colour;
 	c->role = ROLE_EDITOR; /* drawn plain */
 	c->ready = 1;
 	c->cols = cols;
 	c->rows = rows;
-	view_set_doc(&c->view, d);
+	view_set_doc(c->view, d);
 	TAILQ_INSERT_TAIL(&server->clients, c, entry);
 	return c;
+}
+
+/* Lay c's panes out for its screen (as the daemon does before every
+ * frame) and draw its frame. */
+static void
+test_render(struct client *c, struct frame *f)
+{
+	server_pane_layout(c);
+	render_client(server, c, f);
 }
 
 static int
@@ -79,6 +89,7 @@ teardown(void **state)
 		popup_free(&c->popup);
 		free(c->find_last);
 		free(c->name);
+		server_pane_free_all(c);
 		free(c);
 	}
 	TAILQ_FOREACH_SAFE (d, &server->docs, entry, d1) {
@@ -130,15 +141,15 @@ test_text_status_presence(void **state)
 	struct client *b = test_client("Bob", 2, d, 40, 6);
 	struct frame *f = frame_create(40, 6);
 
-	b->view.cursor = 8; /* "wo|rld" */
-	render_client(server, a, f);
+	b->view->cursor = 8; /* "wo|rld" */
+	test_render(a, f);
 	assert_row(f, 0, "hello");
 	assert_row(f, 1, "world");
 	assert_row(f, 2, "");
 	assert_row(f, 4, " README.md  1:1");
 	assert_row(f, 5, "Alice README.md:1  Bob README.md:2");
 	/* Bob's cursor: his colour behind the 'r' of world. */
-	assert_int_equal(frame_cell(f, 2, 1)->bg, 2);
+	assert_int_equal(frame_cell(f, 2, 1)->bg, COLOUR_PERSON(2));
 	assert_int_equal(frame_cell(f, 2, 1)->ch, 'r');
 	assert_int_equal(frame_cell(f, 1, 1)->bg, 0);
 	/* My own cursor is the terminal cursor, not a coloured cell. */
@@ -147,16 +158,16 @@ test_text_status_presence(void **state)
 	assert_int_equal(f->cy, 0);
 	assert_true(f->cursor_visible);
 	/* Names are in their colours; the status line is reverse video. */
-	assert_int_equal(frame_cell(f, 0, 5)->fg, 1);
-	assert_int_equal(frame_cell(f, 19, 5)->fg, 2);
+	assert_int_equal(frame_cell(f, 0, 5)->fg, COLOUR_PERSON(1));
+	assert_int_equal(frame_cell(f, 19, 5)->fg, COLOUR_PERSON(2));
 	assert_true(frame_cell(f, 0, 4)->attr & CELL_REVERSE);
 
 	d->modified = 1;
-	render_client(server, b, f);
+	test_render(b, f);
 	assert_row(f, 4, " README.md [+]  2:3");
 	assert_int_equal(f->cx, 2);
 	assert_int_equal(f->cy, 1);
-	assert_int_equal(frame_cell(f, 0, 0)->bg, 1);
+	assert_int_equal(frame_cell(f, 0, 0)->bg, COLOUR_PERSON(1));
 	frame_free(f);
 }
 
@@ -173,7 +184,7 @@ test_presence_roles(void **state)
 
 	a->role = ROLE_HOST;
 	b->role = ROLE_VIEWER;
-	render_client(server, e, f);
+	test_render(e, f);
 	assert_row(
 	    f, 5, "Alice(host) a.txt:1  Bob(viewer) a.txt:1  Eve a.txt:1");
 	assert_true(frame_cell(f, 0, 5)->attr & CELL_BOLD);
@@ -191,7 +202,7 @@ test_too_small(void **state)
 	struct client *a = test_client("Alice", 1, d, 19, 5);
 	struct frame *f = frame_create(19, 5);
 
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "terminal too small");
 	assert_row(f, 1, "19x5, need 20x5");
 	assert_false(f->cursor_visible);
@@ -206,7 +217,7 @@ test_inert_and_wide(void **state)
 	struct client *a = test_client("Eve\x1b[2J", 3, d, 30, 6);
 	struct frame *f = frame_create(30, 6);
 
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "a^[[31mb\\xff");
 	assert_row(f, 1, "漢字!");
 	assert_true(frame_cell(f, 0, 1)->attr & CELL_WIDE);
@@ -215,8 +226,8 @@ test_inert_and_wide(void **state)
 	/* A name's escape sequence is shown, not sent. */
 	assert_row(f, 5, "Eve^[[2J u.txt:1");
 	/* The cursor after the wide characters is at column 4. */
-	a->view.cursor = buffer_line_start(d->buf, 1) + 6;
-	render_client(server, a, f);
+	a->view->cursor = buffer_line_start(d->buf, 1) + 6;
+	test_render(a, f);
 	assert_int_equal(f->cx, 4);
 	frame_free(f);
 }
@@ -232,26 +243,26 @@ test_notice_expires(void **state)
 	server->notice = xstrdup("saved by Bob");
 	server->notice_until = 5000;
 	server->now = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	row = row_text(f, 4);
 	assert_non_null(strstr(row, "saved by Bob"));
 	free(row);
 	/* A newer notice wins, whether it is mine or everyone's. */
 	a->notice = xstrdup("welcome, Alice");
 	a->notice_until = 4000;
-	render_client(server, a, f);
+	test_render(a, f);
 	row = row_text(f, 4);
 	assert_non_null(strstr(row, "saved by Bob"));
 	free(row);
 	a->notice_until = 5500;
-	render_client(server, a, f);
+	test_render(a, f);
 	row = row_text(f, 4);
 	assert_non_null(strstr(row, "welcome, Alice"));
 	free(row);
 	free(a->notice);
 	a->notice = NULL;
 	server->now = 6000;
-	render_client(server, a, f);
+	test_render(a, f);
 	row = row_text(f, 4);
 	assert_null(strstr(row, "saved by Bob"));
 	free(row);
@@ -260,7 +271,7 @@ test_notice_expires(void **state)
 	/* Right-aligned by display width, not bytes: "Zoë" is 3 columns. */
 	server->notice = xstrdup("Zo\xc3\xab joined");
 	server->notice_until = 9000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_int_equal(frame_cell(f, 38, 4)->ch, 'd');
 	assert_int_equal(frame_cell(f, 29, 4)->ch, 'Z');
 	free(server->notice);
@@ -280,7 +291,7 @@ test_shift(void **state)
 	size_t len;
 	int i;
 
-	b->view.cursor = 14; /* "line |two" */
+	b->view->cursor = 14; /* "line |two" */
 	memset(&op, 0, sizeof op);
 	op.doc = d;
 	op.author = a;
@@ -288,10 +299,10 @@ test_shift(void **state)
 	op.ins = "new\n";
 	op.ins_len = 4;
 	doc_apply(&op);
-	assert_int_equal(b->view.cursor, 18);
-	assert_int_equal(view_line(&b->view), 2);
-	assert_int_equal(view_col(&b->view), 5);
-	assert_int_equal(a->view.cursor, 4);
+	assert_int_equal(b->view->cursor, 18);
+	assert_int_equal(view_line(b->view), 2);
+	assert_int_equal(view_col(b->view), 5);
+	assert_int_equal(a->view->cursor, 4);
 
 	/* Delete across lines before Bob. */
 	memset(&op, 0, sizeof op);
@@ -301,23 +312,23 @@ test_shift(void **state)
 	op.del = "new\nline one\n";
 	op.del_len = 13;
 	doc_apply(&op);
-	assert_int_equal(b->view.cursor, 5);
-	assert_int_equal(view_line(&b->view), 0);
+	assert_int_equal(b->view->cursor, 5);
+	assert_int_equal(view_line(b->view), 0);
 
 	/* Both type at the same place, interleaved. */
-	a->view.cursor = b->view.cursor = 0;
+	a->view->cursor = b->view->cursor = 0;
 	for (i = 0; i < 3; i++) {
 		memset(&op, 0, sizeof op);
 		op.doc = d;
 		op.author = a;
-		op.pos = a->view.cursor;
+		op.pos = a->view->cursor;
 		op.ins = "a";
 		op.ins_len = 1;
 		doc_apply(&op);
 		memset(&op, 0, sizeof op);
 		op.doc = d;
 		op.author = b;
-		op.pos = b->view.cursor;
+		op.pos = b->view->cursor;
 		op.ins = "b";
 		op.ins_len = 1;
 		doc_apply(&op);
@@ -344,7 +355,8 @@ sel_row(const struct frame *f, unsigned y, int colour)
 		if (colour == 0)
 			on = (cell->attr & CELL_REVERSE) != 0;
 		else
-			on = cell->bg == colour && cell->fg == FRAME_DEFAULT;
+			on = cell->bg == COLOUR_PERSON(colour) &&
+			     cell->fg == FRAME_DEFAULT;
 		row[x] = on ? '#' : ' ';
 	}
 	x = f->cols;
@@ -365,9 +377,9 @@ assert_sel(const struct frame *f, unsigned y, int colour, const char *want)
 static void
 select_range(struct client *c, size_t anchor, size_t cursor)
 {
-	c->view.selecting = 1;
-	c->view.anchor = anchor;
-	c->view.cursor = cursor;
+	c->view->selecting = 1;
+	c->view->anchor = anchor;
+	c->view->cursor = cursor;
 }
 
 /*
@@ -383,7 +395,7 @@ test_own_selection(void **state)
 
 	/* From b to before y: the tab whole, the newlines as one cell. */
 	select_range(a, 1, 9);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "ab      cd");
 	assert_sel(f, 0, 0, " ##########");
 	assert_sel(f, 1, 0, "#");
@@ -397,7 +409,7 @@ test_own_selection(void **state)
 
 	/* The same backwards. */
 	select_range(a, 9, 1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, " ##########");
 	assert_sel(f, 1, 0, "#");
 	assert_sel(f, 2, 0, "##");
@@ -406,27 +418,27 @@ test_own_selection(void **state)
 
 	/* Up to the end of a line: no newline cell. */
 	select_range(a, 3, 5);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "        ##");
 	assert_sel(f, 1, 0, "");
 	/* Only the tab. */
 	select_range(a, 2, 3);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "  ######");
 	/* Only newlines: after d, and the empty line. */
 	select_range(a, 5, 7);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "          #");
 	assert_sel(f, 1, 0, "#");
 	assert_sel(f, 2, 0, "");
 
 	/* Off, or empty: nothing. */
 	select_range(a, 4, 4);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "");
-	a->view.selecting = 0;
-	a->view.anchor = 0;
-	render_client(server, a, f);
+	a->view->selecting = 0;
+	a->view->anchor = 0;
+	test_render(a, f);
 	assert_sel(f, 0, 0, "");
 	assert_sel(f, 1, 0, "");
 	/* The status row is reverse video, as always. */
@@ -448,7 +460,7 @@ test_margin(void **state)
 	struct client *b = test_client("Bob", 2, d, 30, 8);
 	struct frame *f = frame_create(30, 8);
 
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "aaa");
 	assert_int_equal(render_text_width(server, a), 30);
 
@@ -457,7 +469,7 @@ test_margin(void **state)
 	assert_int_equal(render_text_width(server, a), 29);
 	select_range(a, 0, 6); /* aaa, the newline, bb */
 	select_range(b, 12, 14);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, " aaa");
 	assert_int_equal(frame_cell(f, 0, 1)->ch, 0x258e);
 	assert_true(frame_cell(f, 0, 1)->attr & CELL_DIM);
@@ -471,15 +483,15 @@ test_margin(void **state)
 	assert_sel(f, 1, 0, " ##");
 	/* Bob's, and his cursor after it (in his colour too). */
 	assert_sel(f, 3, 2, " ###");
-	assert_int_equal(frame_cell(f, 3, 3)->bg, 2);
+	assert_int_equal(frame_cell(f, 3, 3)->bg, COLOUR_PERSON(2));
 	assert_int_equal(frame_cell(f, 3, 3)->ch, 'd');
 	/* My cursor: after "bb". */
 	assert_int_equal(f->cx, 3);
 	assert_int_equal(f->cy, 1);
 
 	/* Scrolled sideways by one: the margin stays, the text moves. */
-	a->view.left = 1;
-	render_client(server, a, f);
+	a->view->left = 1;
+	test_render(a, f);
 	assert_int_equal(frame_cell(f, 0, 1)->ch, 0x258e);
 	assert_int_equal(frame_cell(f, 1, 1)->ch, 'b');
 	assert_int_equal(frame_cell(f, 3, 1)->ch, ' ');
@@ -500,39 +512,39 @@ test_selection_wide_and_scrolled(void **state)
 	struct frame *f = frame_create(20, 5);
 
 	select_range(a, 3, 9);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "  ####");
 	assert_true(frame_cell(f, 2, 0)->attr & CELL_WIDE);
 	assert_true(frame_cell(f, 3, 0)->attr & CELL_CONT);
 	assert_sel(f, 1, 0, "#");
 	/* The last line has no newline: no extra cell. */
 	select_range(a, 10, 12);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 1, 0, "  #");
 	assert_sel(f, 2, 0, "#");
 	/* The selection starting inside a character takes it whole. */
 	select_range(a, 1, 2);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "##");
 
 	/* Scrolled: only the visible part, at its screen place. */
-	view_set_doc(&a->view, e);
-	a->view.left = 5;
-	a->view.top = 0;
+	view_set_doc(a->view, e);
+	a->view->left = 5;
+	a->view->top = 0;
 	select_range(a, 2, 8);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "56789abcdefghijklmno");
 	assert_sel(f, 0, 0, "###");
 	/* All of it right of the screen (with the newline): nothing. */
 	select_range(a, 30, 38);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "");
 	assert_sel(f, 1, 0, "");
 	/* Lines above the top are not drawn. */
-	a->view.left = 0;
-	a->view.top = 1;
+	a->view->left = 0;
+	a->view->top = 1;
 	select_range(a, 0, 39);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "end");
 	assert_sel(f, 0, 0, "##");
 	assert_sel(f, 1, 0, "");
@@ -552,7 +564,7 @@ test_other_selection(void **state)
 	/* Bob selected "llo\nwo" backwards: his cursor is before it. */
 	select_range(b, 9, 2);
 	select_range(c, 0, 11);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 2, "  ####");
 	assert_sel(f, 1, 2, "###");
 	/* His cursor cell is the 'l' his selection starts with. */
@@ -566,20 +578,20 @@ test_other_selection(void **state)
 
 	/* Mine over his: both show on the shared cells. */
 	select_range(a, 0, 4);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 0, "####");
 	assert_sel(f, 0, 2, "  ####");
 
 	/* Bob sees Alice's in her colour (and her cursor after it), and his
 	 * own reversed. */
-	render_client(server, b, f);
+	test_render(b, f);
 	assert_sel(f, 0, 1, "#####");
 	assert_sel(f, 0, 0, "  ####");
 	assert_sel(f, 1, 0, "###");
 
 	/* Someone leaving: no longer shown. */
 	b->closing = 1;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_sel(f, 0, 2, "");
 	frame_free(f);
 }
@@ -592,15 +604,15 @@ test_status_flags(void **state)
 	struct frame *f = frame_create(60, 6);
 
 	d->readonly = 1;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " a.bin [RO]  1:1");
 	d->modified = 1;
 	d->disk_changed = 1;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " a.bin [+] [RO] [changed on disk]  1:1");
 	d->readonly = 0;
 	d->modified = 0;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " a.bin [changed on disk]  1:1");
 	frame_free(f);
 }
@@ -629,7 +641,7 @@ test_find_prompt(void **state)
 
 	set_prompt(a, CLIENT_FIND, "two", 1);
 	select_range(a, 14, 17);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: two                       2 of 3");
 	for (x = 0; x < 40; x++)
 		assert_true(frame_cell(f, x, 4)->attr & CELL_REVERSE);
@@ -640,43 +652,43 @@ test_find_prompt(void **state)
 	assert_sel(f, 1, 0, "###");
 	/* Others see the status as usual, and her selection with her
 	 * cursor after it. */
-	render_client(server, b, f);
+	test_render(b, f);
 	assert_row(f, 4, " t.txt  1:1");
 	assert_sel(f, 1, 1, "####");
 
 	select_range(a, 4, 7);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: two                       1 of 3");
 	select_range(a, 31, 28);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: two                       3 of 3");
 	/* A selection that is no match (the text changed). */
 	select_range(a, 0, 3);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: two                    3 matches");
 	set_prompt(a, CLIENT_FIND, "four", 1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: four                     1 match");
 
 	/* Not found; nothing searched yet. */
 	set_prompt(a, CLIENT_FIND, "twox", 0);
-	a->view.selecting = 0;
-	render_client(server, a, f);
+	a->view->selecting = 0;
+	test_render(a, f);
 	assert_row(f, 4, " Find: twox                   not found");
 	assert_int_equal(f->cx, 11);
 	set_prompt(a, CLIENT_FIND, "", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find:");
 	assert_int_equal(f->cx, 7);
 	assert_int_equal(f->cy, 4);
 
 	/* The cursor is at the prompt even when the text cursor is out of
 	 * view. */
-	a->view.top = 2;
-	render_client(server, a, f);
+	a->view->top = 2;
+	test_render(a, f);
 	assert_true(f->cursor_visible);
 	assert_int_equal(f->cx, 7);
-	a->view.top = 0;
+	a->view->top = 0;
 
 	/* While finding, the count wins the right part over a notice; with
 	 * nothing to count, the notice shows. */
@@ -685,25 +697,25 @@ test_find_prompt(void **state)
 	server->notice = xstrdup("Bob joined");
 	server->notice_until = 5000;
 	server->now = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: two                       2 of 3");
 	assert_int_equal(f->cx, 10);
 	set_prompt(a, CLIENT_FIND, "", -1);
-	a->view.selecting = 0;
-	render_client(server, a, f);
+	a->view->selecting = 0;
+	test_render(a, f);
 	assert_row(f, 4, " Find:                       Bob joined");
 	free(server->notice);
 	server->notice = NULL;
 
 	/* What was typed is shown inert. */
 	set_prompt(a, CLIENT_FIND, "\x1b[2J", 0);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: ^[[2J                  not found");
 	assert_int_equal(f->cx, 12);
 
 	/* Go to line. */
 	set_prompt(a, CLIENT_GOTO, "12", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Go to line: 12");
 	assert_int_equal(f->cx, 15);
 	assert_int_equal(f->cy, 4);
@@ -720,7 +732,7 @@ test_find_prompt_long(void **state)
 	struct frame *f = frame_create(20, 5);
 
 	set_prompt(a, CLIENT_FIND, "abcdefghijklmnopqrstuvwxyz", 0);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 3, " Find: opqrstuvwxyz");
 	assert_int_equal(f->cx, 19);
 	assert_int_equal(f->cy, 3);
@@ -729,7 +741,7 @@ test_find_prompt_long(void **state)
 	    "\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2"
 	    "\xe5\xad\x97\xe6\xbc\xa2",
 	    0);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 3, " Find: 字漢字漢字漢");
 	assert_int_equal(f->cx, 19);
 	frame_free(f);
@@ -753,7 +765,7 @@ test_say_prompt_long(void **state)
 		text[i] = '0' + i % 10;
 	text[1000] = '\0';
 	set_prompt(a, CLIENT_CHAT, text, -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	/* 40 columns less " Say: " and the cursor's: the last 33. */
 	assert_row(f, 4, " Say: 789012345678901234567890123456789");
 	assert_int_equal(f->cx, 39);
@@ -761,7 +773,7 @@ test_say_prompt_long(void **state)
 	a->notice = xstrdup("wait");
 	a->notice_until = 5000;
 	server->now = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Say: 345678901234567890123456789  wait");
 	assert_int_equal(f->cx, 33);
 
@@ -769,7 +781,7 @@ test_say_prompt_long(void **state)
 	free(a->notice);
 	a->notice = xstrdup("slow down: you may chat or decide again "
 	                    "in 2 s");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Say: 34567890123456789  slow down: you");
 	assert_int_equal(f->cx, 23);
 	free(a->notice);
@@ -789,7 +801,7 @@ test_find_count(void **state)
 
 	set_prompt(a, CLIENT_FIND, "aa", 1);
 	select_range(a, 1, 3);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: aa                        2 of 3");
 
 	/* 1500 matches: counted up to 1000. */
@@ -802,13 +814,13 @@ test_find_count(void **state)
 	free(text);
 	set_prompt(a, CLIENT_FIND, "ab", 1);
 	select_range(a, 0, 2);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: ab                    1 of 1000+");
 	select_range(a, 3 * 999, 3 * 999 + 2);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: ab                 1000 of 1000+");
 	select_range(a, 3 * 1000, 3 * 1000 + 2);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: ab                 1000+ matches");
 
 	/* 5 MiB: only matches starting in the first 4 MiB are counted;
@@ -825,25 +837,25 @@ test_find_count(void **state)
 	free(text);
 	set_prompt(a, CLIENT_FIND, "zz", 1);
 	select_range(a, 65535, 65537);
-	a->view.top = buffer_lines(d->buf) - 1;
-	render_client(server, a, f);
+	a->view->top = buffer_lines(d->buf) - 1;
+	test_render(a, f);
 	assert_row(f, 4, " Find: zz                       2 of 3+");
 	select_range(a, 4194303, 4194305);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: zz                       3 of 3+");
 	select_range(a, 4194404, 4194406);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: zz                    3+ matches");
 	/* No match at all in the counted part, and not found. */
 	set_prompt(a, CLIENT_FIND, "zzz", 1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 4, " Find: zzz                   0+ matches");
 	buffer_free(d->buf);
 	d->buf = buffer_from("abc\n", 4);
-	a->view.selecting = 0;
-	a->view.cursor = 0;
-	a->view.top = 0;
-	render_client(server, a, f);
+	a->view->selecting = 0;
+	a->view->cursor = 0;
+	a->view->top = 0;
+	test_render(a, f);
 	assert_row(f, 4, " Find: zzz                    not found");
 	frame_free(f);
 }
@@ -860,15 +872,15 @@ test_selection_shift(void **state)
 	size_t from, to;
 
 	/* Shift + a move starts at the cursor; again keeps the anchor. */
-	a->view.cursor = 6;
-	view_select_start(&a->view);
-	assert_true(a->view.selecting);
-	assert_int_equal(a->view.anchor, 6);
-	assert_int_equal(view_selection(&a->view, &from, &to), 0);
-	view_move_end(&a->view);
-	view_select_start(&a->view);
-	assert_int_equal(a->view.anchor, 6);
-	assert_int_equal(view_selection(&a->view, &from, &to), 1);
+	a->view->cursor = 6;
+	view_select_start(a->view);
+	assert_true(a->view->selecting);
+	assert_int_equal(a->view->anchor, 6);
+	assert_int_equal(view_selection(a->view, &from, &to), 0);
+	view_move_end(a->view);
+	view_select_start(a->view);
+	assert_int_equal(a->view->anchor, 6);
+	assert_int_equal(view_selection(a->view, &from, &to), 1);
 	assert_int_equal(from, 6);
 	assert_int_equal(to, 11);
 
@@ -880,7 +892,7 @@ test_selection_shift(void **state)
 	op.ins = "Oh, ";
 	op.ins_len = 4;
 	doc_apply(&op);
-	assert_int_equal(view_selection(&a->view, &from, &to), 1);
+	assert_int_equal(view_selection(a->view, &from, &to), 1);
 	assert_int_equal(from, 10);
 	assert_int_equal(to, 15);
 
@@ -892,7 +904,7 @@ test_selection_shift(void **state)
 	op.del = "rl";
 	op.del_len = 2;
 	doc_apply(&op);
-	assert_int_equal(view_selection(&a->view, &from, &to), 1);
+	assert_int_equal(view_selection(a->view, &from, &to), 1);
 	assert_int_equal(from, 10);
 	assert_int_equal(to, 13);
 
@@ -906,14 +918,14 @@ test_selection_shift(void **state)
 	op.ins = "!";
 	op.ins_len = 1;
 	doc_apply(&op);
-	assert_int_equal(view_selection(&a->view, &from, &to), 0);
-	assert_true(a->view.selecting);
-	assert_int_equal(a->view.anchor, 9);
-	assert_int_equal(a->view.cursor, 9);
+	assert_int_equal(view_selection(a->view, &from, &to), 0);
+	assert_true(a->view->selecting);
+	assert_int_equal(a->view->anchor, 9);
+	assert_int_equal(a->view->cursor, 9);
 	/* A move with Shift grows it again from there. */
-	view_select_start(&a->view);
-	view_move_right(&a->view);
-	assert_int_equal(view_selection(&a->view, &from, &to), 1);
+	view_select_start(a->view);
+	view_move_right(a->view);
+	assert_int_equal(view_selection(a->view, &from, &to), 1);
 	assert_int_equal(from, 9);
 	assert_int_equal(to, 10);
 
@@ -925,24 +937,24 @@ test_selection_shift(void **state)
 	op.ins = "<<";
 	op.ins_len = 2;
 	doc_apply(&op);
-	assert_int_equal(a->view.anchor, 11);
-	assert_int_equal(a->view.cursor, 2);
+	assert_int_equal(a->view->anchor, 11);
+	assert_int_equal(a->view->cursor, 2);
 
-	view_select_clear(&a->view);
-	assert_false(a->view.selecting);
-	assert_int_equal(view_selection(&a->view, &from, &to), 0);
+	view_select_clear(a->view);
+	assert_false(a->view->selecting);
+	assert_int_equal(view_selection(a->view, &from, &to), 0);
 
 	/* Offsets beyond the text (never trusted) are clamped. */
-	a->view.selecting = 1;
-	a->view.anchor = 1000;
-	assert_int_equal(view_selection(&a->view, &from, &to), 1);
+	a->view->selecting = 1;
+	a->view->anchor = 1000;
+	assert_int_equal(view_selection(a->view, &from, &to), 1);
 	assert_int_equal(from, 2);
 	assert_int_equal(to, buffer_length(d->buf));
 
 	/* Another document: no selection. */
-	view_set_doc(&a->view, d);
-	assert_false(a->view.selecting);
-	assert_int_equal(a->view.anchor, 0);
+	view_set_doc(a->view, d);
+	assert_false(a->view->selecting);
+	assert_int_equal(a->view->anchor, 0);
 }
 
 static void
@@ -951,17 +963,17 @@ test_goto_line(void **state)
 	struct doc *d = test_doc("a", "one\ntwo\nthree");
 	struct client *a = test_client("Alice", 1, d, 40, 6);
 
-	a->view.cursor = 2;
-	a->view.goal = 2;
-	view_goto_line(&a->view, 1);
-	assert_int_equal(a->view.cursor, 4);
-	assert_int_equal(a->view.goal, 0);
-	view_goto_line(&a->view, 2);
-	assert_int_equal(a->view.cursor, 8);
-	view_goto_line(&a->view, 99);
-	assert_int_equal(a->view.cursor, 8);
-	view_goto_line(&a->view, 0);
-	assert_int_equal(a->view.cursor, 0);
+	a->view->cursor = 2;
+	a->view->goal = 2;
+	view_goto_line(a->view, 1);
+	assert_int_equal(a->view->cursor, 4);
+	assert_int_equal(a->view->goal, 0);
+	view_goto_line(a->view, 2);
+	assert_int_equal(a->view->cursor, 8);
+	view_goto_line(a->view, 99);
+	assert_int_equal(a->view->cursor, 8);
+	view_goto_line(a->view, 0);
+	assert_int_equal(a->view->cursor, 0);
 }
 
 /* 2023-11-14 22:13:20 UTC, in ms. */
@@ -1009,7 +1021,7 @@ test_chat_one(void **state)
 	test_chat("Bob", 2, 0, "hello there");
 	assert_int_equal(render_chat_rows(server, a), 1);
 	assert_int_equal(render_text_height(server, a), 9);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "l1");
 	assert_row(f, 8, "l9");
 	assert_row(f, 9, "22:13 Bob: hello there");
@@ -1024,7 +1036,7 @@ test_chat_one(void **state)
 	for (x = 6; x < 9; x++) {
 		cell = frame_cell(f, x, 9);
 		assert_int_equal(cell->attr, CELL_BOLD);
-		assert_int_equal(cell->fg, 2);
+		assert_int_equal(cell->fg, COLOUR_PERSON(2));
 	}
 	assert_int_equal(frame_cell(f, 9, 9)->ch, ':');
 	assert_int_equal(frame_cell(f, 9, 9)->attr, 0);
@@ -1037,12 +1049,12 @@ test_chat_one(void **state)
 
 	/* The cursor on the last text row shows; one line lower is out of
 	 * the text area (the view is not scrolled here). */
-	a->view.cursor = buffer_line_start(d->buf, 8);
-	render_client(server, a, f);
+	a->view->cursor = buffer_line_start(d->buf, 8);
+	test_render(a, f);
 	assert_true(f->cursor_visible);
 	assert_int_equal(f->cy, 8);
-	a->view.cursor = buffer_line_start(d->buf, 9);
-	render_client(server, a, f);
+	a->view->cursor = buffer_line_start(d->buf, 9);
+	test_render(a, f);
 	assert_false(f->cursor_visible);
 	assert_row(f, 9, "22:13 Bob: hello there");
 	frame_free(f);
@@ -1063,8 +1075,8 @@ test_chat_three(void **state)
 	test_chat("Bob", 2, 5 * 60 + 7, "four");
 	assert_int_equal(render_chat_rows(server, a), 3);
 	assert_int_equal(render_text_height(server, a), 9);
-	b->view.cursor = buffer_line_start(d->buf, 9); /* off Alice's text */
-	render_client(server, a, f);
+	b->view->cursor = buffer_line_start(d->buf, 9); /* off Alice's text */
+	test_render(a, f);
 	assert_row(f, 8, "l9");
 	assert_row(f, 9, "22:14 Bob: two");
 	assert_row(f, 10, "22:15 Alice: three");
@@ -1073,8 +1085,8 @@ test_chat_three(void **state)
 	assert_row(f, 13, "Alice a.txt:1  Bob a.txt:10");
 	/* Bob's cursor is below the text area: not painted on the chat. */
 	assert_int_equal(frame_cell(f, 0, 9)->bg, 0);
-	assert_int_equal(frame_cell(f, 6, 10)->fg, 1);
-	assert_int_equal(frame_cell(f, 6, 11)->fg, 2);
+	assert_int_equal(frame_cell(f, 6, 10)->fg, COLOUR_PERSON(1));
+	assert_int_equal(frame_cell(f, 6, 11)->fg, COLOUR_PERSON(2));
 	frame_free(f);
 }
 
@@ -1088,7 +1100,7 @@ test_chat_inert(void **state)
 
 	test_chat("Eve\x1b[2J", 3, 0, "a\x1b[31mb\xff\tc");
 	test_chat("Bob", 2, 0, "0123456789abcdefghijklmnopqrstuvwxyz");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 8, "22:13 Eve^[[2J: a^[[31mb\\xff c");
 	assert_row(f, 9, "22:13 Bob: 0123456789abcdefghi");
 	assert_int_equal(frame_cell(f, 29, 9)->ch, 'i');
@@ -1120,7 +1132,7 @@ test_bidi_inert(void **state)
 	server->notice = xstrdup("saved by Eve\xe2\x80\xae");
 	server->notice_until = 5000;
 	server->now = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "a<U+202E>b<U+2066>c");
 	assert_row(f, 9,
 	    "22:13 Mal<U+202E>lory: hi<U+2066>there<U+200F>ok "
@@ -1140,13 +1152,13 @@ test_bidi_inert(void **state)
 
 	/* What is typed in a prompt, and a pop-up's lines. */
 	set_prompt(a, CLIENT_CHAT, "x\xe2\x80\xad", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 10,
 	    " Say: x<U+202D>                        saved by Eve<U+202E>");
 	a->mode = CLIENT_POPUP;
 	popup_open(&a->popup, "T\xe2\x81\xa7");
 	popup_add(&a->popup, "q\xe2\x81\xa7");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, " T<U+2067>");
 	assert_row(f, 1, "q<U+2067>");
 	free(server->notice);
@@ -1173,7 +1185,7 @@ test_chat_small(void **state)
 	test_chat("Bob", 2, 0, "four");
 	assert_int_equal(render_chat_rows(server, a), 1);
 	assert_int_equal(render_text_height(server, a), 7);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 6, "l7");
 	assert_row(f, 7, "22:13 Bob: four");
 	assert_row(f, 8, " a.txt  1:1");
@@ -1195,7 +1207,7 @@ test_chat_small(void **state)
 	assert_int_equal(render_chat_rows(server, a), 0);
 	assert_int_equal(render_text_height(server, a), 4);
 	f = frame_create(40, 6);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 3, "l4");
 	assert_row(f, 4, " a.txt  1:1");
 	assert_row(f, 5, "Alice a.txt:1");
@@ -1213,7 +1225,7 @@ test_say_prompt(void **state)
 
 	test_chat("Bob", 2, 0, "hi");
 	set_prompt(a, CLIENT_CHAT, "hi there", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 9, "22:13 Bob: hi");
 	assert_row(f, 10, " Say: hi there");
 	for (x = 0; x < 40; x++)
@@ -1229,19 +1241,19 @@ test_say_prompt(void **state)
 	server->notice = xstrdup("Bob joined");
 	server->notice_until = 5000;
 	server->now = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 10, " Say: ^[[2J                  Bob joined");
 	assert_int_equal(f->cx, 11);
 	free(server->notice);
 	server->notice = NULL;
 
 	set_prompt(a, CLIENT_COMMIT, "Fix it", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 10, " Commit message: Fix it");
 	assert_int_equal(f->cx, 23);
 	assert_int_equal(f->cy, 10);
 	set_prompt(a, CLIENT_COMMIT, "", -1);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 10, " Commit message:");
 	assert_int_equal(f->cx, 17);
 	frame_free(f);
@@ -1308,10 +1320,10 @@ test_palette_overlay(void **state)
 	struct frame *f = frame_create(60, 12);
 	unsigned x, y;
 
-	b->view.cursor = 7;
+	b->view->cursor = 7;
 	a->mode = CLIENT_PALETTE;
 	palette_open(&a->palette, cmd_table, cmd_count);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "Command:");
 	assert_true(frame_cell(f, 0, 0)->attr & CELL_BOLD);
 	assert_int_equal(f->cx, 9);
@@ -1338,7 +1350,7 @@ test_palette_overlay(void **state)
 	/* Typing filters: prefix matches first. */
 	palette_type(&a->palette, cmd_table, cmd_count, "de", 2);
 	palette_move(&a->palette, 1, 10);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "Command: de");
 	assert_int_equal(f->cx, 11);
 	assert_cmd_row(f, 1, 0, "decide [TITLE]");
@@ -1350,7 +1362,7 @@ test_palette_overlay(void **state)
 
 	/* Nothing matches. */
 	palette_type(&a->palette, cmd_table, cmd_count, "zz", 2);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "Command: dezz");
 	assert_row(f, 1, "  (no command matches)");
 	assert_int_equal(frame_cell(f, 2, 1)->attr, CELL_DIM);
@@ -1374,7 +1386,7 @@ test_palette_scrolled(void **state)
 	/* Nine rows of commands show: the last nine of the table. */
 	assert_int_equal(a->palette.sel, last);
 	assert_int_equal(a->palette.top, last - 8);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_cmd_row(
 	    f, 1, last - 8, cmd_name_args(last - 8, name, sizeof name));
 	assert_cmd_row(f, 9, last, cmd_name_args(last, name, sizeof name));
@@ -1384,7 +1396,7 @@ test_palette_scrolled(void **state)
 	/* A chat pane takes a row from the overlay: the chosen one still
 	 * shows, on the last row above the chat. */
 	test_chat("Bob", 2, 0, "hi");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_cmd_row(
 	    f, 1, last - 7, cmd_name_args(last - 7, name, sizeof name));
 	assert_cmd_row(f, 8, last, cmd_name_args(last, name, sizeof name));
@@ -1404,13 +1416,13 @@ test_popup(void **state)
 	struct frame *f = frame_create(50, 12);
 	unsigned x, y;
 
-	b->view.cursor = 1;
+	b->view->cursor = 1;
 	a->mode = CLIENT_POPUP;
 	popup_open(&a->popup, "Who is here");
 	popup_add(&a->popup, "%cPeople:", POPUP_BOLD);
 	popup_add(&a->popup, "Alice  a.txt:1\nBob  a.txt:1");
 	popup_add(&a->popup, "Eve\x1b[2J  \xff");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, " Who is here");
 	for (x = 0; x < 50; x++) {
 		assert_true(frame_cell(f, x, 0)->attr & CELL_REVERSE);
@@ -1454,7 +1466,7 @@ test_popup_scrolled(void **state)
 	popup_open(&a->popup, "Chat");
 	for (i = 1; i <= 20; i++)
 		popup_add(&a->popup, "line %d", i);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "line 1");
 	assert_row(f, 8, "line 8");
 	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (1-8 of 20)");
@@ -1463,21 +1475,21 @@ test_popup_scrolled(void **state)
 	memset(&k, 0, sizeof k);
 	k.code = KEYC_PGDN;
 	assert_int_equal(popup_key(&a->popup, &k, 10), POPUP_KEPT);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "line 9");
 	assert_row(f, 8, "line 16");
 	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (9-16 of 20)");
 
 	/* Past the end (chat scrolled "to the end"): the last full page. */
 	a->popup.top = 1000;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "line 13");
 	assert_row(f, 8, "line 20");
 	assert_row(f, 9, " Esc closes  PgUp/PgDn scroll (13-20 of 20)");
 
 	/* With a chat row the pop-up is a row shorter. */
 	test_chat("Bob", 2, 0, "hi");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "line 14");
 	assert_row(f, 7, "line 20");
 	assert_row(f, 8, " Esc closes  PgUp/PgDn scroll (14-20 of 20)");
@@ -1494,7 +1506,7 @@ test_popup_scrolled(void **state)
 	popup_act(&a->popup, test_act, "b.txt:1");
 	k.code = KEYC_DOWN;
 	assert_int_equal(popup_key(&a->popup, &k, 9), POPUP_KEPT);
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "Files changed:");
 	assert_row(f, 2, "  a.txt (Bob)");
 	assert_row(f, 3, "  b.txt (Bob)");
@@ -1503,6 +1515,81 @@ test_popup_scrolled(void **state)
 	assert_int_equal(frame_cell(f, 40, 3)->attr, CELL_REVERSE);
 	assert_row(f, 8, " Enter opens  Esc closes");
 	frame_free(f);
+}
+
+/* The mouse in a pop-up (server-mouse.c): the wheel scrolls it, keeping
+ * the selection on a line shown; a click on a line with an action picks
+ * it; the title, the footer, headings and the rows below do nothing. */
+static void
+test_popup_mouse(void **state)
+{
+	struct doc *d = test_doc("a.txt", "x\n");
+	struct client *a = test_client("Alice", 1, d, 50, 12);
+	struct key_event k;
+	size_t i;
+
+	a->mode = CLIENT_POPUP;
+	popup_open(&a->popup, "Since your last visit");
+	popup_add(&a->popup, "%cFiles changed:", POPUP_BOLD);
+	for (i = 1; i <= 20; i++) {
+		popup_add(&a->popup, "  file%zu.txt", i);
+		popup_act(&a->popup, test_act, "a.txt:1");
+	}
+	/* 10 text rows: title, 8 lines (1-8), footer; selection on 1. */
+	assert_int_equal(render_text_height(server, a), 10);
+	assert_int_equal(a->popup.sel, 1);
+
+	memset(&k, 0, sizeof k);
+	k.code = KEYC_MOUSE;
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.x = 4;
+	k.y = 3; /* line 2: file2.txt */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 1; /* the heading: no action */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.y = 0; /* the title */
+	server_mouse_key(a, &k);
+	k.y = 9; /* the footer */
+	server_mouse_key(a, &k);
+	k.y = 10; /* the status row */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+	k.button = KEYS_BUTTON_RIGHT;
+	k.y = 5;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 2);
+
+	/* The wheel: three lines a turn; the selection comes along to the
+	 * first line shown, and back to the last going up. */
+	k.button = 0;
+	k.mouse = KEYS_MOUSE_WHEEL_DOWN;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 3);
+	assert_int_equal(a->popup.sel, 3);
+	for (i = 0; i < 10; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 13); /* the last full page */
+	assert_int_equal(a->popup.sel, 13);
+	k.mouse = KEYS_MOUSE_WHEEL_UP;
+	for (i = 0; i < 3; i++)
+		server_mouse_key(a, &k);
+	assert_int_equal(a->popup.top, 4);
+	assert_int_equal(a->popup.sel, 11);
+	k.mouse = KEYS_MOUSE_PRESS;
+	k.y = 8; /* the eighth line shown: 4 + 7 */
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 11);
+	k.y = 1;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
+
+	/* `mouse off`: nothing. */
+	a->mouse_off = 1;
+	k.y = 2;
+	server_mouse_key(a, &k);
+	assert_int_equal(a->popup.sel, 4);
 }
 
 /*
@@ -1585,7 +1672,7 @@ ref_select(struct frame *f, unsigned y, const char *s, size_t len, size_t start,
 			cell->attr |= CELL_REVERSE;
 		else {
 			cell->fg = FRAME_DEFAULT;
-			cell->bg = colour;
+			cell->bg = COLOUR_PERSON(colour);
 		}
 	}
 }
@@ -1619,7 +1706,7 @@ ref_col(const struct view *v)
 static void
 ref_text(const struct client *c, struct frame *f, unsigned height)
 {
-	const struct view *v = &c->view, *ov;
+	const struct view *v = c->view, *ov;
 	const struct buffer *b = v->doc->buf;
 	const struct client *o;
 	size_t nlines = buffer_lines(b), line, start, len, from, to, col;
@@ -1634,7 +1721,7 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 		start = buffer_line_start(b, line);
 		ref_line(f, y, s, len, v->left);
 		TAILQ_FOREACH (o, &server->clients, entry) {
-			if (o != c && view_selection(&o->view, &from, &to))
+			if (o != c && view_selection(o->view, &from, &to))
 				ref_select(f, y, s, len, start,
 				    line + 1 < nlines, v->left, from, to, 0,
 				    o->colour);
@@ -1645,7 +1732,7 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 		free(s);
 	}
 	TAILQ_FOREACH (o, &server->clients, entry) {
-		ov = &o->view;
+		ov = o->view;
 		line = view_line(ov);
 		col = ref_col(ov);
 		if (o == c || line < v->top || line >= v->top + height ||
@@ -1655,10 +1742,11 @@ ref_text(const struct client *c, struct frame *f, unsigned height)
 		cell = frame_touch(f, x, line - v->top);
 		if ((cell->attr & CELL_CONT) && x > 0)
 			cell = frame_touch(f, --x, line - v->top);
-		cell->bg = o->colour;
+		cell->bg = COLOUR_PERSON(o->colour);
 		cell->fg = FRAME_DEFAULT;
 		if (cell->attr & CELL_WIDE)
-			frame_touch(f, x + 1, line - v->top)->bg = o->colour;
+			frame_touch(f, x + 1, line - v->top)->bg =
+			    COLOUR_PERSON(o->colour);
 	}
 }
 
@@ -1727,26 +1815,27 @@ test_long_lines(void **state)
 			x = (seed >> 4) % 3 == 0
 			        ? (seed >> 12) % (n + 1)
 			        : n - (seed >> 12) % (n / 50 + 1);
-			c[i]->view.cursor = buffer_line_start(d->buf, line) + x;
-			c[i]->view.selecting = (seed >> 20) % 2;
-			c[i]->view.anchor =
-			    c[i]->view.cursor - (seed >> 10) %
-			                            (c[i]->view.cursor + 1) /
-			                            (1 + (seed >> 21) % 40);
+			c[i]->view->cursor =
+			    buffer_line_start(d->buf, line) + x;
+			c[i]->view->selecting = (seed >> 20) % 2;
+			c[i]->view->anchor =
+			    c[i]->view->cursor - (seed >> 10) %
+			                             (c[i]->view->cursor + 1) /
+			                             (1 + (seed >> 21) % 40);
 			if ((seed >> 22) % 2 == 0)
-				view_move_right(&c[i]->view);
+				view_move_right(c[i]->view);
 		}
-		a->view.top = 0;
-		a->view.left = 0;
-		view_scroll_to_cursor(&a->view, f->cols, height);
+		a->view->top = 0;
+		a->view->left = 0;
+		view_scroll_to_cursor(a->view, f->cols, height);
 		if (round % 4 == 1) {
 			/* Scrolled anywhere. */
 			width = colindex_width(
-			    d->colindex, d->buf, view_line(&a->view));
-			a->view.left = (seed >> 3) % (width + 10);
+			    d->colindex, d->buf, view_line(a->view));
+			a->view->left = (seed >> 3) % (width + 10);
 		}
 
-		render_client(server, a, f);
+		test_render(a, f);
 		ref_text(a, ref, height);
 		for (y = 0; y < height; y++) {
 			if (!frame_row_equal(f, ref, y)) {
@@ -1756,23 +1845,23 @@ test_long_lines(void **state)
 				    round, y, row, want);
 			}
 		}
-		snprintf(pos, sizeof pos, "%zu:%zu", view_line(&a->view) + 1,
-		    ref_col(&a->view) + 1);
+		snprintf(pos, sizeof pos, "%zu:%zu", view_line(a->view) + 1,
+		    ref_col(a->view) + 1);
 		row = row_text(f, f->rows - 2);
 		assert_non_null(strstr(row, pos));
 		free(row);
-		if (ref_col(&a->view) >= a->view.left &&
-		    ref_col(&a->view) < a->view.left + f->cols &&
-		    view_line(&a->view) >= a->view.top &&
-		    view_line(&a->view) < a->view.top + height)
+		if (ref_col(a->view) >= a->view->left &&
+		    ref_col(a->view) < a->view->left + f->cols &&
+		    view_line(a->view) >= a->view->top &&
+		    view_line(a->view) < a->view->top + height)
 			assert_int_equal(
-			    f->cx, ref_col(&a->view) - a->view.left);
+			    f->cx, ref_col(a->view) - a->view->left);
 
 		/* Someone edits: typing, a paste, a cut across anything. */
 		memset(&op, 0, sizeof op);
 		op.doc = d;
 		op.author = c[round % 3];
-		op.pos = c[round % 3]->view.cursor;
+		op.pos = c[round % 3]->view->cursor;
 		text = long_text(&seed, round % 5 == 0 ? 3000 : 1, &len);
 		op.ins = text;
 		op.ins_len = len;
@@ -1800,9 +1889,9 @@ type_at(struct client *c, const char *text)
 	struct op op;
 
 	memset(&op, 0, sizeof op);
-	op.doc = c->view.doc;
+	op.doc = c->view->doc;
 	op.author = c;
-	op.pos = c->view.cursor;
+	op.pos = c->view->cursor;
 	op.ins = text;
 	op.ins_len = strlen(text);
 	doc_apply(&op);
@@ -1839,21 +1928,21 @@ test_long_line_reads(void **state)
 	for (i = 0; i < 11; i++) {
 		snprintf(name, sizeof name, "P%zu", i);
 		c[i] = test_client(name, 1 + i % 8, d, 80, 24);
-		view_move_end(&c[i]->view);
-		view_scroll_to_cursor(&c[i]->view, 80, 20);
-		render_client(server, c[i], f);
+		view_move_end(c[i]->view);
+		view_scroll_to_cursor(c[i]->view, 80, 20);
+		test_render(c[i], f);
 	}
 	for (round = 0; round < 20; round++) {
 		if (round == 10) {
 			/* The typist goes to the start: everyone else moves. */
-			view_move_home(&c[0]->view);
-			view_scroll_to_cursor(&c[0]->view, 80, 20);
+			view_move_home(c[0]->view);
+			view_scroll_to_cursor(c[0]->view, 80, 20);
 		}
 		before = buffer_copied();
 		type_at(c[0], "x");
-		view_scroll_to_cursor(&c[0]->view, 80, 20);
+		view_scroll_to_cursor(c[0]->view, 80, 20);
 		for (i = 0; i < 11; i++)
-			render_client(server, c[i], f);
+			test_render(c[i], f);
 		read = buffer_copied() - before;
 		if (read > 11 * RENDER_READ)
 			fail_msg("round %d: a keystroke and 11 frames read %zu "
@@ -1862,9 +1951,10 @@ test_long_line_reads(void **state)
 	}
 	/* And the columns are right: P1 where the line ended before. */
 	text = buffer_contents(d->buf, &i);
-	assert_int_equal(view_col(&c[1]->view),
-	    layout_col_of(text, buffer_line_end(d->buf, 0), c[1]->view.cursor));
-	assert_int_equal(c[1]->view.cursor, big + 10);
+	assert_int_equal(view_col(c[1]->view),
+	    layout_col_of(
+	        text, buffer_line_end(d->buf, 0), c[1]->view->cursor));
+	assert_int_equal(c[1]->view->cursor, big + 10);
 	free(text);
 	frame_free(f);
 }
@@ -1905,7 +1995,8 @@ assert_syntax_at(
     const struct frame *f, unsigned x, unsigned y, int want, int line)
 {
 	const struct cell *c = frame_cell(f, x, y);
-	int got = (c->attr & CELL_SYNTAX) ? c->fg : -1;
+	int got =
+	    COLOUR_TAG(c->fg) == COLOUR_T_256 ? (int)COLOUR_INDEX(c->fg) : -1;
 
 	if (got != want)
 		fail_msg("line %d: cell %u,%u ('%c'): syntax colour %d, not %d",
@@ -1920,7 +2011,7 @@ test_syntax_keyword(void **state)
 	struct client *a = test_client("Alice", 1, d, 40, 6);
 	struct frame *f = frame_create(40, 6);
 
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 0, "int a; /* TODO */");
 	assert_syntax(f, 0, 0, 2);
 	assert_syntax(f, 2, 0, 2);
@@ -1954,7 +2045,7 @@ test_syntax_comment_lines(void **state)
 	struct client *a = test_client("Alice", 1, d, 40, 8);
 	struct frame *f = frame_create(40, 8);
 
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_syntax(f, 0, 0, -1);
 	assert_syntax(f, 2, 0, 12);
 	assert_syntax(f, 7, 0, 12);
@@ -1966,17 +2057,17 @@ test_syntax_comment_lines(void **state)
 	assert_syntax(f, 0, 3, -1);
 
 	/* Scrolled: line 1 at the top, still inside the comment. */
-	a->view.top = 1;
-	render_client(server, a, f);
+	a->view->top = 1;
+	test_render(a, f);
 	assert_row(f, 0, "two int");
 	assert_syntax(f, 0, 0, 12);
 	assert_syntax(f, 9, 1, -1);
 
 	/* "*" "/" typed at the start of line 1 ends it there. */
-	a->view.top = 0;
-	a->view.cursor = 9;
+	a->view->top = 0;
+	a->view->cursor = 9;
 	type_at(a, "*/");
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_row(f, 1, "*/two int");
 	assert_syntax(f, 1, 1, 12);
 	assert_syntax(f, 2, 1, -1);
@@ -2008,18 +2099,18 @@ test_syntax_sync(void **state)
 	d = test_c_doc(text);
 	free(text);
 	a = test_client("Alice", 1, d, 40, 8);
-	a->view.top = n - 10;
-	render_client(server, a, f);
+	a->view->top = n - 10;
+	test_render(a, f);
 	assert_row(f, 0, "x");
 	assert_syntax(f, 0, 0, -1);
 
 	highlight_free(d->highlight);
 	d->highlight =
 	    highlight_create(syntax_find(server->syntaxes, "x.c", "", 0));
-	for (a->view.top = 0; a->view.top < n - 10; a->view.top += 500)
-		render_client(server, a, f);
-	a->view.top = n - 10;
-	render_client(server, a, f);
+	for (a->view->top = 0; a->view->top < n - 10; a->view->top += 500)
+		test_render(a, f);
+	a->view->top = n - 10;
+	test_render(a, f);
 	assert_syntax(f, 0, 0, 12);
 	frame_free(f);
 }
@@ -2049,16 +2140,16 @@ test_syntax_typing(void **state)
 		                   : k == 1 ? "B"
 		                            : "C",
 		    k + 1, d, 80, 24);
-		c[k]->view.top = 1000;
-		c[k]->view.cursor = buffer_line_start(d->buf, 1005 + k);
-		render_client(server, c[k], f);
+		c[k]->view->top = 1000;
+		c[k]->view->cursor = buffer_line_start(d->buf, 1005 + k);
+		test_render(c[k], f);
 	}
 	for (k = 0; k < 10; k++) {
 		highlight_stats(&hits0, &misses0);
 		type_at(c[k % 3], "x");
-		render_client(server, c[(k + 1) % 3], f);
-		render_client(server, c[(k + 2) % 3], f);
-		render_client(server, c[k % 3], f);
+		test_render(c[(k + 1) % 3], f);
+		test_render(c[(k + 2) % 3], f);
+		test_render(c[k % 3], f);
 		highlight_stats(&hits1, &misses1);
 		assert_int_equal(misses1 - misses0, 1);
 	}
@@ -2077,29 +2168,26 @@ test_syntax_cursor_selection(void **state)
 	struct frame *f = frame_create(40, 6);
 	const struct cell *cell;
 
-	b->view.cursor = 1; /* on the 'n' of int */
+	b->view->cursor = 1; /* on the 'n' of int */
 	/* Carol selects "ret", Alice "urn". */
-	c->view.cursor = 7;
-	view_select_start(&c->view);
-	c->view.cursor = 10;
-	a->view.cursor = 10;
-	view_select_start(&a->view);
-	a->view.cursor = 13;
-	render_client(server, a, f);
+	c->view->cursor = 7;
+	view_select_start(c->view);
+	c->view->cursor = 10;
+	a->view->cursor = 10;
+	view_select_start(a->view);
+	a->view->cursor = 13;
+	test_render(a, f);
 	cell = frame_cell(f, 1, 0);
-	assert_int_equal(cell->bg, 3);
+	assert_int_equal(cell->bg, COLOUR_PERSON(3));
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	assert_syntax(f, 0, 0, 2);
 	assert_syntax(f, 2, 0, 2);
 	cell = frame_cell(f, 1, 1);
-	assert_int_equal(cell->bg, 5);
+	assert_int_equal(cell->bg, COLOUR_PERSON(5));
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	cell = frame_cell(f, 4, 1);
 	assert_true(cell->attr & CELL_REVERSE);
 	assert_int_equal(cell->fg, 0);
-	assert_int_equal(cell->attr & CELL_SYNTAX, 0);
 	frame_free(f);
 }
 
@@ -2114,13 +2202,13 @@ test_syntax_off(void **state)
 	unsigned x;
 
 	a->syntax_off = 1;
-	render_client(server, a, f);
+	test_render(a, f);
 	for (x = 0; x < 6; x++)
 		assert_syntax(f, x, 0, -1);
-	render_client(server, b, f);
+	test_render(b, f);
 	assert_syntax(f, 2, 0, 2); /* (Alice's cursor is on the 'i') */
 	a->syntax_off = 0;
-	render_client(server, a, f);
+	test_render(a, f);
 	assert_syntax(f, 2, 0, 2);
 	frame_free(f);
 }
@@ -2165,6 +2253,54 @@ test_syntax_colours(void **state)
 	assert_int_equal(c, 7);
 	/* No colours at all: none. */
 	colour_syntax_map(2, 2, &c, &bright);
+	assert_int_equal(c, -1);
+}
+
+/* Any cell colour on what the terminal has: the default as -1, a person
+ * colour as ever, a 256-colour one as itself or the nearest of 8, an RGB
+ * one as the nearest 256-colour one (or of 8). */
+static void
+test_colour_cell_map(void **state)
+{
+	short c;
+	int bright;
+
+	colour_cell_map(COLOUR_DEFAULT, 256, &c, &bright);
+	assert_int_equal(c, -1);
+	colour_cell_map(COLOUR_PERSON(1), 256, &c, &bright);
+	assert_int_equal(c, 196);
+	colour_cell_map(COLOUR_PERSON(7), 8, &c, &bright);
+	assert_int_equal(c, 3);
+	assert_true(bright);
+	colour_cell_map(COLOUR_256(38), 256, &c, &bright);
+	assert_int_equal(c, 38);
+	colour_cell_map(COLOUR_256(12), 8, &c, &bright);
+	assert_int_equal(c, 4);
+	assert_true(bright);
+	/* Cube colours exactly, and near them. */
+	colour_cell_map(COLOUR_RGB(0xff, 0, 0), 256, &c, &bright);
+	assert_int_equal(c, 196);
+	colour_cell_map(COLOUR_RGB(0x5f, 0x87, 0xaf), 256, &c, &bright);
+	assert_int_equal(c, 67);
+	colour_cell_map(COLOUR_RGB(0x60, 0x85, 0xb0), 256, &c, &bright);
+	assert_int_equal(c, 67);
+	/* Greys: the ramp is closer than the cube. */
+	colour_cell_map(COLOUR_RGB(0x80, 0x80, 0x80), 256, &c, &bright);
+	assert_int_equal(c, 244);
+	colour_cell_map(COLOUR_RGB(0, 0, 0), 256, &c, &bright);
+	assert_int_equal(c, 16);
+	colour_cell_map(COLOUR_RGB(0xee, 0xee, 0xee), 256, &c, &bright);
+	assert_int_equal(c, 255);
+	/* On 8 colours: red, and a light blue made bold. */
+	colour_cell_map(COLOUR_RGB(0xd0, 0x10, 0x10), 8, &c, &bright);
+	assert_int_equal(c, 1);
+	colour_cell_map(COLOUR_RGB(0x80, 0x80, 0xff), 8, &c, &bright);
+	assert_int_equal(c, 4);
+	assert_true(bright);
+	/* None without colours; nonsense tags as the default. */
+	colour_cell_map(COLOUR_RGB(0xff, 0, 0), 2, &c, &bright);
+	assert_int_equal(c, -1);
+	colour_cell_map(0x7f000001, 256, &c, &bright);
 	assert_int_equal(c, -1);
 }
 
@@ -2227,6 +2363,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_syntax_off, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_colours, setup, teardown),
+	    cmocka_unit_test(test_colour_cell_map),
+	    cmocka_unit_test_setup_teardown(test_popup_mouse, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -249,7 +249,9 @@ syntax_dir(void)
 	static const char c[] =
 	    "syntax c \"\\.c$\"\n"
 	    "color green \"\\<(int|return)\\>\"\n"
-	    "color brightblue start=\"/\\*\" end=\"\\*/\"\n";
+	    "color brightblue start=\"/\\*\" end=\"\\*/\"\n"
+	    "color lagoon \"\\<long\\>\"\n"
+	    "color #f80 \"\\<char\\>\"\n";
 	char *dir = h_tmpdir("syntax");
 
 	write_file(dir, "c.nanorc", c, strlen(c));
@@ -348,6 +350,32 @@ test_syntax_none(void **state)
 	h_pass();
 }
 
+/* Colours beyond the sixteen (nano's names and #rgb, 256-colour indexes
+ * in frames since protocol 3) reach a 256-colour terminal as they are. */
+static void
+test_syntax_256(void **state)
+{
+	char *repo, *key, *dir = syntax_dir();
+	struct h_daemon *d;
+	struct h_client *alice;
+	struct fg_at at;
+
+	repo = h_repo_create("a.c", "long char x;\n", NULL);
+	key = h_key_create(repo, "Alice <alice@example.com>");
+	d = h_daemon_start_args(repo, "--syntax-dir", dir, NULL);
+	alice = h_join(h_daemon_port(d), key, "alice");
+	h_wait_row(alice, 0, "long char x;", LONG);
+	at.x = 1, at.y = 0, at.want = 38;
+	h_wait_pred(alice, fg_is, &at, "long in lagoon (38)", SHORT);
+	at.x = 6, at.y = 0, at.want = 214;
+	h_wait_pred(alice, fg_is, &at, "char in #f80 (214)", SHORT);
+	at.x = 10, at.y = 0, at.want = -1;
+	h_wait_pred(alice, fg_is, &at, "x plain", SHORT);
+	h_client_close(alice);
+	assert_int_equal(h_daemon_stop(d), 0);
+	h_pass();
+}
+
 int
 main(void)
 {
@@ -360,6 +388,8 @@ main(void)
 	        test_syntax_ssh, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_none, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_syntax_256, h_setup, h_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

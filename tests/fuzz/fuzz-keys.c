@@ -32,6 +32,13 @@ fuzz_cb(const struct key_event *ev, void *arg)
 
 	keys_name(ev, name, sizeof name);
 	fs->keys++;
+	/* A mouse report is whole; any other key carries no mouse. */
+	if (ev->code == KEYC_MOUSE)
+		fuzz_check(ev->mouse >= KEYS_MOUSE_PRESS &&
+		           ev->mouse <= KEYS_MOUSE_LAST && ev->button <= 2);
+	else
+		fuzz_check(ev->mouse == 0 && ev->button == 0 && ev->x == 0 &&
+		           ev->y == 0);
 	if (!fs->paste_on)
 		return;
 

@@ -62,6 +62,10 @@ check_equal(const struct proto_msg *a, const struct proto_msg *b)
 		check(a->u.key.code == b->u.key.code);
 		check(a->u.key.mods == b->u.key.mods);
 		check(a->u.key.cp == b->u.key.cp);
+		check(a->u.key.mouse == b->u.key.mouse);
+		check(a->u.key.button == b->u.key.button);
+		check(a->u.key.x == b->u.key.x);
+		check(a->u.key.y == b->u.key.y);
 		break;
 	case PROTO_RESIZE:
 		check(a->u.resize.gen == b->u.resize.gen);
@@ -91,6 +95,7 @@ check_equal(const struct proto_msg *a, const struct proto_msg *b)
 		check(fa->cols == fb->cols && fa->rows == fb->rows);
 		check(fa->cx == fb->cx && fa->cy == fb->cy);
 		check(fa->cursor_visible == fb->cursor_visible);
+		check(fa->mouse == fb->mouse);
 		check(fa->nrows == fb->nrows);
 		for (i = 0; i < fa->nrows; i++)
 			check(fa->row[i] == fb->row[i]);

@@ -1,0 +1,57 @@
+/* fuzz-split.c: libFuzzer target for the saved split tree (split.c).
+ * The input is a layout as the journal keeps it for a person. */
+#include "moot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "split.h"
+
+static void
+fuzz_check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int panes[SPLIT_MAX_PANES];
+	void *p[SPLIT_MAX_PANES];
+	struct split *root, *s;
+	char *text, *again;
+	size_t i;
+	int n;
+
+	text = xmalloc(size + 1);
+	memcpy(text, data, size);
+	text[size] = '\0';
+	for (i = 0; i < SPLIT_MAX_PANES; i++)
+		p[i] = &panes[i];
+	n = split_load_count(text);
+	fuzz_check(n == -1 || (n >= 1 && n <= SPLIT_MAX_PANES));
+	if (n > 0) {
+		root = split_load(text, p, (size_t)n);
+		fuzz_check(root != NULL);
+		/* What loads saves back to the same text. */
+		again = split_save(root);
+		fuzz_check(strcmp(again, text) == 0);
+		free(again);
+		/* Laid out in any size, leaves stay inside it. */
+		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
+		s = split_first(root);
+		do {
+			fuzz_check(
+			    s->hidden || (s->x + s->sx <= size % 300 &&
+			                     s->y + s->sy <= (size / 7) % 100));
+			split_resize(s, (enum split_dir)(size % 4), 1);
+		} while ((s = split_next(root, s)) != split_first(root));
+		split_free(root);
+	} else
+		fuzz_check(split_load(text, p, SPLIT_MAX_PANES) == NULL);
+	free(text);
+	return 0;
+}
