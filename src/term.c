@@ -719,6 +719,34 @@ term_free(struct term *t)
 	free(t);
 }
 
+/*
+ * Put the cursor back on the screen if libvterm 0.1.4 left it outside:
+ * after a shrink (row -1, when it was on the top row) or a restore of a
+ * position saved on a larger screen (DECRC, CSI u, leaving the alternate
+ * screen), the next character would be written outside it (fuzz-term and
+ * valgrind found both).
+ */
+static void
+term_cursor_in(struct term *t)
+{
+	VTermPos pos;
+	char cup[32];
+	int n, row, col;
+
+	vterm_state_get_cursorpos(vterm_obtain_state(t->vt), &pos);
+	if (pos.row >= 0 && pos.row < (int)t->rows && pos.col >= 0 &&
+	    pos.col < (int)t->cols)
+		return;
+	row = pos.row < 0               ? 1
+	      : pos.row >= (int)t->rows ? (int)t->rows
+	                                : pos.row + 1;
+	col = pos.col < 0               ? 1
+	      : pos.col >= (int)t->cols ? (int)t->cols
+	                                : pos.col + 1;
+	n = snprintf(cup, sizeof cup, "\033[%d;%dH", row, col);
+	vterm_input_write(t->vt, cup, (size_t)n);
+}
+
 /* Parameters of a sequence (separators and one). */
 static size_t
 term_params(const char *seq, size_t len)
@@ -800,7 +828,9 @@ term_rep(struct term *t, const char *params, size_t len)
  *   last character it printed has no width (a combining mark away from
  *   its base), which would hang the daemon.
  * - a CSI sequence with more than TERM_PARAMS_MAX parameters is dropped:
- *   libvterm writes past its array of them.
+ *   libvterm writes past its array of them;
+ * - after each sequence the cursor is put back on the screen if it left
+ *   it (term_cursor_in).
  * A sequence longer than TERM_SEQ_MAX is dropped whole.
  */
 static void
@@ -889,9 +919,11 @@ term_input(struct term *t, const char *s, size_t len)
 						term_rep(t, t->seq + 2,
 						    t->seqlen - 3);
 					else if (!(t->pstate == TERM_CSI &&
-					             c == 'b'))
+					             c == 'b')) {
 						vterm_input_write(
 						    t->vt, t->seq, t->seqlen);
+						term_cursor_in(t);
+					}
 				}
 				t->pstate = TERM_TEXT;
 			}
@@ -1095,9 +1127,6 @@ void
 term_resize(struct term *t, unsigned cols, unsigned rows)
 {
 	struct winsize ws;
-	VTermPos pos;
-	char cup[32];
-	int n;
 
 	cols = term_clamp(cols, TERM_COLS_MIN, TERM_COLS_MAX);
 	rows = term_clamp(rows, 1, TERM_ROWS_MAX);
@@ -1106,24 +1135,7 @@ term_resize(struct term *t, unsigned cols, unsigned rows)
 	t->cols = cols;
 	t->rows = rows;
 	vterm_set_size(t->vt, (int)rows, (int)cols);
-	/*
-	 * libvterm 0.1.4 can leave the cursor above the screen when it
-	 * shrinks (row -1, with the cursor on the top row), and the next
-	 * character is then written outside it (fuzz-term found it): move
-	 * it back in.
-	 */
-	vterm_state_get_cursorpos(vterm_obtain_state(t->vt), &pos);
-	if (pos.row < 0 || pos.row >= (int)rows || pos.col < 0 ||
-	    pos.col >= (int)cols) {
-		n = snprintf(cup, sizeof cup, "\033[%d;%dH",
-		    pos.row < 0            ? 1
-		    : pos.row >= (int)rows ? (int)rows
-		                           : pos.row + 1,
-		    pos.col < 0            ? 1
-		    : pos.col >= (int)cols ? (int)cols
-		                           : pos.col + 1);
-		vterm_input_write(t->vt, cup, (size_t)n);
-	}
+	term_cursor_in(t);
 	vterm_screen_flush_damage(t->screen);
 	t->generation++;
 	if (t->fd != -1 && !t->eof) {

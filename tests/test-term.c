@@ -449,6 +449,18 @@ test_libvterm_traps(void **state)
 	assert_memory_equal(buf, "xy", 2);
 	assert_cells_inert(t);
 	term_free(t);
+	/* A cursor saved on a larger screen and restored on a smaller one
+	 * stays on it. */
+	t = term_new_detached(30, 10);
+	term_feed(t, "\033[9;28H\0337", 10);
+	term_resize(t, 10, 4);
+	term_feed(t, "\0338xy", 4);
+	assert_cells_inert(t);
+	row_text(t, 2, buf, sizeof buf);
+	assert_string_equal(buf, "         x");
+	row_text(t, 3, buf, sizeof buf);
+	assert_string_equal(buf, "y");
+	term_free(t);
 	/* REP repeats what it should. */
 	t = term_new_detached(20, 5);
 	term_feed(t, "ab\033[3bc", 7);
