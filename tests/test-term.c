@@ -671,20 +671,26 @@ test_keys(void **state)
 	    {KEYC_F, 0, 13, "\033[1;2P"},
 	    {KEYC_F, 0, 24, "\033[24;2~"},
 	};
-	static const struct key_event refused[] = {
-	    {KEYC_CHAR, 0, 0x1b, 0, 0, 0, 0},
-	    {KEYC_CHAR, 0, 0x9b, 0, 0, 0, 0},
-	    {KEYC_CHAR, 0, 0x7f, 0, 0, 0, 0},
-	    {KEYC_CHAR, 0, 0x202e, 0, 0, 0, 0},
-	    {KEYC_CHAR, 0, 0x110000, 0, 0, 0, 0},
-	    {KEYC_CTRL, 0, '1', 0, 0, 0, 0},
-	    {KEYC_F, 0, 0, 0, 0, 0, 0},
-	    {KEYC_F, 0, 25, 0, 0, 0, 0},
-	    {KEYC_PASTE_START, 0, 0, 0, 0, 0, 0},
-	    {KEYC_UNKNOWN, 0, 0, 0, 0, 0, 0},
-	    {KEYC_INVALID, 0, 0xff, 0, 0, 0, 0},
-	    {KEYC_NONE, 0, 0, 0, 0, 0, 0},
+	static const struct {
+		enum keyc code;
+		uint8_t mods;
+		uint32_t cp;
+	} refused[] = {
+	    {KEYC_CHAR, 0, 0x1b},
+	    {KEYC_CHAR, 0, 0x9b},
+	    {KEYC_CHAR, 0, 0x7f},
+	    {KEYC_CHAR, 0, 0x202e},
+	    {KEYC_CHAR, 0, 0x110000},
+	    {KEYC_CTRL, 0, '1'},
+	    {KEYC_F, 0, 0},
+	    {KEYC_F, 0, 25},
+	    {KEYC_PASTE_START, 0, 0},
+	    {KEYC_UNKNOWN, 0, 0},
+	    {KEYC_INVALID, 0, 0xff},
+	    {KEYC_NONE, 0, 0},
+	    {KEYC_MOUSE, 0, 0},
 	};
+	struct key_event ke;
 	struct term *t;
 	const char *out;
 	size_t i, len, want;
@@ -702,7 +708,11 @@ test_keys(void **state)
 	}
 	t = (term_free(t), term_new_detached(80, 24));
 	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		assert_int_equal(term_key(t, &refused[i]), -1);
+		memset(&ke, 0, sizeof ke);
+		ke.code = refused[i].code;
+		ke.mods = refused[i].mods;
+		ke.cp = refused[i].cp;
+		assert_int_equal(term_key(t, &ke), -1);
 		(void)term_output(t, &len);
 		assert_int_equal(len, 0);
 	}

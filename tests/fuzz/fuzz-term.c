@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			term_resize(t, data[i] % 32 + 1, data[i + 1] % 16 + 1);
 		else if (data[i] < 0xc0) {
 			memset(&ke, 0, sizeof ke);
-			ke.code = data[i + 1] % (KEYC_UNKNOWN + 1);
+			ke.code = data[i + 1] % (KEYC_MOUSE + 1);
 			ke.mods = data[i] & 7;
 			ke.cp = i + 2 < size ? data[i + 2] : 0;
 			if (ke.code == KEYC_CHAR && i + 2 < size)
