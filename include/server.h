@@ -165,7 +165,9 @@ struct pane {
 	struct view view;
 	struct server_term *term; /* a terminal pane's; NULL once ended */
 	char *term_name;          /* its name (kept when it has ended) */
-	struct split *split;      /* its leaf in the person's tree */
+	unsigned scroll;     /* a terminal pane: lines back in the scrollback
+	                        shown (0: the live screen; prefix [ or the wheel) */
+	struct split *split; /* its leaf in the person's tree */
 	/* Where it is (after server_pane_layout): the whole rectangle, and
 	 * the text in it (below the title row, if any). */
 	unsigned x, y, sx, sy;
@@ -643,6 +645,7 @@ void server_pane_recover(const char *key, const char *value);
 extern const struct pane_mode server_term_mode;
 void server_term_open(struct client *, const char *name);
 void server_term_key(struct client *, struct pane *, const struct key_event *);
+void server_term_scroll(struct client *, struct pane *, int lines);
 void server_term_paste(struct client *, struct pane *, const char *, size_t);
 void server_term_share(struct client *, const char *name, int on);
 void server_term_free(struct server_term *);

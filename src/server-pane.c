@@ -677,6 +677,17 @@ server_pane_key_palette(struct client *c, const struct key_event *k)
 	server_client_palette(c);
 }
 
+/* [: browse a terminal's scrollback (a page back to start with). */
+static void
+server_pane_key_scrollback(struct client *c, const struct key_event *k)
+{
+	if (c->pane->mode != &server_term_mode) {
+		server_client_notice(c, "the scrollback is a terminal's");
+		return;
+	}
+	server_term_scroll(c, c->pane, c->pane->tsy > 1 ? c->pane->tsy - 1 : 1);
+}
+
 static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, '%', 0, server_pane_key_split_lr, "split left/right"},
     {KEYC_CHAR, '"', 0, server_pane_key_split_tb, "split top/bottom"},
@@ -689,6 +700,7 @@ static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, 'z', 0, server_pane_key_zoom, "zoom the pane, and back"},
     {KEYC_CHAR, 'd', 0, server_pane_key_detach, "detach (moot attach)"},
     {KEYC_CHAR, ':', 0, server_pane_key_palette, "the palette"},
+    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "the scrollback"},
 };
 
 /* The key after the prefix. 1 if it was a pane key (or the prefix again,

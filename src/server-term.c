@@ -198,10 +198,74 @@ server_term_typed(struct client *c, struct pane *p)
 	return 1;
 }
 
+/* Scroll pane p of c's by lines into the scrollback (back if > 0), from
+ * the live screen (0) to the oldest line kept. */
+void
+server_term_scroll(struct client *c, struct pane *p, int lines)
+{
+	unsigned most;
+
+	if (p->term == NULL || p->term->term == NULL)
+		return;
+	most = term_scrollback(p->term->term);
+	if (lines < 0)
+		p->scroll =
+		    p->scroll > (unsigned)-lines ? p->scroll + lines : 0;
+	else
+		p->scroll = p->scroll + (unsigned)lines < most
+		                ? p->scroll + (unsigned)lines
+		                : most;
+	c->dirty = 1;
+}
+
+/* Browsing the scrollback (prefix [): the keys that move; any other key
+ * goes back to the live screen and on to the program. 1 if used. */
+static int
+server_term_scroll_key(
+    struct client *c, struct pane *p, const struct key_event *k)
+{
+	int page = p->tsy > 1 ? (int)p->tsy - 1 : 1;
+
+	switch (k->code) {
+	case KEYC_UP:
+		server_term_scroll(c, p, 1);
+		return 1;
+	case KEYC_DOWN:
+		server_term_scroll(c, p, -1);
+		return 1;
+	case KEYC_PGUP:
+		server_term_scroll(c, p, page);
+		return 1;
+	case KEYC_PGDN:
+		server_term_scroll(c, p, -page);
+		return 1;
+	case KEYC_HOME:
+		server_term_scroll(c, p, TERM_SCROLLBACK);
+		return 1;
+	case KEYC_END:
+	case KEYC_ESC:
+		p->scroll = 0;
+		c->dirty = 1;
+		return 1;
+	case KEYC_CHAR:
+		if (k->cp == 'q') {
+			p->scroll = 0;
+			c->dirty = 1;
+			return 1;
+		}
+		break;
+	}
+	p->scroll = 0;
+	c->dirty = 1;
+	return 0;
+}
+
 /* A key in a terminal pane. */
 void
 server_term_key(struct client *c, struct pane *p, const struct key_event *k)
 {
+	if (p->scroll > 0 && server_term_scroll_key(c, p, k))
+		return;
 	if (!server_term_typed(c, p))
 		return;
 	if (term_key(p->term->term, k) == -1)
@@ -318,11 +382,12 @@ server_term_draw(const struct server *s, const struct client *c,
 	}
 	rows = term_rows(t->term);
 	cols = term_cols(t->term);
-	for (y = 0; y < p->tsy && y < rows; y++) {
+	for (y = 0; y < p->tsy && y < rows + p->scroll; y++) {
 		if (t->ended && y == 0)
 			continue;
 		for (x = 0; x < p->tsx && x < cols; x++) {
-			term_cell(t->term, (int)y, x, &cell);
+			/* Scrolled back: the scrollback's lines first. */
+			term_cell(t->term, (int)y - (int)p->scroll, x, &cell);
 			if (cell.width == 0)
 				continue; /* the right half of a wide one */
 			attr = 0;
@@ -343,8 +408,8 @@ server_term_draw(const struct server *s, const struct client *c,
 			    server_term_colour(&cell.bg), attr);
 		}
 	}
-	if (p == c->pane && !t->ended && term_cursor(t->term, &cx, &cy) &&
-	    cx < p->tsx && cy < p->tsy) {
+	if (p == c->pane && !t->ended && p->scroll == 0 &&
+	    term_cursor(t->term, &cx, &cy) && cx < p->tsx && cy < p->tsy) {
 		f->cx = p->tx + cx;
 		f->cy = p->ty + cy;
 		f->cursor_visible = 1;
@@ -361,6 +426,9 @@ server_term_title(const struct client *c, const struct pane *p)
 		xasprintf(&s, "term %s (ended)", p->term_name);
 	else if (t->ended)
 		xasprintf(&s, "term %s (ended)", t->name);
+	else if (p->scroll > 0)
+		xasprintf(&s, "term %s  [%u lines back of %u: PgUp/PgDn, Esc]",
+		    t->name, p->scroll, term_scrollback(t->term));
 	else if (*t->typist != '\0')
 		xasprintf(&s, "term %s  %ux%u  typed last: %s", t->name,
 		    term_cols(t->term), term_rows(t->term), t->typist);

@@ -182,6 +182,44 @@ test_terminal_life(void **state)
 	h_pass();
 }
 
+/* The scrollback: 200 lines printed, prefix [ and PgUp go back to the
+ * first ones, Esc returns to the live screen; the wheel too; a click in
+ * a terminal pane focuses it. */
+static void
+test_scrollback_and_mouse(void **state)
+{
+	struct sess s;
+
+	start(&s, NULL);
+	show_term(&s);
+	h_send(s.a, "seq -f 'line-%g' 1 200\r");
+	h_wait(s.a, "line-200", WAIT);
+	h_key(s.a, "C-b");
+	h_send(s.a, "[");
+	h_wait_row_has(s.a, h_status_row(s.a), "lines back", WAIT);
+	h_key(s.a, "Home");
+	h_wait(s.a, "line-1\n", WAIT);
+	h_key(s.a, "Escape");
+	h_wait(s.a, "line-200", WAIT);
+	h_wait_row_has(s.a, h_status_row(s.a), "typed last", WAIT);
+	/* Bob's own view of it does not move. */
+	h_wait(s.b, "line-200", WAIT);
+	/* The wheel (up three lines a notch). */
+	h_send(s.a, "\033[<64;10;5M");
+	h_wait_row_has(s.a, h_status_row(s.a), "3 lines back", WAIT);
+	h_send(s.a, "\033[<65;10;5M");
+	h_wait_row_has(s.a, h_status_row(s.a), "typed last", WAIT);
+
+	/* A click in the terminal pane of a split focuses it. */
+	palette(s.a, "vsplit");
+	h_open(s.a, "README.md", WAIT);
+	h_wait_row_has(s.a, 0, "README.md", WAIT);
+	h_send(s.a, "\033[<0;3;5M\033[<0;3;5m");
+	h_send(s.a, "echo clicked-in\r");
+	h_wait(s.b, "clicked-in", WAIT);
+	h_pass();
+}
+
 static void
 test_no_terminals(void **state)
 {
@@ -201,6 +239,8 @@ main(void)
 	        test_shared_terminal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_terminal_life, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_scrollback_and_mouse, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_no_terminals, h_setup, h_teardown),
 	};
