@@ -390,9 +390,9 @@ struct client {
 	unsigned cols, rows;
 	uint16_t gen;
 
-	/* Panes: the split tree, every pane, the focused one, and the view
-	 * keys go to (the focused pane's, or the document pane focused
-	 * last, never NULL once they have entered). */
+	/* Panes: the split tree, every pane, the focused one, and its view
+	 * (a terminal pane keeps the document view it had: what the status
+	 * row, presence and follow use; never NULL). */
 	struct split *split;
 	struct panes panes;
 	struct pane *pane;

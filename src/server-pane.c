@@ -71,8 +71,9 @@ void
 server_pane_focus(struct client *c, struct pane *p)
 {
 	c->pane = p;
-	if (p->mode == &server_pane_doc_mode)
-		c->view = &p->view;
+	/* A terminal pane keeps the view it had too: c's view is always the
+	 * focused pane's. */
+	c->view = &p->view;
 	c->dirty = 1;
 }
 

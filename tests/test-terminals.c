@@ -28,6 +28,7 @@ struct sess {
 	char *repo;
 	struct h_daemon *d;
 	int port;
+	char *ka;
 	struct h_client *a, *b, *c, *e; /* host, editor, viewer, editor */
 };
 
@@ -59,18 +60,18 @@ key_with(const char *repo, const char *opts, const char *comment)
 static void
 start(struct sess *s, const char *extra)
 {
-	char *ka, *kb, *kc, *ke;
+	char *kb, *kc, *ke;
 
 	memset(s, 0, sizeof *s);
 	s->repo = h_repo_create("README.md", "hello\n", NULL);
-	ka = key_with(s->repo, "host", HOST);
+	s->ka = key_with(s->repo, "host", HOST);
 	kb = key_with(s->repo, NULL, EDITOR);
 	kc = key_with(s->repo, "viewer", VIEWER);
 	ke = key_with(s->repo, NULL, EDITOR2);
 	s->d = extra != NULL ? h_daemon_start_args(s->repo, extra, NULL)
 	                     : h_daemon_start(s->repo);
 	s->port = h_daemon_port(s->d);
-	s->a = h_join(s->port, ka, "alice");
+	s->a = h_join(s->port, s->ka, "alice");
 	s->b = h_join(s->port, kb, "bob");
 	s->c = h_join(s->port, kc, "carol");
 	s->e = h_join(s->port, ke, "dan");
@@ -145,6 +146,7 @@ test_shared_terminal(void **state)
 	 * command line is not what the output would show.) */
 	h_send(s.a,
 	    "printf '\\033]0;\\145vil-title\\007\\033]52;c;ZXZpbA==\\007"
+	    "\\033[2J\\033]8;;http://x\\033\\\\link\\033]8;;\\033\\\\"
 	    "\\033P+q544e\\033\\\\\\302\\23331m\\141fter-attack\\n'\r");
 	for (i = 0; i < 4; i++)
 		h_wait(all[i], "after-attack\n", WAIT);
@@ -179,6 +181,23 @@ test_terminal_life(void **state)
 	h_send(s.a, "exit\r");
 	h_wait(s.b, "the shell of terminal 1 ended", WAIT);
 	h_wait(s.a, "the shell of terminal 1 ended", WAIT);
+
+	/* term starts a new one; a daemon restart ends it, and the pane the
+	 * layout keeps says so. */
+	palette(s.a, "term 1");
+	h_send(s.a, "echo second-shell\r");
+	h_wait(s.b, "second-shell", WAIT);
+	assert_int_equal(h_daemon_stop(s.d), 0);
+	h_client_close(s.a);
+	h_client_close(s.b);
+	h_client_close(s.c);
+	h_client_close(s.e);
+	s.d = h_daemon_start(s.repo);
+	s.a = h_join(h_daemon_port(s.d), s.ka, "alice");
+	h_wait(s.a, "terminal 1 ended with the session", JOIN);
+	palette(s.a, "term 1");
+	h_send(s.a, "echo third-shell\r");
+	h_wait(s.a, "third-shell", WAIT);
 	h_pass();
 }
 
