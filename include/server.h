@@ -160,7 +160,13 @@ struct pane_mode {
 struct pane {
 	unsigned id; /* per person: 1, 2, ... */
 	const struct pane_mode *mode;
-	struct view view;    /* a document pane's */
+	/* A document pane's view; a terminal pane keeps the view it had (the
+	 * document it showed last), which follows edits as any view. */
+	struct view view;
+	struct server_term *term; /* a terminal pane's; NULL once ended */
+	char *term_name;          /* its name (kept when it has ended) */
+	unsigned scroll;     /* a terminal pane: lines back in the scrollback
+	                        shown (0: the live screen; prefix [ or the wheel) */
 	struct split *split; /* its leaf in the person's tree */
 	/* Where it is (after server_pane_layout): the whole rectangle, and
 	 * the text in it (below the title row, if any). */
@@ -170,6 +176,21 @@ struct pane {
 	TAILQ_ENTRY(pane) entry;
 };
 TAILQ_HEAD(panes, pane);
+
+/* A shared terminal (server-term.c; term.c runs and emulates it). */
+#define SERVER_TERM_NAME_MAX 32
+#define SERVER_TERM_NAME_CHARS                                                 \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+struct server_term {
+	char *name;
+	struct term *term;
+	int ended;      /* its shell has exited (status) */
+	int status;     /* waitpid's */
+	char *typist;   /* the name of who typed last, "" if no one yet */
+	int shared_all; /* editors may type in it */
+	TAILQ_ENTRY(server_term) entry;
+};
+TAILQ_HEAD(server_terms, server_term);
 
 /* A one-line prompt on the status row (find, go to line). */
 struct prompt {
@@ -369,9 +390,9 @@ struct client {
 	unsigned cols, rows;
 	uint16_t gen;
 
-	/* Panes: the split tree, every pane, the focused one, and the view
-	 * keys go to (the focused pane's, or the document pane focused
-	 * last, never NULL once they have entered). */
+	/* Panes: the split tree, every pane, the focused one, and its view
+	 * (a terminal pane keeps the document view it had: what the status
+	 * row, presence and follow use; never NULL). */
 	struct split *split;
 	struct panes panes;
 	struct pane *pane;
@@ -465,11 +486,14 @@ struct server_options {
 	unsigned keepalive_count;     /* unanswered keepalives before the cut */
 	const char *syntax_dir; /* nano's syntax files; NULL: SYNTAX_DIR */
 	int no_syntax;          /* no syntax colours for anyone */
+	int no_terminals;       /* no shared terminals (`term` refused) */
 };
 
 struct server {
 	struct server_options opts; /* the command line, with defaults */
 	struct loop *loop;
+	struct server_terms terms; /* shared terminals */
+	int terms_shared_all;      /* `share all`: editors type in every one */
 	struct repo *repo;
 	struct syntax_set *syntaxes; /* read at start; NULL with --no-syntax */
 	int listen_fd;
@@ -586,6 +610,7 @@ void server_client_replace(struct client *, size_t from, size_t to,
     const char *s, size_t len, int group);
 void server_client_popup(struct client *);
 void server_client_detach(struct client *);
+void server_client_palette(struct client *);
 void server_client_hint(struct client *);
 void server_client_ask(struct client *, enum client_mode);
 
@@ -605,6 +630,7 @@ void server_pane_next(struct client *);
 void server_pane_zoom(struct client *);
 void server_pane_resize(struct client *, enum split_dir);
 void server_pane_show(struct client *, struct doc *);
+void server_pane_show_term(struct client *, struct server_term *);
 void server_pane_shift(
     struct client *, struct doc *, const struct op *, const struct view *);
 void server_pane_replace_doc(struct client *, struct doc *, struct doc *);
@@ -614,6 +640,16 @@ int server_pane_key(struct client *, const struct key_event *, int *);
 void server_pane_prefix(struct client *, uint32_t);
 void server_pane_enter(struct client *);
 void server_pane_recover(const char *key, const char *value);
+
+/* server-term.c: shared terminals. */
+extern const struct pane_mode server_term_mode;
+void server_term_open(struct client *, const char *name);
+void server_term_key(struct client *, struct pane *, const struct key_event *);
+void server_term_scroll(struct client *, struct pane *, int lines);
+void server_term_paste(struct client *, struct pane *, const char *, size_t);
+void server_term_share(struct client *, const char *name, int on);
+void server_term_free(struct server_term *);
+void server_term_free_all(void);
 
 /* presence.c: when each person was last here (catch-ups start there). */
 void presence_touch(void);

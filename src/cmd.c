@@ -43,6 +43,9 @@ static void cmd_close(struct client *, const char *);
 static void cmd_zoom(struct client *, const char *);
 static void cmd_prefix(struct client *, const char *);
 static void cmd_mouse(struct client *, const char *);
+static void cmd_term(struct client *, const char *);
+static void cmd_share(struct client *, const char *);
+static void cmd_unshare(struct client *, const char *);
 
 const struct cmd_entry cmd_table[] = {
     {"decide", "[TITLE]", "draft a decision record from this discussion",
@@ -86,6 +89,12 @@ const struct cmd_entry cmd_table[] = {
     {"zoom", "", "my pane alone on the screen, and back (prefix z)", 0,
         cmd_zoom},
     {"prefix", "C-X", "my pane prefix key (Ctrl-B as in tmux)", 0, cmd_prefix},
+    {"term", "[NAME]", "a shared terminal in my pane (hosts start one)", 0,
+        cmd_term},
+    {"share", "NAME|all", "editors may type in terminal NAME (hosts)",
+        CMD_HOST | CMD_BROADCAST, cmd_share},
+    {"unshare", "NAME|all", "only hosts type in terminal NAME (hosts)",
+        CMD_HOST | CMD_BROADCAST, cmd_unshare},
 };
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 
@@ -722,4 +731,22 @@ cmd_prefix(struct client *c, const char *arg)
 	}
 	server_pane_prefix(c, letter);
 	server_client_notice(c, "your prefix is Ctrl-%c", letter - 'a' + 'A');
+}
+
+static void
+cmd_term(struct client *c, const char *arg)
+{
+	server_term_open(c, arg);
+}
+
+static void
+cmd_share(struct client *c, const char *arg)
+{
+	server_term_share(c, arg, 1);
+}
+
+static void
+cmd_unshare(struct client *c, const char *arg)
+{
+	server_term_share(c, arg, 0);
 }

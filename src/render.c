@@ -411,6 +411,16 @@ render_status(const struct server *s, const struct client *c, struct frame *f,
 
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 	snprintf(pos, sizeof pos, "  %zu:%zu", line + 1, col + 1);
+	/* A pane other than a document's says what it shows. */
+	if (c->pane != NULL && c->pane->mode != &server_pane_doc_mode) {
+		left = c->pane->mode->title(c, c->pane);
+		x = render_text(f, 0, y, f->cols, " ", 0, 0, CELL_REVERSE);
+		x = render_text(f, x, y, f->cols, left, 0, 0, CELL_REVERSE);
+		free(left);
+		if ((notice = render_notice(s, c)) != NULL)
+			render_right(f, y, x, notice, CELL_REVERSE | CELL_BOLD);
+		return;
+	}
 	xasprintf(&left, " %s%s%s%s%s", path, d->modified ? " [+]" : "",
 	    d->readonly ? " [RO]" : "",
 	    d->disk_changed ? " [changed on disk]" : "", pos);

@@ -247,6 +247,8 @@ const struct serve_opt serve_opts[] = {
     {"no-syntax", 0, NULL, serve_opt_flag, F(no_syntax), 0, 0,
         "no syntax colours for anyone (each person can\n"
         "also say `syntax off`)"},
+    {"no-terminals", 0, NULL, serve_opt_flag, F(no_terminals), 0, 0,
+        "no shared terminals: `term` is refused"},
     /* A committed file naming what the daemon reads (regexes it runs as
      * it draws) is refused, as key files are. */
     {"syntax-dir", 0, "DIR", serve_opt_string, F(syntax_dir), 0,

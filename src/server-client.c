@@ -632,6 +632,15 @@ server_client_name_key(struct client *c, const struct key_event *k)
 	c->dirty = 1;
 }
 
+/* Ctrl-P (or the prefix's :): the palette. */
+void
+server_client_palette(struct client *c)
+{
+	palette_open(&c->palette, cmd_table, cmd_count);
+	c->mode = CLIENT_PALETTE;
+	c->dirty = 1;
+}
+
 /* The prefix's d: c leaves, the session goes on (as tmux's detach). */
 void
 server_client_detach(struct client *c)
@@ -1126,7 +1135,10 @@ server_client_paste_done(struct client *c)
 		popup_free(&c->popup);
 		c->mode = CLIENT_EDIT;
 	}
-	if (c->mode == CLIENT_EDIT && j > 0) {
+	if (c->mode == CLIENT_EDIT && j > 0 &&
+	    c->pane->mode == &server_term_mode)
+		server_term_paste(c, c->pane, s, j);
+	else if (c->mode == CLIENT_EDIT && j > 0) {
 		if (server_client_allowed(c, CMD_EDIT))
 			server_client_put(c, s, j);
 	} else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT) {
@@ -1507,8 +1519,7 @@ server_client_key_ctrl(struct client *c, const struct key_event *k)
 		server_client_reload(c);
 		break;
 	case 'p':
-		palette_open(&c->palette, cmd_table, cmd_count);
-		c->mode = CLIENT_PALETTE;
+		server_client_palette(c);
 		break;
 	case 't':
 		server_client_ask(c, CLIENT_CHAT);
@@ -1577,6 +1588,11 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 	} else if (k->code == KEYC_CTRL && k->cp == c->prefix) {
 		c->prefixed = 1;
 		c->dirty = 1;
+		return;
+	}
+	/* A terminal takes every other key (Ctrl-Q leaves first). */
+	if (c->pane->mode == &server_term_mode) {
+		server_term_key(c, c->pane, k);
 		return;
 	}
 

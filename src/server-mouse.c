@@ -36,20 +36,41 @@ server_mouse_area(struct pane *p, struct server_mouse_area *a)
 	a->height = p->tsy;
 }
 
-/* The visible document pane whose rectangle holds the cell x, y (its title
- * row too), or NULL. */
+/* The visible pane whose rectangle holds the cell x, y (its title row
+ * too), or NULL. */
 static struct pane *
 server_mouse_pane(struct client *c, unsigned x, unsigned y)
 {
 	struct pane *p;
 
 	TAILQ_FOREACH (p, &c->panes, entry) {
-		if (!p->hidden && p->mode == &server_pane_doc_mode &&
-		    p->view.doc != NULL && x >= p->x && x < p->x + p->sx &&
-		    y >= p->y && y < p->y + p->sy)
+		if (!p->hidden && x >= p->x && x < p->x + p->sx && y >= p->y &&
+		    y < p->y + p->sy)
 			return p;
 	}
 	return NULL;
+}
+
+/* A terminal pane: a click focuses it, the wheel scrolls its
+ * scrollback. */
+static void
+server_mouse_term(struct client *c, struct pane *p, const struct key_event *k)
+{
+	switch (k->mouse) {
+	case KEYS_MOUSE_WHEEL_UP:
+		server_term_scroll(c, p, (int)SERVER_MOUSE_WHEEL);
+		break;
+	case KEYS_MOUSE_WHEEL_DOWN:
+		server_term_scroll(c, p, -(int)SERVER_MOUSE_WHEEL);
+		break;
+	case KEYS_MOUSE_PRESS:
+		c->mouse_drag = 0;
+		if (p != c->pane)
+			server_pane_focus(c, p);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Is the cell x, y in the area (or its gutter)? */
@@ -141,6 +162,10 @@ server_mouse_text(struct client *c, const struct key_event *k)
 		p = c->pane;
 	else if ((p = server_mouse_pane(c, k->x, k->y)) == NULL)
 		return;
+	if (p->mode == &server_term_mode) {
+		server_mouse_term(c, p, k);
+		return;
+	}
 	if (p->mode != &server_pane_doc_mode || p->view.doc == NULL)
 		return;
 	server_mouse_area(p, &a);

@@ -71,8 +71,9 @@ void
 server_pane_focus(struct client *c, struct pane *p)
 {
 	c->pane = p;
-	if (p->mode == &server_pane_doc_mode)
-		c->view = &p->view;
+	/* A terminal pane keeps the view it had too: c's view is always the
+	 * focused pane's. */
+	c->view = &p->view;
 	c->dirty = 1;
 }
 
@@ -270,19 +271,39 @@ server_pane_resize(struct client *c, enum split_dir dir)
 	server_pane_changed(c);
 }
 
-/* Show d in the focused pane (Ctrl-O, following, opening from a list). */
+/* Show d in the focused pane (Ctrl-O, following, opening from a list); a
+ * terminal pane becomes a document pane. */
 void
 server_pane_show(struct client *c, struct doc *d)
 {
-	if (c->pane->mode != &server_pane_doc_mode)
-		return;
+	if (c->pane->mode != &server_pane_doc_mode) {
+		c->pane->mode->free(c->pane);
+		c->pane->mode = &server_pane_doc_mode;
+		c->pane->term = NULL;
+	}
 	view_set_doc(&c->pane->view, d);
 	c->view = &c->pane->view;
 	server_pane_save(c);
 }
 
-/* The document panes showing d follow an op (from: the view it came
- * from, whose cursor goes after what it typed; NULL for none). */
+/* Show terminal t in the focused pane (it keeps the view it had, as the
+ * document view keys go to once a document pane is focused again). */
+void
+server_pane_show_term(struct client *c, struct server_term *t)
+{
+	struct pane *p = c->pane;
+
+	p->mode->free(p);
+	p->mode = &server_term_mode;
+	p->term = t;
+	p->term_name = xstrdup(t->name);
+	c->dirty = 1;
+	server_pane_save(c);
+}
+
+/* The views of d follow an op (from: the view it came from, whose cursor
+ * goes after what it typed; NULL for none), also those terminal panes
+ * keep. */
 void
 server_pane_shift(struct client *c, struct doc *d, const struct op *op,
     const struct view *from)
@@ -290,7 +311,7 @@ server_pane_shift(struct client *c, struct doc *d, const struct op *op,
 	struct pane *p;
 
 	TAILQ_FOREACH (p, &c->panes, entry) {
-		if (p->mode == &server_pane_doc_mode && p->view.doc == d)
+		if (p->view.doc == d)
 			view_shift(&p->view, op, &p->view == from);
 	}
 }
@@ -302,7 +323,7 @@ server_pane_replace_doc(struct client *c, struct doc *d, struct doc *d2)
 	struct pane *p;
 
 	TAILQ_FOREACH (p, &c->panes, entry) {
-		if (p->mode == &server_pane_doc_mode && p->view.doc == d)
+		if (p->view.doc == d)
 			view_set_doc(&p->view, d2);
 	}
 }
@@ -335,9 +356,13 @@ server_pane_save(struct client *c)
 		if (p == c->pane)
 			focus = i;
 		path = p->view.doc != NULL ? p->view.doc->path : "";
-		xasprintf(&more, "%sdoc %zu %zu %zu %zu %s\n", text,
-		    p->view.cursor, p->view.top, p->view.left, strlen(path),
-		    path);
+		if (p->mode == &server_term_mode)
+			xasprintf(&more, "%sterm %zu %s\n", text,
+			    strlen(p->term_name), p->term_name);
+		else
+			xasprintf(&more, "%sdoc %zu %zu %zu %zu %s\n", text,
+			    p->view.cursor, p->view.top, p->view.left,
+			    strlen(path), path);
 		free(text);
 		text = more;
 		i++;
@@ -424,6 +449,29 @@ server_pane_recover(const char *key, const char *value)
 	}
 }
 
+/* A saved terminal pane: "term N NAME\n"; 0 if not. */
+static int
+server_pane_parse_term(const char **s, char **name)
+{
+	const char *p = *s;
+	unsigned long n;
+	char *end;
+
+	if (strncmp(p, "term ", 5) != 0 || p[5] < '1' || p[5] > '9')
+		return 0;
+	n = strtoul(p + 5, &end, 10);
+	if (*end != ' ' || n > SERVER_TERM_NAME_MAX ||
+	    strnlen(end + 1, n) != n || end[1 + n] != '\n')
+		return 0;
+	*name = xstrndup(end + 1, n);
+	if (strspn(*name, SERVER_TERM_NAME_CHARS) != n) {
+		free(*name);
+		return 0;
+	}
+	*s = end + 1 + n + 1;
+	return 1;
+}
+
 /* A saved pane line: "doc CURSOR TOP LEFT N PATH\n"; 0 if not. */
 static int
 server_pane_parse_doc(
@@ -467,6 +515,7 @@ server_pane_restore(struct client *c, const char *text)
 {
 	const char *s = text, *nl;
 	struct pane **panes = NULL, *p;
+	struct server_term *t;
 	struct split *root;
 	struct doc *d;
 	size_t n = 0, i, cursor, top, left, focus = 0, len;
@@ -484,6 +533,19 @@ server_pane_restore(struct client *c, const char *text)
 	}
 	panes = xcalloc(count, sizeof *panes);
 	for (i = 0; i < (size_t)count; i++) {
+		if (server_pane_parse_term(&s, &path)) {
+			/* The terminal if it still runs (a reconnect), else
+			 * a pane saying it ended. */
+			p = server_pane_new(c, c->view->doc);
+			p->mode = &server_term_mode;
+			p->term_name = path;
+			TAILQ_FOREACH (t, &server->terms, entry) {
+				if (strcmp(t->name, path) == 0)
+					p->term = t;
+			}
+			panes[n++] = p;
+			continue;
+		}
 		if (!server_pane_parse_doc(&s, &cursor, &top, &left, &path))
 			goto bad;
 		d = *path != '\0' ? doc_open(path, &err) : NULL;
@@ -610,6 +672,23 @@ server_pane_key_detach(struct client *c, const struct key_event *k)
 	server_client_detach(c);
 }
 
+static void
+server_pane_key_palette(struct client *c, const struct key_event *k)
+{
+	server_client_palette(c);
+}
+
+/* [: browse a terminal's scrollback (a page back to start with). */
+static void
+server_pane_key_scrollback(struct client *c, const struct key_event *k)
+{
+	if (c->pane->mode != &server_term_mode) {
+		server_client_notice(c, "the scrollback is a terminal's");
+		return;
+	}
+	server_term_scroll(c, c->pane, c->pane->tsy > 1 ? c->pane->tsy - 1 : 1);
+}
+
 static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, '%', 0, server_pane_key_split_lr, "split left/right"},
     {KEYC_CHAR, '"', 0, server_pane_key_split_tb, "split top/bottom"},
@@ -621,6 +700,8 @@ static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, 'x', 0, server_pane_key_close, "close the pane"},
     {KEYC_CHAR, 'z', 0, server_pane_key_zoom, "zoom the pane, and back"},
     {KEYC_CHAR, 'd', 0, server_pane_key_detach, "detach (moot attach)"},
+    {KEYC_CHAR, ':', 0, server_pane_key_palette, "the palette"},
+    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "the scrollback"},
 };
 
 /* The key after the prefix. 1 if it was a pane key (or the prefix again,

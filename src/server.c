@@ -34,6 +34,7 @@
 #include "proto.h"
 #include "repo.h"
 #include "sandbox.h"
+#include "term.h"
 #include "server.h"
 #include "syntax.h"
 
@@ -314,6 +315,7 @@ server_signal_cb(int fd, int events, void *arg)
 			 * the job. */
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 				if (!job_reaped(pid, status) &&
+				    !term_reaped(pid, status) &&
 				    !sandbox_reaped(pid, status))
 					log_debug(
 					    "child %ld exited", (long)pid);
@@ -869,6 +871,7 @@ server_main(const struct server_options *o)
 	if (server_syntax(o) == -1)
 		return 1;
 	TAILQ_INIT(&server->docs);
+	TAILQ_INIT(&server->terms);
 	TAILQ_INIT(&server->clients);
 	TAILQ_INIT(&server->places);
 	TAILQ_INIT(&server->chat);
@@ -953,6 +956,7 @@ server_main(const struct server_options *o)
 	loop_run(server->loop);
 	control_stop();
 	job_kill_all(); /* a hook still running is stopped */
+	server_term_free_all(); /* every shell gets SIGHUP */
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen
 	 * one must not hold up the exit, so nothing here blocks. */

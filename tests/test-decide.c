@@ -95,6 +95,9 @@ static const char *const commands[][2] = {
     {"close", ""},
     {"zoom", ""},
     {"prefix", "C-X"},
+    {"term", "[NAME]"},
+    {"share", "NAME|all"},
+    {"unshare", "NAME|all"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1948,7 +1951,8 @@ static void
 test_palette(void **state)
 {
 	static const size_t all[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-	    13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, (size_t)-1};
+	    13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+	    (size_t)-1};
 	static const size_t d[] = {0, 6, 9, 5, (size_t)-1};
 	static const size_t fo[] = {10, (size_t)-1};
 	struct sess s;

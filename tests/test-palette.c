@@ -55,7 +55,7 @@ backspace(struct palette *p)
 #define ALL                                                                    \
 	"decide question link accept reject supersede draft commit why "       \
 	"decisions follow who since chat invite invites revoke help syntax "   \
-	"mouse role kick split vsplit close zoom prefix"
+	"mouse role kick split vsplit close zoom prefix term share unshare"
 
 static void
 test_open_lists_all(void **state)
@@ -64,10 +64,10 @@ test_open_lists_all(void **state)
 
 	memset(&p, 0xff, sizeof p);
 	palette_open(&p, cmd_table, cmd_count);
-	assert_int_equal(cmd_count, 27);
+	assert_int_equal(cmd_count, 30);
 	assert_int_equal(p.len, 0);
 	assert_string_equal(p.text, "");
-	assert_int_equal(p.nmatch, 27);
+	assert_int_equal(p.nmatch, 30);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);
 	assert_names(&p, ALL);
@@ -85,8 +85,8 @@ test_prefix_then_substring(void **state)
 	backspace(&p);
 	backspace(&p);
 	type(&p, "s");
-	assert_names(&p, "supersede since syntax split question decisions "
-	                 "invites mouse vsplit close");
+	assert_names(&p, "supersede since syntax split share question "
+	                 "decisions invites mouse vsplit close unshare");
 	backspace(&p);
 	type(&p, "i");
 	assert_names(&p, "invite invites decide question link commit decisions "
@@ -262,11 +262,11 @@ test_move_and_top(void **state)
 	assert_int_equal(p.sel, 1);
 	assert_int_equal(p.top, 1);
 	palette_move(&p, 100, 5);
-	assert_int_equal(p.sel, 26);
-	assert_int_equal(p.top, 23);
+	assert_int_equal(p.sel, 29);
+	assert_int_equal(p.top, 26);
 	palette_move(&p, 1, 5);
-	assert_int_equal(p.sel, 26);
-	assert_int_equal(p.top, 23);
+	assert_int_equal(p.sel, 29);
+	assert_int_equal(p.top, 26);
 	palette_move(&p, -100, 5);
 	assert_int_equal(p.sel, 0);
 	assert_int_equal(p.top, 0);

@@ -1,0 +1,453 @@
+/* server-term.c: shared terminals: a shell run by the daemon (term.c)
+ * shown in anyone's panes, who may type in it, and its pane mode. */
+#include "moot.h"
+
+#include <sys/wait.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "repo.h"
+#include "role.h"
+#include "server.h"
+#include "term.h"
+
+/*
+ * A terminal is shared like a document: anyone may show it in a pane and
+ * everyone showing it sees the same screen. Hosts may type in every
+ * terminal; editors in those a host shared (`share NAME|all`); viewers
+ * never. The terminal takes the size of the pane of whoever typed last
+ * (tmux's window-size latest); other panes show it cut or padded. Its
+ * output only ever becomes cells of frames (term.c).
+ */
+
+static struct server_term *
+server_term_find(const char *name)
+{
+	struct server_term *t;
+
+	TAILQ_FOREACH (t, &server->terms, entry) {
+		if (strcmp(t->name, name) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* Everyone whose panes show t draws again. */
+static void
+server_term_redraw(struct server_term *t)
+{
+	struct client *c;
+	struct pane *p;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		TAILQ_FOREACH (p, &c->panes, entry) {
+			if (p->term == t && !p->hidden) {
+				c->dirty = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* term.c: the screen changed, the pty closed or the shell was reaped. */
+static void
+server_term_changed(struct term *term, void *arg)
+{
+	struct server_term *t = arg;
+	int status;
+
+	if (!t->ended && term_exited(term, &status)) {
+		t->ended = 1;
+		t->status = status;
+		log_info("terminal %s: the shell ended (%s %d)", t->name,
+		    WIFEXITED(status) ? "status" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	server_term_redraw(t);
+}
+
+/* Start a terminal called name, of cols x rows. NULL (c told) if not. */
+static struct server_term *
+server_term_start(
+    struct client *c, const char *name, unsigned cols, unsigned rows)
+{
+	struct server_term *t;
+	char *err = NULL;
+
+	t = xcalloc(1, sizeof *t);
+	t->name = xstrdup(name);
+	t->typist = xstrdup("");
+	t->term = term_start(server->loop, server->repo->workdir, NULL, cols,
+	    rows, server_term_changed, t, &err);
+	if (t->term == NULL) {
+		server_client_notice(c, "cannot start a terminal: %s", err);
+		free(err);
+		free(t->typist);
+		free(t->name);
+		free(t);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&server->terms, t, entry);
+	log_info("client %u: %s started terminal %s (pid %ld)", c->id, c->name,
+	    name, (long)term_pid(t->term));
+	return t;
+}
+
+/* A new name: 1, 2, ... */
+static void
+server_term_name(char *out, size_t size)
+{
+	unsigned n;
+
+	for (n = 1;; n++) {
+		snprintf(out, size, "%u", n);
+		if (server_term_find(out) == NULL)
+			return;
+	}
+}
+
+/*
+ * `term [NAME]`: show terminal NAME in the focused pane; one that does
+ * not exist (or has ended) is started, which only hosts may.
+ */
+void
+server_term_open(struct client *c, const char *name)
+{
+	struct server_term *t;
+	struct pane *p = c->pane;
+	char fresh[16];
+
+	while (*name == ' ')
+		name++;
+	if (server->opts.no_terminals) {
+		server_client_notice(c, "terminals are off in this session "
+		                        "(moot serve --no-terminals)");
+		return;
+	}
+	if (strlen(name) > SERVER_TERM_NAME_MAX ||
+	    strspn(name, SERVER_TERM_NAME_CHARS) != strlen(name)) {
+		server_client_notice(c, "a terminal's name is letters, digits, "
+		                        "- and _ (at most 32)");
+		return;
+	}
+	if (*name == '\0') {
+		server_term_name(fresh, sizeof fresh);
+		name = fresh;
+	}
+	t = server_term_find(name);
+	if (t == NULL || t->ended) {
+		if (c->role != ROLE_HOST) {
+			server_client_notice(c, "only hosts start terminals");
+			return;
+		}
+		if (t != NULL) {
+			TAILQ_REMOVE(&server->terms, t, entry);
+			server_term_free(t);
+		}
+		server_pane_layout(c);
+		if ((t = server_term_start(c, name, p->tsx, p->tsy)) == NULL)
+			return;
+	}
+	server_pane_show_term(c, t);
+}
+
+/* Whether c may type in t; else told why. */
+static int
+server_term_may_type(struct client *c, struct server_term *t)
+{
+	if (c->role == ROLE_HOST)
+		return 1;
+	if (c->role == ROLE_EDITOR) {
+		if (t->shared_all || server->terms_shared_all)
+			return 1;
+		server_client_notice(c,
+		    "terminal %s is not shared with editors "
+		    "(a host can say `share %s`)",
+		    t->name, t->name);
+		return 0;
+	}
+	server_client_notice(c, "viewers cannot type in terminals");
+	return 0;
+}
+
+/* c types in the terminal of their focused pane p: its size becomes that
+ * pane's, and it is the typist's. */
+static int
+server_term_typed(struct client *c, struct pane *p)
+{
+	struct server_term *t = p->term;
+
+	if (t == NULL || t->ended || t->term == NULL) {
+		server_client_notice(c,
+		    "this terminal has ended: `term` starts "
+		    "a new one");
+		return 0;
+	}
+	if (!server_term_may_type(c, t))
+		return 0;
+	if (term_cols(t->term) != p->tsx || term_rows(t->term) != p->tsy)
+		term_resize(t->term, p->tsx, p->tsy);
+	if (strcmp(t->typist, c->name) != 0) {
+		free(t->typist);
+		t->typist = xstrdup(c->name);
+		server_term_redraw(t);
+	}
+	return 1;
+}
+
+/* Scroll pane p of c's by lines into the scrollback (back if > 0), from
+ * the live screen (0) to the oldest line kept. */
+void
+server_term_scroll(struct client *c, struct pane *p, int lines)
+{
+	unsigned most;
+
+	if (p->term == NULL || p->term->term == NULL)
+		return;
+	most = term_scrollback(p->term->term);
+	if (lines < 0)
+		p->scroll =
+		    p->scroll > (unsigned)-lines ? p->scroll + lines : 0;
+	else
+		p->scroll = p->scroll + (unsigned)lines < most
+		                ? p->scroll + (unsigned)lines
+		                : most;
+	c->dirty = 1;
+}
+
+/* Browsing the scrollback (prefix [): the keys that move; any other key
+ * goes back to the live screen and on to the program. 1 if used. */
+static int
+server_term_scroll_key(
+    struct client *c, struct pane *p, const struct key_event *k)
+{
+	int page = p->tsy > 1 ? (int)p->tsy - 1 : 1;
+
+	switch (k->code) {
+	case KEYC_UP:
+		server_term_scroll(c, p, 1);
+		return 1;
+	case KEYC_DOWN:
+		server_term_scroll(c, p, -1);
+		return 1;
+	case KEYC_PGUP:
+		server_term_scroll(c, p, page);
+		return 1;
+	case KEYC_PGDN:
+		server_term_scroll(c, p, -page);
+		return 1;
+	case KEYC_HOME:
+		server_term_scroll(c, p, TERM_SCROLLBACK);
+		return 1;
+	case KEYC_END:
+	case KEYC_ESC:
+		p->scroll = 0;
+		c->dirty = 1;
+		return 1;
+	case KEYC_CHAR:
+		if (k->cp == 'q') {
+			p->scroll = 0;
+			c->dirty = 1;
+			return 1;
+		}
+		break;
+	}
+	p->scroll = 0;
+	c->dirty = 1;
+	return 0;
+}
+
+/* A key in a terminal pane. */
+void
+server_term_key(struct client *c, struct pane *p, const struct key_event *k)
+{
+	if (p->scroll > 0 && server_term_scroll_key(c, p, k))
+		return;
+	if (!server_term_typed(c, p))
+		return;
+	if (term_key(p->term->term, k) == -1)
+		server_client_hint(c);
+}
+
+/* A paste in a terminal pane. */
+void
+server_term_paste(struct client *c, struct pane *p, const char *s, size_t len)
+{
+	if (server_term_typed(c, p))
+		term_paste(p->term->term, s, len);
+}
+
+/* `share NAME|all`, `unshare NAME|all` (hosts): whether editors may type
+ * in that terminal (all: in every terminal, also those to come). */
+void
+server_term_share(struct client *c, const char *name, int on)
+{
+	struct server_term *t;
+
+	while (*name == ' ')
+		name++;
+	log_info("client %u: %s %s terminal %s", c->id, c->name,
+	    on ? "shared" : "unshared", name);
+	if (strcmp(name, "all") == 0) {
+		server->terms_shared_all = on;
+		TAILQ_FOREACH (t, &server->terms, entry)
+			t->shared_all = on;
+		server_notice("%s %s every terminal %s editors", c->name,
+		    on ? "shared" : "unshared", on ? "with" : "from");
+		return;
+	}
+	if ((t = server_term_find(name)) == NULL) {
+		server_client_notice(c, "no terminal called %s", name);
+		return;
+	}
+	t->shared_all = on;
+	server_notice("%s %s terminal %s %s editors", c->name,
+	    on ? "shared" : "unshared", t->name, on ? "with" : "from");
+}
+
+void
+server_term_free(struct server_term *t)
+{
+	if (t->term != NULL)
+		term_free(t->term); /* SIGHUP to the shell */
+	free(t->typist);
+	free(t->name);
+	free(t);
+}
+
+/* The daemon stops: every shell gets SIGHUP. */
+void
+server_term_free_all(void)
+{
+	struct server_term *t;
+	struct client *c;
+	struct pane *p;
+
+	TAILQ_FOREACH (c, &server->clients, entry) {
+		TAILQ_FOREACH (p, &c->panes, entry)
+			p->term = NULL;
+	}
+	while ((t = TAILQ_FIRST(&server->terms)) != NULL) {
+		TAILQ_REMOVE(&server->terms, t, entry);
+		server_term_free(t);
+	}
+}
+
+/* A terminal cell's colour as a frame's. */
+static uint32_t
+server_term_colour(const struct term_colour *tc)
+{
+	switch (tc->type) {
+	case TERM_COLOUR_INDEX:
+		return COLOUR_256(tc->index);
+	case TERM_COLOUR_RGB:
+		return COLOUR_RGB(tc->r, tc->g, tc->b);
+	default:
+		return COLOUR_DEFAULT;
+	}
+}
+
+/* Draw the terminal of pane p: its screen from the top left, cut to the
+ * pane or padded with blanks; the cursor when p is c's focused pane. */
+static void
+server_term_draw(const struct server *s, const struct client *c,
+    const struct pane *p, struct frame *f)
+{
+	const struct server_term *t = p->term;
+	struct term_cell cell;
+	unsigned x, y, rows, cols, cx, cy;
+	uint8_t attr;
+	char *msg;
+
+	if (t == NULL || t->term == NULL || t->ended) {
+		if (t != NULL && t->ended)
+			xasprintf(&msg,
+			    "[the shell of terminal %s ended: "
+			    "`term %s` starts a new one]",
+			    t->name, t->name);
+		else
+			xasprintf(&msg,
+			    "[terminal %s ended with the session: `term %s` "
+			    "starts a new one]",
+			    p->term_name, p->term_name);
+		if (p->tsy > 0)
+			frame_puts(f, p->tx, p->ty, p->tx + p->tsx, msg, 0, 0,
+			    CELL_DIM);
+		free(msg);
+		if (t == NULL || t->term == NULL)
+			return;
+	}
+	rows = term_rows(t->term);
+	cols = term_cols(t->term);
+	for (y = 0; y < p->tsy && y < rows + p->scroll; y++) {
+		if (t->ended && y == 0)
+			continue;
+		for (x = 0; x < p->tsx && x < cols; x++) {
+			/* Scrolled back: the scrollback's lines first. */
+			term_cell(t->term, (int)y - (int)p->scroll, x, &cell);
+			if (cell.width == 0)
+				continue; /* the right half of a wide one */
+			attr = 0;
+			if (cell.attrs & TERM_ATTR_BOLD)
+				attr |= CELL_BOLD;
+			if (cell.attrs & TERM_ATTR_UNDERLINE)
+				attr |= CELL_UNDERLINE;
+			if (cell.attrs & TERM_ATTR_REVERSE)
+				attr |= CELL_REVERSE;
+			if (cell.width == 2 && x + 1 >= p->tsx) {
+				frame_put(f, p->tx + x, p->ty + y, ' ', 0,
+				    COLOUR_DEFAULT, COLOUR_DEFAULT, 0);
+				continue;
+			}
+			frame_put(f, p->tx + x, p->ty + y,
+			    cell.cp[0] != 0 ? cell.cp[0] : ' ', cell.cp[1],
+			    server_term_colour(&cell.fg),
+			    server_term_colour(&cell.bg), attr);
+		}
+	}
+	if (p == c->pane && !t->ended && p->scroll == 0 &&
+	    term_cursor(t->term, &cx, &cy) && cx < p->tsx && cy < p->tsy) {
+		f->cx = p->tx + cx;
+		f->cy = p->ty + cy;
+		f->cursor_visible = 1;
+	}
+}
+
+static char *
+server_term_title(const struct client *c, const struct pane *p)
+{
+	const struct server_term *t = p->term;
+	char *s;
+
+	if (t == NULL)
+		xasprintf(&s, "term %s (ended)", p->term_name);
+	else if (t->ended)
+		xasprintf(&s, "term %s (ended)", t->name);
+	else if (p->scroll > 0)
+		xasprintf(&s, "term %s  [%u lines back of %u: PgUp/PgDn, Esc]",
+		    t->name, p->scroll, term_scrollback(t->term));
+	else if (*t->typist != '\0')
+		xasprintf(&s, "term %s  %ux%u  typed last: %s", t->name,
+		    term_cols(t->term), term_rows(t->term), t->typist);
+	else
+		xasprintf(&s, "term %s  %ux%u", t->name, term_cols(t->term),
+		    term_rows(t->term));
+	return s;
+}
+
+static void
+server_term_pane_free(struct pane *p)
+{
+	free(p->term_name);
+	p->term_name = NULL;
+}
+
+const struct pane_mode server_term_mode = {
+    "terminal",
+    server_term_draw,
+    server_term_title,
+    server_term_pane_free,
+};
