@@ -36,40 +36,6 @@ decisions_record_status(const struct record *rec)
 }
 
 /* What `moot decisions --open` gathers from the journal. */
-static void
-decisions_no_doc(void *arg, const char *path, const char *base, size_t len)
-{
-}
-
-static void
-decisions_no_undo(void *arg, const char *path, const char *author,
-    const void *data, size_t len)
-{
-}
-
-static int
-decisions_no_op(void *arg, const struct journal_rec *rec)
-{
-	return 0;
-}
-
-static void
-decisions_no_cursor(
-    void *arg, const char *author, const char *path, uint64_t pos)
-{
-}
-
-static void
-decisions_no_person(
-    void *arg, const char *author, const char *name, const char *email)
-{
-}
-
-static void
-decisions_no_problem(void *arg, const char *message)
-{
-}
-
 struct decisions_open_list {
 	char **questions; /* "-     question" lines */
 	size_t nquestions;
@@ -128,15 +94,11 @@ decisions_open_journal(struct repo *r)
 		free(err);
 		return -1;
 	}
+	/* Only questions and drafts: replay leaves out what has no
+	 * callback. */
 	memset(&cb, 0, sizeof cb);
-	cb.doc = decisions_no_doc;
-	cb.undo = decisions_no_undo;
-	cb.op = decisions_no_op;
-	cb.cursor = decisions_no_cursor;
-	cb.person = decisions_no_person;
 	cb.question = decisions_open_question;
 	cb.draft = decisions_open_draft;
-	cb.problem = decisions_no_problem;
 	memset(&ol, 0, sizeof ol);
 	if (journal_replay(j, &cb, &ol, &err) != 0) {
 		fprintf(stderr, "moot decisions: ");

@@ -237,34 +237,6 @@ timeline_date(int64_t ms, char out[TIMELINE_DATE_SIZE])
  * The journal.
  */
 
-static void
-timeline_no_doc(void *arg, const char *path, const char *base, size_t len)
-{
-}
-
-static void
-timeline_no_undo(void *arg, const char *path, const char *author,
-    const void *data, size_t len)
-{
-}
-
-static int
-timeline_no_op(void *arg, const struct journal_rec *rec)
-{
-	return 0;
-}
-
-static void
-timeline_no_cursor(
-    void *arg, const char *author, const char *path, uint64_t pos)
-{
-}
-
-static void
-timeline_no_problem(void *arg, const char *message)
-{
-}
-
 static struct timeline_person *
 timeline_person_get(struct timeline *tl, const char *author)
 {
@@ -345,15 +317,12 @@ timeline_journal(struct repo *r, struct timeline *tl)
 		why_fail("log", err);
 		return -1;
 	}
+	/* Only who is who, the events and the visits: replay leaves out what
+	 * has no callback (documents, edits, cursors, problems). */
 	memset(&cb, 0, sizeof cb);
-	cb.doc = timeline_no_doc;
-	cb.undo = timeline_no_undo;
-	cb.op = timeline_no_op;
-	cb.cursor = timeline_no_cursor;
 	cb.person = timeline_person;
 	cb.event = timeline_event;
 	cb.visit = timeline_visit;
-	cb.problem = timeline_no_problem;
 	if (journal_replay(j, &cb, tl, &err) != 0) {
 		why_fail("log", err);
 		rc = -1;

@@ -569,6 +569,27 @@ h_key_authorize(const char *repo, const char *keyfile, const char *comment)
 }
 
 char *
+h_key_with(const char *repo, const char *opts, const char *comment)
+{
+	char *key, *line, *text, *path, *old = NULL;
+	size_t len;
+
+	key = h_key_new(repo);
+	line = h_key_line(key, comment);
+	xasprintf(&path, "%s/.moot/authorized_keys", repo);
+	if (access(path, F_OK) == 0)
+		old = h_read_file(repo, ".moot/authorized_keys", &len);
+	free(path);
+	xasprintf(&text, "%s%s%s%s\n", old != NULL ? old : "",
+	    opts != NULL ? opts : "", opts != NULL ? " " : "", line);
+	h_write_file(repo, ".moot/authorized_keys", text, strlen(text));
+	free(old);
+	free(line);
+	free(text);
+	return key;
+}
+
+char *
 h_key_create(const char *repo, const char *comment)
 {
 	char *path;

@@ -76,6 +76,9 @@ char *h_read_file(const char *, const char *, size_t *);
 char *h_key_new(const char *);
 void h_key_authorize(const char *, const char *, const char *);
 char *h_key_create(const char *, const char *);
+/* A new key listed in REPO/.moot/authorized_keys with options ("host",
+ * "viewer", "from=..."; NULL for none) and a comment. */
+char *h_key_with(const char *, const char *, const char *);
 /* A key's public half as an authorized_keys line with a comment, and its
  * SHA256 fingerprint ("SHA256:..."); the caller frees both. */
 char *h_key_line(const char *, const char *);

@@ -67,27 +67,6 @@ wait_mouse(struct h_client *c, int on)
 	    WAIT);
 }
 
-/* A key in .moot/authorized_keys with options (a role). */
-static char *
-key_with(const char *repo, const char *opts, const char *comment)
-{
-	char *key, *line, *text, *path, *old = NULL;
-	size_t len;
-
-	key = h_key_new(repo);
-	line = h_key_line(key, comment);
-	xasprintf(&path, "%s/.moot/authorized_keys", repo);
-	if (access(path, F_OK) == 0)
-		old = h_read_file(repo, ".moot/authorized_keys", &len);
-	free(path);
-	xasprintf(&text, "%s%s %s\n", old != NULL ? old : "", opts, line);
-	h_write_file(repo, ".moot/authorized_keys", text, strlen(text));
-	free(old);
-	free(line);
-	free(text);
-	return key;
-}
-
 /* A click places the cursor (past a line's end: at its end; below the
  * text: at its end); clicks on the status and presence rows do nothing. */
 static void
@@ -303,8 +282,8 @@ test_viewer(void **state)
 
 	repo = h_repo_create("a.txt", many, NULL);
 	free(many);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, "viewer", BOB);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, "viewer", BOB);
 	d = h_daemon_start(repo);
 	a = h_join(h_daemon_port(d), ka, "alice");
 	b = h_join(h_daemon_port(d), kb, "bob");

@@ -40,30 +40,6 @@ static const char readme[] = "# Roles\nline two\n";
 #define wait_notice(c, s) h_wait_row_has(c, h_status_row(c), s, WAIT)
 #define wait_presence(c, s) h_wait_row_has(c, h_presence_row(c), s, WAIT)
 
-/* A new key with a line "OPTS KEY COMMENT" in .moot/authorized_keys
- * (opts NULL: none); its private key's path. */
-static char *
-key_with(const char *repo, const char *opts, const char *comment)
-{
-	char *key, *old, *line, *text, *path;
-	size_t len;
-
-	key = h_key_new(repo);
-	xasprintf(&path, "%s/.moot/authorized_keys", repo);
-	old = access(path, F_OK) == 0
-	          ? h_read_file(repo, ".moot/authorized_keys", &len)
-	          : NULL;
-	free(path);
-	line = h_key_line(key, comment);
-	xasprintf(&text, "%s%s%s%s\n", old != NULL ? old : "",
-	    opts != NULL ? opts : "", opts != NULL ? " " : "", line);
-	h_write_file(repo, ".moot/authorized_keys", text, strlen(text));
-	free(old);
-	free(line);
-	free(text);
-	return key;
-}
-
 /* Join at COLS x ROWS and wait until in. */
 static struct h_client *
 join(int port, const char *key, const char *user)
@@ -143,8 +119,8 @@ test_viewer(void **state)
 
 	repo = h_repo_create(
 	    "README.md", readme, "other.txt", "other file\n", NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, "viewer", BOB);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, "viewer", BOB);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 	a = join(port, ka, "alice");
@@ -272,8 +248,8 @@ test_viewer_notice_again(void **state)
 	int port;
 
 	repo = h_repo_create("README.md", readme, NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, "viewer", BOB);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, "viewer", BOB);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 	a = join(port, ka, "alice");
@@ -305,9 +281,9 @@ test_role_live_and_remembered(void **state)
 	int port;
 
 	repo = h_repo_create("README.md", readme, NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, "viewer", BOB);
-	kc = key_with(repo, NULL, CAROL);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, "viewer", BOB);
+	kc = h_key_with(repo, NULL, CAROL);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 	a = join(port, ka, "alice");
@@ -370,8 +346,8 @@ test_role_ends_with_line(void **state)
 	int port;
 
 	repo = h_repo_create("README.md", readme, NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, NULL, BOB);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, NULL, BOB);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 	a = join(port, ka, "alice");
@@ -413,11 +389,11 @@ test_role_refusals(void **state)
 	int port;
 
 	repo = h_repo_create("README.md", readme, NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, NULL, BOB);
-	kc = key_with(repo, NULL, CAROL);
-	kd = key_with(repo, "host", DAN);
-	kbo = key_with(repo, "viewer", BONNIE);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, NULL, BOB);
+	kc = h_key_with(repo, NULL, CAROL);
+	kd = h_key_with(repo, "host", DAN);
+	kbo = h_key_with(repo, "viewer", BONNIE);
 	d = h_daemon_start(repo);
 	port = h_daemon_port(d);
 	a = join(port, ka, "alice");
@@ -505,9 +481,9 @@ test_kick(void **state)
 	int port;
 
 	repo = h_repo_create("README.md", readme, NULL);
-	ka = key_with(repo, "host", ALICE);
-	kb = key_with(repo, NULL, BOB);
-	kc = key_with(repo, NULL, CAROL);
+	ka = h_key_with(repo, "host", ALICE);
+	kb = h_key_with(repo, NULL, BOB);
+	kc = h_key_with(repo, NULL, CAROL);
 	/* A first run makes the journal; Bob is then remembered as having
 	 * come by an invitation. */
 	d = h_daemon_start(repo);

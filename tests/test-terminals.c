@@ -34,29 +34,6 @@ struct sess {
 
 #define wait_notice(c, s) h_wait_row_has(c, h_status_row(c), s, WAIT)
 
-/* A key listed in .moot/authorized_keys with options (or none). */
-static char *
-key_with(const char *repo, const char *opts, const char *comment)
-{
-	char *key, *old, *line, *text, *path;
-	size_t len;
-
-	key = h_key_new(repo);
-	xasprintf(&path, "%s/.moot/authorized_keys", repo);
-	old = access(path, F_OK) == 0
-	          ? h_read_file(repo, ".moot/authorized_keys", &len)
-	          : NULL;
-	free(path);
-	line = h_key_line(key, comment);
-	xasprintf(&text, "%s%s%s%s\n", old != NULL ? old : "",
-	    opts != NULL ? opts : "", opts != NULL ? " " : "", line);
-	h_write_file(repo, ".moot/authorized_keys", text, strlen(text));
-	free(old);
-	free(line);
-	free(text);
-	return key;
-}
-
 static void
 start(struct sess *s, const char *extra)
 {
@@ -64,10 +41,10 @@ start(struct sess *s, const char *extra)
 
 	memset(s, 0, sizeof *s);
 	s->repo = h_repo_create("README.md", "hello\n", NULL);
-	s->ka = key_with(s->repo, "host", HOST);
-	kb = key_with(s->repo, NULL, EDITOR);
-	kc = key_with(s->repo, "viewer", VIEWER);
-	ke = key_with(s->repo, NULL, EDITOR2);
+	s->ka = h_key_with(s->repo, "host", HOST);
+	kb = h_key_with(s->repo, NULL, EDITOR);
+	kc = h_key_with(s->repo, "viewer", VIEWER);
+	ke = h_key_with(s->repo, NULL, EDITOR2);
 	s->d = extra != NULL ? h_daemon_start_args(s->repo, extra, NULL)
 	                     : h_daemon_start(s->repo);
 	s->port = h_daemon_port(s->d);
