@@ -69,30 +69,49 @@ server_term_changed(struct term *term, void *arg)
 	server_term_redraw(t);
 }
 
-/* Start a terminal called name, of cols x rows. NULL (c told) if not. */
+/*
+ * Start a shell of cols x rows for terminal name: a new terminal, or (t)
+ * one whose shell has ended, so that every pane showing it shows the new
+ * one. NULL (c told) if it cannot start.
+ */
 static struct server_term *
-server_term_start(
-    struct client *c, const char *name, unsigned cols, unsigned rows)
+server_term_start(struct client *c, struct server_term *t, const char *name,
+    unsigned cols, unsigned rows)
 {
-	struct server_term *t;
+	struct term *term;
 	char *err = NULL;
+	int fresh = t == NULL;
 
-	t = xcalloc(1, sizeof *t);
-	t->name = xstrdup(name);
-	t->typist = xstrdup("");
-	t->term = term_start(server->loop, server->repo->workdir, NULL, cols,
-	    rows, server_term_changed, t, &err);
-	if (t->term == NULL) {
+	if (fresh) {
+		t = xcalloc(1, sizeof *t);
+		t->name = xstrdup(name);
+		t->typist = xstrdup("");
+		t->shared_all = server->terms_shared_all;
+	}
+	term = term_start(server->loop, server->repo->workdir, NULL, cols, rows,
+	    server_term_changed, t, &err);
+	if (term == NULL) {
 		server_client_notice(c, "cannot start a terminal: %s", err);
 		free(err);
-		free(t->typist);
-		free(t->name);
-		free(t);
+		if (fresh) {
+			free(t->typist);
+			free(t->name);
+			free(t);
+		}
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&server->terms, t, entry);
+	if (t->term != NULL)
+		term_free(t->term); /* the ended one */
+	t->term = term;
+	t->ended = 0;
+	t->status = 0;
+	free(t->typist);
+	t->typist = xstrdup("");
+	if (fresh)
+		TAILQ_INSERT_TAIL(&server->terms, t, entry);
 	log_info("client %u: %s started terminal %s (pid %ld)", c->id, c->name,
 	    name, (long)term_pid(t->term));
+	server_term_redraw(t);
 	return t;
 }
 
@@ -143,12 +162,8 @@ server_term_open(struct client *c, const char *name)
 			server_client_notice(c, "only hosts start terminals");
 			return;
 		}
-		if (t != NULL) {
-			TAILQ_REMOVE(&server->terms, t, entry);
-			server_term_free(t);
-		}
 		server_pane_layout(c);
-		if ((t = server_term_start(c, name, p->tsx, p->tsy)) == NULL)
+		if ((t = server_term_start(c, t, name, p->tsx, p->tsy)) == NULL)
 			return;
 	}
 	server_pane_show_term(c, t);
