@@ -386,6 +386,10 @@ struct client {
 	int mouse_off;    /* `mouse off`: my terminal sends no mouse reports */
 	int mouse_drag;   /* the left button went down in the text: drags
 	                     select */
+	/* The left button went down on a pane border: drags move it. Kept
+	 * as the border's cell, found again in the tree at each drag. */
+	int border_drag;
+	unsigned border_x, border_y;
 
 	unsigned cols, rows;
 	uint16_t gen;
@@ -629,6 +633,7 @@ void server_pane_select(struct client *, enum split_dir);
 void server_pane_next(struct client *);
 void server_pane_zoom(struct client *);
 void server_pane_resize(struct client *, enum split_dir);
+int server_pane_border_mouse(struct client *, const struct key_event *);
 void server_pane_show(struct client *, struct doc *);
 void server_pane_show_term(struct client *, struct server_term *);
 void server_pane_shift(
