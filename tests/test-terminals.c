@@ -216,6 +216,36 @@ test_scrollback_and_mouse(void **state)
 	h_pass();
 }
 
+/* Following someone whose focused pane is a terminal shows that terminal
+ * in one's own focused pane; when they go back to a document, so does the
+ * follower. The presence line says where each one works. */
+static void
+test_follow_terminal(void **state)
+{
+	struct sess s;
+
+	start(&s, NULL);
+	h_palette(s.c, "follow Alice", WAIT);
+	h_palette(s.a, "term", WAIT);
+	h_send(s.a, "echo followed-into\r");
+	h_wait(s.c, "followed-into", WAIT);
+	h_wait_row_has(s.c, h_status_row(s.c), "term 1", WAIT);
+	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) term 1",
+	    WAIT);
+	h_palette(s.b, "who", WAIT);
+	h_wait(s.b, "Alice Liddell  host  term 1", WAIT);
+	h_key(s.b, "Escape");
+	/* Back to the document (Ctrl-O in her terminal pane: the prefix
+	 * first, as the terminal takes Ctrl-O). */
+	palette(s.a, "vsplit");
+	h_open(s.a, "README.md", WAIT);
+	h_wait_row_lacks(s.c, h_status_row(s.c), "term 1", WAIT);
+	h_wait(s.c, "hello", WAIT);
+	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1",
+	    WAIT);
+	h_pass();
+}
+
 static void
 test_no_terminals(void **state)
 {
@@ -237,6 +267,8 @@ main(void)
 	        test_terminal_life, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_scrollback_and_mouse, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_follow_terminal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_no_terminals, h_setup, h_teardown),
 	};
