@@ -243,6 +243,31 @@ test_follow_terminal(void **state)
 	h_wait(s.c, "hello", WAIT);
 	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1",
 	    WAIT);
+
+	/* Ctrl-O lists the terminals whose shell runs, first, as "term
+	 * NAME"; Enter shows one (the viewer too). */
+	h_palette(s.a, "term build", WAIT);
+	h_send(s.a, "echo in-build\r");
+	h_wait(s.a, "in-build", WAIT);
+	h_key(s.e, "C-o");
+	h_wait_row(s.e, 0, "Open:", WAIT);
+	h_wait_row(s.e, 1, "  term 1", WAIT);
+	h_wait_row(s.e, 2, "  term build", WAIT);
+	h_wait_row(s.e, 3, "  README.md", WAIT);
+	h_send(s.e, "bui");
+	h_wait_row(s.e, 1, "  term build", WAIT);
+	h_key(s.e, "Enter");
+	h_wait(s.e, "in-build", WAIT);
+	h_wait_row_has(s.e, h_status_row(s.e), "term build", WAIT);
+	/* Once its shell has exited, a terminal is not listed. */
+	h_send(s.a, "exit\r");
+	h_wait(s.e, "the shell of terminal build ended", WAIT);
+	h_key(s.b, "C-o");
+	h_wait_row(s.b, 0, "Open:", WAIT);
+	h_wait_row(s.b, 1, "  term 1", WAIT);
+	h_wait_row(s.b, 2, "  README.md", WAIT);
+	h_key(s.b, "Enter");
+	h_wait(s.b, "followed-into", WAIT);
 	h_pass();
 }
 
