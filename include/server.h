@@ -338,8 +338,9 @@ TAILQ_HEAD(editors, editor);
 struct picker {
 	char filter[256];
 	size_t filter_len;
-	char **files; /* every candidate */
+	char **files; /* every candidate: terminals first ("term NAME") */
 	size_t nfiles;
+	size_t nterms; /* how many of files are terminals */
 	size_t *match; /* indexes into files of those that match */
 	size_t nmatch;
 	size_t sel; /* index into match */
@@ -386,6 +387,10 @@ struct client {
 	int mouse_off;    /* `mouse off`: my terminal sends no mouse reports */
 	int mouse_drag;   /* the left button went down in the text: drags
 	                     select */
+	/* The left button went down on a pane border: drags move it. Kept
+	 * as the border's cell, found again in the tree at each drag. */
+	int border_drag;
+	unsigned border_x, border_y;
 
 	unsigned cols, rows;
 	uint16_t gen;
@@ -629,8 +634,10 @@ void server_pane_select(struct client *, enum split_dir);
 void server_pane_next(struct client *);
 void server_pane_zoom(struct client *);
 void server_pane_resize(struct client *, enum split_dir);
+int server_pane_border_mouse(struct client *, const struct key_event *);
 void server_pane_show(struct client *, struct doc *);
 void server_pane_show_term(struct client *, struct server_term *);
+char **server_term_names(size_t *);
 void server_pane_shift(
     struct client *, struct doc *, const struct op *, const struct view *);
 void server_pane_replace_doc(struct client *, struct doc *, struct doc *);
@@ -801,11 +808,15 @@ void cmd_exec(struct client *, const struct cmd_entry *, const char *arg);
 
 /* picker.c */
 void picker_open(struct picker *, char **files, size_t nfiles);
+void picker_open_terms(
+    struct picker *, char **files, size_t nfiles, char **terms, size_t nterms);
 void picker_free(struct picker *);
 void picker_filter(struct picker *);
 void picker_type(struct picker *, const char *utf8, size_t len);
 void picker_backspace(struct picker *);
 void picker_move(struct picker *, int delta);
 const char *picker_selected(const struct picker *);
+/* The terminal's name when the chosen entry is a terminal, else NULL. */
+const char *picker_selected_term(const struct picker *);
 
 #endif

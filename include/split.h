@@ -62,6 +62,12 @@ struct split *split_find(
 /* Move leaf's edge in a direction by n cells, taking from (or giving to)
  * the neighbour there. 0 if moved, -1 if there is no edge that way. */
 int split_resize(struct split *leaf, enum split_dir, unsigned n);
+/* The border at cell x, y (a column between side-by-side panes, or the
+ * title row of a pane below another): the child before it, or NULL. */
+struct split *split_border(struct split *root, unsigned x, unsigned y);
+/* Move the border after before so that before ends at column or row at,
+ * keeping both sides at least a pane's minimum. 0 if it moved. */
+int split_drag(struct split *before, unsigned at);
 /* How many leaves. */
 size_t split_count(const struct split *root);
 

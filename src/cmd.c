@@ -279,17 +279,25 @@ static void
 cmd_who(struct client *c, const char *arg)
 {
 	struct client *o;
+	char *where;
 
 	popup_open(&c->popup, "Who is here");
 	TAILQ_FOREACH (o, &server->clients, entry) {
 		if (!o->ready || o->closing)
 			continue;
-		popup_add(&c->popup, "%s  %s  %s:%zu%s%s", o->name,
-		    role_name(o->role),
-		    *o->view->doc->path != '\0' ? o->view->doc->path : "-",
-		    view_line(o->view) + 1,
+		/* Their focused pane: a terminal, or a document's line. */
+		if (o->pane != NULL && o->pane->term_name != NULL)
+			xasprintf(&where, "term %s", o->pane->term_name);
+		else
+			xasprintf(&where, "%s:%zu",
+			    *o->view->doc->path != '\0' ? o->view->doc->path
+			                                 : "-",
+			    view_line(o->view) + 1);
+		popup_add(&c->popup, "%s  %s  %s%s%s", o->name,
+		    role_name(o->role), where,
 		    o->following != NULL ? "  following " : "",
 		    o->following != NULL ? o->following->name : "");
+		free(where);
 	}
 	server_client_popup(c);
 }

@@ -1,6 +1,7 @@
-/* picker.c: the Ctrl-O file list, filtered as you type.
- * A case-insensitive substring match over the repository's files; a path
- * that is not there is offered as a new file (the extra last slot). */
+/* picker.c: the Ctrl-O list of open terminals and files, filtered as you
+ * type. A case-insensitive substring match over "term NAME" entries and
+ * the repository's files; a path that is not there is offered as a new
+ * file (the extra last slot). */
 #include "moot.h"
 
 #include <ctype.h>
@@ -12,11 +13,31 @@
 void
 picker_open(struct picker *p, char **files, size_t nfiles)
 {
+	picker_open_terms(p, files, nfiles, NULL, 0);
+}
+
+/* The list with terminals first, listed as "term NAME" (terms and its
+ * strings are the picker's from now on, as files and theirs). */
+void
+picker_open_terms(
+    struct picker *p, char **files, size_t nfiles, char **terms, size_t nterms)
+{
+	size_t i;
+
 	picker_free(p);
-	p->files = xreallocarray(files, nfiles + 1, sizeof *files);
-	p->files[nfiles] = NULL; /* "new file: FILTER" */
-	p->nfiles = nfiles;
-	p->match = xcalloc(nfiles + 1, sizeof *p->match);
+	p->files = xreallocarray(NULL, nterms + nfiles + 1, sizeof *files);
+	for (i = 0; i < nterms; i++) {
+		xasprintf(&p->files[i], "term %s", terms[i]);
+		free(terms[i]);
+	}
+	free(terms);
+	if (nfiles > 0)
+		memcpy(p->files + nterms, files, nfiles * sizeof *files);
+	free(files);
+	p->nterms = nterms;
+	p->nfiles = nterms + nfiles;
+	p->files[p->nfiles] = NULL; /* "new file: FILTER" */
+	p->match = xcalloc(p->nfiles + 1, sizeof *p->match);
 	picker_filter(p);
 }
 
@@ -124,4 +145,12 @@ picker_selected(const struct picker *p)
 	if (p->match[p->sel] == p->nfiles)
 		return p->filter;
 	return p->files[p->match[p->sel]];
+}
+
+const char *
+picker_selected_term(const struct picker *p)
+{
+	if (p->nmatch == 0 || p->match[p->sel] >= p->nterms)
+		return NULL;
+	return p->files[p->match[p->sel]] + strlen("term ");
 }

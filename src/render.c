@@ -620,11 +620,21 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 			x = frame_puts(f, x, y, f->cols, where, 0, 0, CELL_DIM);
 		}
 		x = frame_puts(f, x, y, f->cols, " ", 0, 0, 0);
-		x = render_text(f, x, y, f->cols,
-		    *c->view->doc->path != '\0' ? c->view->doc->path : "-", 0,
-		    0, 0);
-		snprintf(where, sizeof where, ":%zu", view_line(c->view) + 1);
-		x = frame_puts(f, x, y, f->cols, where, 0, 0, 0);
+		/* Where they work: their focused pane's terminal, or its
+		 * document and line. */
+		if (c->pane != NULL && c->pane->term_name != NULL) {
+			x = frame_puts(f, x, y, f->cols, "term ", 0, 0, 0);
+			x = render_text(f, x, y, f->cols, c->pane->term_name,
+			    0, 0, 0);
+		} else {
+			x = render_text(f, x, y, f->cols,
+			    *c->view->doc->path != '\0' ? c->view->doc->path
+			                                 : "-",
+			    0, 0, 0);
+			snprintf(where, sizeof where, ":%zu",
+			    view_line(c->view) + 1);
+			x = frame_puts(f, x, y, f->cols, where, 0, 0, 0);
+		}
 		if (x >= f->cols)
 			break;
 	}

@@ -1321,11 +1321,12 @@ server_client_reload(struct client *c)
 static void
 server_client_open_picker(struct client *c)
 {
-	char **files;
-	size_t n;
+	char **files, **terms;
+	size_t n, nterms;
 
 	files = repo_files(server->repo, &n);
-	picker_open(&c->picker, files, n);
+	terms = server_term_names(&nterms);
+	picker_open_terms(&c->picker, files, n, terms, nterms);
 	c->mode = CLIENT_PICKER;
 }
 
@@ -1335,7 +1336,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 	struct picker *p = &c->picker;
 	const char *path;
 	struct doc *d;
-	char *err = NULL, utf8[4];
+	char *err = NULL, utf8[4], *name;
 	unsigned height = render_overlay_height(server, c);
 	size_t len, shown = height > 1 ? height - 1 : 1;
 
@@ -1372,6 +1373,15 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 		picker_move(p, (int)shown);
 		break;
 	case KEYC_ENTER:
+		/* A terminal: shown in the focused pane, as `term NAME`. */
+		if ((path = picker_selected_term(p)) != NULL) {
+			name = xstrdup(path);
+			picker_free(p);
+			c->mode = CLIENT_EDIT;
+			server_term_open(c, name);
+			free(name);
+			break;
+		}
 		if ((path = picker_selected(p)) == NULL)
 			break;
 		if ((d = doc_open(path, &err)) == NULL) {

@@ -156,6 +156,8 @@ server_mouse_text(struct client *c, const struct key_event *k)
 	struct pane *p;
 	struct view *v;
 
+	if (server_pane_border_mouse(c, k))
+		return;
 	/* The pane pointed at, for a press or the wheel; a drag or a release
 	 * is the focused pane's (where the press was). */
 	if (k->mouse == KEYS_MOUSE_DRAG || k->mouse == KEYS_MOUSE_RELEASE)

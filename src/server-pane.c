@@ -271,6 +271,73 @@ server_pane_resize(struct client *c, enum split_dir dir)
 	server_pane_changed(c);
 }
 
+/*
+ * The mouse on a border between panes: a press there takes hold of it,
+ * a drag moves it (the layout is drawn as it goes), the release keeps it
+ * in the journal. Returns 1 when the event was that, 0 for any other.
+ */
+int
+server_pane_border_mouse(struct client *c, const struct key_event *k)
+{
+	struct split *s;
+	struct pane *p;
+	unsigned at;
+
+	switch (k->mouse) {
+	case KEYS_MOUSE_PRESS:
+		c->border_drag = 0;
+		if (k->button != KEYS_BUTTON_LEFT || c->zoomed ||
+		    server_pane_count(c) < 2)
+			return 0;
+		server_pane_layout(c);
+		if (split_border(c->split, k->x, k->y) == NULL)
+			return 0;
+		c->border_drag = 1;
+		c->border_x = k->x;
+		c->border_y = k->y;
+		/* A title row is a border too: its pane is focused, as a
+		 * click anywhere in a pane focuses it. */
+		TAILQ_FOREACH (p, &c->panes, entry) {
+			if (!p->hidden && p != c->pane && k->x >= p->x &&
+			    k->x < p->x + p->sx && k->y >= p->y &&
+			    k->y < p->y + p->sy)
+				server_pane_focus(c, p);
+		}
+		return 1;
+	case KEYS_MOUSE_DRAG:
+		if (!c->border_drag)
+			return 0;
+		server_pane_layout(c);
+		/* Gone (a pane closed, the screen resized): let go. */
+		if (c->zoomed || (s = split_border(c->split, c->border_x,
+		                      c->border_y)) == NULL) {
+			c->border_drag = 0;
+			return 1;
+		}
+		if (s->parent->type == SPLIT_LEFTRIGHT)
+			at = k->x;
+		else
+			at = k->y;
+		if (split_drag(s, at) == 0) {
+			server_pane_layout(c);
+			if (s->parent->type == SPLIT_LEFTRIGHT)
+				c->border_x = s->x + s->sx;
+			else
+				c->border_y = TAILQ_NEXT(s, entry)->y;
+			c->dirty = 1;
+		}
+		return 1;
+	case KEYS_MOUSE_RELEASE:
+		if (!c->border_drag)
+			return 0;
+		c->border_drag = 0;
+		server_pane_changed(c);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Show d in the focused pane (Ctrl-O, following, opening from a list); a
  * terminal pane becomes a document pane. */
 void

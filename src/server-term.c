@@ -169,6 +169,24 @@ server_term_open(struct client *c, const char *name)
 	server_pane_show_term(c, t);
 }
 
+/* The names of the terminals whose shell runs, oldest first, for the
+ * Ctrl-O list (caller frees each and the array). */
+char **
+server_term_names(size_t *n)
+{
+	struct server_term *t;
+	char **names = NULL;
+
+	*n = 0;
+	TAILQ_FOREACH (t, &server->terms, entry) {
+		if (t->ended || t->term == NULL)
+			continue;
+		names = xreallocarray(names, *n + 1, sizeof *names);
+		names[(*n)++] = xstrdup(t->name);
+	}
+	return names;
+}
+
 /* Whether c may type in t; else told why. */
 static int
 server_term_may_type(struct client *c, struct server_term *t)

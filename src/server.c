@@ -639,7 +639,8 @@ server_check_disk(void *arg)
 	loop_timer(server->loop, SERVER_DISK_MS, server_check_disk, NULL);
 }
 
-/* A follower's view is the followed person's: document, scroll, cursor. */
+/* A follower's focused pane shows what the followed person's does: the
+ * same terminal, or the same document, scroll and cursor. */
 static void
 server_follow(struct client *c)
 {
@@ -647,7 +648,13 @@ server_follow(struct client *c)
 
 	if (o == NULL)
 		return;
-	if (c->view->doc != o->view->doc)
+	if (o->pane->term != NULL) {
+		if (c->pane->term != o->pane->term)
+			server_pane_show_term(c, o->pane->term);
+		return;
+	}
+	if (c->pane->mode != &server_pane_doc_mode ||
+	    c->view->doc != o->view->doc)
 		server_client_show(c, o->view->doc);
 	c->view->cursor = o->view->cursor;
 	c->view->top = o->view->top;

@@ -327,6 +327,90 @@ split_resize(struct split *leaf, enum split_dir dir, unsigned n)
 	return -1;
 }
 
+/*
+ * The border at cell x, y (after split_layout): between side-by-side
+ * children, the column between them; between children one above the
+ * other, the first row of the lower one (its panes' title rows). Returns
+ * the child before the border, or NULL.
+ */
+struct split *
+split_border(struct split *s, unsigned x, unsigned y)
+{
+	struct split *c, *n, *found;
+
+	if (s->type == SPLIT_PANE || s->hidden)
+		return NULL;
+	if (x < s->x || x >= s->x + s->sx || y < s->y || y >= s->y + s->sy)
+		return NULL;
+	TAILQ_FOREACH (c, &s->children, entry) {
+		if ((n = TAILQ_NEXT(c, entry)) == NULL)
+			break;
+		if (s->type == SPLIT_LEFTRIGHT && x == c->x + c->sx)
+			return c;
+		if (s->type == SPLIT_TOPBOTTOM && y == n->y)
+			return c;
+	}
+	TAILQ_FOREACH (c, &s->children, entry) {
+		if ((found = split_border(c, x, y)) != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+/*
+ * Drag the border after before (from split_border) to column or row at:
+ * before then ends there, and the child after it takes or gives the
+ * difference. Neither is made smaller than a pane's minimum (or one cell,
+ * when the two are too small for that). 0 if the border moved.
+ */
+int
+split_drag(struct split *before, unsigned at)
+{
+	struct split *p = before->parent, *next, *c;
+	unsigned children = 0, avail, start, size, total, least, share;
+	unsigned both;
+
+	if (p == NULL || (next = TAILQ_NEXT(before, entry)) == NULL)
+		return -1;
+	TAILQ_FOREACH (c, &p->children, entry)
+		children++;
+	if (p->type == SPLIT_LEFTRIGHT) {
+		avail = p->sx > children - 1 ? p->sx - (children - 1) : 1;
+		start = before->x;
+		total = before->sx + next->sx;
+		least = SPLIT_MIN_COLS;
+	} else {
+		avail = p->sy > 0 ? p->sy : 1;
+		start = before->y;
+		total = before->sy + next->sy;
+		least = SPLIT_MIN_ROWS;
+	}
+	if (total < 2 * least)
+		least = 1;
+	if (total < 2)
+		return -1;
+	size = at > start ? at - start : 0;
+	if (size < least)
+		size = least;
+	if (size > total - least)
+		size = total - least;
+	if (size == (p->type == SPLIT_LEFTRIGHT ? before->sx : before->sy))
+		return -1;
+	/* The smallest share that lays out to size cells (split_layout
+	 * rounds down). */
+	share =
+	    (unsigned)(((unsigned long long)size * SPLIT_SCALE + avail - 1) /
+	               avail);
+	both = before->share + next->share;
+	if (share >= both)
+		share = both - 1;
+	if (share == 0)
+		return -1;
+	before->share = share;
+	next->share = both - share;
+	return 0;
+}
+
 size_t
 split_count(const struct split *s)
 {

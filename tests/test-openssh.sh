@@ -67,11 +67,13 @@ printf 'Smoke README text\nsecond line\n' >"$T/repo/README.md"
 	git commit -q -m initial
 ) || fail "git could not make the repository"
 
-# The key, listed in the repository's .moot/authorized_keys.
+# The key, listed in the repository's .moot/authorized_keys as a host's
+# (hosts start terminals).
 ssh-keygen -q -t ed25519 -N '' -C 'Smoke <smoke@example.com>' \
 	-f "$T/key" || fail "ssh-keygen"
 if ! mkdir "$T/repo/.moot" ||
-	! cp "$T/key.pub" "$T/repo/.moot/authorized_keys"; then
+	! { printf 'host ' && cat "$T/key.pub"; } \
+		>"$T/repo/.moot/authorized_keys"; then
 	fail "cannot write .moot/authorized_keys"
 fi
 
@@ -127,6 +129,17 @@ wait_for "$T/session.out" 50 "saved by" ||
 printf '\002%%' >&3
 wait_for "$T/session.out" 50 "$(printf '\342\224\202')" ||
 	fail "no pane border after Ctrl-B %: $(cat -v "$T/session.out" |
+		tail -c 600)"
+# A terminal in the new pane (the palette's `term`), and a command in it:
+# its output, not the echo of what was typed, shows.
+printf '\020term\r' >&3
+wait_for "$T/session.out" 50 "term 1" ||
+	fail "no terminal pane after term: $(cat -v "$T/session.out" |
+		tail -c 600)"
+sleep 0.5
+printf "printf 'smoke%%s\\\\n' -term-out\r" >&3
+wait_for "$T/session.out" 50 "smoke-term-out" ||
+	fail "the terminal's output never showed: $(cat -v "$T/session.out" |
 		tail -c 600)"
 printf '\021' >&3
 

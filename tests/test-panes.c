@@ -255,6 +255,77 @@ test_layout_survives(void **state)
 	h_pass();
 }
 
+/* An SGR mouse report for button b at cell x, y (from 0); 'm' releases. */
+static void
+mouse(struct h_client *c, unsigned b, unsigned x, unsigned y, char final)
+{
+	char buf[64];
+	int n;
+
+	n = snprintf(
+	    buf, sizeof buf, "\033[<%u;%u;%u%c", b, x + 1, y + 1, final);
+	h_send_bytes(c, buf, (size_t)n);
+}
+
+/*
+ * Borders dragged with the mouse: the column between side-by-side panes,
+ * the title row of a pane below another; not past a pane's minimum; the
+ * layout is kept (back after reconnecting). A drag in the text still
+ * selects.
+ */
+static void
+test_drag_borders(void **state)
+{
+	struct sess s;
+
+	start(&s, 81, 24);
+	h_palette(s.a, "vsplit", WAIT);
+	wait_border(s.a, 1, 40);
+	/* Take the column at row 5, to 20 by way of 30. */
+	mouse(s.a, 0, 40, 5, 'M');
+	mouse(s.a, 32, 30, 5, 'M');
+	wait_border(s.a, 1, 30);
+	mouse(s.a, 32, 20, 6, 'M');
+	mouse(s.a, 0, 20, 6, 'm');
+	wait_border(s.a, 1, 20);
+	h_wait_row(s.a, 1, two("line 01", 20, "line 01"), WAIT);
+	/* Not past the minimum of 10 columns. */
+	mouse(s.a, 0, 20, 3, 'M');
+	mouse(s.a, 32, 2, 3, 'M');
+	mouse(s.a, 0, 2, 3, 'm');
+	wait_border(s.a, 1, 10);
+	mouse(s.a, 0, 10, 3, 'M');
+	mouse(s.a, 32, 30, 3, 'M');
+	mouse(s.a, 0, 30, 3, 'm');
+	wait_border(s.a, 1, 30);
+	/* Bob's screen has no border. */
+	assert_int_equal(border_at(s.b, 1), -1);
+
+	/* One below the right pane: its title row (11) is the border. */
+	h_palette(s.a, "split", WAIT);
+	h_wait_row_has(s.a, 11, "README.md", WAIT);
+	mouse(s.a, 0, 40, 11, 'M');
+	mouse(s.a, 32, 40, 4, 'M');
+	mouse(s.a, 0, 40, 4, 'm');
+	h_wait_row_has(s.a, 4, "README.md", WAIT);
+	h_wait_row(s.a, 5, two("line 05", 30, "line 01"), WAIT);
+	/* A drag in the text selects, as before. */
+	mouse(s.a, 0, 31, 1, 'M');
+	mouse(s.a, 32, 35, 1, 'M');
+	mouse(s.a, 0, 35, 1, 'm');
+	h_key(s.a, "C-c");
+	wait_notice(s.a, "copied 4 bytes");
+
+	/* The layout comes back as it was dragged. */
+	h_key(s.a, "C-q");
+	h_wait_closed(s.a, WAIT);
+	h_client_close(s.a);
+	s.a = h_client_connect(s.port, s.ka, "alice", 81, 24, "xterm-256color");
+	wait_border(s.a, 1, 30);
+	h_wait_row_has(s.a, 4, "README.md", WAIT);
+	h_pass();
+}
+
 /* On a screen wide enough, decide puts the draft beside the code. */
 static void
 test_draft_beside(void **state)
@@ -281,6 +352,8 @@ main(void)
 	        test_palette_and_open, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_layout_survives, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_drag_borders, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_draft_beside, h_setup, h_teardown),
 	};

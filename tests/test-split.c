@@ -155,6 +155,71 @@ test_resize(void **state)
 }
 
 /* Saved and loaded: the same text; bad texts are refused. */
+/* Borders found by their cell, dragged to a column or row, bounded by a
+ * pane's minimum on both sides. */
+static void
+test_drag(void **state)
+{
+	struct split *root = split_new(P(0)), *a = root, *b, *c, *s;
+	char *text;
+
+	(void)state;
+	b = split_add(&root, a, SPLIT_LEFTRIGHT, P(1));
+	c = split_add(&root, b, SPLIT_TOPBOTTOM, P(2));
+	split_layout(root, 0, 0, 81, 24);
+	/* The column between a and b, on any row; none inside a pane. */
+	assert_ptr_equal(split_border(root, 40, 0), a);
+	assert_ptr_equal(split_border(root, 40, 23), a);
+	assert_null(split_border(root, 39, 5));
+	assert_null(split_border(root, 60, 5));
+	/* The first row of c (below b), on b's columns only. */
+	assert_ptr_equal(split_border(root, 60, 12), b);
+	assert_null(split_border(root, 20, 12));
+	assert_null(split_border(root, 60, 11));
+	assert_null(split_border(root, 81, 0));
+
+	/* Drag the column to 30: a is 30 wide, b and c take the rest. */
+	assert_int_equal(split_drag(a, 30), 0);
+	split_layout(root, 0, 0, 81, 24);
+	assert_rect(a, 0, 0, 30, 24);
+	assert_rect(b, 31, 0, 50, 12);
+	assert_int_equal(split_drag(a, 30), -1); /* already there */
+	/* Every column is reachable exactly. */
+	for (unsigned at = SPLIT_MIN_COLS; at <= 80 - SPLIT_MIN_COLS; at++) {
+		split_drag(a, at);
+		split_layout(root, 0, 0, 81, 24);
+		assert_int_equal(a->sx, at);
+		assert_int_equal(b->x, at + 1);
+	}
+	/* Past the edges: both keep the minimum. */
+	split_drag(a, 0);
+	split_layout(root, 0, 0, 81, 24);
+	assert_int_equal(a->sx, SPLIT_MIN_COLS);
+	split_drag(a, 500);
+	split_layout(root, 0, 0, 81, 24);
+	assert_int_equal(b->sx, SPLIT_MIN_COLS);
+	assert_int_equal(a->sx, 80 - SPLIT_MIN_COLS);
+	/* The row: c starts where it is dragged to. */
+	assert_int_equal(split_drag(b, 5), 0);
+	split_layout(root, 0, 0, 81, 24);
+	assert_int_equal(b->sy, 5);
+	assert_int_equal(c->y, 5);
+	split_drag(b, 23);
+	split_layout(root, 0, 0, 81, 24);
+	assert_int_equal(c->sy, SPLIT_MIN_ROWS);
+	/* The shares still save and load to the same layout. */
+	text = split_save(root);
+	assert_int_equal(split_load_count(text), 3);
+	s = split_load(text, (void *[]){P(0), P(1), P(2)}, 3);
+	assert_non_null(s);
+	split_layout(s, 0, 0, 81, 24);
+	assert_int_equal(split_first(s)->sx, a->sx);
+	assert_saved(s, text);
+	free(text);
+	split_free(s);
+	split_free(root);
+}
+
 static void
 test_save_load(void **state)
 {
@@ -229,6 +294,7 @@ main(void)
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_remove),
 	    cmocka_unit_test(test_resize),
+	    cmocka_unit_test(test_drag),
 	    cmocka_unit_test(test_save_load),
 	    cmocka_unit_test(test_load_limits),
 	};

@@ -216,6 +216,61 @@ test_scrollback_and_mouse(void **state)
 	h_pass();
 }
 
+/* Following someone whose focused pane is a terminal shows that terminal
+ * in one's own focused pane; when they go back to a document, so does the
+ * follower. The presence line says where each one works. */
+static void
+test_follow_terminal(void **state)
+{
+	struct sess s;
+
+	start(&s, NULL);
+	h_palette(s.c, "follow Alice", WAIT);
+	h_palette(s.a, "term", WAIT);
+	h_send(s.a, "echo followed-into\r");
+	h_wait(s.c, "followed-into", WAIT);
+	h_wait_row_has(s.c, h_status_row(s.c), "term 1", WAIT);
+	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) term 1",
+	    WAIT);
+	h_palette(s.b, "who", WAIT);
+	h_wait(s.b, "Alice Liddell  host  term 1", WAIT);
+	h_key(s.b, "Escape");
+	/* Back to the document (Ctrl-O in her terminal pane: the prefix
+	 * first, as the terminal takes Ctrl-O). */
+	palette(s.a, "vsplit");
+	h_open(s.a, "README.md", WAIT);
+	h_wait_row_lacks(s.c, h_status_row(s.c), "term 1", WAIT);
+	h_wait(s.c, "hello", WAIT);
+	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1",
+	    WAIT);
+
+	/* Ctrl-O lists the terminals whose shell runs, first, as "term
+	 * NAME"; Enter shows one (the viewer too). */
+	h_palette(s.a, "term build", WAIT);
+	h_send(s.a, "echo in-build\r");
+	h_wait(s.a, "in-build", WAIT);
+	h_key(s.e, "C-o");
+	h_wait_row(s.e, 0, "Open:", WAIT);
+	h_wait_row(s.e, 1, "  term 1", WAIT);
+	h_wait_row(s.e, 2, "  term build", WAIT);
+	h_wait_row(s.e, 3, "  README.md", WAIT);
+	h_send(s.e, "bui");
+	h_wait_row(s.e, 1, "  term build", WAIT);
+	h_key(s.e, "Enter");
+	h_wait(s.e, "in-build", WAIT);
+	h_wait_row_has(s.e, h_status_row(s.e), "term build", WAIT);
+	/* Once its shell has exited, a terminal is not listed. */
+	h_send(s.a, "exit\r");
+	h_wait(s.e, "the shell of terminal build ended", WAIT);
+	h_key(s.b, "C-o");
+	h_wait_row(s.b, 0, "Open:", WAIT);
+	h_wait_row(s.b, 1, "  term 1", WAIT);
+	h_wait_row(s.b, 2, "  README.md", WAIT);
+	h_key(s.b, "Enter");
+	h_wait(s.b, "followed-into", WAIT);
+	h_pass();
+}
+
 static void
 test_no_terminals(void **state)
 {
@@ -237,6 +292,8 @@ main(void)
 	        test_terminal_life, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_scrollback_and_mouse, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_follow_terminal, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_no_terminals, h_setup, h_teardown),
 	};

@@ -49,6 +49,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			                     s->y + s->sy <= (size / 7) % 100));
 			split_resize(s, (enum split_dir)(size % 4), 1);
 		} while ((s = split_next(root, s)) != split_first(root));
+		/* A border dragged anywhere keeps the leaves inside too. */
+		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
+		for (i = 0; i < 300; i += 7) {
+			s = split_border(
+			    root, (unsigned)i, (unsigned)(i % 100));
+			if (s != NULL)
+				split_drag(s, (unsigned)(size * 13 % 300));
+		}
+		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
+		s = split_first(root);
+		do {
+			fuzz_check(
+			    s->hidden || (s->x + s->sx <= size % 300 &&
+			                     s->y + s->sy <= (size / 7) % 100));
+		} while ((s = split_next(root, s)) != split_first(root));
+		again = split_save(root);
+		fuzz_check(split_load_count(again) == n);
+		free(again);
 		split_free(root);
 	} else
 		fuzz_check(split_load(text, p, SPLIT_MAX_PANES) == NULL);
