@@ -446,7 +446,11 @@ struct client {
 	uint32_t seq;        /* last frame sent */
 	uint32_t acked;      /* last frame the frontend drew */
 	uint64_t sent_at;    /* when the unacknowledged frame went out */
+	uint64_t frames;     /* frames rendered for them (logged at the end) */
 	int dirty;
+	/* Only a terminal they show changed: drawn at most every
+	 * SERVER_TERM_FRAME_MS, however fast its program prints. */
+	int term_dirty;
 	int stalled;
 
 	TAILQ_ENTRY(client) entry;
@@ -498,6 +502,7 @@ struct server {
 	struct server_options opts; /* the command line, with defaults */
 	struct loop *loop;
 	struct server_terms terms; /* shared terminals */
+	struct loop_timer *term_frame; /* a terminal's frame is due then */
 	int terms_shared_all;      /* `share all`: editors type in every one */
 	struct repo *repo;
 	struct syntax_set *syntaxes; /* read at start; NULL with --no-syntax */

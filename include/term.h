@@ -12,8 +12,18 @@
 /* Bytes of the program's output read and emulated per call of term_read
  * (per loop pass), so that a flood never holds the loop long... */
 #define TERM_READ_MAX (64 * 1024)
-/* ... and for at most about this many milliseconds (a 1 KiB read more). */
-#define TERM_READ_MS 10
+/* ... and for at most about this many milliseconds (a 4 KiB read more):
+ * what someone typing elsewhere may wait for (bench-term measures it). */
+#define TERM_READ_MS 2
+/*
+ * For TERM_YIELD_MS after someone typed (term_interactive), a terminal
+ * that has more output reads it for at most TERM_YIELD_READ_MS, then
+ * rests TERM_YIELD_REST_MS, so that the loop (and the machine) answers
+ * the people typing first; its program waits on the full pty meanwhile.
+ */
+#define TERM_YIELD_MS 250
+#define TERM_YIELD_READ_MS 1
+#define TERM_YIELD_REST_MS 4
 /* Bytes of keys and answers waiting for a program that does not read;
  * more is dropped (term_dropped counts them). */
 #define TERM_WRITE_MAX (64 * 1024)
@@ -107,6 +117,8 @@ void term_free(struct term *);
  * closed (EOF or EIO: no process holds its other side any more).
  */
 int term_read(struct term *);
+/* Someone typed: terminals yield to them for a while (TERM_YIELD_MS). */
+void term_interactive(void);
 /* Emulate bytes as if the program had written them. */
 void term_feed(struct term *, const char *, size_t);
 /* Write what waits for the program, without blocking. Returns the bytes

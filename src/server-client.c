@@ -15,6 +15,7 @@
 #include "proto.h"
 #include "repo.h"
 #include "server.h"
+#include "term.h"
 #include "undo.h"
 #include "utf8.h"
 
@@ -46,6 +47,9 @@ server_client_create(int fd, pid_t pid)
 void
 server_client_free(struct client *c)
 {
+	if (c->ready)
+		log_info("client %u: %llu frames rendered", c->id,
+		    (unsigned long long)c->frames);
 	close(c->fd);
 	bytes_free(&c->in);
 	bytes_free(&c->out);
@@ -1677,6 +1681,12 @@ server_client_message(struct client *c, struct proto_msg *m)
 	}
 	if (c->closing && m->type != PROTO_ACK)
 		return; /* leaving: nothing more to do for them */
+	/* Someone types (not into a terminal): terminals flooding output
+	 * yield to them. */
+	if ((m->type == PROTO_KEY || m->type == PROTO_PASTE) &&
+	    (c->mode != CLIENT_EDIT || c->pane == NULL ||
+	        c->pane->term == NULL))
+		term_interactive();
 	switch (m->type) {
 	case PROTO_HELLO:
 		server_client_hello(c, &m->u.hello);

@@ -45,7 +45,7 @@ server_term_redraw(struct server_term *t)
 	TAILQ_FOREACH (c, &server->clients, entry) {
 		TAILQ_FOREACH (p, &c->panes, entry) {
 			if (p->term == t && !p->hidden) {
-				c->dirty = 1;
+				c->term_dirty = 1;
 				break;
 			}
 		}

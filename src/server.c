@@ -39,6 +39,10 @@
 #include "syntax.h"
 
 #define SERVER_STALL_MS 1000 /* unacknowledged frame: the client is stalled */
+/* A terminal's output is drawn at most this often for each person (a
+ * flood would otherwise cost every watcher's frontend a frame per
+ * read); what they type is drawn at once. */
+#define SERVER_TERM_FRAME_MS 50
 #define SERVER_DISK_MS 1000  /* how often files are checked for changes */
 #define SERVER_JOURNAL_RETRY_MS 1000 /* after a failed journal write */
 /* Screens with more cells than a big terminal (256x100) get their frames
@@ -688,12 +692,14 @@ server_send_frame(struct client *c)
 	}
 	c->spare = NULL;
 	render_client(server, c, f);
+	c->frames++;
 	c->seq++;
 	proto_put_frame(&c->out, c->seq, c->gen, f, c->sent);
 	c->spare = c->sent;
 	c->sent = f;
 	c->sent_at = server->now;
 	c->dirty = 0;
+	c->term_dirty = 0;
 	server_client_flush(c);
 }
 
@@ -704,17 +710,47 @@ server_send_frame(struct client *c)
  * screens over SERVER_BIG_CELLS go after everyone else's: a huge terminal
  * never delays the others' frames of the same pass.
  */
+/* The poll wakes up when a terminal's frame is due. */
+static void
+server_term_frame_due(void *arg)
+{
+	server->term_frame = NULL;
+}
+
+/* Is c's terminal-only change to be drawn now? If not yet, the loop is
+ * woken up when it is. */
+static int
+server_term_frame_now(struct client *c)
+{
+	uint64_t due = c->sent_at + SERVER_TERM_FRAME_MS;
+
+	if (server->now >= due)
+		return 1;
+	if (server->term_frame == NULL)
+		server->term_frame = loop_timer(server->loop, due - server->now,
+		    server_term_frame_due, NULL);
+	return 0;
+}
+
 static void
 server_flush_frames(void *arg)
 {
 	struct client *c;
-	int big;
+	int big, pass;
 
 	server->now = loop_now();
-	for (big = 0; big <= 1; big++) {
+	/* Passes: screens that changed otherwise than by a terminal's
+	 * output (what someone typed) first, then the rest; in each, big
+	 * screens last. */
+	for (pass = 0; pass < 4; pass++) {
+		big = pass % 2;
 		TAILQ_FOREACH (c, &server->clients, entry) {
 			if ((!c->ready && c->mode != CLIENT_NAME) ||
-			    c->closing || !c->dirty)
+			    c->closing)
+				continue;
+			if (pass < 2 ? !c->dirty
+			             : !c->term_dirty ||
+			                   !server_term_frame_now(c))
 				continue;
 			if (((size_t)c->cols * c->rows > SERVER_BIG_CELLS) !=
 			    big)

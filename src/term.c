@@ -46,6 +46,7 @@ struct term_sbcell {
 /* A scrollback line: its cells up to the last one not blank. */
 struct term_line {
 	unsigned n;
+	unsigned size; /* cells room was made for (a line is reused) */
 	struct term_sbcell cells[];
 };
 
@@ -78,6 +79,7 @@ struct term {
 	term_cb cb;
 	void *arg;
 	int watching; /* fd is in the loop */
+	struct loop_timer *rest; /* resting: output is not read until then */
 	int eof;      /* the pty closed */
 	int exited;   /* the process was reaped */
 	int status;
@@ -91,6 +93,12 @@ struct term {
 	unsigned sblen;
 
 	uint64_t generation;
+	/* The screen's cells as term_cell reads them, made once per
+	 * generation however many panes draw it. */
+	struct term_cell *cells;
+	unsigned cells_cols, cells_rows;
+	uint64_t cells_generation;
+	int cells_ok;
 	unsigned bells;
 	int cursor_visible;
 
@@ -99,6 +107,8 @@ struct term {
 TAILQ_HEAD(terms, term);
 
 static struct terms term_list = TAILQ_HEAD_INITIALIZER(term_list);
+/* Until when terminals yield to people typing (term_interactive). */
+static uint64_t term_yield_until;
 
 /* A code point a cell may hold as its character. */
 static uint32_t
@@ -209,6 +219,17 @@ term_cell_from(const VTermScreenCell *vc, struct term_cell *cell)
 	term_colour_from(&vc->bg, 1, &cell->bg);
 }
 
+/* Is a libvterm cell a blank in default colours (what term_cell_from makes
+ * with no character, width 1, no attribute and the default background)? */
+static int
+term_vc_blank(const VTermScreenCell *vc)
+{
+	return vc->chars[0] == 0 && vc->width != 0 && !vc->attrs.bold &&
+	       !vc->attrs.underline && !vc->attrs.italic && !vc->attrs.blink &&
+	       !vc->attrs.reverse && !vc->attrs.strike &&
+	       VTERM_COLOR_IS_DEFAULT_BG(&vc->bg);
+}
+
 /* A term_cell back as libvterm's (a line coming back from the
  * scrollback when the screen grows). */
 static void
@@ -317,15 +338,24 @@ term_sb_pushline_cb(int cols, const VTermScreenCell *cells, void *arg)
 	if (cols < 0)
 		cols = 0;
 	n = (unsigned)cols;
-	/* Trailing blanks in default colours are not kept. */
-	while (n > 0) {
-		term_cell_from(&cells[n - 1], &cell);
-		if (cell.cp[0] != 0 || cell.width == 0 || cell.attrs != 0 ||
-		    cell.bg.type != TERM_COLOUR_DEFAULT)
-			break;
+	/* Trailing blanks in default colours are not kept (as
+	 * term_cell_from would see them, without making each one). */
+	while (n > 0 && term_vc_blank(&cells[n - 1]))
 		n--;
+	/* Full: the oldest line's memory takes the newest. */
+	line = NULL;
+	if (t->sblen == TERM_SCROLLBACK) {
+		line = t->sb[t->sbfirst];
+		t->sb[t->sbfirst] = NULL;
+		if (line->size < n) {
+			free(line);
+			line = NULL;
+		}
 	}
-	line = xmalloc(sizeof *line + n * sizeof line->cells[0]);
+	if (line == NULL) {
+		line = xmalloc(sizeof *line + n * sizeof line->cells[0]);
+		line->size = n;
+	}
 	line->n = n;
 	for (i = 0; i < n; i++) {
 		term_cell_from(&cells[i], &cell);
@@ -336,7 +366,6 @@ term_sb_pushline_cb(int cols, const VTermScreenCell *cells, void *arg)
 		line->cells[i].bg = term_colour_pack(&cell.bg);
 	}
 	if (t->sblen == TERM_SCROLLBACK) {
-		free(t->sb[t->sbfirst]);
 		t->sb[t->sbfirst] = line;
 		t->sbfirst = (t->sbfirst + 1) % TERM_SCROLLBACK;
 	} else {
@@ -503,7 +532,9 @@ term_watch(struct term *t)
 {
 	if (t->loop == NULL || !t->watching)
 		return;
-	loop_set(t->loop, t->fd, LOOP_READ | (t->outlen > 0 ? LOOP_WRITE : 0));
+	loop_set(t->loop, t->fd,
+	    (t->rest == NULL ? LOOP_READ : 0) |
+	        (t->outlen > 0 ? LOOP_WRITE : 0));
 }
 
 static void
@@ -512,6 +543,26 @@ term_unwatch(struct term *t)
 	if (t->loop != NULL && t->watching)
 		loop_del(t->loop, t->fd);
 	t->watching = 0;
+	if (t->rest != NULL) {
+		loop_timer_del(t->loop, t->rest);
+		t->rest = NULL;
+	}
+}
+
+void
+term_interactive(void)
+{
+	term_yield_until = loop_now() + TERM_YIELD_MS;
+}
+
+/* The rest is over: the output is read again. */
+static void
+term_rest_done(void *arg)
+{
+	struct term *t = arg;
+
+	t->rest = NULL;
+	term_watch(t);
 }
 
 static void
@@ -715,6 +766,7 @@ term_free(struct term *t)
 	for (i = 0; i < t->sblen; i++)
 		free(t->sb[(t->sbfirst + i) % TERM_SCROLLBACK]);
 	free(t->sb);
+	free(t->cells);
 	free(t->out);
 	free(t);
 }
@@ -951,16 +1003,23 @@ term_feed(struct term *t, const char *s, size_t len)
 int
 term_read(struct term *t)
 {
-	char buf[1024]; /* a slice costs at most TERM_READ_MS and this */
+	char buf[4096]; /* a slice costs at most TERM_READ_MS and this */
 	size_t total = 0, want;
-	uint64_t start = loop_now();
+	uint64_t start = loop_now(), slice = TERM_READ_MS;
+	int yield = start < term_yield_until, cut = 0;
 	ssize_t n;
 
 	if (t->fd == -1 || t->eof)
 		return -1;
+	if (yield)
+		slice = TERM_YIELD_READ_MS;
 	/* Scrolling costs libvterm a few microseconds a line: a flood of
 	 * short lines is cut by time before TERM_READ_MAX. */
-	while (total < TERM_READ_MAX && loop_now() - start < TERM_READ_MS) {
+	for (;;) {
+		if (total >= TERM_READ_MAX || loop_now() - start >= slice) {
+			cut = 1;
+			break;
+		}
 		want = TERM_READ_MAX - total;
 		if (want > sizeof buf)
 			want = sizeof buf;
@@ -977,6 +1036,12 @@ term_read(struct term *t)
 		}
 		term_input(t, buf, (size_t)n);
 		total += (size_t)n;
+	}
+	/* More to read while people type: rest first. */
+	if (cut && yield && t->loop != NULL && t->rest == NULL && !t->eof) {
+		t->rest = loop_timer(
+		    t->loop, TERM_YIELD_REST_MS, term_rest_done, t);
+		term_watch(t);
 	}
 	if (total > 0)
 		vterm_screen_flush_damage(t->screen);
@@ -1163,6 +1228,8 @@ term_cell(const struct term *t, int row, unsigned col, struct term_cell *cell)
 {
 	VTermScreenCell vc;
 	VTermPos pos;
+	struct term *w;
+	struct term_cell *c;
 
 	term_blank(cell);
 	if (row < 0) {
@@ -1174,10 +1241,33 @@ term_cell(const struct term *t, int row, unsigned col, struct term_cell *cell)
 	}
 	if ((unsigned)row >= t->rows || col >= t->cols)
 		return;
-	pos.row = row;
-	pos.col = (int)col;
-	if (vterm_screen_get_cell(t->screen, pos, &vc))
-		term_cell_from(&vc, cell);
+	/* Every pane showing the terminal reads the same cells: they are
+	 * made from libvterm's once per generation. The cache is not what
+	 * the terminal is, only how it is read: hence the cast. */
+	if (!t->cells_ok || t->cells_generation != t->generation ||
+	    t->cells_cols != t->cols || t->cells_rows != t->rows) {
+		w = (struct term *)t;
+		if (w->cells_cols * w->cells_rows != t->cols * t->rows) {
+			free(w->cells);
+			w->cells = xreallocarray(
+			    NULL, (size_t)t->cols * t->rows, sizeof *w->cells);
+		}
+		w->cells_cols = t->cols;
+		w->cells_rows = t->rows;
+		for (pos.row = 0; pos.row < (int)t->rows; pos.row++) {
+			for (pos.col = 0; pos.col < (int)t->cols; pos.col++) {
+				c = &w->cells[(size_t)pos.row * t->cols +
+				              (size_t)pos.col];
+				if (vterm_screen_get_cell(t->screen, pos, &vc))
+					term_cell_from(&vc, c);
+				else
+					term_blank(c);
+			}
+		}
+		w->cells_generation = t->generation;
+		w->cells_ok = 1;
+	}
+	*cell = t->cells[(size_t)row * t->cols + col];
 }
 
 unsigned
