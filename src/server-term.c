@@ -478,9 +478,33 @@ server_term_pane_free(struct pane *p)
 	p->term_name = NULL;
 }
 
+/*
+ * Pane p of c's changed size: when c typed last in its terminal, the
+ * terminal takes the new size at once (tmux's window-size latest; others
+ * show it clipped or padded).
+ */
+void
+server_term_resize(struct client *c, struct pane *p)
+{
+	struct server_term *t = p->term;
+
+	if (t == NULL || t->ended || t->term == NULL || p != c->pane ||
+	    p->hidden || p->tsx == 0 || p->tsy == 0 || c->name == NULL ||
+	    strcmp(t->typist, c->name) != 0)
+		return;
+	if (term_cols(t->term) != p->tsx || term_rows(t->term) != p->tsy) {
+		term_resize(t->term, p->tsx, p->tsy);
+		server_term_redraw(t);
+	}
+}
+
 const struct pane_mode server_term_mode = {
-    "terminal",
-    server_term_draw,
-    server_term_title,
-    server_term_pane_free,
+    .name = "terminal",
+    .draw = server_term_draw,
+    .title = server_term_title,
+    .free = server_term_pane_free,
+    .key = server_term_key,
+    .paste = server_term_paste,
+    .mouse = server_mouse_term,
+    .resize = server_term_resize,
 };

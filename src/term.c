@@ -78,10 +78,10 @@ struct term {
 	struct loop *loop;
 	term_cb cb;
 	void *arg;
-	int watching; /* fd is in the loop */
+	int watching;            /* fd is in the loop */
 	struct loop_timer *rest; /* resting: output is not read until then */
-	int eof;      /* the pty closed */
-	int exited;   /* the process was reaped */
+	int eof;                 /* the pty closed */
+	int exited;              /* the process was reaped */
 	int status;
 
 	char *out; /* bytes for the program */
@@ -1039,8 +1039,8 @@ term_read(struct term *t)
 	}
 	/* More to read while people type: rest first. */
 	if (cut && yield && t->loop != NULL && t->rest == NULL && !t->eof) {
-		t->rest = loop_timer(
-		    t->loop, TERM_YIELD_REST_MS, term_rest_done, t);
+		t->rest =
+		    loop_timer(t->loop, TERM_YIELD_REST_MS, term_rest_done, t);
 		term_watch(t);
 	}
 	if (total > 0)

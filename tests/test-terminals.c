@@ -230,8 +230,8 @@ test_follow_terminal(void **state)
 	h_send(s.a, "echo followed-into\r");
 	h_wait(s.c, "followed-into", WAIT);
 	h_wait_row_has(s.c, h_status_row(s.c), "term 1", WAIT);
-	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) term 1",
-	    WAIT);
+	h_wait_row_has(
+	    s.b, h_presence_row(s.b), "Alice Liddell(host) term 1", WAIT);
 	h_palette(s.b, "who", WAIT);
 	h_wait(s.b, "Alice Liddell  host  term 1", WAIT);
 	h_key(s.b, "Escape");
@@ -241,8 +241,8 @@ test_follow_terminal(void **state)
 	h_open(s.a, "README.md", WAIT);
 	h_wait_row_lacks(s.c, h_status_row(s.c), "term 1", WAIT);
 	h_wait(s.c, "hello", WAIT);
-	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1",
-	    WAIT);
+	h_wait_row_has(
+	    s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1", WAIT);
 
 	/* Ctrl-O lists the terminals whose shell runs, first, as "term
 	 * NAME"; Enter shows one (the viewer too). */
