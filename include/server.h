@@ -173,8 +173,16 @@ struct pane {
 	struct view view;
 	struct server_term *term; /* a terminal pane's; NULL once ended */
 	char *term_name;          /* its name (kept when it has ended) */
-	unsigned scroll;     /* a terminal pane: lines back in the scrollback
-	                        shown (0: the live screen; prefix [ or the wheel) */
+	unsigned scroll; /* a terminal pane: lines back in the scrollback
+	                    shown (0: the live screen; prefix [ or the wheel) */
+	/* A terminal pane's copy mode (prefix [): a cursor at column cx of
+	 * row cy (as term_cell counts rows: negative in the scrollback), and
+	 * the mark Space set, if any. */
+	int copy;
+	int cy, my;
+	unsigned cx, mx;
+	int marked;
+	int dragged;         /* a drag of the mouse made the selection */
 	struct split *split; /* its leaf in the person's tree */
 	/* Where it is (after server_pane_layout): the whole rectangle, and
 	 * the text in it (below the title row, if any). */
@@ -700,6 +708,10 @@ void server_mouse_doc(struct client *, struct pane *, const struct key_event *);
 void server_mouse_term(
     struct client *, struct pane *, const struct key_event *);
 void server_term_resize(struct client *, struct pane *);
+void server_term_copy_enter(struct client *, struct pane *);
+void server_term_copy_mouse(
+    struct client *, struct pane *, const struct key_event *);
+extern const struct overlay overlay_term_find;
 char **server_term_names(size_t *);
 void server_pane_shift(
     struct client *, struct doc *, const struct op *, const struct view *);

@@ -106,6 +106,7 @@ static const struct overlay *const overlay_table[] = {
     &overlay_commit,
     &overlay_popup,
     &overlay_name,
+    &overlay_term_find,
 };
 
 /* o takes c's keys from now on (what it shows was filled by the

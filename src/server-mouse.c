@@ -52,7 +52,7 @@ server_mouse_pane(struct client *c, unsigned x, unsigned y)
 }
 
 /* A terminal pane: a click focuses it, the wheel scrolls its
- * scrollback. */
+ * scrollback, a drag selects and copies. */
 void
 server_mouse_term(struct client *c, struct pane *p, const struct key_event *k)
 {
@@ -67,6 +67,12 @@ server_mouse_term(struct client *c, struct pane *p, const struct key_event *k)
 		c->mouse_drag = 0;
 		if (p != c->pane)
 			server_pane_focus(c, p);
+		server_term_copy_mouse(c, p, k);
+		break;
+	case KEYS_MOUSE_DRAG:
+	case KEYS_MOUSE_RELEASE:
+		/* A drag selects, the release copies (server-term.c). */
+		server_term_copy_mouse(c, p, k);
 		break;
 	default:
 		break;

@@ -762,7 +762,7 @@ server_pane_key_scrollback(struct client *c, const struct key_event *k)
 		server_client_notice(c, "the scrollback is a terminal's");
 		return;
 	}
-	server_term_scroll(c, c->pane, c->pane->tsy > 1 ? c->pane->tsy - 1 : 1);
+	server_term_copy_enter(c, c->pane);
 }
 
 static const struct server_pane_key server_pane_keys[] = {
@@ -777,7 +777,7 @@ static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, 'z', 0, server_pane_key_zoom, "zoom the pane, and back"},
     {KEYC_CHAR, 'd', 0, server_pane_key_detach, "detach (moot attach)"},
     {KEYC_CHAR, ':', 0, server_pane_key_palette, "the palette"},
-    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "the scrollback"},
+    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "copy mode"},
 };
 
 /* The key after the prefix. 1 if it was a pane key (or the prefix again,
