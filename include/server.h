@@ -156,6 +156,14 @@ struct pane_mode {
 	/* What its title row says (caller frees). */
 	char *(*title)(const struct client *, const struct pane *);
 	void (*free)(struct pane *);
+	/* A key (after the prefix's own), a paste, a mouse event on it, when
+	 * it is c's focused pane (the mouse: the pane under the pointer). */
+	void (*key)(struct client *, struct pane *, const struct key_event *);
+	void (*paste)(struct client *, struct pane *, const char *, size_t);
+	void (*mouse)(struct client *, struct pane *, const struct key_event *);
+	/* Its text area changed size (tsx x tsy, maybe 0 when hidden), or
+	 * NULL. */
+	void (*resize)(struct client *, struct pane *);
 };
 struct pane {
 	unsigned id; /* per person: 1, 2, ... */
@@ -165,8 +173,16 @@ struct pane {
 	struct view view;
 	struct server_term *term; /* a terminal pane's; NULL once ended */
 	char *term_name;          /* its name (kept when it has ended) */
-	unsigned scroll;     /* a terminal pane: lines back in the scrollback
-	                        shown (0: the live screen; prefix [ or the wheel) */
+	unsigned scroll; /* a terminal pane: lines back in the scrollback
+	                    shown (0: the live screen; prefix [ or the wheel) */
+	/* A terminal pane's copy mode (prefix [): a cursor at column cx of
+	 * row cy (as term_cell counts rows: negative in the scrollback), and
+	 * the mark Space set, if any. */
+	int copy;
+	int cy, my;
+	unsigned cx, mx;
+	int marked;
+	int dragged;         /* a drag of the mouse made the selection */
 	struct split *split; /* its leaf in the person's tree */
 	/* Where it is (after server_pane_layout): the whole rectangle, and
 	 * the text in it (below the title row, if any). */
@@ -201,17 +217,37 @@ struct prompt {
 	int found; /* find: 1 a match is selected, 0 none, -1 not searched */
 };
 
-enum client_mode {
-	CLIENT_EDIT,
-	CLIENT_PICKER,
-	CLIENT_FIND,
-	CLIENT_GOTO,
-	CLIENT_PALETTE, /* Ctrl-P: the command palette */
-	CLIENT_CHAT,    /* Ctrl-T: " Say: TEXT" on the status row (prompt) */
-	CLIENT_COMMIT,  /* `commit`: " Commit message: TEXT" (prompt) */
-	CLIENT_POPUP,   /* a pop-up over the text (help, who, since, why...) */
-	CLIENT_NAME     /* before entering: "Your name: " (invited people) */
+/*
+ * An overlay takes a person's keys over their panes (tmux's per-client
+ * overlays and modes): the file picker, find, go to line, the palette,
+ * chat, the commit message, a pop-up, the name prompt. One row each
+ * (overlay.c), with its own callbacks; a client's overlay is NULL when
+ * keys go to the focused pane.
+ */
+struct overlay {
+	const char *name;
+	/* What it takes, said when a key it has no use for is typed. */
+	const char *hint;
+	void (*key)(struct client *, const struct key_event *);
+	/* Drawn over the text area (height rows); NULL: the panes show. */
+	void (*draw)(const struct server *, const struct client *,
+	    struct frame *, unsigned height);
+	/* A one-line prompt on the status row: its label, and what it says
+	 * on the right (NULL: notices), or NULL for the usual status. */
+	const char *label;
+	void (*info)(const struct client *, char *, size_t);
+	/* A bracketed paste (NULL: typed in, as keys). */
+	void (*paste)(struct client *, const char *, size_t);
+	void (*mouse)(struct client *, const struct key_event *); /* or NULL */
+	void (*close)(struct client *); /* what it holds is freed (or NULL) */
+	int whole; /* it takes the whole screen (the name prompt) */
 };
+extern const struct overlay overlay_picker, overlay_find, overlay_goto,
+    overlay_palette, overlay_chat, overlay_commit, overlay_popup, overlay_name;
+void overlay_open(struct client *, const struct overlay *);
+int overlay_is_hint(const char *);
+const char *overlay_hint(const struct client *);
+void overlay_close(struct client *);
 
 /*
  * What a key or a palette command needs, checked at one place
@@ -406,7 +442,7 @@ struct client {
 	int zoomed;        /* the focused pane takes the whole text area */
 	int prefixed;      /* the prefix key was pressed: a pane key follows */
 	uint32_t prefix;   /* the prefix key: a Ctrl letter ('b') */
-	enum client_mode mode;
+	const struct overlay *overlay; /* NULL: keys go to the focused pane */
 	struct picker picker;
 	struct prompt prompt;
 	char *find_last; /* the last text searched for */
@@ -429,7 +465,7 @@ struct client {
 	struct client *following; /* my view tracks theirs (NULL: no one) */
 	int64_t last_visit;       /* ms; their previous visit, 0 if none */
 
-	/* Entering by invitation (CLIENT_NAME): what HELLO said, kept until
+	/* Entering by invitation (overlay_name): what HELLO said, kept until
 	 * they have given their name. */
 	char *hello_notice;
 	char *hello_term;
@@ -501,9 +537,9 @@ struct server_options {
 struct server {
 	struct server_options opts; /* the command line, with defaults */
 	struct loop *loop;
-	struct server_terms terms; /* shared terminals */
+	struct server_terms terms;     /* shared terminals */
 	struct loop_timer *term_frame; /* a terminal's frame is due then */
-	int terms_shared_all;      /* `share all`: editors type in every one */
+	int terms_shared_all; /* `share all`: editors type in every one */
 	struct repo *repo;
 	struct syntax_set *syntaxes; /* read at start; NULL with --no-syntax */
 	int listen_fd;
@@ -622,7 +658,7 @@ void server_client_popup(struct client *);
 void server_client_detach(struct client *);
 void server_client_palette(struct client *);
 void server_client_hint(struct client *);
-void server_client_ask(struct client *, enum client_mode);
+void server_client_ask(struct client *, const struct overlay *);
 
 /* doc.c */
 void doc_replace(struct doc *, struct client *, const char *, size_t);
@@ -642,6 +678,40 @@ void server_pane_resize(struct client *, enum split_dir);
 int server_pane_border_mouse(struct client *, const struct key_event *);
 void server_pane_show(struct client *, struct doc *);
 void server_pane_show_term(struct client *, struct server_term *);
+/* Rows of the overlay and pane mode tables (overlay.c, server-pane.c,
+ * server-term.c) and what they call. */
+void server_client_picker_key(struct client *, const struct key_event *);
+void server_client_palette_key(struct client *, const struct key_event *);
+void server_client_ask_key(struct client *, const struct key_event *);
+void server_client_popup_key(struct client *, const struct key_event *);
+void server_client_name_key(struct client *, const struct key_event *);
+void server_client_doc_key(
+    struct client *, struct pane *, const struct key_event *);
+void server_client_paste_doc(
+    struct client *, struct pane *, const char *, size_t);
+void server_client_paste_line(struct client *, const char *, size_t);
+void server_client_paste_popup(struct client *, const char *, size_t);
+void prompt_find_key(struct client *, const struct key_event *);
+void prompt_goto_key(struct client *, const struct key_event *);
+void prompt_find_close(struct client *);
+void render_find_info(const struct client *, char *, size_t);
+void render_picker(
+    const struct server *, const struct client *, struct frame *, unsigned);
+void render_palette(
+    const struct server *, const struct client *, struct frame *, unsigned);
+void render_popup(
+    const struct server *, const struct client *, struct frame *, unsigned);
+void render_name(
+    const struct server *, const struct client *, struct frame *, unsigned);
+void server_mouse_popup(struct client *, const struct key_event *);
+void server_mouse_doc(struct client *, struct pane *, const struct key_event *);
+void server_mouse_term(
+    struct client *, struct pane *, const struct key_event *);
+void server_term_resize(struct client *, struct pane *);
+void server_term_copy_enter(struct client *, struct pane *);
+void server_term_copy_mouse(
+    struct client *, struct pane *, const struct key_event *);
+extern const struct overlay overlay_term_find;
 char **server_term_names(size_t *);
 void server_pane_shift(
     struct client *, struct doc *, const struct op *, const struct view *);
@@ -760,7 +830,6 @@ void view_goto_line(struct view *, size_t line);
 /* prompt.c */
 void prompt_find(struct client *);
 void prompt_goto(struct client *);
-void prompt_key(struct client *, const struct key_event *);
 
 /* render.c */
 void render_client(

@@ -153,6 +153,20 @@ unsigned term_rows(const struct term *);
 void term_cell(const struct term *, int row, unsigned col, struct term_cell *);
 /* Lines in the scrollback now (at most TERM_SCROLLBACK). */
 unsigned term_scrollback(const struct term *);
+/*
+ * The text of the cells from row0, col0 to row1, col1 (rows as term_cell
+ * counts them), lines joined by newlines, without trailing blanks; only
+ * the inert characters cells hold, as UTF-8 (caller frees; *len set).
+ */
+char *term_text(const struct term *, int row0, unsigned col0, int row1,
+    unsigned col1, size_t *len);
+/*
+ * Find needle (ASCII letters without case) from *row, *col: backward the
+ * nearest match that starts before it, else the nearest after it, over
+ * the scrollback and the screen. 1 with *row, *col at its start if found.
+ */
+int term_find(const struct term *, const char *needle, int *row, unsigned *col,
+    int backward);
 /* The cursor: its position on the screen, and whether the program shows
  * it (returned). */
 int term_cursor(const struct term *, unsigned *col, unsigned *row);

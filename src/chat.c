@@ -314,7 +314,7 @@ chat_since_show(struct client *c, int on_join, const struct since_decs *sd)
 	int64_t from = c->last_visit;
 	int changed, again = 0;
 
-	if (c->mode == CLIENT_POPUP && c->popup.id != 0 &&
+	if (c->overlay == &overlay_popup && c->popup.id != 0 &&
 	    c->popup.title != NULL &&
 	    strcmp(c->popup.title, "Since your last visit") == 0) {
 		top = c->popup.top;

@@ -291,7 +291,7 @@ cmd_who(struct client *c, const char *arg)
 		else
 			xasprintf(&where, "%s:%zu",
 			    *o->view->doc->path != '\0' ? o->view->doc->path
-			                                 : "-",
+			                                : "-",
 			    view_line(o->view) + 1);
 		popup_add(&c->popup, "%s  %s  %s%s%s", o->name,
 		    role_name(o->role), where,

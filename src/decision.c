@@ -1561,7 +1561,7 @@ decision_commit_ask(struct client *c)
 	}
 	if (!decision_can_commit(c))
 		return;
-	server_client_ask(c, CLIENT_COMMIT);
+	server_client_ask(c, &overlay_commit);
 }
 
 /* commit, once committed (or not). */

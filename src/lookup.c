@@ -459,7 +459,7 @@ lookup_why_answer(struct lookup *l, struct answer_reader *r, const char *fail)
 	if (fail != NULL) {
 		server_client_notice(
 		    c, "why %s:%lu: %s", l->path, l->line, fail);
-	} else if (c->mode == CLIENT_EDIT) {
+	} else if (c->overlay == NULL) {
 		xasprintf(&title, "Why %s:%lu", l->path, l->line);
 		popup_open(&c->popup, title);
 		free(title);
@@ -758,10 +758,10 @@ lookup_since_answer(struct lookup *l, struct answer_reader *r, const char *fail)
 	/* Into the pop-up it belongs to, if it is still open; on joining
 	 * with nothing else to say, a pop-up of its own if there is news
 	 * and the person is editing. */
-	if (c->mode == CLIENT_POPUP && l->popup != 0 && c->popup.id == l->popup)
+	if (c->overlay == &overlay_popup && l->popup != 0 &&
+	    c->popup.id == l->popup)
 		chat_since_show(c, l->on_join, &sd);
-	else if (l->on_join && l->popup == 0 && c->mode == CLIENT_EDIT &&
-	         sd.n > 0)
+	else if (l->on_join && l->popup == 0 && c->overlay == NULL && sd.n > 0)
 		chat_since_show(c, 1, &sd);
 	for (i = 0; i < sd.n; i++)
 		free(sd.v[i].title);

@@ -94,11 +94,11 @@ prompt_restore(struct client *c)
 }
 
 static void
-prompt_open(struct client *c, enum client_mode mode)
+prompt_open(struct client *c, const struct overlay *o)
 {
 	struct prompt *p = &c->prompt;
 
-	c->mode = mode;
+	overlay_open(c, o);
 	memset(p->text, 0, sizeof p->text);
 	p->len = 0;
 	p->origin = c->view->cursor;
@@ -109,26 +109,32 @@ prompt_open(struct client *c, enum client_mode mode)
 void
 prompt_find(struct client *c)
 {
-	prompt_open(c, CLIENT_FIND);
+	prompt_open(c, &overlay_find);
 }
 
 void
 prompt_goto(struct client *c)
 {
-	prompt_open(c, CLIENT_GOTO);
+	prompt_open(c, &overlay_goto);
 }
 
-/* Back to editing; find keeps its text for the next time. */
+/* Back to editing (find keeps its text, prompt_find_close). */
 static void
 prompt_close(struct client *c)
 {
+	overlay_close(c);
+}
+
+/* The find overlay closes: its text is kept for the next time. */
+void
+prompt_find_close(struct client *c)
+{
 	struct prompt *p = &c->prompt;
 
-	if (c->mode == CLIENT_FIND && p->len > 0) {
+	if (p->len > 0) {
 		free(c->find_last);
 		c->find_last = xstrdup(p->text);
 	}
-	c->mode = CLIENT_EDIT;
 }
 
 /* Select the match of the text nearest from (forward: at or after it;
@@ -253,7 +259,7 @@ prompt_backspace(struct prompt *p)
 	return 1;
 }
 
-static void
+void
 prompt_find_key(struct client *c, const struct key_event *k)
 {
 	struct prompt *p = &c->prompt;
@@ -314,7 +320,7 @@ prompt_number(const struct prompt *p)
 	return n;
 }
 
-static void
+void
 prompt_goto_key(struct client *c, const struct key_event *k)
 {
 	struct prompt *p = &c->prompt;
@@ -346,13 +352,4 @@ prompt_goto_key(struct client *c, const struct key_event *k)
 		server_client_hint(c);
 		break;
 	}
-}
-
-void
-prompt_key(struct client *c, const struct key_event *k)
-{
-	if (c->mode == CLIENT_FIND)
-		prompt_find_key(c, k);
-	else if (c->mode == CLIENT_GOTO)
-		prompt_goto_key(c, k);
 }

@@ -498,7 +498,7 @@ out:
 }
 
 /* What the find prompt shows on the right: "N of M", "not found". */
-static void
+void
 render_find_info(const struct client *c, char *out, size_t size)
 {
 	const struct view *v = c->view;
@@ -541,27 +541,14 @@ render_prompt(
 	struct layout_unit u;
 	unsigned x;
 
-	switch (c->mode) {
-	case CLIENT_FIND:
-		label = " Find: ";
-		break;
-	case CLIENT_CHAT:
-		label = " Say: ";
-		break;
-	case CLIENT_COMMIT:
-		label = " Commit message: ";
-		break;
-	default:
-		label = " Go to line: ";
-		break;
-	}
+	label = c->overlay->label;
 	frame_fill(f, 0, y, f->cols, 0, 0, CELL_REVERSE);
 	x = frame_puts(f, 0, y, f->cols, label, 0, 0, CELL_REVERSE | CELL_BOLD);
 
 	/* While finding, where the match is matters more than a notice. */
 	*info = '\0';
-	if (c->mode == CLIENT_FIND)
-		render_find_info(c, info, sizeof info);
+	if (c->overlay->info != NULL)
+		c->overlay->info(c, info, sizeof info);
 	notice = *info == '\0' ? render_notice(s, c) : NULL;
 
 	len = p->len < sizeof text ? p->len : sizeof text - 1;
@@ -624,12 +611,12 @@ render_presence(const struct server *s, struct frame *f, unsigned y)
 		 * document and line. */
 		if (c->pane != NULL && c->pane->term_name != NULL) {
 			x = frame_puts(f, x, y, f->cols, "term ", 0, 0, 0);
-			x = render_text(f, x, y, f->cols, c->pane->term_name,
-			    0, 0, 0);
+			x = render_text(
+			    f, x, y, f->cols, c->pane->term_name, 0, 0, 0);
 		} else {
 			x = render_text(f, x, y, f->cols,
 			    *c->view->doc->path != '\0' ? c->view->doc->path
-			                                 : "-",
+			                                : "-",
 			    0, 0, 0);
 			snprintf(where, sizeof where, ":%zu",
 			    view_line(c->view) + 1);
@@ -656,8 +643,9 @@ render_list_top(size_t top, size_t sel, size_t n, size_t shown)
 	return top;
 }
 
-static void
-render_picker(const struct client *c, struct frame *f, unsigned height)
+void
+render_picker(const struct server *s, const struct client *c, struct frame *f,
+    unsigned height)
 {
 	const struct picker *p = &c->picker;
 	unsigned x, y, i;
@@ -711,8 +699,9 @@ render_palette_row(
 
 /* The Ctrl-P palette over the text area (height rows): the typed text on
  * row 0 with the terminal cursor after it, the matching commands below. */
-static void
-render_palette(const struct client *c, struct frame *f, unsigned height)
+void
+render_palette(const struct server *s, const struct client *c, struct frame *f,
+    unsigned height)
 {
 	const struct palette *p = &c->palette;
 	size_t nmatch, top, i, len;
@@ -746,8 +735,9 @@ render_palette(const struct client *c, struct frame *f, unsigned height)
 
 /* A pop-up over the text area (height rows): the title in reverse video,
  * the lines from top, and a footer on the last row. */
-static void
-render_popup(const struct client *c, struct frame *f, unsigned height)
+void
+render_popup(const struct server *s, const struct client *c, struct frame *f,
+    unsigned height)
 {
 	const struct popup *p = &c->popup;
 	size_t fit, top, last, i;
@@ -937,11 +927,13 @@ render_too_small(struct frame *f)
 }
 
 /*
- * Before an invited person enters (CLIENT_NAME): only the prompt for their
- * name, never anything of the session. What they type is drawn inert.
+ * Before an invited person enters (overlay_name): only the prompt for
+ * their name, never anything of the session. What they type is drawn
+ * inert.
  */
-static void
-render_name(const struct server *s, const struct client *c, struct frame *f)
+void
+render_name(const struct server *s, const struct client *c, struct frame *f,
+    unsigned height)
 {
 	char line[128];
 	unsigned x;
@@ -975,8 +967,8 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 		render_too_small(f);
 		return;
 	}
-	if (c->mode == CLIENT_NAME) {
-		render_name(s, c, f);
+	if (c->overlay != NULL && c->overlay->whole) {
+		c->overlay->draw(s, c, f, f->rows);
 		return;
 	}
 	chat = render_chat_count(s, f->rows);
@@ -984,21 +976,17 @@ render_client(const struct server *s, const struct client *c, struct frame *f)
 	line = view_line(v);
 	col = view_col(v);
 
-	/* Overlays take the text area; nobody's cursor is drawn over them. */
-	if (c->mode == CLIENT_PICKER)
-		render_picker(c, f, height);
-	else if (c->mode == CLIENT_PALETTE)
-		render_palette(c, f, height);
-	else if (c->mode == CLIENT_POPUP)
-		render_popup(c, f, height);
+	/* Overlays that draw take the text area; nobody's cursor is drawn
+	 * over them. */
+	if (c->overlay != NULL && c->overlay->draw != NULL)
+		c->overlay->draw(s, c, f, height);
 	else {
 		f->cursor_visible = 0; /* unless the focused pane shows it */
 		render_panes(s, c, f);
 	}
 	if (chat > 0)
 		render_chat(s, f, height, chat);
-	if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO ||
-	    c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT)
+	if (c->overlay != NULL && c->overlay->label != NULL)
 		render_prompt(s, c, f, f->rows - 2);
 	else
 		render_status(s, c, f, f->rows - 2, line, col);

@@ -254,7 +254,7 @@ server_client_full(struct client *c)
 }
 
 /*
- * Who c is let in as: 0 with c->role (and c->mode CLIENT_NAME when they
+ * Who c is let in as: 0 with c->role (and c->overlay overlay_name when they
  * must give a name before entering), or -1 after turning them away.
  *
  * A key the key files or the remembered members know joins with its own
@@ -281,7 +281,7 @@ server_client_admit(struct client *c, const struct proto_hello *h)
 		if (m != NULL && m->invite != 0) {
 			c->invite = m->invite;
 			if (*m->name == '\0')
-				c->mode = CLIENT_NAME;
+				c->overlay = &overlay_name;
 		}
 		return 0;
 	}
@@ -304,7 +304,7 @@ server_client_admit(struct client *c, const struct proto_hello *h)
 	}
 	c->role = inv->role;
 	c->invite = inv->id;
-	c->mode = CLIENT_NAME;
+	c->overlay = &overlay_name;
 	log_info("client %u: key %s came by invitation %lld as %s (%u use%s "
 	         "left)",
 	    c->id, h->key, (long long)inv->id, role_name(inv->role),
@@ -361,7 +361,7 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	struct member *m;
 	struct proto_msg m_welcome;
 
-	if (c->ready || c->mode == CLIENT_NAME) {
+	if (c->ready || c->overlay == &overlay_name) {
 		server_client_bye(c, "protocol error: second HELLO");
 		return;
 	}
@@ -391,7 +391,7 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	else if (server_client_admit(c, h) != 0)
 		return;
 	/* The name prompt is part of logging in: it has the same time. */
-	if (c->mode == CLIENT_NAME)
+	if (c->overlay == &overlay_name)
 		c->name_until =
 		    loop_now() + (uint64_t)server->opts.login_grace * 1000;
 	c->email = xstrdup(h->email);
@@ -406,7 +406,7 @@ server_client_hello(struct client *c, struct proto_hello *h)
 	m_welcome.u.welcome = PROTO_VERSION;
 	server_client_send(c, &m_welcome);
 
-	if (c->mode == CLIENT_NAME) {
+	if (c->overlay == &overlay_name) {
 		/* Nothing of the session until they have a name. */
 		memset(&c->prompt, 0, sizeof c->prompt);
 		c->hello_notice = xstrdup(h->notice);
@@ -493,7 +493,8 @@ server_client_name_expire(void)
 	uint64_t now = loop_now();
 
 	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->mode != CLIENT_NAME || c->closing || now < c->name_until)
+		if (c->overlay != &overlay_name || c->closing ||
+		    now < c->name_until)
 			continue;
 		log_info("client %u: key %s gave no name within %u s", c->id,
 		    c->key, server->opts.login_grace);
@@ -523,55 +524,21 @@ server_client_prompt_erase(struct prompt *p, const struct key_event *k)
 
 static void server_client_edit_key(struct client *, const struct key_event *);
 
-/*
- * What each prompt takes, said when a key it has no use for is typed in
- * it (nothing typed goes unanswered); in the text, what a key that does
- * nothing there gets.
- */
-static const char *server_client_hints[] = {
-    [CLIENT_EDIT] = "that key does nothing here (Ctrl-P help lists the "
-                    "keys)",
-    [CLIENT_PICKER] = "type to filter the files; Up/Down choose, Enter "
-                      "opens, Esc cancels",
-    [CLIENT_FIND] = "type what to find; Enter/Down next, Up previous, Esc "
-                    "goes back",
-    [CLIENT_GOTO] = "type a line number (digits); Enter goes there, Esc "
-                    "cancels",
-    [CLIENT_PALETTE] = "type a command; Up/Down choose, Enter runs it, Esc "
-                       "cancels",
-    [CLIENT_CHAT] = "type a message; Enter sends it, Esc cancels",
-    [CLIENT_COMMIT] = "type the commit message; Enter commits, Esc "
-                      "cancels",
-    [CLIENT_POPUP] = "Esc closes the pop-up",
-    [CLIENT_NAME] = "type your name; Enter joins, Ctrl-Q leaves",
-};
-
 /* A key c's prompt (or the text) has no use for: say what it takes. A
  * notice still showing that says something else (why Enter was refused,
  * "slow down") matters more and stays. */
 void
 server_client_hint(struct client *c)
 {
-	size_t i;
-
 	server->now = loop_now();
-	if (c->notice != NULL && c->notice_until > server->now) {
-		for (i = 0; i < sizeof server_client_hints /
-		                    sizeof server_client_hints[0];
-		     i++) {
-			if (server_client_hints[i] != NULL &&
-			    strcmp(c->notice, server_client_hints[i]) == 0)
-				break;
-		}
-		if (i ==
-		    sizeof server_client_hints / sizeof server_client_hints[0])
-			return;
-	}
-	server_client_notice(c, "%s", server_client_hints[c->mode]);
+	if (c->notice != NULL && c->notice_until > server->now &&
+	    !overlay_is_hint(c->notice))
+		return;
+	server_client_notice(c, "%s", overlay_hint(c));
 }
 
 /* Keys before an invited person enters: typing their name. */
-static void
+void
 server_client_name_key(struct client *c, const struct key_event *k)
 {
 	struct prompt *p = &c->prompt;
@@ -626,7 +593,7 @@ server_client_name_key(struct client *c, const struct key_event *k)
 		    m->name);
 		c->name = server_client_name(c, name);
 		free(name);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		server_client_enter(c, c->hello_notice, c->hello_term);
 		break;
 	default:
@@ -641,8 +608,7 @@ void
 server_client_palette(struct client *c)
 {
 	palette_open(&c->palette, cmd_table, cmd_count);
-	c->mode = CLIENT_PALETTE;
-	c->dirty = 1;
+	overlay_open(c, &overlay_palette);
 }
 
 /* The prefix's d: c leaves, the session goes on (as tmux's detach). */
@@ -658,8 +624,7 @@ server_client_detach(struct client *c)
 void
 server_client_popup(struct client *c)
 {
-	c->mode = CLIENT_POPUP;
-	c->dirty = 1;
+	overlay_open(c, &overlay_popup);
 }
 
 /*
@@ -934,7 +899,7 @@ server_client_prompt_add(struct client *c, const char *s, size_t len)
 {
 	struct prompt *p = &c->prompt;
 	size_t max =
-	    c->mode == CLIENT_CHAT ? CHAT_TEXT_MAX : sizeof p->text - 1;
+	    c->overlay == &overlay_chat ? CHAT_TEXT_MAX : sizeof p->text - 1;
 
 	/* Control bytes are kept (a paste may have them): they are shown
 	 * inert everywhere. NUL would end the text, so it goes. */
@@ -949,24 +914,24 @@ server_client_prompt_add(struct client *c, const char *s, size_t len)
 
 /* Ctrl-T (chat) and `commit` (message): a line typed on the status row. */
 void
-server_client_ask(struct client *c, enum client_mode mode)
+server_client_ask(struct client *c, const struct overlay *o)
 {
 	memset(&c->prompt, 0, sizeof c->prompt);
-	c->mode = mode;
-	c->dirty = 1;
+	overlay_open(c, o);
 }
 
-static void
+/* Keys of chat and of the commit message. */
+void
 server_client_ask_key(struct client *c, const struct key_event *k)
 {
 	struct prompt *p = &c->prompt;
-	enum client_mode mode = c->mode;
+	const struct overlay *o = c->overlay;
 	char utf8[4], *text;
 	size_t len;
 
 	switch (k->code) {
 	case KEYC_ESC:
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		break;
 	case KEYC_CHAR:
 		if ((len = utf8_encode(k->cp, utf8)) > 0)
@@ -988,13 +953,13 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 		/* Refused, the text stays: Enter again later, or Esc. */
 		if (!server_client_allowed_cmd(c,
 		        CMD_JOURNAL | CMD_BROADCAST |
-		            (mode == CLIENT_COMMIT ? CMD_COMMIT | CMD_EDITOR
-		                                   : 0),
-		        mode == CLIENT_COMMIT ? "commit" : "chat"))
+		            (o == &overlay_commit ? CMD_COMMIT | CMD_EDITOR
+		                                  : 0),
+		        o == &overlay_commit ? "commit" : "chat"))
 			break;
-		c->mode = CLIENT_EDIT;
 		text = xstrdup(p->text);
-		if (mode == CLIENT_CHAT)
+		overlay_close(c);
+		if (o == &overlay_chat)
 			chat_say(c, text);
 		else
 			decision_commit(c, text);
@@ -1007,7 +972,7 @@ server_client_ask_key(struct client *c, const struct key_event *k)
 }
 
 /* Ctrl-P: keys while the palette is open. */
-static void
+void
 server_client_palette_key(struct client *c, const struct key_event *k)
 {
 	struct palette *p = &c->palette;
@@ -1019,11 +984,11 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 
 	switch (k->code) {
 	case KEYC_ESC:
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		break;
 	case KEYC_CTRL:
 		if (k->cp == 'p' || k->cp == 'c')
-			c->mode = CLIENT_EDIT;
+			overlay_close(c);
 		else
 			server_client_hint(c);
 		break;
@@ -1047,8 +1012,8 @@ server_client_palette_key(struct client *c, const struct key_event *k)
 			server_client_notice(c, "no such command: %s", p->text);
 			break;
 		}
-		c->mode = CLIENT_EDIT;
 		copy = xstrdup(arg);
+		overlay_close(c);
 		cmd_exec(c, cmd, copy);
 		free(copy);
 		break;
@@ -1063,7 +1028,7 @@ server_client_palette_key(struct client *c, const struct key_event *k)
  * Enter to open its selected line. It only informs: any other key closes
  * it and then does what it would have done, so nothing typed is lost.
  */
-static void
+void
 server_client_popup_key(struct client *c, const struct key_event *k)
 {
 	struct popup_act a;
@@ -1072,20 +1037,17 @@ server_client_popup_key(struct client *c, const struct key_event *k)
 	case POPUP_KEPT:
 		break;
 	case POPUP_CLOSE:
-		popup_free(&c->popup);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		break;
 	case POPUP_OPEN:
 		a = c->popup.acts[c->popup.sel];
 		c->popup.acts[c->popup.sel].arg = NULL;
-		popup_free(&c->popup);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		a.fn(c, a.arg);
 		free(a.arg);
 		break;
 	case POPUP_PASS:
-		popup_free(&c->popup);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		server_client_edit_key(c, k);
 		break;
 	}
@@ -1100,7 +1062,7 @@ server_client_paste_typed(struct client *c, const char *s, size_t len)
 	size_t n, typed = 0;
 
 	memset(&k, 0, sizeof k);
-	while (len > 0 && c->mode != CLIENT_EDIT) {
+	while (len > 0 && c->overlay != NULL) {
 		if (typed++ == SERVER_PASTE_TYPED_MAX) {
 			server_client_notice(c,
 			    "only the first %d characters of the paste were "
@@ -1134,24 +1096,42 @@ server_client_paste_done(struct client *c)
 		} else
 			s[j++] = s[i];
 	}
-	/* A pop-up only informs: the paste goes on to the text. */
-	if (c->mode == CLIENT_POPUP && j > 0) {
-		popup_free(&c->popup);
-		c->mode = CLIENT_EDIT;
-	}
-	if (c->mode == CLIENT_EDIT && j > 0 &&
-	    c->pane->mode == &server_term_mode)
-		server_term_paste(c, c->pane, s, j);
-	else if (c->mode == CLIENT_EDIT && j > 0) {
-		if (server_client_allowed(c, CMD_EDIT))
-			server_client_put(c, s, j);
-	} else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT) {
-		/* One line: newlines become spaces. */
-		for (i = 0; i < j; i++)
-			server_client_prompt_add(
-			    c, s[i] == '\n' ? " " : s + i, 1);
-	} else
+	if (j == 0)
+		return;
+	if (c->overlay == NULL)
+		c->pane->mode->paste(c, c->pane, s, j);
+	else if (c->overlay->paste != NULL)
+		c->overlay->paste(c, s, j);
+	else
 		server_client_paste_typed(c, s, j);
+}
+
+/* A paste into a document pane. */
+void
+server_client_paste_doc(
+    struct client *c, struct pane *p, const char *s, size_t len)
+{
+	if (server_client_allowed(c, CMD_EDIT))
+		server_client_put(c, s, len);
+}
+
+/* A paste into chat or the commit message: one line, newlines become
+ * spaces. */
+void
+server_client_paste_line(struct client *c, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		server_client_prompt_add(c, s[i] == '\n' ? " " : s + i, 1);
+}
+
+/* A pop-up only informs: a paste closes it and goes on to the pane. */
+void
+server_client_paste_popup(struct client *c, const char *s, size_t len)
+{
+	overlay_close(c);
+	c->pane->mode->paste(c, c->pane, s, len);
 }
 
 /* A size for people: "16 MB", "512 KB", "100 bytes". */
@@ -1331,10 +1311,10 @@ server_client_open_picker(struct client *c)
 	files = repo_files(server->repo, &n);
 	terms = server_term_names(&nterms);
 	picker_open_terms(&c->picker, files, n, terms, nterms);
-	c->mode = CLIENT_PICKER;
+	overlay_open(c, &overlay_picker);
 }
 
-static void
+void
 server_client_picker_key(struct client *c, const struct key_event *k)
 {
 	struct picker *p = &c->picker;
@@ -1346,14 +1326,12 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 
 	switch (k->code) {
 	case KEYC_ESC:
-		picker_free(p);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		break;
 	case KEYC_CTRL:
-		if (k->cp == 'o' || k->cp == 'g' || k->cp == 'c') {
-			picker_free(p);
-			c->mode = CLIENT_EDIT;
-		} else
+		if (k->cp == 'o' || k->cp == 'g' || k->cp == 'c')
+			overlay_close(c);
+		else
 			server_client_hint(c);
 		break;
 	case KEYC_CHAR:
@@ -1380,8 +1358,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 		/* A terminal: shown in the focused pane, as `term NAME`. */
 		if ((path = picker_selected_term(p)) != NULL) {
 			name = xstrdup(path);
-			picker_free(p);
-			c->mode = CLIENT_EDIT;
+			overlay_close(c);
 			server_term_open(c, name);
 			free(name);
 			break;
@@ -1394,8 +1371,7 @@ server_client_picker_key(struct client *c, const struct key_event *k)
 			break;
 		}
 		server_client_show(c, d);
-		picker_free(p);
-		c->mode = CLIENT_EDIT;
+		overlay_close(c);
 		break;
 	default:
 		server_client_hint(c);
@@ -1536,7 +1512,7 @@ server_client_key_ctrl(struct client *c, const struct key_event *k)
 		server_client_palette(c);
 		break;
 	case 't':
-		server_client_ask(c, CLIENT_CHAT);
+		server_client_ask(c, &overlay_chat);
 		break;
 	case 'd':
 		decision_open(c);
@@ -1590,8 +1566,6 @@ server_client_keeps_follow(const struct key_event *k)
 static void
 server_client_edit_key(struct client *c, const struct key_event *k)
 {
-	const struct server_client_key *row;
-	size_t i;
 	int literal;
 
 	/* The prefix (Ctrl-B), then a pane key; the prefix twice is the
@@ -1604,11 +1578,18 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 		c->dirty = 1;
 		return;
 	}
-	/* A terminal takes every other key (Ctrl-Q leaves first). */
-	if (c->pane->mode == &server_term_mode) {
-		server_term_key(c, c->pane, k);
-		return;
-	}
+	/* The focused pane's mode takes every other key (a terminal's, all
+	 * of them; Ctrl-Q leaves first). */
+	c->pane->mode->key(c, c->pane, k);
+}
+
+/* The keys of a document pane: moving, the key table, else a hint. */
+void
+server_client_doc_key(
+    struct client *c, struct pane *p, const struct key_event *k)
+{
+	const struct server_client_key *row;
+	size_t i;
 
 	if (c->following != NULL && !server_client_keeps_follow(k)) {
 		server_client_notice(
@@ -1631,7 +1612,8 @@ server_client_edit_key(struct client *c, const struct key_event *k)
 void
 server_client_key(struct client *c, const struct key_event *k)
 {
-	if (k->code == KEYC_CTRL && k->cp == 'q' && c->mode == CLIENT_NAME) {
+	if (k->code == KEYC_CTRL && k->cp == 'q' &&
+	    c->overlay == &overlay_name) {
 		log_info("client %u: left before giving a name", c->id);
 		server_client_bye(c, "");
 		return;
@@ -1646,20 +1628,11 @@ server_client_key(struct client *c, const struct key_event *k)
 	if (c->cols < SERVER_MIN_COLS || c->rows < SERVER_MIN_ROWS)
 		return;
 	server_pane_layout(c);
+	/* The overlay's, else the panes'. */
 	if (k->code == KEYC_MOUSE)
 		server_mouse_key(c, k);
-	else if (c->mode == CLIENT_NAME)
-		server_client_name_key(c, k);
-	else if (c->mode == CLIENT_PICKER)
-		server_client_picker_key(c, k);
-	else if (c->mode == CLIENT_FIND || c->mode == CLIENT_GOTO)
-		prompt_key(c, k);
-	else if (c->mode == CLIENT_PALETTE)
-		server_client_palette_key(c, k);
-	else if (c->mode == CLIENT_CHAT || c->mode == CLIENT_COMMIT)
-		server_client_ask_key(c, k);
-	else if (c->mode == CLIENT_POPUP)
-		server_client_popup_key(c, k);
+	else if (c->overlay != NULL)
+		c->overlay->key(c, k);
 	else
 		server_client_edit_key(c, k);
 	server_redraw_all();
@@ -1671,9 +1644,9 @@ server_client_message(struct client *c, struct proto_msg *m)
 	struct key_event k;
 
 	/* Before entering, only HELLO and BYE; someone typing their name
-	 * (CLIENT_NAME) also sends keys and resizes, and acknowledges. */
+	 * (overlay_name) also sends keys and resizes, and acknowledges. */
 	if (!c->ready && m->type != PROTO_HELLO && m->type != PROTO_BYE &&
-	    (c->mode != CLIENT_NAME ||
+	    (c->overlay != &overlay_name ||
 	        (m->type != PROTO_KEY && m->type != PROTO_PASTE &&
 	            m->type != PROTO_RESIZE && m->type != PROTO_ACK))) {
 		server_client_bye(c, "protocol error: HELLO expected");
@@ -1684,8 +1657,7 @@ server_client_message(struct client *c, struct proto_msg *m)
 	/* Someone types (not into a terminal): terminals flooding output
 	 * yield to them. */
 	if ((m->type == PROTO_KEY || m->type == PROTO_PASTE) &&
-	    (c->mode != CLIENT_EDIT || c->pane == NULL ||
-	        c->pane->term == NULL))
+	    (c->overlay != NULL || c->pane == NULL || c->pane->term == NULL))
 		term_interactive();
 	switch (m->type) {
 	case PROTO_HELLO:

@@ -52,8 +52,8 @@ server_mouse_pane(struct client *c, unsigned x, unsigned y)
 }
 
 /* A terminal pane: a click focuses it, the wheel scrolls its
- * scrollback. */
-static void
+ * scrollback, a drag selects and copies. */
+void
 server_mouse_term(struct client *c, struct pane *p, const struct key_event *k)
 {
 	switch (k->mouse) {
@@ -67,6 +67,12 @@ server_mouse_term(struct client *c, struct pane *p, const struct key_event *k)
 		c->mouse_drag = 0;
 		if (p != c->pane)
 			server_pane_focus(c, p);
+		server_term_copy_mouse(c, p, k);
+		break;
+	case KEYS_MOUSE_DRAG:
+	case KEYS_MOUSE_RELEASE:
+		/* A drag selects, the release copies (server-term.c). */
+		server_term_copy_mouse(c, p, k);
 		break;
 	default:
 		break;
@@ -147,28 +153,32 @@ server_mouse_unfollow(struct client *c)
 	c->following = NULL;
 }
 
-/* The text: a click places the cursor, a drag with the left button
- * selects (Shift + click too), the wheel scrolls. */
+/* The panes: a border takes a drag; else the pane pointed at, for a
+ * press or the wheel (a drag or a release is the focused pane's, where
+ * the press was) gets the event through its mode. */
 static void
-server_mouse_text(struct client *c, const struct key_event *k)
+server_mouse_panes(struct client *c, const struct key_event *k)
 {
-	struct server_mouse_area a;
 	struct pane *p;
-	struct view *v;
 
 	if (server_pane_border_mouse(c, k))
 		return;
-	/* The pane pointed at, for a press or the wheel; a drag or a release
-	 * is the focused pane's (where the press was). */
 	if (k->mouse == KEYS_MOUSE_DRAG || k->mouse == KEYS_MOUSE_RELEASE)
 		p = c->pane;
 	else if ((p = server_mouse_pane(c, k->x, k->y)) == NULL)
 		return;
-	if (p->mode == &server_term_mode) {
-		server_mouse_term(c, p, k);
-		return;
-	}
-	if (p->mode != &server_pane_doc_mode || p->view.doc == NULL)
+	p->mode->mouse(c, p, k);
+}
+
+/* A document pane: a click places the cursor, a drag with the left
+ * button selects (Shift + click too), the wheel scrolls. */
+void
+server_mouse_doc(struct client *c, struct pane *p, const struct key_event *k)
+{
+	struct server_mouse_area a;
+	struct view *v;
+
+	if (p->view.doc == NULL)
 		return;
 	server_mouse_area(p, &a);
 	v = a.view;
@@ -214,7 +224,7 @@ server_mouse_text(struct client *c, const struct key_event *k)
 
 /* A pop-up: the wheel scrolls it, a click on a line with an action
  * selects that line (Enter then opens it). */
-static void
+void
 server_mouse_popup(struct client *c, const struct key_event *k)
 {
 	struct popup *p = &c->popup;
@@ -270,14 +280,8 @@ server_mouse_key(struct client *c, const struct key_event *k)
 {
 	if (c->mouse_off)
 		return;
-	switch (c->mode) {
-	case CLIENT_EDIT:
-		server_mouse_text(c, k);
-		break;
-	case CLIENT_POPUP:
-		server_mouse_popup(c, k);
-		break;
-	default:
-		break;
-	}
+	if (c->overlay == NULL)
+		server_mouse_panes(c, k);
+	else if (c->overlay->mouse != NULL)
+		c->overlay->mouse(c, k);
 }

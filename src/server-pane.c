@@ -38,10 +38,13 @@ server_pane_doc_free(struct pane *p)
 }
 
 const struct pane_mode server_pane_doc_mode = {
-    "document",
-    render_pane_doc,
-    server_pane_doc_title,
-    server_pane_doc_free,
+    .name = "document",
+    .draw = render_pane_doc,
+    .title = server_pane_doc_title,
+    .free = server_pane_doc_free,
+    .key = server_client_doc_key,
+    .paste = server_client_paste_doc,
+    .mouse = server_mouse_doc,
 };
 
 /* A new pane (not yet in the tree) showing d (NULL: nothing yet). */
@@ -113,9 +116,11 @@ server_pane_rows(struct client *c)
 
 /* Put a pane where its leaf is (or nowhere), with its title row. */
 static void
-server_pane_place(struct pane *p, unsigned x, unsigned y, unsigned sx,
-    unsigned sy, int hidden, int titled)
+server_pane_place(struct client *c, struct pane *p, unsigned x, unsigned y,
+    unsigned sx, unsigned sy, int hidden, int titled)
 {
+	unsigned tsx = p->tsx, tsy = p->tsy;
+
 	p->x = x;
 	p->y = y;
 	p->sx = sx;
@@ -125,6 +130,8 @@ server_pane_place(struct pane *p, unsigned x, unsigned y, unsigned sx,
 	p->tsx = sx;
 	p->ty = y + (titled ? 1 : 0);
 	p->tsy = sy > (unsigned)titled ? sy - titled : 0;
+	if ((p->tsx != tsx || p->tsy != tsy) && p->mode->resize != NULL)
+		p->mode->resize(c, p);
 }
 
 /* Where everything is, for the screen c has now. */
@@ -136,14 +143,16 @@ server_pane_layout(struct client *c)
 	int several = TAILQ_FIRST(&c->panes) != TAILQ_LAST(&c->panes, panes);
 
 	if (c->zoomed || !several) {
-		TAILQ_FOREACH (p, &c->panes, entry)
-			server_pane_place(p, 0, 0, 0, 0, 1, 0);
-		server_pane_place(c->pane, 0, 0, c->cols, rows, 0, 0);
+		TAILQ_FOREACH (p, &c->panes, entry) {
+			if (p != c->pane)
+				server_pane_place(c, p, 0, 0, 0, 0, 1, 0);
+		}
+		server_pane_place(c, c->pane, 0, 0, c->cols, rows, 0, 0);
 		return;
 	}
 	split_layout(c->split, 0, 0, c->cols, rows);
 	TAILQ_FOREACH (p, &c->panes, entry) {
-		server_pane_place(p, p->split->x, p->split->y, p->split->sx,
+		server_pane_place(c, p, p->split->x, p->split->y, p->split->sx,
 		    p->split->sy, p->split->hidden, 1);
 	}
 }
@@ -753,7 +762,7 @@ server_pane_key_scrollback(struct client *c, const struct key_event *k)
 		server_client_notice(c, "the scrollback is a terminal's");
 		return;
 	}
-	server_term_scroll(c, c->pane, c->pane->tsy > 1 ? c->pane->tsy - 1 : 1);
+	server_term_copy_enter(c, c->pane);
 }
 
 static const struct server_pane_key server_pane_keys[] = {
@@ -768,7 +777,7 @@ static const struct server_pane_key server_pane_keys[] = {
     {KEYC_CHAR, 'z', 0, server_pane_key_zoom, "zoom the pane, and back"},
     {KEYC_CHAR, 'd', 0, server_pane_key_detach, "detach (moot attach)"},
     {KEYC_CHAR, ':', 0, server_pane_key_palette, "the palette"},
-    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "the scrollback"},
+    {KEYC_CHAR, '[', 0, server_pane_key_scrollback, "copy mode"},
 };
 
 /* The key after the prefix. 1 if it was a pane key (or the prefix again,

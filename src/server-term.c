@@ -13,6 +13,7 @@
 #include "role.h"
 #include "server.h"
 #include "term.h"
+#include "utf8.h"
 
 /*
  * A terminal is shared like a document: anyone may show it in a pane and
@@ -293,10 +294,340 @@ server_term_scroll_key(
 	return 0;
 }
 
+/* Leave copy mode, back to the live screen. */
+static void
+server_term_copy_leave(struct client *c, struct pane *p)
+{
+	p->copy = 0;
+	p->marked = 0;
+	p->dragged = 0;
+	p->scroll = 0;
+	c->dirty = 1;
+}
+
+/* The copy cursor stays on the terminal's rows, and in view. */
+static void
+server_term_copy_show(struct client *c, struct pane *p)
+{
+	struct term *term = p->term->term;
+	int top = -(int)term_scrollback(term), rows = (int)term_rows(term);
+	int shown = p->tsy > 0 ? (int)p->tsy : 1;
+
+	if (p->cy < top)
+		p->cy = top;
+	if (p->cy >= rows)
+		p->cy = rows - 1;
+	if (p->cx >= term_cols(term))
+		p->cx = term_cols(term) - 1;
+	if (p->cy < -(int)p->scroll)
+		p->scroll = (unsigned)-p->cy;
+	else if (p->cy > -(int)p->scroll + shown - 1)
+		p->scroll =
+		    shown - 1 - p->cy > 0 ? (unsigned)(shown - 1 - p->cy) : 0;
+	c->dirty = 1;
+}
+
+/* prefix [: copy mode in pane p, the cursor where the terminal's is. */
+void
+server_term_copy_enter(struct client *c, struct pane *p)
+{
+	unsigned cx = 0, cy = 0;
+
+	if (p->term == NULL || p->term->term == NULL) {
+		server_client_notice(c, "this terminal has ended");
+		return;
+	}
+	if (!term_cursor(p->term->term, &cx, &cy))
+		cy = term_rows(p->term->term) - 1;
+	p->copy = 1;
+	p->marked = 0;
+	p->dragged = 0;
+	p->cx = cx;
+	p->cy = (int)cy - (int)p->scroll;
+	server_term_copy_show(c, p);
+}
+
+/* Copy what is selected (from the mark to the cursor; no mark: the
+ * cursor's line) into c's own clipboard, and leave copy mode. */
+static void
+server_term_copy(struct client *c, struct pane *p)
+{
+	int r0 = p->cy, r1 = p->cy;
+	unsigned c0 = 0, c1 = TERM_COLS_MAX;
+	size_t len, lines = 1, i;
+	char *text;
+
+	if (p->marked) {
+		r0 = p->my;
+		c0 = p->mx;
+		c1 = p->cx;
+		if (p->my > p->cy || (p->my == p->cy && p->mx > p->cx)) {
+			r0 = p->cy;
+			r1 = p->my;
+			c0 = p->cx;
+			c1 = p->mx;
+		}
+	}
+	text = term_text(p->term->term, r0, c0, r1, c1, &len);
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	free(c->clipboard);
+	c->clipboard = text;
+	c->clipboard_len = len;
+	server_client_notice(c, "copied %zu line%s (%zu bytes): Ctrl-V pastes",
+	    lines, lines == 1 ? "" : "s", len);
+	server_term_copy_leave(c, p);
+}
+
+/* A key copy mode has no use for: what it takes. */
+static void
+server_term_copy_hint(struct client *c)
+{
+	server_client_notice(c, "copy mode: arrows move, Space marks, Enter "
+	                        "copies, Ctrl-F finds, Esc leaves");
+}
+
+/* Keys in copy mode: they move and select, nothing reaches the program
+ * (anyone may copy: viewers too). */
+static void
+server_term_copy_key(
+    struct client *c, struct pane *p, const struct key_event *k)
+{
+	int page = p->tsy > 1 ? (int)p->tsy - 1 : 1;
+
+	switch (k->code) {
+	case KEYC_UP:
+		p->cy--;
+		break;
+	case KEYC_DOWN:
+		p->cy++;
+		break;
+	case KEYC_LEFT:
+		if (p->cx > 0)
+			p->cx--;
+		break;
+	case KEYC_RIGHT:
+		p->cx++;
+		break;
+	case KEYC_PGUP:
+		p->cy -= page;
+		break;
+	case KEYC_PGDN:
+		p->cy += page;
+		break;
+	case KEYC_HOME:
+		p->cy = -(int)term_scrollback(p->term->term);
+		p->cx = 0;
+		break;
+	case KEYC_END:
+		p->cy = (int)term_rows(p->term->term) - 1;
+		break;
+	case KEYC_ENTER:
+		server_term_copy(c, p);
+		return;
+	case KEYC_ESC:
+		server_term_copy_leave(c, p);
+		return;
+	case KEYC_CTRL:
+		if (k->cp == 'c') {
+			server_term_copy(c, p);
+			return;
+		}
+		if (k->cp == 'f') {
+			/* Where the search starts: the cursor. */
+			memset(&c->prompt, 0, sizeof c->prompt);
+			c->prompt.origin = (size_t)(p->cy + TERM_SCROLLBACK);
+			c->prompt.origin_top = p->cx;
+			c->prompt.found = -1;
+			p->marked = 0;
+			overlay_open(c, &overlay_term_find);
+			return;
+		}
+		server_term_copy_hint(c);
+		return;
+	case KEYC_CHAR:
+		if (k->cp == ' ') {
+			p->marked = !p->marked;
+			p->my = p->cy;
+			p->mx = p->cx;
+			break;
+		}
+		if (k->cp == 'q') {
+			server_term_copy_leave(c, p);
+			return;
+		}
+		/* FALLTHROUGH */
+	default:
+		server_term_copy_hint(c);
+		return;
+	}
+	server_term_copy_show(c, p);
+}
+
+/* The find prompt of copy mode: the nearest match before the cursor
+ * (Ctrl-F, Enter after typing, Up: older; Down: newer) is selected. */
+static void
+server_term_find_next(struct client *c, int backward, int from_start)
+{
+	struct pane *p = c->pane;
+	int row = p->cy;
+	unsigned col = p->cx;
+
+	if (!p->copy || p->term == NULL || p->term->term == NULL ||
+	    c->prompt.len == 0)
+		return;
+	if (from_start) {
+		row = (int)c->prompt.origin - TERM_SCROLLBACK;
+		col = (unsigned)c->prompt.origin_top;
+	}
+	if (!term_find(p->term->term, c->prompt.text, &row, &col, backward)) {
+		c->prompt.found = 0;
+		c->dirty = 1;
+		return;
+	}
+	c->prompt.found = 1;
+	p->cy = row;
+	p->cx = col;
+	server_term_copy_show(c, p);
+}
+
+static void
+server_term_find_key(struct client *c, const struct key_event *k)
+{
+	struct prompt *pr = &c->prompt;
+	struct pane *p = c->pane;
+	char utf8[4];
+	size_t n;
+
+	switch (k->code) {
+	case KEYC_CHAR:
+		if ((n = utf8_encode(k->cp, utf8)) == 0 ||
+		    pr->len + n >= sizeof pr->text)
+			break;
+		memcpy(pr->text + pr->len, utf8, n);
+		pr->len += n;
+		pr->text[pr->len] = '\0';
+		server_term_find_next(c, 1, 1);
+		break;
+	case KEYC_BACKSPACE:
+		while (pr->len > 0 &&
+		       ((unsigned char)pr->text[--pr->len] & 0xc0) == 0x80)
+			;
+		pr->text[pr->len] = '\0';
+		if (pr->len > 0)
+			server_term_find_next(c, 1, 1);
+		break;
+	case KEYC_UP:
+		server_term_find_next(c, 1, 0);
+		break;
+	case KEYC_DOWN:
+		server_term_find_next(c, 0, 0);
+		break;
+	case KEYC_CTRL:
+		if (k->cp == 'f') {
+			server_term_find_next(c, 1, 0);
+			break;
+		}
+		server_client_hint(c);
+		break;
+	case KEYC_ENTER:
+	case KEYC_ESC:
+		/* Back to copy mode; a match found is selected (Enter then
+		 * copies it). */
+		overlay_close(c);
+		if (p->copy && pr->found == 1) {
+			p->marked = 1;
+			p->my = p->cy;
+			p->mx = p->cx;
+			n = 0;
+			for (size_t i = 0; i < pr->len; i++)
+				n +=
+				    ((unsigned char)pr->text[i] & 0xc0) != 0x80;
+			p->cx += n > 0 ? (unsigned)n - 1 : 0;
+			server_term_copy_show(c, p);
+		}
+		break;
+	default:
+		server_client_hint(c);
+		break;
+	}
+}
+
+static void
+server_term_find_info(const struct client *c, char *out, size_t size)
+{
+	*out = '\0';
+	if (c->prompt.found == 0)
+		snprintf(out, size, "not found");
+}
+
+/* Ctrl-F in copy mode: find in the terminal's scrollback and screen. */
+const struct overlay overlay_term_find = {
+    .name = "term-find",
+    .hint = "type what to find in the terminal; Up/Ctrl-F older, Down "
+            "newer, Enter or Esc back to copy mode",
+    .key = server_term_find_key,
+    .label = " Find in terminal: ",
+    .info = server_term_find_info,
+};
+
+/*
+ * The mouse in terminal pane p (c's focused pane): a drag with the left
+ * button selects from where it went down, in copy mode, and the release
+ * copies the selection into c's clipboard.
+ */
+void
+server_term_copy_mouse(
+    struct client *c, struct pane *p, const struct key_event *k)
+{
+	unsigned x, y;
+
+	if (p->term == NULL || p->term->term == NULL || p->tsx == 0 ||
+	    p->tsy == 0)
+		return;
+	x = k->x > p->tx ? k->x - p->tx : 0;
+	y = k->y > p->ty ? k->y - p->ty : 0;
+	if (x >= p->tsx)
+		x = p->tsx - 1;
+	if (y >= p->tsy)
+		y = p->tsy - 1;
+	switch (k->mouse) {
+	case KEYS_MOUSE_PRESS:
+		if (k->button != KEYS_BUTTON_LEFT)
+			return;
+		p->mx = x;
+		p->my = (int)y - (int)p->scroll;
+		p->marked = 0;
+		p->dragged = 1;
+		break;
+	case KEYS_MOUSE_DRAG:
+		if (p->dragged == 0)
+			return;
+		p->copy = 1;
+		p->marked = 1;
+		p->dragged = 2;
+		p->cx = x;
+		p->cy = (int)y - (int)p->scroll;
+		server_term_copy_show(c, p);
+		break;
+	case KEYS_MOUSE_RELEASE:
+		if (p->dragged == 2 && p->copy && p->marked)
+			server_term_copy(c, p);
+		p->dragged = 0;
+		break;
+	default:
+		break;
+	}
+}
+
 /* A key in a terminal pane. */
 void
 server_term_key(struct client *c, struct pane *p, const struct key_event *k)
 {
+	if (p->copy && p->term != NULL && p->term->term != NULL) {
+		server_term_copy_key(c, p, k);
+		return;
+	}
 	if (p->scroll > 0 && server_term_scroll_key(c, p, k))
 		return;
 	if (!server_term_typed(c, p))
@@ -383,6 +714,31 @@ server_term_colour(const struct term_colour *tc)
 	}
 }
 
+/* Is the cell at row, col in p's copy-mode selection (from the mark to
+ * the cursor)? */
+static int
+server_term_selected(const struct pane *p, int row, unsigned col)
+{
+	int r0 = p->my, r1 = p->cy;
+	unsigned c0 = p->mx, c1 = p->cx;
+
+	if (!p->marked)
+		return 0;
+	if (r0 > r1 || (r0 == r1 && c0 > c1)) {
+		r0 = p->cy;
+		r1 = p->my;
+		c0 = p->cx;
+		c1 = p->mx;
+	}
+	if (row < r0 || row > r1)
+		return 0;
+	if (row == r0 && col < c0)
+		return 0;
+	if (row == r1 && col > c1)
+		return 0;
+	return 1;
+}
+
 /* Draw the terminal of pane p: its screen from the top left, cut to the
  * pane or padded with blanks; the cursor when p is c's focused pane. */
 static void
@@ -430,6 +786,10 @@ server_term_draw(const struct server *s, const struct client *c,
 				attr |= CELL_UNDERLINE;
 			if (cell.attrs & TERM_ATTR_REVERSE)
 				attr |= CELL_REVERSE;
+			/* Copy mode: the selection, in reverse video. */
+			if (p->copy && p == c->pane &&
+			    server_term_selected(p, (int)y - (int)p->scroll, x))
+				attr ^= CELL_REVERSE;
 			if (cell.width == 2 && x + 1 >= p->tsx) {
 				frame_put(f, p->tx + x, p->ty + y, ' ', 0,
 				    COLOUR_DEFAULT, COLOUR_DEFAULT, 0);
@@ -441,8 +801,17 @@ server_term_draw(const struct server *s, const struct client *c,
 			    server_term_colour(&cell.bg), attr);
 		}
 	}
-	if (p == c->pane && !t->ended && p->scroll == 0 &&
-	    term_cursor(t->term, &cx, &cy) && cx < p->tsx && cy < p->tsy) {
+	if (p == c->pane && p->copy) {
+		/* The copy cursor, where it is in view. */
+		if (p->cy + (int)p->scroll >= 0 &&
+		    p->cy + (int)p->scroll < (int)p->tsy && p->cx < p->tsx) {
+			f->cx = p->tx + p->cx;
+			f->cy = p->ty + (unsigned)(p->cy + (int)p->scroll);
+			f->cursor_visible = 1;
+		}
+	} else if (p == c->pane && !t->ended && p->scroll == 0 &&
+	           term_cursor(t->term, &cx, &cy) && cx < p->tsx &&
+	           cy < p->tsy) {
 		f->cx = p->tx + cx;
 		f->cy = p->ty + cy;
 		f->cursor_visible = 1;
@@ -459,6 +828,11 @@ server_term_title(const struct client *c, const struct pane *p)
 		xasprintf(&s, "term %s (ended)", p->term_name);
 	else if (t->ended)
 		xasprintf(&s, "term %s (ended)", t->name);
+	else if (p->copy)
+		xasprintf(&s,
+		    "term %s  [copy: %u lines back of %u; Space marks, Enter "
+		    "copies, Ctrl-F finds, Esc]",
+		    t->name, p->scroll, term_scrollback(t->term));
 	else if (p->scroll > 0)
 		xasprintf(&s, "term %s  [%u lines back of %u: PgUp/PgDn, Esc]",
 		    t->name, p->scroll, term_scrollback(t->term));
@@ -478,9 +852,33 @@ server_term_pane_free(struct pane *p)
 	p->term_name = NULL;
 }
 
+/*
+ * Pane p of c's changed size: when c typed last in its terminal, the
+ * terminal takes the new size at once (tmux's window-size latest; others
+ * show it clipped or padded).
+ */
+void
+server_term_resize(struct client *c, struct pane *p)
+{
+	struct server_term *t = p->term;
+
+	if (t == NULL || t->ended || t->term == NULL || p != c->pane ||
+	    p->hidden || p->tsx == 0 || p->tsy == 0 || c->name == NULL ||
+	    strcmp(t->typist, c->name) != 0)
+		return;
+	if (term_cols(t->term) != p->tsx || term_rows(t->term) != p->tsy) {
+		term_resize(t->term, p->tsx, p->tsy);
+		server_term_redraw(t);
+	}
+}
+
 const struct pane_mode server_term_mode = {
-    "terminal",
-    server_term_draw,
-    server_term_title,
-    server_term_pane_free,
+    .name = "terminal",
+    .draw = server_term_draw,
+    .title = server_term_title,
+    .free = server_term_pane_free,
+    .key = server_term_key,
+    .paste = server_term_paste,
+    .mouse = server_mouse_term,
+    .resize = server_term_resize,
 };

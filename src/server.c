@@ -43,7 +43,7 @@
  * flood would otherwise cost every watcher's frontend a frame per
  * read); what they type is drawn at once. */
 #define SERVER_TERM_FRAME_MS 50
-#define SERVER_DISK_MS 1000  /* how often files are checked for changes */
+#define SERVER_DISK_MS 1000 /* how often files are checked for changes */
 #define SERVER_JOURNAL_RETRY_MS 1000 /* after a failed journal write */
 /* Screens with more cells than a big terminal (256x100) get their frames
  * after everyone else's. */
@@ -683,7 +683,7 @@ server_send_frame(struct client *c)
 	if (height == 0)
 		height = 1;
 	server_follow(c);
-	if (c->mode == CLIENT_EDIT && c->view == &c->pane->view)
+	if (c->overlay == NULL && c->view == &c->pane->view)
 		view_scroll_to_cursor(
 		    c->view, render_text_width(server, c), height);
 	if (f == NULL || f->cols != c->cols || f->rows != c->rows) {
@@ -745,12 +745,12 @@ server_flush_frames(void *arg)
 	for (pass = 0; pass < 4; pass++) {
 		big = pass % 2;
 		TAILQ_FOREACH (c, &server->clients, entry) {
-			if ((!c->ready && c->mode != CLIENT_NAME) ||
+			if ((!c->ready && c->overlay != &overlay_name) ||
 			    c->closing)
 				continue;
-			if (pass < 2 ? !c->dirty
-			             : !c->term_dirty ||
-			                   !server_term_frame_now(c))
+			if (pass < 2
+			        ? !c->dirty
+			        : !c->term_dirty || !server_term_frame_now(c))
 				continue;
 			if (((size_t)c->cols * c->rows > SERVER_BIG_CELLS) !=
 			    big)
@@ -998,7 +998,7 @@ server_main(const struct server_options *o)
 
 	loop_run(server->loop);
 	control_stop();
-	job_kill_all(); /* a hook still running is stopped */
+	job_kill_all();         /* a hook still running is stopped */
 	server_term_free_all(); /* every shell gets SIGHUP */
 
 	/* Frontends see the goodbye (or EOF) and end on their own; a frozen

@@ -145,7 +145,7 @@ startups_refuse(const char *addr)
 	unsigned pending = 0, mine = 0, p;
 
 	TAILQ_FOREACH (c, &server->clients, entry) {
-		if (c->ready || c->mode == CLIENT_NAME) /* said HELLO */
+		if (c->ready || c->overlay == &overlay_name) /* said HELLO */
 			continue;
 		pending++;
 		if (strcmp(c->addr, addr) == 0)

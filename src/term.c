@@ -78,10 +78,10 @@ struct term {
 	struct loop *loop;
 	term_cb cb;
 	void *arg;
-	int watching; /* fd is in the loop */
+	int watching;            /* fd is in the loop */
 	struct loop_timer *rest; /* resting: output is not read until then */
-	int eof;      /* the pty closed */
-	int exited;   /* the process was reaped */
+	int eof;                 /* the pty closed */
+	int exited;              /* the process was reaped */
 	int status;
 
 	char *out; /* bytes for the program */
@@ -1039,8 +1039,8 @@ term_read(struct term *t)
 	}
 	/* More to read while people type: rest first. */
 	if (cut && yield && t->loop != NULL && t->rest == NULL && !t->eof) {
-		t->rest = loop_timer(
-		    t->loop, TERM_YIELD_REST_MS, term_rest_done, t);
+		t->rest =
+		    loop_timer(t->loop, TERM_YIELD_REST_MS, term_rest_done, t);
 		term_watch(t);
 	}
 	if (total > 0)
@@ -1268,6 +1268,142 @@ term_cell(const struct term *t, int row, unsigned col, struct term_cell *cell)
 		w->cells_ok = 1;
 	}
 	*cell = t->cells[(size_t)row * t->cols + col];
+}
+
+/*
+ * Row row's characters as UTF-8 into a new string (its length in *len);
+ * at[i] is the column of byte i (at has room for a byte count the caller
+ * may not know: it is allocated here too). Wide characters' second
+ * columns are skipped, empty cells are spaces, trailing spaces dropped.
+ */
+static char *
+term_row_text(const struct term *t, int row, size_t *len, unsigned **at)
+{
+	struct term_cell cell;
+	char *s, utf8[4];
+	unsigned col, i;
+	size_t n = 0, k, size = (size_t)t->cols * TERM_CELL_CHARS * 4 + 1;
+
+	s = xmalloc(size);
+	*at = xreallocarray(NULL, size, sizeof **at);
+	for (col = 0; col < t->cols; col++) {
+		term_cell(t, row, col, &cell);
+		if (cell.width == 0)
+			continue;
+		if (cell.cp[0] == 0) {
+			(*at)[n] = col;
+			s[n++] = ' ';
+			continue;
+		}
+		for (i = 0; i < TERM_CELL_CHARS && cell.cp[i] != 0; i++) {
+			k = utf8_encode(cell.cp[i], utf8);
+			memcpy(s + n, utf8, k);
+			while (k-- > 0)
+				(*at)[n++] = col;
+		}
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+char *
+term_text(const struct term *t, int row0, unsigned col0, int row1,
+    unsigned col1, size_t *len)
+{
+	char *out = NULL, *line;
+	unsigned *at;
+	size_t n = 0, llen, from, to;
+	int row;
+
+	if (row0 < -(int)t->sblen)
+		row0 = -(int)t->sblen;
+	if (row1 >= (int)t->rows)
+		row1 = (int)t->rows - 1;
+	out = xmalloc(1);
+	for (row = row0; row <= row1; row++) {
+		line = term_row_text(t, row, &llen, &at);
+		/* The bytes of the columns in the range. */
+		for (from = 0; row == row0 && from < llen && at[from] < col0;)
+			from++;
+		for (to = from; to < llen && (row != row1 || at[to] <= col1);)
+			to++;
+		out = xrealloc(out, n + (to - from) + 2);
+		memcpy(out + n, line + from, to - from);
+		n += to - from;
+		if (row != row1)
+			out[n++] = '\n';
+		free(at);
+		free(line);
+	}
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
+/* ASCII letters without case; other bytes as they are. */
+static int
+term_fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+term_match(const char *s, size_t len, size_t i, const char *needle, size_t n)
+{
+	size_t j;
+
+	if (i + n > len)
+		return 0;
+	for (j = 0; j < n; j++) {
+		if (term_fold((unsigned char)s[i + j]) !=
+		    term_fold((unsigned char)needle[j]))
+			return 0;
+	}
+	return 1;
+}
+
+int
+term_find(const struct term *t, const char *needle, int *row, unsigned *col,
+    int backward)
+{
+	size_t n = strlen(needle), len, i, best;
+	unsigned *at;
+	char *line;
+	int r, found;
+
+	if (n == 0)
+		return 0;
+	for (r = *row; r >= -(int)t->sblen && r < (int)t->rows;
+	     r += backward ? -1 : 1) {
+		line = term_row_text(t, r, &len, &at);
+		found = 0;
+		best = 0;
+		for (i = 0; i < len; i++) {
+			if (((unsigned char)line[i] & 0xc0) == 0x80 ||
+			    !term_match(line, len, i, needle, n))
+				continue;
+			/* On the starting row: before (or after) col. */
+			if (r == *row &&
+			    (backward ? at[i] >= *col : at[i] <= *col))
+				continue;
+			best = i;
+			found = 1;
+			if (!backward)
+				break;
+		}
+		if (found) {
+			*row = r;
+			*col = at[best];
+		}
+		free(at);
+		free(line);
+		if (found)
+			return 1;
+	}
+	return 0;
 }
 
 unsigned

@@ -1,5 +1,5 @@
 /* test-prompt.c: unit tests of the find and go-to-line prompts.
- * Builds a document and a person by hand and drives prompt_key with keys. */
+ * A document and a person built by hand; keys go through the overlays. */
 #include "moot.h"
 
 #include <locale.h>
@@ -72,7 +72,7 @@ key(struct client *c, enum keyc code, uint32_t cp)
 	memset(&k, 0, sizeof k);
 	k.code = code;
 	k.cp = cp;
-	prompt_key(c, &k);
+	c->overlay->key(c, &k); /* the find or go-to overlay's */
 }
 
 static void
@@ -118,7 +118,7 @@ test_incremental(void **state)
 
 	c->view->cursor = 6; /* "one tw|o" */
 	prompt_find(c);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 	assert_int_equal(c->prompt.len, 0);
 	assert_int_equal(c->prompt.origin, 6);
 	assert_int_equal(c->prompt.found, -1);
@@ -133,7 +133,7 @@ test_incremental(void **state)
 	assert_int_equal(c->prompt.len, 3);
 	assert_match(c, 14, 17);
 	assert_int_equal(c->view->goal, 3);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 	drop(c);
 }
 
@@ -160,7 +160,7 @@ test_next_previous_wrap(void **state)
 	assert_match(c, 28, 31);
 	key(c, KEYC_UP, 0);
 	assert_match(c, 14, 17);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 
 	/* One match only: next and previous stay on it. */
 	key(c, KEYC_CHAR, ' ');
@@ -230,7 +230,7 @@ test_not_found_backspace(void **state)
 	/* One more does nothing. */
 	key(c, KEYC_BACKSPACE, 0);
 	assert_int_equal(c->prompt.len, 0);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 	drop(c);
 }
 
@@ -263,7 +263,7 @@ test_esc_restores(void **state)
 	/* Off screen: brought to the middle of the 5 text rows. */
 	assert_int_equal(c->view->top, 47);
 	key(c, KEYC_ESC, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->cursor, buffer_line_start(b, 2) + 3);
 	assert_int_equal(c->view->top, 1);
 	assert_int_equal(c->view->goal, 3);
@@ -303,10 +303,10 @@ test_enter_keeps_match(void **state)
 	/* Enter is "next": with one match it stays. */
 	key(c, KEYC_ENTER, 0);
 	assert_match(c, 18, 22);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 	/* Left closes, keeping the match selected. */
 	key(c, KEYC_LEFT, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_true(c->view->selecting);
 	assert_int_equal(c->view->anchor, 18);
 	assert_int_equal(c->view->cursor, 22);
@@ -316,14 +316,14 @@ test_enter_keeps_match(void **state)
 	prompt_find(c);
 	type(c, "five");
 	key(c, KEYC_PGDN, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->anchor, 23);
 	assert_int_equal(c->view->cursor, 27);
 	assert_string_equal(c->find_last, "five");
 	prompt_find(c);
 	type(c, "one");
 	key(c, KEYC_CTRL, 'c');
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->anchor, 0);
 	assert_int_equal(c->view->cursor, 3);
 	assert_true(c->view->selecting);
@@ -332,14 +332,14 @@ test_enter_keeps_match(void **state)
 	key(c, KEYC_DELETE, 0);
 	key(c, KEYC_TAB, 0);
 	key(c, KEYC_F, 1);
-	assert_int_equal(c->mode, CLIENT_FIND);
+	assert_ptr_equal(c->overlay, &overlay_find);
 	assert_int_equal(c->prompt.len, 0);
 	assert_non_null(c->notice);
 	assert_string_equal(c->notice, "type what to find; Enter/Down next, "
 	                               "Up previous, Esc goes back");
 	/* Closing with no text keeps the last one. */
 	key(c, KEYC_HOME, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_string_equal(c->find_last, "one");
 	drop(c);
 }
@@ -456,7 +456,7 @@ test_goto(void **state)
 
 	c->view->cursor = 1;
 	prompt_goto(c);
-	assert_int_equal(c->mode, CLIENT_GOTO);
+	assert_ptr_equal(c->overlay, &overlay_goto);
 	assert_int_equal(c->prompt.found, -1);
 	type(c, "a3-");
 	assert_string_equal(c->prompt.text, "3");
@@ -465,7 +465,7 @@ test_goto(void **state)
 	assert_string_equal(c->notice, "type a line number (digits); Enter "
 	                               "goes there, Esc cancels");
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->cursor, 4);
 	assert_int_equal(c->view->goal, 0);
 	assert_int_equal(c->view->top, 0);
@@ -493,7 +493,7 @@ test_goto(void **state)
 	prompt_goto(c);
 	type(c, "5");
 	key(c, KEYC_ESC, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	type(c, "0");
@@ -501,7 +501,7 @@ test_goto(void **state)
 	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	key(c, KEYC_ENTER, 0);
-	assert_int_equal(c->mode, CLIENT_EDIT);
+	assert_null(c->overlay);
 	assert_int_equal(c->view->cursor, 7);
 	prompt_goto(c);
 	type(c, "99999999999999999999999999999999");

@@ -618,9 +618,10 @@ test_status_flags(void **state)
 }
 
 static void
-set_prompt(struct client *c, enum client_mode mode, const char *text, int found)
+set_prompt(
+    struct client *c, const struct overlay *mode, const char *text, int found)
 {
-	c->mode = mode;
+	c->overlay = mode;
 	memset(&c->prompt, 0, sizeof c->prompt);
 	snprintf(c->prompt.text, sizeof c->prompt.text, "%s", text);
 	c->prompt.len = strlen(c->prompt.text);
@@ -639,7 +640,7 @@ test_find_prompt(void **state)
 	struct frame *f = frame_create(40, 6);
 	unsigned x;
 
-	set_prompt(a, CLIENT_FIND, "two", 1);
+	set_prompt(a, &overlay_find, "two", 1);
 	select_range(a, 14, 17);
 	test_render(a, f);
 	assert_row(f, 4, " Find: two                       2 of 3");
@@ -666,17 +667,17 @@ test_find_prompt(void **state)
 	select_range(a, 0, 3);
 	test_render(a, f);
 	assert_row(f, 4, " Find: two                    3 matches");
-	set_prompt(a, CLIENT_FIND, "four", 1);
+	set_prompt(a, &overlay_find, "four", 1);
 	test_render(a, f);
 	assert_row(f, 4, " Find: four                     1 match");
 
 	/* Not found; nothing searched yet. */
-	set_prompt(a, CLIENT_FIND, "twox", 0);
+	set_prompt(a, &overlay_find, "twox", 0);
 	a->view->selecting = 0;
 	test_render(a, f);
 	assert_row(f, 4, " Find: twox                   not found");
 	assert_int_equal(f->cx, 11);
-	set_prompt(a, CLIENT_FIND, "", -1);
+	set_prompt(a, &overlay_find, "", -1);
 	test_render(a, f);
 	assert_row(f, 4, " Find:");
 	assert_int_equal(f->cx, 7);
@@ -692,7 +693,7 @@ test_find_prompt(void **state)
 
 	/* While finding, the count wins the right part over a notice; with
 	 * nothing to count, the notice shows. */
-	set_prompt(a, CLIENT_FIND, "two", 1);
+	set_prompt(a, &overlay_find, "two", 1);
 	select_range(a, 14, 17);
 	server->notice = xstrdup("Bob joined");
 	server->notice_until = 5000;
@@ -700,7 +701,7 @@ test_find_prompt(void **state)
 	test_render(a, f);
 	assert_row(f, 4, " Find: two                       2 of 3");
 	assert_int_equal(f->cx, 10);
-	set_prompt(a, CLIENT_FIND, "", -1);
+	set_prompt(a, &overlay_find, "", -1);
 	a->view->selecting = 0;
 	test_render(a, f);
 	assert_row(f, 4, " Find:                       Bob joined");
@@ -708,13 +709,13 @@ test_find_prompt(void **state)
 	server->notice = NULL;
 
 	/* What was typed is shown inert. */
-	set_prompt(a, CLIENT_FIND, "\x1b[2J", 0);
+	set_prompt(a, &overlay_find, "\x1b[2J", 0);
 	test_render(a, f);
 	assert_row(f, 4, " Find: ^[[2J                  not found");
 	assert_int_equal(f->cx, 12);
 
 	/* Go to line. */
-	set_prompt(a, CLIENT_GOTO, "12", -1);
+	set_prompt(a, &overlay_goto, "12", -1);
 	test_render(a, f);
 	assert_row(f, 4, " Go to line: 12");
 	assert_int_equal(f->cx, 15);
@@ -731,13 +732,13 @@ test_find_prompt_long(void **state)
 	struct client *a = test_client("Alice", 1, d, 20, 5);
 	struct frame *f = frame_create(20, 5);
 
-	set_prompt(a, CLIENT_FIND, "abcdefghijklmnopqrstuvwxyz", 0);
+	set_prompt(a, &overlay_find, "abcdefghijklmnopqrstuvwxyz", 0);
 	test_render(a, f);
 	assert_row(f, 3, " Find: opqrstuvwxyz");
 	assert_int_equal(f->cx, 19);
 	assert_int_equal(f->cy, 3);
 	/* Wide characters are never cut in half. */
-	set_prompt(a, CLIENT_FIND,
+	set_prompt(a, &overlay_find,
 	    "\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2"
 	    "\xe5\xad\x97\xe6\xbc\xa2",
 	    0);
@@ -764,7 +765,7 @@ test_say_prompt_long(void **state)
 	for (i = 0; i < 1000; i++)
 		text[i] = '0' + i % 10;
 	text[1000] = '\0';
-	set_prompt(a, CLIENT_CHAT, text, -1);
+	set_prompt(a, &overlay_chat, text, -1);
 	test_render(a, f);
 	/* 40 columns less " Say: " and the cursor's: the last 33. */
 	assert_row(f, 4, " Say: 789012345678901234567890123456789");
@@ -799,7 +800,7 @@ test_find_count(void **state)
 	size_t big = 5 * 1024 * 1024, i;
 	char *text;
 
-	set_prompt(a, CLIENT_FIND, "aa", 1);
+	set_prompt(a, &overlay_find, "aa", 1);
 	select_range(a, 1, 3);
 	test_render(a, f);
 	assert_row(f, 4, " Find: aa                        2 of 3");
@@ -812,7 +813,7 @@ test_find_count(void **state)
 	buffer_free(d->buf);
 	d->buf = buffer_from(text, strlen(text));
 	free(text);
-	set_prompt(a, CLIENT_FIND, "ab", 1);
+	set_prompt(a, &overlay_find, "ab", 1);
 	select_range(a, 0, 2);
 	test_render(a, f);
 	assert_row(f, 4, " Find: ab                    1 of 1000+");
@@ -835,7 +836,7 @@ test_find_count(void **state)
 	buffer_free(d->buf);
 	d->buf = buffer_from(text, big);
 	free(text);
-	set_prompt(a, CLIENT_FIND, "zz", 1);
+	set_prompt(a, &overlay_find, "zz", 1);
 	select_range(a, 65535, 65537);
 	a->view->top = buffer_lines(d->buf) - 1;
 	test_render(a, f);
@@ -847,7 +848,7 @@ test_find_count(void **state)
 	test_render(a, f);
 	assert_row(f, 4, " Find: zz                    3+ matches");
 	/* No match at all in the counted part, and not found. */
-	set_prompt(a, CLIENT_FIND, "zzz", 1);
+	set_prompt(a, &overlay_find, "zzz", 1);
 	test_render(a, f);
 	assert_row(f, 4, " Find: zzz                   0+ matches");
 	buffer_free(d->buf);
@@ -1151,11 +1152,11 @@ test_bidi_inert(void **state)
 	}
 
 	/* What is typed in a prompt, and a pop-up's lines. */
-	set_prompt(a, CLIENT_CHAT, "x\xe2\x80\xad", -1);
+	set_prompt(a, &overlay_chat, "x\xe2\x80\xad", -1);
 	test_render(a, f);
 	assert_row(f, 10,
 	    " Say: x<U+202D>                        saved by Eve<U+202E>");
-	a->mode = CLIENT_POPUP;
+	a->overlay = &overlay_popup;
 	popup_open(&a->popup, "T\xe2\x81\xa7");
 	popup_add(&a->popup, "q\xe2\x81\xa7");
 	test_render(a, f);
@@ -1224,7 +1225,7 @@ test_say_prompt(void **state)
 	unsigned x;
 
 	test_chat("Bob", 2, 0, "hi");
-	set_prompt(a, CLIENT_CHAT, "hi there", -1);
+	set_prompt(a, &overlay_chat, "hi there", -1);
 	test_render(a, f);
 	assert_row(f, 9, "22:13 Bob: hi");
 	assert_row(f, 10, " Say: hi there");
@@ -1237,7 +1238,7 @@ test_say_prompt(void **state)
 	assert_int_equal(f->cy, 10);
 
 	/* Typed escapes are inert; a notice shows on the right. */
-	set_prompt(a, CLIENT_CHAT, "\x1b[2J", -1);
+	set_prompt(a, &overlay_chat, "\x1b[2J", -1);
 	server->notice = xstrdup("Bob joined");
 	server->notice_until = 5000;
 	server->now = 1000;
@@ -1247,12 +1248,12 @@ test_say_prompt(void **state)
 	free(server->notice);
 	server->notice = NULL;
 
-	set_prompt(a, CLIENT_COMMIT, "Fix it", -1);
+	set_prompt(a, &overlay_commit, "Fix it", -1);
 	test_render(a, f);
 	assert_row(f, 10, " Commit message: Fix it");
 	assert_int_equal(f->cx, 23);
 	assert_int_equal(f->cy, 10);
-	set_prompt(a, CLIENT_COMMIT, "", -1);
+	set_prompt(a, &overlay_commit, "", -1);
 	test_render(a, f);
 	assert_row(f, 10, " Commit message:");
 	assert_int_equal(f->cx, 17);
@@ -1321,7 +1322,7 @@ test_palette_overlay(void **state)
 	unsigned x, y;
 
 	b->view->cursor = 7;
-	a->mode = CLIENT_PALETTE;
+	a->overlay = &overlay_palette;
 	palette_open(&a->palette, cmd_table, cmd_count);
 	test_render(a, f);
 	assert_row(f, 0, "Command:");
@@ -1380,7 +1381,7 @@ test_palette_scrolled(void **state)
 	size_t last = cmd_count - 1;
 	char name[128];
 
-	a->mode = CLIENT_PALETTE;
+	a->overlay = &overlay_palette;
 	palette_open(&a->palette, cmd_table, cmd_count);
 	palette_move(&a->palette, 100, render_text_height(server, a));
 	/* Nine rows of commands show: the last nine of the table. */
@@ -1417,7 +1418,7 @@ test_popup(void **state)
 	unsigned x, y;
 
 	b->view->cursor = 1;
-	a->mode = CLIENT_POPUP;
+	a->overlay = &overlay_popup;
 	popup_open(&a->popup, "Who is here");
 	popup_add(&a->popup, "%cPeople:", POPUP_BOLD);
 	popup_add(&a->popup, "Alice  a.txt:1\nBob  a.txt:1");
@@ -1462,7 +1463,7 @@ test_popup_scrolled(void **state)
 	struct key_event k;
 	int i;
 
-	a->mode = CLIENT_POPUP;
+	a->overlay = &overlay_popup;
 	popup_open(&a->popup, "Chat");
 	for (i = 1; i <= 20; i++)
 		popup_add(&a->popup, "line %d", i);
@@ -1528,7 +1529,7 @@ test_popup_mouse(void **state)
 	struct key_event k;
 	size_t i;
 
-	a->mode = CLIENT_POPUP;
+	a->overlay = &overlay_popup;
 	popup_open(&a->popup, "Since your last visit");
 	popup_add(&a->popup, "%cFiles changed:", POPUP_BOLD);
 	for (i = 1; i <= 20; i++) {
@@ -2304,6 +2305,38 @@ test_colour_cell_map(void **state)
 	assert_int_equal(c, -1);
 }
 
+/* Every overlay takes keys, says what it takes, and draws something (over
+ * the text, or on the status row); every pane mode does all its parts. */
+static void
+test_overlay_table(void **state)
+{
+	const struct overlay *all[] = {&overlay_picker, &overlay_find,
+	    &overlay_goto, &overlay_palette, &overlay_chat, &overlay_commit,
+	    &overlay_popup, &overlay_name};
+	const struct pane_mode *modes[] = {
+	    &server_pane_doc_mode, &server_term_mode};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+		assert_non_null(all[i]->name);
+		assert_non_null(all[i]->key);
+		assert_non_null(all[i]->hint);
+		assert_true(all[i]->draw != NULL || all[i]->label != NULL);
+		assert_true(!all[i]->whole || all[i]->draw != NULL);
+		assert_true(overlay_is_hint(all[i]->hint));
+	}
+	assert_false(overlay_is_hint("slow down"));
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		assert_non_null(modes[i]->draw);
+		assert_non_null(modes[i]->title);
+		assert_non_null(modes[i]->free);
+		assert_non_null(modes[i]->key);
+		assert_non_null(modes[i]->paste);
+		assert_non_null(modes[i]->mouse);
+	}
+}
+
 int
 main(void)
 {
@@ -2364,6 +2397,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_syntax_colours, setup, teardown),
 	    cmocka_unit_test(test_colour_cell_map),
+	    cmocka_unit_test(test_overlay_table),
 	    cmocka_unit_test_setup_teardown(test_popup_mouse, setup, teardown),
 	};
 

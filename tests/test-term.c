@@ -823,6 +823,84 @@ test_loop(void **state)
 	loop_free(loop);
 }
 
+static void
+feed(struct term *t, const char *s)
+{
+	term_feed(t, s, strlen(s));
+}
+
+/* Copy mode's parts: the text of a range of cells, over the scrollback
+ * and the screen, and finding text backward and forward; hostile output
+ * copies as inert characters only. */
+static void
+test_text_and_find(void **state)
+{
+	struct term *t;
+	char *text;
+	size_t len, i;
+	unsigned col;
+	int row;
+
+	(void)state;
+	t = term_new_detached(20, 3);
+	feed(t, "alpha one\r\nbeta TWO\r\ngamma\r\ndelta  \r\nend");
+	/* Two lines went to the scrollback: rows -2, -1, then 0..2. */
+	assert_int_equal(term_scrollback(t), 2);
+	text = term_text(t, -2, 0, -1, 19, &len);
+	assert_string_equal(text, "alpha one\nbeta TWO");
+	assert_int_equal(len, strlen(text));
+	free(text);
+	/* A range inside lines, trailing blanks dropped. */
+	text = term_text(t, -2, 6, 1, 2, &len);
+	assert_string_equal(text, "one\nbeta TWO\ngamma\ndel");
+	free(text);
+	text = term_text(t, 1, 0, 1, 19, &len);
+	assert_string_equal(text, "delta");
+	free(text);
+	/* Out of range rows are cut to what there is. */
+	text = term_text(t, -100, 0, -2, 4, &len);
+	assert_string_equal(text, "alpha");
+	free(text);
+
+	/* Backward from the end: the nearest match before; without case. */
+	row = 2;
+	col = 0;
+	assert_true(term_find(t, "two", &row, &col, 1));
+	assert_int_equal(row, -1);
+	assert_int_equal(col, 5);
+	assert_true(term_find(t, "a", &row, &col, 1));
+	assert_int_equal(row, -1);
+	assert_int_equal(col, 3);
+	assert_true(term_find(t, "a", &row, &col, 1));
+	assert_int_equal(row, -2);
+	assert_int_equal(col, 4);
+	assert_true(term_find(t, "a", &row, &col, 1));
+	assert_int_equal(col, 0);
+	assert_false(term_find(t, "a", &row, &col, 1));
+	/* Forward from there. */
+	assert_true(term_find(t, "GAMMA", &row, &col, 0));
+	assert_int_equal(row, 0);
+	assert_int_equal(col, 0);
+	assert_false(term_find(t, "nothing", &row, &col, 0));
+	assert_false(term_find(t, "", &row, &col, 0));
+	term_free(t);
+
+	/* Controls, C1, a title and a wide character: what is copied holds
+	 * no control byte, and the wide one whole. */
+	t = term_new_detached(20, 2);
+	feed(t, "a\033]0;title\007b\302\233c\344\270\255d\r\n");
+	text = term_text(t, -1, 0, 1, 19, &len);
+	for (i = 0; i < len; i++)
+		assert_true((unsigned char)text[i] >= 0x20 || text[i] == '\n');
+	assert_non_null(strstr(text, "ab"));
+	assert_non_null(strstr(text, "\344\270\255d"));
+	free(text);
+	row = 1;
+	col = 0;
+	assert_true(term_find(t, "\344\270\255", &row, &col, 1));
+	term_free(t);
+}
+
 int
 main(void)
 {
@@ -841,6 +919,7 @@ main(void)
 	    cmocka_unit_test(test_paste),
 	    cmocka_unit_test(test_write_cap),
 	    cmocka_unit_test(test_loop),
+	    cmocka_unit_test(test_text_and_find),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -230,8 +230,8 @@ test_follow_terminal(void **state)
 	h_send(s.a, "echo followed-into\r");
 	h_wait(s.c, "followed-into", WAIT);
 	h_wait_row_has(s.c, h_status_row(s.c), "term 1", WAIT);
-	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) term 1",
-	    WAIT);
+	h_wait_row_has(
+	    s.b, h_presence_row(s.b), "Alice Liddell(host) term 1", WAIT);
 	h_palette(s.b, "who", WAIT);
 	h_wait(s.b, "Alice Liddell  host  term 1", WAIT);
 	h_key(s.b, "Escape");
@@ -241,8 +241,8 @@ test_follow_terminal(void **state)
 	h_open(s.a, "README.md", WAIT);
 	h_wait_row_lacks(s.c, h_status_row(s.c), "term 1", WAIT);
 	h_wait(s.c, "hello", WAIT);
-	h_wait_row_has(s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1",
-	    WAIT);
+	h_wait_row_has(
+	    s.b, h_presence_row(s.b), "Alice Liddell(host) README.md:1", WAIT);
 
 	/* Ctrl-O lists the terminals whose shell runs, first, as "term
 	 * NAME"; Enter shows one (the viewer too). */
@@ -271,6 +271,95 @@ test_follow_terminal(void **state)
 	h_pass();
 }
 
+/* The screen row of c that is exactly text, -1 if none. */
+static int
+row_of(struct h_client *c, const char *text)
+{
+	int y;
+
+	for (y = 0; y < h_rows(c); y++) {
+		if (strcmp(h_row(c, y), text) == 0)
+			return y;
+	}
+	return -1;
+}
+
+/*
+ * Copy mode: prefix [, Ctrl-F finds in the scrollback, Enter selects the
+ * match and Enter copies it to one's own clipboard; Ctrl-V pastes it into
+ * a document (and to disk on save). A viewer copies too, typing nothing
+ * into the terminal; a drag with the mouse copies what it went over.
+ */
+static void
+test_copy_mode(void **state)
+{
+	struct sess s;
+	char *readme, drag[64];
+	size_t len;
+	int y;
+
+	start(&s, NULL);
+	show_term(&s);
+	h_send(s.a, "seq 1 3000\r");
+	h_wait(s.a, "3000", WAIT);
+	h_wait(s.b, "3000", WAIT);
+
+	h_key(s.a, "C-b");
+	h_send(s.a, "[");
+	h_wait_row_has(s.a, h_status_row(s.a), "[copy:", WAIT);
+	h_key(s.a, "C-f");
+	h_wait_row_has(s.a, h_status_row(s.a), "Find in terminal:", WAIT);
+	h_send(s.a, "1234");
+	h_wait(s.a, "1234", WAIT);
+	h_key(s.a, "Enter");
+	h_wait_row_has(s.a, h_status_row(s.a), "[copy:", WAIT);
+	h_key(s.a, "Enter");
+	wait_notice(s.a, "copied 1 line (4 bytes)");
+	/* Not found says so. */
+	h_key(s.a, "C-b");
+	h_send(s.a, "[");
+	h_key(s.a, "C-f");
+	h_send(s.a, "nowhere");
+	wait_notice(s.a, "not found");
+	h_key(s.a, "Escape");
+	h_wait_row_has(s.a, h_status_row(s.a), "[copy:", WAIT);
+	h_key(s.a, "Escape");
+	h_wait_row_has(s.a, h_status_row(s.a), "typed last", WAIT);
+	/* Into a document. */
+	palette(s.a, "vsplit");
+	h_open(s.a, "README.md", WAIT);
+	h_key(s.a, "C-v");
+	h_wait(s.a, "1234hello", WAIT);
+	h_key(s.a, "C-s");
+	wait_notice(s.a, "saved");
+	readme = h_read_file(s.repo, "README.md", &len);
+	assert_string_equal(readme, "1234hello\n");
+	free(readme);
+
+	/* The viewer copies, and nothing reaches the shell. */
+	h_key(s.c, "C-b");
+	h_send(s.c, "[");
+	h_key(s.c, "C-f");
+	h_send(s.c, "2999");
+	h_key(s.c, "Enter");
+	h_key(s.c, "Enter");
+	wait_notice(s.c, "copied 1 line (4 bytes)");
+	h_wait_row_lacks(s.c, h_status_row(s.c), "viewers cannot", WAIT);
+
+	/* A drag over "3000" on Bob's screen copies it. */
+	y = row_of(s.b, "3000");
+	assert_true(y >= 0);
+	snprintf(drag, sizeof drag, "\033[<0;1;%dM\033[<32;4;%dM\033[<0;4;%dm",
+	    y + 1, y + 1, y + 1);
+	h_send(s.b, drag);
+	wait_notice(s.b, "copied 1 line (4 bytes)");
+	palette(s.b, "vsplit");
+	h_open(s.b, "README.md", WAIT);
+	h_key(s.b, "C-v");
+	h_wait(s.b, "30001234hello", WAIT);
+	h_pass();
+}
+
 static void
 test_no_terminals(void **state)
 {
@@ -294,6 +383,8 @@ main(void)
 	        test_scrollback_and_mouse, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_follow_terminal, h_setup, h_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_copy_mode, h_setup, h_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_no_terminals, h_setup, h_teardown),
 	};

@@ -93,7 +93,8 @@ make_big(const char *dir)
 		while (i < len) {
 			seed = seed * 1103515245 + 12345;
 			i += (unsigned)snprintf(line + i, sizeof line - i,
-			    "%s%u ", words[(seed >> 16) % 12], (seed >> 8) % 100);
+			    "%s%u ", words[(seed >> 16) % 12],
+			    (seed >> 8) % 100);
 		}
 		if (i > len)
 			i = len;
@@ -113,8 +114,8 @@ screen_has(struct h_client *c, void *arg)
 /* Time from typing cmd into c (a shell) until every one of the n
  * watchers shows want; ms. */
 static double
-timed_until_all(struct h_client *c, const char *cmd, struct h_client **w,
-    int n, const char *want)
+timed_until_all(struct h_client *c, const char *cmd, struct h_client **w, int n,
+    const char *want)
 {
 	long long t0 = bench_now_us();
 	int i;
@@ -247,14 +248,15 @@ run_typing(void)
 		if (i % 2 == 0)
 			snprintf(cmd, sizeof cmd, "yes\r");
 		else
-			snprintf(cmd, sizeof cmd,
-			    "while :; do cat %s; done\r", big_path);
+			snprintf(cmd, sizeof cmd, "while :; do cat %s; done\r",
+			    big_path);
 		h_send(host, cmd);
 		h_pump_all(RAMP_MS);
 		idle_before = h_client_bytes(idle);
 		host_before = h_client_bytes(host);
 		k = type_phase(typist, echoes_n, flood + nf);
-		memcpy(kind[i % 2] + nkind[i % 2], flood + nf, k * sizeof *flood);
+		memcpy(
+		    kind[i % 2] + nkind[i % 2], flood + nf, k * sizeof *flood);
 		nkind[i % 2] += k;
 		nf += k;
 		idle_flood += h_client_bytes(idle) - idle_before;
@@ -308,7 +310,8 @@ run_typing(void)
 	printf("  flood:  p50 %s ms  p99 %s ms  max %s ms\n",
 	    bench_fig(bench_pct(flood, nf, 50), "%.1f"), bench_fig(f99, "%.1f"),
 	    bench_fig(bench_pct(flood, nf, 100), "%.1f"));
-	printf("  p99 flood/quiet: %s (goal < 2)\n", bench_ratio(f99, q99, "%.2f"));
+	printf("  p99 flood/quiet: %s (goal < 2)\n",
+	    bench_ratio(f99, q99, "%.2f"));
 	for (i = 0; i < 2; i++) {
 		qsort(kind[i], nkind[i], sizeof *kind[i], bench_cmp_ll);
 		printf("  during %s alone: p50 %s ms  p99 %s ms\n",
@@ -329,10 +332,10 @@ run_typing(void)
 	       "(frames rendered from joining to leaving, bytes in those "
 	       "%d ms):\n",
 	    ALONE_MS, ALONE_MS);
-	printf("  showing the terminal: %lld frames, %zu bytes\n",
-	    frames_watch, watch_alone);
-	printf("  showing a document:   %lld frames, %zu bytes\n",
-	    frames_idle2, idle_alone);
+	printf("  showing the terminal: %lld frames, %zu bytes\n", frames_watch,
+	    watch_alone);
+	printf("  showing a document:   %lld frames, %zu bytes\n", frames_idle2,
+	    idle_alone);
 	free(quiet);
 	free(flood);
 	return f99 < 2 * q99;
@@ -368,8 +371,8 @@ run_cat_moot(long long *cpu_ms)
 	repo = h_repo_create("README.md", "hello\n", NULL);
 	d = bench_daemon_start(repo);
 	for (i = 0; i < WATCHERS; i++) {
-		snprintf(name, sizeof name, "Watcher%d <w%d@example.com>", i,
-		    i);
+		snprintf(
+		    name, sizeof name, "Watcher%d <w%d@example.com>", i, i);
 		key = h_key_with(repo, i == 0 ? "host" : NULL, name);
 		snprintf(name, sizeof name, "w%d", i);
 		w[i] = h_join(h_daemon_port(d), key, name);
@@ -543,8 +546,8 @@ run_cat_tmux(long long *cpu_ms)
 	free(cmd);
 	for (i = 0; i < WATCHERS; i++) {
 		snprintf(want, sizeof want, "t%d", i);
-		w[i] = h_client_connect(
-		    port, key, pw->pw_name, COLS, ROWS, TERM);
+		w[i] =
+		    h_client_connect(port, key, pw->pw_name, COLS, ROWS, TERM);
 		snprintf(typed, sizeof typed,
 		    "exec tmux -L %s attach -t bench\r", sock);
 		h_send(w[i], typed);
@@ -562,9 +565,8 @@ run_cat_tmux(long long *cpu_ms)
 		t[i] = timed_until_all(w[0], typed, w, WATCHERS, want);
 		printf("  tmux round %d: %.0f ms\n", i + 1, t[i]);
 	}
-	*cpu_ms = cpu0 >= 0
-	              ? (bench_process_ns(tmux) - cpu0) / 1000000 / ROUNDS
-	              : -1;
+	*cpu_ms =
+	    cpu0 >= 0 ? (bench_process_ns(tmux) - cpu0) / 1000000 / ROUNDS : -1;
 	for (i = 0; i < WATCHERS; i++)
 		h_client_close(w[i]);
 	xasprintf(&cmd, "tmux -L %s kill-server", sock);
@@ -625,8 +627,8 @@ main(int argc, char **argv)
 	    "clients:  libssh %s, %dx%d, TERM=%s, from 127.0.0.1, screens "
 	    "read with libvterm; %d watchers of a cat of %d MB, %d rounds",
 	    ssh_version(0), COLS, ROWS, TERM, WATCHERS, big_mb, ROUNDS);
-	bench_print_header("moot shared terminal benchmark", clients, argc,
-	    argv);
+	bench_print_header(
+	    "moot shared terminal benchmark", clients, argc, argv);
 	free(clients);
 	start = h_now_ms();
 	dir = h_tmpdir("big");

@@ -71,6 +71,36 @@ fuzz_check_term(const struct term *t, int all)
 	}
 }
 
+/* Copy mode's reads: the text of everything holds no control byte and
+ * is valid UTF-8; finding two bytes of the input ends, in both ways. */
+static void
+fuzz_check_copy(const struct term *t, const uint8_t *data, size_t size)
+{
+	char *text, needle[3];
+	size_t len, i, n;
+	unsigned col = 0;
+	int row = (int)term_rows(t) - 1, k;
+	uint32_t cp;
+
+	text = term_text(t, -(int)term_scrollback(t) - 3, 0,
+	    (int)term_rows(t) + 3, TERM_COLS_MAX, &len);
+	fuzz_check(strlen(text) == len);
+	for (i = 0; i < len; i += n) {
+		fuzz_check((unsigned char)text[i] >= 0x20 || text[i] == '\n');
+		fuzz_check(text[i] != 0x7f);
+		n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+		fuzz_check(n > 0 && cp != UTF8_INVALID);
+	}
+	free(text);
+	needle[0] = (char)data[size / 2];
+	needle[1] = (char)data[size - 1];
+	needle[2] = '\0';
+	for (k = 0; k < 4 && term_find(t, needle, &row, &col, 1); k++)
+		;
+	for (k = 0; k < 4 && term_find(t, needle, &row, &col, 0); k++)
+		;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -126,6 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(len <= TERM_WRITE_MAX && (len == 0 || out != NULL));
 	}
 	fuzz_check_term(t, 1);
+	fuzz_check_copy(t, data, size);
 	term_free(t);
 	return 0;
 }
