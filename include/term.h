@@ -23,6 +23,7 @@
  */
 #define TERM_YIELD_MS 250
 #define TERM_YIELD_READ_MS 1
+#define TERM_YIELD_READ_BYTES 1024 /* and in reads of at most this */
 #define TERM_YIELD_REST_MS 4
 /* Bytes of keys and answers waiting for a program that does not read;
  * more is dropped (term_dropped counts them). */

@@ -559,6 +559,9 @@ server_term_find_info(const struct client *c, char *out, size_t size)
 	*out = '\0';
 	if (c->prompt.found == 0)
 		snprintf(out, size, "not found");
+	else if (c->prompt.found == 1 && c->pane != NULL)
+		snprintf(out, size, "found %d lines up",
+		    (int)term_rows(c->pane->term->term) - 1 - c->pane->cy);
 }
 
 /* Ctrl-F in copy mode: find in the terminal's scrollback and screen. */

@@ -1023,6 +1023,11 @@ term_read(struct term *t)
 		want = TERM_READ_MAX - total;
 		if (want > sizeof buf)
 			want = sizeof buf;
+		/* A read is emulated whole before the time is looked at
+		 * again, and 4 KiB of short lines scroll libvterm's screen
+		 * 2048 times (about 10 ms): while people type, smaller. */
+		if (yield && want > TERM_YIELD_READ_BYTES)
+			want = TERM_YIELD_READ_BYTES;
 		n = read(t->fd, buf, want);
 		if (n == -1 && errno == EINTR)
 			continue;

@@ -310,7 +310,9 @@ test_copy_mode(void **state)
 	h_key(s.a, "C-f");
 	h_wait_row_has(s.a, h_status_row(s.a), "Find in terminal:", WAIT);
 	h_send(s.a, "1234");
-	h_wait(s.a, "1234", WAIT);
+	/* 1234 is 1766 lines above the last line, the prompt's. */
+	h_wait_row_has(s.a, h_status_row(s.a), "1234", WAIT);
+	wait_notice(s.a, "found 1767 lines up");
 	h_key(s.a, "Enter");
 	h_wait_row_has(s.a, h_status_row(s.a), "[copy:", WAIT);
 	h_key(s.a, "Enter");
