@@ -1395,6 +1395,17 @@ h_pump_all(int ms)
 }
 
 void
+h_mouse(struct h_client *c, unsigned b, unsigned x, unsigned y, char final)
+{
+	char buf[64];
+	int n;
+
+	n = snprintf(
+	    buf, sizeof buf, "\033[<%u;%u;%u%c", b, x + 1, y + 1, final);
+	h_send_bytes(c, buf, (size_t)n);
+}
+
+void
 h_send_bytes(struct h_client *c, const void *data, size_t len)
 {
 	const char *p = data;

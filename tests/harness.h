@@ -169,6 +169,9 @@ void h_pump_all(int);
  * "PageUp", "PageDown", "BSpace", "Delete", "Enter", "Tab", "Escape". */
 void h_send(struct h_client *, const char *);
 void h_send_bytes(struct h_client *, const void *, size_t);
+/* An SGR mouse report: button b (with its flags: 32 a drag, 64/65 the
+ * wheel) at cell x, y (from 0); final 'M' a press, 'm' a release. */
+void h_mouse(struct h_client *, unsigned b, unsigned x, unsigned y, char);
 void h_key(struct h_client *, const char *);
 void h_resize(struct h_client *, int, int);
 /* Resize the screen to cols x rows but tell the server pty_cols x

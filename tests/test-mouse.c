@@ -29,24 +29,11 @@ static const char text[] = "first line\n"
                            "third line here\n"
                            "fourth\n";
 
-/* An SGR mouse report for button b (with its flags) at cell x, y (from
- * 0); release with final 'm'. */
-static void
-mouse(struct h_client *c, unsigned b, unsigned x, unsigned y, char final)
-{
-	char buf[64];
-	int n;
-
-	n = snprintf(
-	    buf, sizeof buf, "\033[<%u;%u;%u%c", b, x + 1, y + 1, final);
-	h_send_bytes(c, buf, (size_t)n);
-}
-
 static void
 click(struct h_client *c, unsigned x, unsigned y)
 {
-	mouse(c, 0, x, y, 'M');
-	mouse(c, 0, x, y, 'm');
+	h_mouse(c, 0, x, y, 'M');
+	h_mouse(c, 0, x, y, 'm');
 }
 
 /* The mouse reports the terminal was asked for are (not) on. */
@@ -95,8 +82,8 @@ test_click(void **state)
 	click(a, 5, h_presence_row(a));
 	click(a, 5, 10); /* below the text: its end */
 	wait_status(a, " 5:1");
-	mouse(a, 2, 1, 0, 'M'); /* the right button: nothing */
-	mouse(a, 2, 1, 0, 'm');
+	h_mouse(a, 2, 1, 0, 'M'); /* the right button: nothing */
+	h_mouse(a, 2, 1, 0, 'm');
 	h_send(a, "X");
 	h_wait_row(a, 4, "X", WAIT);
 
@@ -122,11 +109,11 @@ test_drag(void **state)
 	wait_mouse(a, 1);
 
 	/* From "line" of "second line" to "here" of the third. */
-	mouse(a, 0, 7, 1, 'M');
-	mouse(a, 32, 9, 1, 'M');
-	mouse(a, 32, 3, 2, 'M');
-	mouse(a, 32, 6, 2, 'M');
-	mouse(a, 0, 6, 2, 'm');
+	h_mouse(a, 0, 7, 1, 'M');
+	h_mouse(a, 32, 9, 1, 'M');
+	h_mouse(a, 32, 3, 2, 'M');
+	h_mouse(a, 32, 6, 2, 'M');
+	h_mouse(a, 0, 6, 2, 'm');
 	wait_status(a, " 3:7");
 	h_cell(a, 7, 1, &cell);
 	assert_true(cell.reverse);
@@ -183,19 +170,19 @@ test_wheel(void **state)
 	wait_mouse(a, 1);
 
 	/* Down: the first line leaves, the cursor comes along. */
-	mouse(a, 65, 5, 5, 'M');
+	h_mouse(a, 65, 5, 5, 'M');
 	h_wait_row(a, 0, "line 4", WAIT);
 	wait_status(a, " 4:1");
-	mouse(a, 65, 5, 5, 'M');
-	mouse(a, 65, 5, 5, 'M');
+	h_mouse(a, 65, 5, 5, 'M');
+	h_mouse(a, 65, 5, 5, 'M');
 	h_wait_row(a, 0, "line 10", WAIT);
 	/* Up: the cursor stays where it is while it shows. */
-	mouse(a, 64, 5, 5, 'M');
+	h_mouse(a, 64, 5, 5, 'M');
 	h_wait_row(a, 0, "line 7", WAIT);
 	wait_status(a, " 10:1");
-	mouse(a, 64, 5, 5, 'M');
-	mouse(a, 64, 5, 5, 'M');
-	mouse(a, 64, 5, 5, 'M');
+	h_mouse(a, 64, 5, 5, 'M');
+	h_mouse(a, 64, 5, 5, 'M');
+	h_mouse(a, 64, 5, 5, 'M');
 	h_wait_row(a, 0, "line 1", WAIT);
 
 	h_client_close(a);
@@ -220,9 +207,9 @@ test_popup(void **state)
 
 	h_palette(a, "help", WAIT);
 	h_wait(a, "scroll (1-", WAIT);
-	mouse(a, 65, 5, 5, 'M');
+	h_mouse(a, 65, 5, 5, 'M');
 	h_wait(a, "scroll (4-", WAIT);
-	mouse(a, 64, 5, 5, 'M');
+	h_mouse(a, 64, 5, 5, 'M');
 	h_wait(a, "scroll (1-", WAIT);
 	h_key(a, "Escape");
 	h_wait_row(a, 0, "first line", WAIT);
@@ -293,13 +280,13 @@ test_viewer(void **state)
 	click(b, 4, 1);
 	wait_status(b, " 2:5");
 	h_wait_row_has(a, h_presence_row(a), "Bob(viewer) a.txt:2", WAIT);
-	mouse(b, 0, 0, 0, 'M');
-	mouse(b, 32, 5, 0, 'M');
-	mouse(b, 0, 5, 0, 'm');
+	h_mouse(b, 0, 0, 0, 'M');
+	h_mouse(b, 32, 5, 0, 'M');
+	h_mouse(b, 0, 5, 0, 'm');
 	wait_status(b, " 1:6");
 	h_key(b, "C-c");
 	h_wait(b, "copied 5 bytes", WAIT);
-	mouse(b, 65, 1, 1, 'M');
+	h_mouse(b, 65, 1, 1, 'M');
 	h_wait_row(b, 0, "line 4", WAIT);
 	h_wait_row(a, 0, "line 1", WAIT);
 

@@ -255,18 +255,6 @@ test_layout_survives(void **state)
 	h_pass();
 }
 
-/* An SGR mouse report for button b at cell x, y (from 0); 'm' releases. */
-static void
-mouse(struct h_client *c, unsigned b, unsigned x, unsigned y, char final)
-{
-	char buf[64];
-	int n;
-
-	n = snprintf(
-	    buf, sizeof buf, "\033[<%u;%u;%u%c", b, x + 1, y + 1, final);
-	h_send_bytes(c, buf, (size_t)n);
-}
-
 /*
  * Borders dragged with the mouse: the column between side-by-side panes,
  * the title row of a pane below another; not past a pane's minimum; the
@@ -282,21 +270,21 @@ test_drag_borders(void **state)
 	h_palette(s.a, "vsplit", WAIT);
 	wait_border(s.a, 1, 40);
 	/* Take the column at row 5, to 20 by way of 30. */
-	mouse(s.a, 0, 40, 5, 'M');
-	mouse(s.a, 32, 30, 5, 'M');
+	h_mouse(s.a, 0, 40, 5, 'M');
+	h_mouse(s.a, 32, 30, 5, 'M');
 	wait_border(s.a, 1, 30);
-	mouse(s.a, 32, 20, 6, 'M');
-	mouse(s.a, 0, 20, 6, 'm');
+	h_mouse(s.a, 32, 20, 6, 'M');
+	h_mouse(s.a, 0, 20, 6, 'm');
 	wait_border(s.a, 1, 20);
 	h_wait_row(s.a, 1, two("line 01", 20, "line 01"), WAIT);
 	/* Not past the minimum of 10 columns. */
-	mouse(s.a, 0, 20, 3, 'M');
-	mouse(s.a, 32, 2, 3, 'M');
-	mouse(s.a, 0, 2, 3, 'm');
+	h_mouse(s.a, 0, 20, 3, 'M');
+	h_mouse(s.a, 32, 2, 3, 'M');
+	h_mouse(s.a, 0, 2, 3, 'm');
 	wait_border(s.a, 1, 10);
-	mouse(s.a, 0, 10, 3, 'M');
-	mouse(s.a, 32, 30, 3, 'M');
-	mouse(s.a, 0, 30, 3, 'm');
+	h_mouse(s.a, 0, 10, 3, 'M');
+	h_mouse(s.a, 32, 30, 3, 'M');
+	h_mouse(s.a, 0, 30, 3, 'm');
 	wait_border(s.a, 1, 30);
 	/* Bob's screen has no border. */
 	assert_int_equal(border_at(s.b, 1), -1);
@@ -304,15 +292,15 @@ test_drag_borders(void **state)
 	/* One below the right pane: its title row (11) is the border. */
 	h_palette(s.a, "split", WAIT);
 	h_wait_row_has(s.a, 11, "README.md", WAIT);
-	mouse(s.a, 0, 40, 11, 'M');
-	mouse(s.a, 32, 40, 4, 'M');
-	mouse(s.a, 0, 40, 4, 'm');
+	h_mouse(s.a, 0, 40, 11, 'M');
+	h_mouse(s.a, 32, 40, 4, 'M');
+	h_mouse(s.a, 0, 40, 4, 'm');
 	h_wait_row_has(s.a, 4, "README.md", WAIT);
 	h_wait_row(s.a, 5, two("line 05", 30, "line 01"), WAIT);
 	/* A drag in the text selects, as before. */
-	mouse(s.a, 0, 31, 1, 'M');
-	mouse(s.a, 32, 35, 1, 'M');
-	mouse(s.a, 0, 35, 1, 'm');
+	h_mouse(s.a, 0, 31, 1, 'M');
+	h_mouse(s.a, 32, 35, 1, 'M');
+	h_mouse(s.a, 0, 35, 1, 'm');
 	h_key(s.a, "C-c");
 	wait_notice(s.a, "copied 4 bytes");
 

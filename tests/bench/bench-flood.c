@@ -55,7 +55,6 @@
 #define COLS 80
 #define ROWS 24
 #define TERM "xterm-256color"
-#define SSHD "/usr/sbin/sshd"
 
 static const char file_text[] = "# Flood benchmark\n"
                                 "line for typist 1\n"
@@ -672,106 +671,6 @@ run_moot(struct server_run *r)
 	r->ok = 1;
 }
 
-/* A free TCP port on 127.0.0.1 (free when asked). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
-	int fd, port;
-
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
-		bench_fail("free port: %s", strerror(errno));
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* sshd takes connections on port (its banner comes) within ms. */
-static int
-sshd_ready(int port, int ms)
-{
-	long long until = h_now_ms() + ms;
-	struct sockaddr_in sin;
-	struct pollfd pfd;
-	char buf[8];
-	int fd, ok;
-
-	while (h_now_ms() < until) {
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(port);
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
-		if (ok) {
-			pfd.fd = fd;
-			pfd.events = POLLIN;
-			ok = poll(&pfd, 1, 2000) == 1 &&
-			     read(fd, buf, 4) == 4 &&
-			     memcmp(buf, "SSH-", 4) == 0;
-		}
-		close(fd);
-		if (ok)
-			return 1;
-		usleep(100000);
-	}
-	return 0;
-}
-
-/* A private sshd: its own directory, host key and authorized keys, its
- * defaults otherwise (MaxStartups 10:30:100, LoginGraceTime 120). */
-static pid_t
-sshd_start(const char *dir, int port, const char *authorized)
-{
-	char *conf, *text, *log;
-	pid_t pid;
-	FILE *f;
-	int fd;
-
-	free(h_sh(dir, "ssh-keygen -q -t ed25519 -N '' -f host_ed25519"));
-	xasprintf(&text,
-	    "Port %d\n"
-	    "ListenAddress 127.0.0.1\n"
-	    "HostKey %s/host_ed25519\n"
-	    "AuthorizedKeysFile %s\n"
-	    "PidFile %s/sshd.pid\n"
-	    "UsePAM no\n"
-	    "StrictModes no\n"
-	    "PasswordAuthentication no\n"
-	    "KbdInteractiveAuthentication no\n"
-	    "PermitRootLogin prohibit-password\n",
-	    port, dir, authorized, dir);
-	xasprintf(&conf, "%s/sshd_config", dir);
-	if ((f = fopen(conf, "w")) == NULL)
-		bench_fail("%s: %s", conf, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	/* As root, sshd wants its privilege separation directory. */
-	if (geteuid() == 0)
-		mkdir("/run/sshd", 0755);
-	xasprintf(&log, "%s/sshd.log", dir);
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		bench_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1)
-			dup2(fd, STDERR_FILENO);
-		execl(SSHD, SSHD, "-D", "-e", "-f", conf, (char *)NULL);
-		_exit(127);
-	}
-	free(conf);
-	free(log);
-	return pid;
-}
-
 static void
 run_sshd(struct server_run *r)
 {
@@ -797,9 +696,9 @@ run_sshd(struct server_run *r)
 	fprintf(af, "%s\n", line);
 	fclose(af);
 	free(line);
-	r->port = free_port();
-	pid = sshd_start(dir, r->port, authorized);
-	if (!sshd_ready(r->port, 10000))
+	r->port = bench_free_port();
+	pid = bench_sshd_start(dir, r->port, authorized);
+	if (!bench_sshd_ready(r->port, 10000))
 		bench_fail("sshd did not start (see its log in %s)", dir);
 
 	for (i = 0; i < TYPISTS; i++) {
@@ -998,7 +897,7 @@ main(int argc, char **argv)
 	memset(&moot, 0, sizeof moot);
 	memset(&sshd, 0, sizeof sshd);
 	run_moot(&moot);
-	if (!no_sshd && access(SSHD, X_OK) == 0)
+	if (!no_sshd && access(BENCH_SSHD, X_OK) == 0)
 		run_sshd(&sshd);
 
 	pass = print_run(&moot);
@@ -1009,7 +908,7 @@ main(int argc, char **argv)
 		print_run(&sshd);
 	else
 		printf("\nsshd: not run (%s)\n",
-		    no_sshd ? "--no-sshd" : SSHD " is not installed");
+		    no_sshd ? "--no-sshd" : BENCH_SSHD " is not installed");
 	printf("\n");
 	bench_print_end(start);
 	ssh_finalize();

@@ -46,7 +46,6 @@
 #define COLS 80
 #define ROWS 24
 #define TERM "xterm-256color"
-#define SSHD "/usr/sbin/sshd"
 #define LINE_LEN 20 /* "line NN of the notes" */
 
 static int big_mb = BIG_MB;
@@ -401,96 +400,6 @@ run_cat_moot(long long *cpu_ms)
 
 /* -------- cat watched by ten: tmux under a private sshd. */
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
-	int fd, port;
-
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
-		bench_fail("free port: %s", strerror(errno));
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-sshd_ready(int port, int ms)
-{
-	long long until = h_now_ms() + ms;
-	struct sockaddr_in sin;
-	struct pollfd pfd;
-	char buf[8];
-	int fd, ok;
-
-	while (h_now_ms() < until) {
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(port);
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
-		if (ok) {
-			pfd.fd = fd;
-			pfd.events = POLLIN;
-			ok = poll(&pfd, 1, 2000) == 1 &&
-			     read(fd, buf, 4) == 4 &&
-			     memcmp(buf, "SSH-", 4) == 0;
-		}
-		close(fd);
-		if (ok)
-			return 1;
-		usleep(100000);
-	}
-	return 0;
-}
-
-/* A private sshd: its own directory, config, host key and authorized
- * keys, on 127.0.0.1:port. */
-static pid_t
-sshd_start(const char *dir, int port, const char *authorized)
-{
-	char *conf, *log;
-	pid_t pid;
-	FILE *f;
-	int fd;
-
-	free(h_sh(dir, "ssh-keygen -q -t ed25519 -N '' -f host_ed25519"));
-	xasprintf(&conf, "%s/sshd_config", dir);
-	if ((f = fopen(conf, "w")) == NULL)
-		bench_fail("%s: %s", conf, strerror(errno));
-	fprintf(f,
-	    "Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_ed25519\n"
-	    "AuthorizedKeysFile %s\nPidFile %s/sshd.pid\nUsePAM no\n"
-	    "StrictModes no\nPasswordAuthentication no\n"
-	    "KbdInteractiveAuthentication no\n"
-	    "PermitRootLogin prohibit-password\n",
-	    port, dir, authorized, dir);
-	fclose(f);
-	if (geteuid() == 0)
-		mkdir("/run/sshd", 0755);
-	xasprintf(&log, "%s/sshd.log", dir);
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		bench_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1)
-			dup2(fd, STDERR_FILENO);
-		execl(SSHD, SSHD, "-D", "-e", "-f", conf, (char *)NULL);
-		_exit(127);
-	}
-	free(conf);
-	free(log);
-	return pid;
-}
-
 /* The tmux server's CPU time: its pid from the server itself. */
 static pid_t
 tmux_pid(const char *dir, const char *sock)
@@ -531,9 +440,9 @@ run_cat_tmux(long long *cpu_ms)
 	fprintf(af, "%s\n", line);
 	fclose(af);
 	free(line);
-	port = free_port();
-	sshd = sshd_start(dir, port, authorized);
-	if (!sshd_ready(port, 10000))
+	port = bench_free_port();
+	sshd = bench_sshd_start(dir, port, authorized);
+	if (!bench_sshd_ready(port, 10000))
 		bench_fail("sshd did not start (see its log in %s)", dir);
 
 	/* A private tmux server, its own socket and no configuration. */
@@ -639,7 +548,7 @@ main(int argc, char **argv)
 	printf("\ncat of %d MB to its end on %d screens (median of %d):\n",
 	    big_mb, WATCHERS, ROUNDS);
 	moot_ms = run_cat_moot(&moot_cpu);
-	if (no_peer || access(SSHD, X_OK) != 0 || !tmux_installed())
+	if (no_peer || access(BENCH_SSHD, X_OK) != 0 || !tmux_installed())
 		printf("  tmux under sshd: not run (%s)\n",
 		    no_peer ? "--no-peer" : "sshd or tmux is not installed");
 	else

@@ -2,11 +2,21 @@
  * Timing, /proc readers, the watchdog, percentiles and the header. */
 #include "moot.h"
 
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,4 +414,121 @@ bench_status_at(struct h_client *c, long line, long col)
 	if ((p = strstr(row, want)) == NULL)
 		return 0;
 	return p[n] < '0' || p[n] > '9';
+}
+
+static void bench_util_fail(const char *, ...) __dead __printflike(1, 2);
+
+/* A benchmark cannot go on: say why and end (the exit handler cleans). */
+static void
+bench_util_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "bench: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+/* A free TCP port on 127.0.0.1 (free when asked). */
+int
+bench_free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int fd, port;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		bench_util_fail("free port: %s", strerror(errno));
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* sshd takes connections on port (its banner comes) within ms. */
+int
+bench_sshd_ready(int port, int ms)
+{
+	long long until = h_now_ms() + ms;
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	char buf[8];
+	int fd, ok;
+
+	while (h_now_ms() < until) {
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(port);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
+		if (ok) {
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			ok = poll(&pfd, 1, 2000) == 1 &&
+			     read(fd, buf, 4) == 4 &&
+			     memcmp(buf, "SSH-", 4) == 0;
+		}
+		close(fd);
+		if (ok)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* A private sshd: its own directory, host key and authorized keys, its
+ * defaults otherwise (MaxStartups 10:30:100, LoginGraceTime 120). */
+pid_t
+bench_sshd_start(const char *dir, int port, const char *authorized)
+{
+	char *conf, *text, *log;
+	pid_t pid;
+	FILE *f;
+	int fd;
+
+	free(h_sh(dir, "ssh-keygen -q -t ed25519 -N '' -f host_ed25519"));
+	xasprintf(&text,
+	    "Port %d\n"
+	    "ListenAddress 127.0.0.1\n"
+	    "HostKey %s/host_ed25519\n"
+	    "AuthorizedKeysFile %s\n"
+	    "PidFile %s/sshd.pid\n"
+	    "UsePAM no\n"
+	    "StrictModes no\n"
+	    "PasswordAuthentication no\n"
+	    "KbdInteractiveAuthentication no\n"
+	    "PermitRootLogin prohibit-password\n",
+	    port, dir, authorized, dir);
+	xasprintf(&conf, "%s/sshd_config", dir);
+	if ((f = fopen(conf, "w")) == NULL)
+		bench_util_fail("%s: %s", conf, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	/* As root, sshd wants its privilege separation directory. */
+	if (geteuid() == 0)
+		mkdir("/run/sshd", 0755);
+	xasprintf(&log, "%s/sshd.log", dir);
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		bench_util_fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1)
+			dup2(fd, STDERR_FILENO);
+		execl(BENCH_SSHD, BENCH_SSHD, "-D", "-e", "-f", conf,
+		    (char *)NULL);
+		_exit(127);
+	}
+	free(conf);
+	free(log);
+	return pid;
 }

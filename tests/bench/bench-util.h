@@ -91,4 +91,15 @@ void bench_print_end(long long start);
 /* The status row shows "  L:C" with nothing more to C. */
 int bench_status_at(struct h_client *, long line, long col);
 
+/* OpenSSH's sshd, the peer of bench-flood and bench-term. */
+#define BENCH_SSHD "/usr/sbin/sshd"
+
+/* A free TCP port on 127.0.0.1 (free when asked). */
+int bench_free_port(void);
+/* A private sshd (its own directory, config and host key, the keys of
+ * authorized) on 127.0.0.1:port, in the foreground, its log in DIR; its
+ * pid. bench_sshd_ready: it greets on port within ms (1) or not (0). */
+pid_t bench_sshd_start(const char *dir, int port, const char *authorized);
+int bench_sshd_ready(int port, int ms);
+
 #endif

@@ -16,6 +16,20 @@ fuzz_check(int ok)
 		abort();
 }
 
+/* Laid out in sx x sy, every leaf shown is inside. */
+static void
+fuzz_check_inside(struct split *root, unsigned sx, unsigned sy)
+{
+	struct split *s;
+
+	split_layout(root, 0, 0, sx, sy);
+	s = split_first(root);
+	do
+		fuzz_check(
+		    s->hidden || (s->x + s->sx <= sx && s->y + s->sy <= sy));
+	while ((s = split_next(root, s)) != split_first(root));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,15 +54,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		again = split_save(root);
 		fuzz_check(strcmp(again, text) == 0);
 		free(again);
-		/* Laid out in any size, leaves stay inside it. */
-		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
+		/* Laid out in any size, leaves stay inside it, resized too. */
+		fuzz_check_inside(root, size % 300, (size / 7) % 100);
 		s = split_first(root);
-		do {
-			fuzz_check(
-			    s->hidden || (s->x + s->sx <= size % 300 &&
-			                     s->y + s->sy <= (size / 7) % 100));
+		do
 			split_resize(s, (enum split_dir)(size % 4), 1);
-		} while ((s = split_next(root, s)) != split_first(root));
+		while ((s = split_next(root, s)) != split_first(root));
+		fuzz_check_inside(root, size % 300, (size / 7) % 100);
 		/* A border dragged anywhere keeps the leaves inside too. */
 		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
 		for (i = 0; i < 300; i += 7) {
@@ -57,13 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (s != NULL)
 				split_drag(s, (unsigned)(size * 13 % 300));
 		}
-		split_layout(root, 0, 0, size % 300, (size / 7) % 100);
-		s = split_first(root);
-		do {
-			fuzz_check(
-			    s->hidden || (s->x + s->sx <= size % 300 &&
-			                     s->y + s->sy <= (size / 7) % 100));
-		} while ((s = split_next(root, s)) != split_first(root));
+		fuzz_check_inside(root, size % 300, (size / 7) % 100);
 		again = split_save(root);
 		fuzz_check(split_load_count(again) == n);
 		free(again);
